@@ -1,0 +1,389 @@
+"""The reciprocal TF-IDF ranker: who offers what I need, and needs what I offer.
+
+Every profile is cut into five documents (needs, offers, fields, programs, description)
+that share one TF-IDF vocabulary, fitted on whole profiles so a term's weight reflects
+how many institutions use it. For an asker ``q`` and a candidate ``c``:
+
+    a = cos(offers_c, needs_q)            they meet my needs
+    b = cos(needs_c, offers_q)            I meet their needs
+    reciprocal = 2ab / (a + b)            when both directions are known
+               = one_sided_factor * a     (or * b) when only one side wrote the text for it
+    overlap = (wf*cos(fields) + wp*cos(programs) + wd*cos(description)) / (wf + wp + wd)
+    score = wr * reciprocal + (1 - wr) * overlap
+
+The harmonic mean is zero when either direction is zero and never exceeds the weaker
+direction, so a one-sided pair ranks below a mutual one; a look-alike competitor (same
+needs, same offers) has a and b near zero and can only score through ``overlap``, which
+carries a quarter of the weight by default. When a side left its needs or offers empty,
+the direction it cannot inform is unknown rather than zero, so the known direction still
+counts, at half weight. See ``docs/ranking.md`` for the reasoning and worked examples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Self
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matching.explain import explain
+from matching.text import analyze, analyze_phrases
+from matching.types import CandidateFilter, Components, Match, Profile
+
+__all__ = ["ReciprocalRanker"]
+
+_PARTS = ("needs", "offers", "fields", "programs", "description")
+
+FloatArray = npt.NDArray[np.float32]
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
+def _part_terms(profile: Profile) -> dict[str, list[str]]:
+    return {
+        "needs": analyze_phrases(profile.needs),
+        "offers": analyze_phrases(profile.offers),
+        "fields": analyze_phrases(profile.fields),
+        "programs": analyze_phrases(profile.programs),
+        "description": analyze(profile.description),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Corpus:
+    """One immutable snapshot of the indexed profiles; replaced whole on every change."""
+
+    ids: npt.NDArray[np.int64]
+    alive: npt.NDArray[np.bool_]
+    countries: npt.NDArray[np.str_]
+    kinds: npt.NDArray[np.str_]
+    parts: Mapping[str, sparse.csr_matrix]
+    row_of: Mapping[int, int]
+    profiles: Mapping[int, Profile]
+    declared_by: Mapping[int, frozenset[int]]
+
+
+def _declared_by(profiles: Iterable[Profile]) -> dict[int, frozenset[int]]:
+    reverse: dict[int, set[int]] = {}
+    for profile in profiles:
+        assert profile.id is not None
+        for partner in profile.existing_partners:
+            reverse.setdefault(partner, set()).add(profile.id)
+    return {partner: frozenset(ids) for partner, ids in reverse.items()}
+
+
+class ReciprocalRanker:
+    """Rank stored profiles as partners for a profile, reciprocally.
+
+    Parameters
+    ----------
+    reciprocal_weight:
+        Share of the score given to the two need/offer directions; the rest goes to
+        the overlap of fields, programs and description.
+    fields_weight, programs_weight, description_weight:
+        Relative weights of the three overlap parts.
+    one_sided_factor:
+        Multiplier on the one known direction when the other cannot be computed
+        because a side left its needs or offers empty.
+    """
+
+    def __init__(
+        self,
+        *,
+        reciprocal_weight: float = 0.75,
+        fields_weight: float = 0.5,
+        programs_weight: float = 0.3,
+        description_weight: float = 0.2,
+        one_sided_factor: float = 0.5,
+    ) -> None:
+        self.reciprocal_weight = reciprocal_weight
+        self.fields_weight = fields_weight
+        self.programs_weight = programs_weight
+        self.description_weight = description_weight
+        self.one_sided_factor = one_sided_factor
+
+    # -- fitting and updating -------------------------------------------------------
+
+    def fit(self, profiles: Iterable[Profile]) -> Self:
+        """Learn the vocabulary and IDF from ``profiles`` and index them all."""
+        self._check_params()
+        stored = _unique_stored(profiles)
+        terms = [_part_terms(profile) for profile in stored]
+        documents = [[term for part in _PARTS for term in doc[part]] for doc in terms]
+        vectorizer: TfidfVectorizer | None = None
+        if any(documents):
+            vectorizer = TfidfVectorizer(
+                analyzer=_identity, sublinear_tf=True, dtype=np.float32, norm="l2"
+            )
+            vectorizer.fit(documents)
+        self.vectorizer_ = vectorizer
+        self.terms_: npt.NDArray[np.str_] = (
+            vectorizer.get_feature_names_out() if vectorizer is not None else np.array([])
+        )
+        self.corpus_ = self._build_corpus(stored, terms)
+        self.changes_since_fit_ = 0
+        self.unseen_terms_since_fit_ = 0
+        self.terms_since_fit_ = 0
+        return self
+
+    def upsert(self, profiles: Iterable[Profile]) -> Self:
+        """Add or replace ``profiles`` using the fitted vocabulary, without refitting.
+
+        Terms the vocabulary has never seen are not indexed until the next ``fit``;
+        ``unseen_terms_since_fit_`` counts them so the owner can decide when to refit.
+        """
+        self._check_fitted()
+        new = _unique_stored(profiles)
+        if not new:
+            return self
+        corpus = self.corpus_
+        current = dict(corpus.profiles)
+        current.update((p.id, p) for p in new if p.id is not None)
+        if self.vectorizer_ is None:
+            return self.fit(current.values())
+        terms = [_part_terms(profile) for profile in new]
+        vocabulary = self.vectorizer_.vocabulary_
+        for doc in terms:
+            for part in _PARTS:
+                self.terms_since_fit_ += len(doc[part])
+                self.unseen_terms_since_fit_ += sum(t not in vocabulary for t in doc[part])
+        added = self._build_corpus(new, terms)
+        alive = corpus.alive.copy()
+        for profile in new:
+            row = corpus.row_of.get(profile.id) if profile.id is not None else None
+            if row is not None:
+                alive[row] = False
+        offset = len(corpus.ids)
+        row_of = dict(corpus.row_of)
+        row_of.update((pid, offset + row) for pid, row in added.row_of.items())
+        self.corpus_ = _Corpus(
+            ids=np.concatenate([corpus.ids, added.ids]),
+            alive=np.concatenate([alive, added.alive]),
+            countries=np.concatenate([corpus.countries, added.countries]),
+            kinds=np.concatenate([corpus.kinds, added.kinds]),
+            parts={
+                part: sparse.vstack([corpus.parts[part], added.parts[part]], format="csr")
+                for part in _PARTS
+            },
+            row_of=row_of,
+            profiles=current,
+            declared_by=_declared_by(current.values()),
+        )
+        self.changes_since_fit_ += len(new)
+        return self
+
+    def remove(self, ids: Iterable[int]) -> Self:
+        """Stop suggesting the profiles with these ids; unknown ids are ignored."""
+        self._check_fitted()
+        corpus = self.corpus_
+        gone = {pid for pid in ids if pid in corpus.row_of}
+        if not gone:
+            return self
+        alive = corpus.alive.copy()
+        alive[[corpus.row_of[pid] for pid in gone]] = False
+        profiles = {pid: p for pid, p in corpus.profiles.items() if pid not in gone}
+        self.corpus_ = _Corpus(
+            ids=corpus.ids,
+            alive=alive,
+            countries=corpus.countries,
+            kinds=corpus.kinds,
+            parts=corpus.parts,
+            row_of={pid: row for pid, row in corpus.row_of.items() if pid not in gone},
+            profiles=profiles,
+            declared_by=_declared_by(profiles.values()),
+        )
+        self.changes_since_fit_ += len(gone)
+        return self
+
+    @property
+    def profiles(self) -> Mapping[int, Profile]:
+        """The indexed profiles by id."""
+        self._check_fitted()
+        return self.corpus_.profiles
+
+    def __len__(self) -> int:
+        return len(self.corpus_.profiles) if hasattr(self, "corpus_") else 0
+
+    # -- ranking -----------------------------------------------------------------------
+
+    def rank(
+        self, query: Profile, *, k: int = 10, where: CandidateFilter | None = None
+    ) -> list[Match]:
+        """Return the ``k`` best partners for ``query``, best first, with reasons.
+
+        Ties are broken by ascending id, so the order is deterministic. The query itself,
+        its declared partners and the profiles that declared it as a partner are never
+        returned.
+        """
+        self._check_fitted()
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
+        where = where or CandidateFilter()
+        corpus = self.corpus_
+        if self.vectorizer_ is None or not len(corpus.ids):
+            return []
+        query_parts = self._transform_one(query)
+        parts = _similarities(corpus, query_parts)
+        score, reciprocal, overlap = self._fuse(corpus, query_parts, parts)
+        rows = self._top_rows(corpus, query, score, k, where)
+        matches = []
+        for row in rows:
+            components = Components(
+                they_meet_my_needs=float(parts["they_meet_my_needs"][row]),
+                i_meet_their_needs=float(parts["i_meet_their_needs"][row]),
+                reciprocal=float(reciprocal[row]),
+                fields=float(parts["fields"][row]),
+                programs=float(parts["programs"][row]),
+                description=float(parts["description"][row]),
+                overlap=float(overlap[row]),
+            )
+            candidate = corpus.profiles[int(corpus.ids[row])]
+            reasons = explain(
+                query,
+                candidate,
+                components,
+                vectorize=self._transform_phrases,
+                terms=self.terms_,
+            )
+            matches.append(
+                Match(
+                    id=int(corpus.ids[row]),
+                    score=float(score[row]),
+                    components=components,
+                    reasons=reasons,
+                )
+            )
+        return matches
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _check_params(self) -> None:
+        if not 0.0 <= self.reciprocal_weight <= 1.0:
+            raise ValueError("reciprocal_weight must be within [0, 1]")
+        if not 0.0 <= self.one_sided_factor <= 1.0:
+            raise ValueError("one_sided_factor must be within [0, 1]")
+        weights = (self.fields_weight, self.programs_weight, self.description_weight)
+        if min(weights) < 0 or sum(weights) <= 0:
+            raise ValueError("overlap weights must be non-negative and not all zero")
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "corpus_"):
+            raise NotFittedError("call fit() before using this ReciprocalRanker")
+
+    def _build_corpus(
+        self, profiles: Sequence[Profile], terms: Sequence[dict[str, list[str]]]
+    ) -> _Corpus:
+        ids = np.array([p.id for p in profiles], dtype=np.int64)
+        vocabulary_size = len(self.terms_)
+        parts: dict[str, sparse.csr_matrix] = {}
+        for part in _PARTS:
+            if self.vectorizer_ is None:
+                matrix = sparse.csr_matrix((len(profiles), 0), dtype=np.float32)
+            else:
+                matrix = self.vectorizer_.transform([doc[part] for doc in terms])
+            assert matrix.shape == (len(profiles), vocabulary_size)
+            parts[part] = sparse.csr_matrix(matrix, dtype=np.float32)
+        by_id = {p.id: p for p in profiles if p.id is not None}
+        return _Corpus(
+            ids=ids,
+            alive=np.ones(len(profiles), dtype=bool),
+            countries=np.array([p.country for p in profiles], dtype=np.str_),
+            kinds=np.array([p.kind for p in profiles], dtype=np.str_),
+            parts=parts,
+            row_of={int(pid): row for row, pid in enumerate(ids)},
+            profiles=by_id,
+            declared_by=_declared_by(profiles),
+        )
+
+    def _transform_one(self, profile: Profile) -> dict[str, sparse.csr_matrix]:
+        assert self.vectorizer_ is not None
+        terms = _part_terms(profile)
+        matrix = self.vectorizer_.transform([terms[part] for part in _PARTS])
+        return {part: matrix[i] for i, part in enumerate(_PARTS)}
+
+    def _transform_phrases(self, phrases: Sequence[str]) -> sparse.csr_matrix:
+        assert self.vectorizer_ is not None
+        return self.vectorizer_.transform([analyze(phrase) for phrase in phrases])
+
+    def _fuse(
+        self,
+        corpus: _Corpus,
+        query: Mapping[str, sparse.csr_matrix],
+        parts: Mapping[str, FloatArray],
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        has = {part: np.diff(corpus.parts[part].indptr) > 0 for part in ("needs", "offers")}
+        query_has = {part: query[part].nnz > 0 for part in ("needs", "offers")}
+        a = parts["they_meet_my_needs"]
+        b = parts["i_meet_their_needs"]
+        a_known = has["offers"] & query_has["needs"]
+        b_known = has["needs"] & query_has["offers"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            harmonic = np.where(a + b > 0, 2 * a * b / (a + b), 0.0)
+        one_sided = self.one_sided_factor * (np.where(a_known, a, 0.0) + np.where(b_known, b, 0.0))
+        reciprocal = np.where(a_known & b_known, harmonic, one_sided).astype(np.float32)
+        weights = (self.fields_weight, self.programs_weight, self.description_weight)
+        overlap = (
+            weights[0] * parts["fields"]
+            + weights[1] * parts["programs"]
+            + weights[2] * parts["description"]
+        ) / sum(weights)
+        score = self.reciprocal_weight * reciprocal + (1 - self.reciprocal_weight) * overlap
+        return score.astype(np.float32), reciprocal, overlap.astype(np.float32)
+
+    def _top_rows(
+        self,
+        corpus: _Corpus,
+        query: Profile,
+        score: FloatArray,
+        k: int,
+        where: CandidateFilter,
+    ) -> list[int]:
+        eligible = corpus.alive & (score > 0) & (score >= where.min_score)
+        if where.cross_border and query.country:
+            eligible &= corpus.countries != query.country
+        if where.countries:
+            eligible &= np.isin(corpus.countries, list(where.countries))
+        if where.kinds:
+            eligible &= np.isin(corpus.kinds, list(where.kinds))
+        excluded = set(where.exclude) | set(query.existing_partners)
+        if query.id is not None:
+            excluded |= {query.id} | corpus.declared_by.get(query.id, frozenset())
+        rows = [corpus.row_of[pid] for pid in excluded if pid in corpus.row_of]
+        eligible[rows] = False
+        candidates = np.flatnonzero(eligible)
+        if len(candidates) > k:
+            kth_best = -np.partition(-score[candidates], k - 1)[k - 1]
+            candidates = candidates[score[candidates] >= kth_best]
+        order = np.lexsort((corpus.ids[candidates], -score[candidates]))
+        return [int(row) for row in candidates[order][:k]]
+
+
+def _similarities(corpus: _Corpus, query: Mapping[str, sparse.csr_matrix]) -> dict[str, FloatArray]:
+    def cosine(stored: str, asked: str) -> FloatArray:
+        column = query[asked].toarray().ravel()
+        return np.asarray(corpus.parts[stored] @ column, dtype=np.float32).ravel()
+
+    return {
+        "they_meet_my_needs": cosine("offers", "needs"),
+        "i_meet_their_needs": cosine("needs", "offers"),
+        "fields": cosine("fields", "fields"),
+        "programs": cosine("programs", "programs"),
+        "description": cosine("description", "description"),
+    }
+
+
+def _unique_stored(profiles: Iterable[Profile]) -> list[Profile]:
+    """Keep the last profile per id, in first-seen order; reject profiles without an id."""
+    by_id: dict[int, Profile] = {}
+    for profile in profiles:
+        if profile.id is None:
+            raise ValueError("a stored profile needs an id")
+        by_id[profile.id] = profile
+    return list(by_id.values())

@@ -1,0 +1,145 @@
+"""Turn profile text into TF-IDF terms, respecting scripts written without spaces.
+
+scikit-learn's default word tokenizer keeps a Chinese phrase as one token and cuts
+Khmer and Thai at every vowel sign, so two phrases that share a word never meet.
+Here each run of text is handled by its script:
+
+* scripts with spaces between words (Latin, Vietnamese, Cyrillic, Hangul...): words,
+  case-folded, English stop words dropped, a trailing plural ``s`` removed, plus word
+  bigrams within a phrase. Words that every TVET profile uses ("training", "exchange",
+  "vocational"...) are kept only inside bigrams: "teacher training" and "student
+  exchange" still meet, but "language exchange" no longer meets "competition exchange";
+* scripts without spaces (Han, Kana, Khmer, Thai, Lao, Myanmar): character n-grams,
+  counted in grapheme clusters so that a Khmer consonant keeps its subscript and vowel
+  signs (an n-gram never starts on a dangling mark).
+
+Text is folded with NFKC before analysis, so full-width ``ＣＮＣ`` meets ``CNC``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+__all__ = ["analyze", "analyze_phrases", "clusters", "normalize"]
+
+# Characters of scripts written without spaces between words.
+_SPACELESS = (
+    "\u0e00-\u0e7f"  # Thai
+    "\u0e80-\u0eff"  # Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1780-\u17ff\u19e0-\u19ff"  # Khmer, Khmer symbols
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
+    "\U00020000-\U0002ffff"  # Han extensions
+)
+_TOKEN = re.compile(rf"(?P<spaceless>[{_SPACELESS}]+)|(?P<word>[^\W_{_SPACELESS}]+)")
+# Punctuation between two words ends a phrase: no bigram is made across it. Hyphens,
+# slashes and ampersands join ("teacher-training", "R&D") rather than separate.
+_PHRASE_BREAK = re.compile(r"[,;:.!?()\[\]{}|\n\r\t•·、，；：。！？（）「」]")
+# Marks that glue the next letter to the current cluster (Khmer coeng, Myanmar virama).
+_JOINERS = frozenset("\u17d2\u1039")
+_STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"etc", "e", "g", "ie"}
+# Said by nearly every profile, so they tell partners apart only next to another word.
+_GENERIC_WORDS = frozenset(
+    [
+        "training",
+        "education",
+        "educational",
+        "vocational",
+        "technical",
+        "exchange",
+        "development",
+        "programme",
+        "program",
+        "course",
+        "cooperation",
+        "collaboration",
+        "partnership",
+        "partner",
+        "institution",
+        "institute",
+        "college",
+        "school",
+        "university",
+        "service",
+        "support",
+        "project",
+        "skill",
+        "tvet",
+    ]
+)
+_SPACELESS_NGRAMS = (2, 3)
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` in Unicode NFC with surrounding whitespace removed."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def clusters(run: str) -> list[str]:
+    """Split a run of text into grapheme clusters (a base letter with its marks)."""
+    out: list[str] = []
+    for char in run:
+        attaches = unicodedata.category(char) in ("Mn", "Mc", "Me")
+        if out and (attaches or out[-1][-1] in _JOINERS):
+            out[-1] += char
+        else:
+            out.append(char)
+    return out
+
+
+def _fold_word(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _spaceless_terms(run: str) -> Iterator[str]:
+    units = clusters(run)
+    if len(units) < _SPACELESS_NGRAMS[0]:
+        yield run
+        return
+    for n in _SPACELESS_NGRAMS:
+        for start in range(len(units) - n + 1):
+            yield "".join(units[start : start + n])
+
+
+def analyze(text: str) -> list[str]:
+    """Return the TF-IDF terms of ``text``: words, word bigrams and script n-grams."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    terms: list[str] = []
+    previous_word: str | None = None
+    previous_end = 0
+    for match in _TOKEN.finditer(folded):
+        if _PHRASE_BREAK.search(folded, previous_end, match.start()):
+            previous_word = None
+        previous_end = match.end()
+        spaceless = match.group("spaceless")
+        if spaceless is not None:
+            terms.extend(_spaceless_terms(spaceless))
+            previous_word = None
+            continue
+        word = _fold_word(match.group("word"))
+        if word in _STOP_WORDS:
+            previous_word = None
+            continue
+        # Single letters ("s" of "Ltd.'s") and bare numbers (years) mean something only
+        # beside a word, as in "5 axis".
+        if word not in _GENERIC_WORDS and len(word) > 1 and not word.isdigit():
+            terms.append(word)
+        if previous_word is not None:
+            terms.append(f"{previous_word} {word}")
+        previous_word = word
+    return terms
+
+
+def analyze_phrases(phrases: Iterable[str]) -> list[str]:
+    """Return the terms of several phrases, with no bigram spanning two phrases."""
+    terms: list[str] = []
+    for phrase in phrases:
+        terms.extend(analyze(phrase))
+    return terms

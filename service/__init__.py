@@ -1,0 +1,1 @@
+"""tvet-match web service: institution profiles and reciprocal partner suggestions."""

@@ -1,0 +1,46 @@
+"""Domain errors raised below the routes; ``service.problems`` maps them to HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Location = tuple[str | int, ...]
+
+
+class TvetMatchError(Exception):
+    """Base of every error the service raises on purpose."""
+
+
+class UnknownInstitution(TvetMatchError):
+    """No institution has this id."""
+
+    def __init__(self, institution_id: int) -> None:
+        super().__init__(f"no institution has id {institution_id}")
+        self.institution_id = institution_id
+
+
+class DuplicateInstitution(TvetMatchError):
+    """An institution with the same name already exists in the same country."""
+
+    def __init__(self, name: str, country: str, existing_id: int | None, loc: Location) -> None:
+        where = f" (id {existing_id})" if existing_id is not None else ""
+        super().__init__(f"an institution named '{name}' in {country} already exists{where}")
+        self.existing_id = existing_id
+        self.loc = loc
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One refused field: where it is in the request, and why."""
+
+    loc: Location
+    msg: str
+    type: str = "value_error"
+
+
+class InvalidInput(TvetMatchError):
+    """Input that passed the schema but breaks a rule that needs the database to check."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in errors))
+        self.errors = errors

@@ -1,0 +1,197 @@
+"""The one owner of the in-memory matching index and of its freshness.
+
+How the index stays fresh:
+
+* On start it is built from the database (``load``).
+* Every committed write is applied at once (``upsert``/``remove``): the changed profile is
+  transformed with the fitted vocabulary and appended, its old row is hidden, a deleted
+  profile disappears. The very next match request sees the change; nothing is refitted
+  per request.
+* Terms the fitted vocabulary has never seen are not indexed until a refit. The index
+  refits, re-learning vocabulary and IDF from its own profiles, when changes since the
+  last fit pile up (``refit_after_changes``) or unseen terms pass a share of the new text
+  (``refit_unseen_share``). On a small corpus (``sync_refit_max_profiles``) the refit runs
+  inside the write, so even a profile in a script the corpus has never seen is matched by
+  the next request; above it, the refit runs on a background thread while the old index
+  keeps answering, and changes made meanwhile are replayed before the new one is swapped
+  in. Readers never wait: they take the current ranker in one atomic reference read.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from typing import Literal
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from matching import CandidateFilter, Match, Profile, ReciprocalRanker
+from service import crud
+from service.db import session_scope
+from service.models import Institution, InstitutionCreate
+
+log = logging.getLogger(__name__)
+
+_Change = tuple[Literal["upsert"], Sequence[Profile]] | tuple[Literal["remove"], Sequence[int]]
+
+
+def to_profile(row: Institution, partners: Sequence[int]) -> Profile:
+    """Return the matching library's view of a stored institution."""
+    return Profile(
+        id=row.id,
+        name=row.name,
+        country=row.country,
+        kind=str(row.kind),
+        fields=tuple(row.fields),
+        needs=tuple(row.needs),
+        offers=tuple(row.offers),
+        programs=tuple(row.programs),
+        description=row.description,
+        languages=tuple(row.languages),
+        existing_partners=frozenset(partners),
+    )
+
+
+def draft_profile(data: InstitutionCreate) -> Profile:
+    """Return the matching library's view of a profile that is not stored."""
+    return Profile(
+        id=None,
+        name=data.name,
+        country=data.country,
+        kind=str(data.kind),
+        fields=tuple(data.fields),
+        needs=tuple(data.needs),
+        offers=tuple(data.offers),
+        programs=tuple(data.programs),
+        description=data.description,
+        languages=tuple(data.languages),
+        existing_partners=frozenset(data.existing_partners),
+    )
+
+
+class MatchIndex:
+    """Keeps a :class:`ReciprocalRanker` in step with the database."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        refit_after_changes: int = 200,
+        refit_unseen_share: float = 0.05,
+        sync_refit_max_profiles: int = 2000,
+    ) -> None:
+        self._engine = engine
+        self._refit_after_changes = refit_after_changes
+        self._refit_unseen_share = refit_unseen_share
+        self._sync_refit_max_profiles = sync_refit_max_profiles
+        self._ranker = ReciprocalRanker().fit([])
+        self._write_lock = threading.Lock()
+        self._journal: list[_Change] | None = None
+        self._refit_thread: threading.Thread | None = None
+        self.refits = 0
+        self.last_refit_seconds = 0.0
+
+    def __len__(self) -> int:
+        return len(self._ranker)
+
+    def load(self) -> None:
+        """Rebuild the index from every institution in the database."""
+        with self._write_lock:
+            with session_scope(self._engine) as session:
+                profiles = list(_load_profiles(session, None).values())
+            self._ranker = self._fit(profiles)
+
+    def rank(self, query: Profile, *, k: int, where: CandidateFilter) -> list[Match]:
+        """Rank indexed institutions as partners for ``query``."""
+        return self._ranker.rank(query, k=k, where=where)
+
+    def sync(self, ids: Sequence[int]) -> None:
+        """Bring these institutions up to date from the database; call after a commit.
+
+        Reading the committed rows under the write lock, rather than taking the profiles
+        from the caller, means two writers finishing out of order still leave the index
+        holding the latest version.
+        """
+        with self._write_lock:
+            with session_scope(self._engine) as session:
+                found = _load_profiles(session, ids)
+            present = [found[pid] for pid in ids if pid in found]
+            gone = [pid for pid in ids if pid not in found]
+            if present:
+                self._apply(("upsert", present))
+            if gone:
+                self._apply(("remove", gone))
+
+    def wait_for_refit(self, timeout: float | None = None) -> None:
+        """Block until a running background refit has been swapped in."""
+        thread = self._refit_thread
+        if thread is not None:
+            thread.join(timeout)
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _apply(self, change: _Change) -> None:
+        """Apply one change; the caller holds the write lock."""
+        _replay(self._ranker, change)
+        if self._journal is not None:
+            self._journal.append(change)
+        if not self._needs_refit():
+            return
+        if len(self._ranker) <= self._sync_refit_max_profiles:
+            self._ranker = self._fit(list(self._ranker.profiles.values()))
+        elif self._journal is None:
+            self._start_background_refit()
+
+    def _needs_refit(self) -> bool:
+        ranker = self._ranker
+        if ranker.changes_since_fit_ >= self._refit_after_changes:
+            return True
+        seen = ranker.terms_since_fit_
+        return seen > 0 and ranker.unseen_terms_since_fit_ / seen >= self._refit_unseen_share
+
+    def _fit(self, profiles: Sequence[Profile]) -> ReciprocalRanker:
+        started = time.perf_counter()
+        ranker = ReciprocalRanker().fit(profiles)
+        self.last_refit_seconds = time.perf_counter() - started
+        self.refits += 1
+        return ranker
+
+    def _start_background_refit(self) -> None:
+        snapshot = list(self._ranker.profiles.values())
+        self._journal = []
+        self._refit_thread = threading.Thread(
+            target=self._background_refit, args=(snapshot,), name="index-refit", daemon=True
+        )
+        self._refit_thread.start()
+
+    def _background_refit(self, snapshot: list[Profile]) -> None:
+        try:
+            fresh = self._fit(snapshot)
+        except Exception:
+            log.exception("background refit failed; the current index keeps answering")
+            with self._write_lock:
+                self._journal = None
+            return
+        with self._write_lock:
+            for change in self._journal or []:
+                _replay(fresh, change)
+            self._ranker = fresh
+            self._journal = None
+        log.info("index refitted on %d profiles in %.2fs", len(fresh), self.last_refit_seconds)
+
+
+def _load_profiles(session: Session, ids: Sequence[int] | None) -> dict[int, Profile]:
+    """Return the stored profiles with these ids (all of them for ``None``)."""
+    rows = crud.all_institutions(session=session, ids=ids)
+    partners = crud.partners_of(session=session, institution_ids=[r.id for r in rows if r.id])
+    return {row.id: to_profile(row, partners[row.id]) for row in rows if row.id is not None}
+
+
+def _replay(ranker: ReciprocalRanker, change: _Change) -> None:
+    if change[0] == "upsert":
+        ranker.upsert(change[1])
+    else:
+        ranker.remove(change[1])

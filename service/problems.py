@@ -1,0 +1,112 @@
+"""Every error leaves as an RFC 9457 ``application/problem+json`` document."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.errors import DuplicateInstitution, FieldError, InvalidInput, UnknownInstitution
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(
+    status: int,
+    detail: str | None = None,
+    *,
+    type_: str = "about:blank",
+    errors: Sequence[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """Return a problem document response."""
+    body: dict[str, Any] = {
+        "type": type_,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    if errors is not None:
+        body["errors"] = [{"loc": list(e.loc), "msg": e.msg, "type": e.type} for e in errors]
+    return JSONResponse(
+        jsonable_encoder(body),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=dict(headers) if headers else None,
+    )
+
+
+def _dotted(loc: Sequence[str | int]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _field_errors(exc: RequestValidationError) -> list[FieldError]:
+    errors = []
+    for error in exc.errors():
+        message = str(error.get("msg", "invalid"))
+        # Pydantic prefixes messages of custom checks with "Value error, ".
+        message = message.removeprefix("Value error, ")
+        errors.append(FieldError(tuple(error.get("loc", ())), message, str(error.get("type"))))
+    return errors
+
+
+def _summary(errors: Sequence[FieldError]) -> str:
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{_dotted(first.loc)}: {first.msg}{more}"
+
+
+async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _field_errors(exc)
+    return problem(422, _summary(errors), errors=errors)
+
+
+async def _on_invalid_input(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InvalidInput)
+    return problem(422, _summary(exc.errors), errors=exc.errors)
+
+
+async def _on_unknown(_request: Request, exc: Exception) -> JSONResponse:
+    return problem(404, str(exc))
+
+
+async def _on_duplicate(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DuplicateInstitution)
+    return problem(
+        409,
+        str(exc),
+        errors=[FieldError(exc.loc, str(exc), "duplicate")],
+        existing_id=exc.existing_id,
+    )
+
+
+async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem(exc.status_code, str(exc.detail), headers=exc.headers)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "The service failed unexpectedly; the error has been logged.")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Map validation, domain and HTTP errors to problem documents."""
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(InvalidInput, _on_invalid_input)
+    app.add_exception_handler(UnknownInstitution, _on_unknown)
+    app.add_exception_handler(DuplicateInstitution, _on_duplicate)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_unexpected)

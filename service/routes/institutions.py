@@ -1,0 +1,128 @@
+"""Institution profiles: create, list, read, change, delete, bulk create, suggestions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response, status
+
+from service import crud
+from service.deps import IndexDep, InstitutionDep, SessionDep
+from service.index import to_profile
+from service.models import (
+    InstitutionCreate,
+    InstitutionPrivate,
+    InstitutionPublic,
+    InstitutionUpdate,
+)
+from service.schemas import (
+    MAX_BULK,
+    PROBLEM_RESPONSES,
+    BulkCreated,
+    InstitutionFilters,
+    InstitutionPage,
+    MatchFilters,
+    MatchList,
+)
+from service.suggestions import suggest
+
+router = APIRouter(prefix="/institutions", tags=["institutions"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, operation_id="create_institution")
+def create_institution(
+    data: InstitutionCreate, session: SessionDep, index: IndexDep
+) -> InstitutionPrivate:
+    """Register an institution. The answer is the only one that shows its contact email."""
+    (row,) = crud.create_institutions(session=session, items=[data])
+    session.commit()
+    assert row.id is not None
+    index.sync([row.id])
+    return crud.to_private(row, list(data.existing_partners))
+
+
+@router.post("/bulk", status_code=status.HTTP_201_CREATED, operation_id="create_institutions")
+def create_institutions(
+    items: Annotated[list[InstitutionCreate], Body(max_length=MAX_BULK)],
+    session: SessionDep,
+    index: IndexDep,
+) -> BulkCreated:
+    """Register many institutions at once, all or nothing; ids come back in order."""
+    rows = crud.create_institutions(session=session, items=items, bulk=True)
+    session.commit()
+    ids = [row.id for row in rows if row.id is not None]
+    index.sync(ids)
+    return BulkCreated(ids=ids)
+
+
+@router.get("", operation_id="list_institutions")
+def list_institutions(
+    filters: Annotated[InstitutionFilters, Query()], session: SessionDep
+) -> InstitutionPage:
+    """List institutions in id order, filtered, one page at a time."""
+    page = crud.list_institutions(
+        session=session,
+        country=filters.country,
+        kind=filters.kind,
+        field=filters.field,
+        q=filters.q,
+        limit=filters.limit,
+        offset=filters.offset,
+    )
+    partners = crud.partners_of(session=session, institution_ids=[r.id for r in page.items if r.id])
+    return InstitutionPage(
+        items=[crud.to_public(row, partners[row.id]) for row in page.items if row.id],
+        total=page.total,
+        limit=filters.limit,
+        offset=filters.offset,
+    )
+
+
+@router.get("/{institution_id}", operation_id="read_institution")
+def read_institution(row: InstitutionDep, session: SessionDep) -> InstitutionPublic:
+    """Read an institution's public profile."""
+    assert row.id is not None
+    partners = crud.partners_of(session=session, institution_ids=[row.id])
+    return crud.to_public(row, partners[row.id])
+
+
+@router.patch("/{institution_id}", operation_id="update_institution")
+def update_institution(
+    row: InstitutionDep, changes: InstitutionUpdate, session: SessionDep, index: IndexDep
+) -> InstitutionPublic:
+    """Change some fields of an institution; fields not sent stay as they are."""
+    row = crud.update_institution(session=session, row=row, changes=changes)
+    session.commit()
+    assert row.id is not None
+    index.sync([row.id])
+    partners = crud.partners_of(session=session, institution_ids=[row.id])
+    return crud.to_public(row, partners[row.id])
+
+
+@router.delete(
+    "/{institution_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="delete_institution"
+)
+def delete_institution(row: InstitutionDep, session: SessionDep, index: IndexDep) -> Response:
+    """Delete an institution and the partnerships that name it."""
+    assert row.id is not None
+    institution_id = row.id
+    partner_ids = crud.partners_of(session=session, institution_ids=[institution_id])
+    declared_by = crud.declared_by(session=session, institution_id=institution_id)
+    crud.delete_institution(session=session, row=row)
+    session.commit()
+    index.sync([institution_id, *partner_ids[institution_id], *declared_by])
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{institution_id}/matches", operation_id="read_matches")
+def read_matches(
+    row: InstitutionDep,
+    filters: Annotated[MatchFilters, Query()],
+    session: SessionDep,
+    index: IndexDep,
+) -> MatchList:
+    """Suggest partners for an institution, best first, with reasons."""
+    assert row.id is not None
+    partners = crud.partners_of(session=session, institution_ids=[row.id])
+    query = to_profile(row, partners[row.id])
+    return suggest(session=session, index=index, query=query, filters=filters)

@@ -1,0 +1,167 @@
+"""Request and response shapes other than the institution family."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matching import CandidateFilter
+from service.models import InstitutionCreate, InstitutionPublic
+from service.validation import CountryCode, Kind
+
+MAX_MATCHES = 100
+MAX_PAGE = 100
+MAX_BULK = 20_000
+
+
+class InstitutionPage(BaseModel):
+    """One page of institutions, with the total number that match the filters."""
+
+    items: list[InstitutionPublic]
+    total: int = Field(description="Institutions matching the filters, across all pages.")
+    limit: int
+    offset: int
+
+
+class InstitutionFilters(BaseModel):
+    """Filters and paging for listing institutions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    country: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2 code.")
+    kind: Kind | None = None
+    field: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Keep institutions with a technical field containing this text.",
+    )
+    q: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Free text: every word must appear in the name, city, fields, needs, "
+        "offers, programs or description (case-insensitive).",
+    )
+    limit: int = Field(default=20, ge=1, le=MAX_PAGE)
+    offset: int = Field(default=0, ge=0)
+
+
+class MatchFilters(BaseModel):
+    """Which institutions may be suggested, and how many."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=10, ge=1, le=MAX_MATCHES, description="How many suggestions.")
+    cross_border: bool = Field(
+        default=True, description="Only suggest institutions from another country."
+    )
+    country: list[CountryCode] = Field(
+        default_factory=list, description="Only these countries (repeatable)."
+    )
+    kind: list[Kind] = Field(default_factory=list, description="Only these kinds (repeatable).")
+    min_score: float = Field(default=0.0, ge=0.0, le=1.0, description="Lowest score returned.")
+
+    def candidate_filter(self) -> CandidateFilter:
+        """Return the matching library's form of these filters."""
+        return CandidateFilter(
+            cross_border=self.cross_border,
+            countries=frozenset(self.country),
+            kinds=frozenset(str(kind) for kind in self.kind),
+            min_score=self.min_score,
+        )
+
+
+class MatchRequest(MatchFilters):
+    """Suggestions for a profile that is not stored."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "profile": {
+                        "name": "Battambang Demo Polytechnic",
+                        "country": "KH",
+                        "kind": "college",
+                        "fields": ["new energy vehicles", "electrical automation"],
+                        "needs": ["EV maintenance teacher training", "training equipment"],
+                        "offers": ["internship hosts", "Khmer language courses"],
+                        "programs": ["teacher training"],
+                    },
+                    "limit": 5,
+                }
+            ]
+        },
+    )
+
+    profile: InstitutionCreate
+
+
+class MatchComponents(BaseModel):
+    """The parts of a score (see docs/ranking.md)."""
+
+    they_meet_my_needs: float = Field(description="Their offers against my needs (cosine).")
+    i_meet_their_needs: float = Field(description="My offers against their needs (cosine).")
+    reciprocal: float = Field(description="Both directions fused by a harmonic mean.")
+    fields: float = Field(description="Overlap of technical fields (cosine).")
+    programs: float = Field(description="Overlap of wanted collaboration programs (cosine).")
+    description: float = Field(description="Overlap of descriptions (cosine).")
+    overlap: float = Field(description="Weighted blend of fields, programs and description.")
+
+
+class MatchItem(BaseModel):
+    """One suggested partner."""
+
+    institution: InstitutionPublic
+    score: float = Field(description="0 to 1; higher is a better mutual fit.")
+    components: MatchComponents
+    reasons: list[str] = Field(description="Why, in words, drawn from the matching terms.")
+
+
+class MatchList(BaseModel):
+    """Suggested partners, best first."""
+
+    items: list[MatchItem]
+
+
+class BulkCreated(BaseModel):
+    """The ids given to a bulk of new institutions, in the order they were sent."""
+
+    ids: list[int]
+
+
+class Health(BaseModel):
+    """Whether the service is up, and how much it holds."""
+
+    status: str
+    institutions: int = Field(description="Institutions in the matching index.")
+
+
+class FieldProblem(BaseModel):
+    """One refused input: where it is and why."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document, as sent with ``application/problem+json``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldProblem] | None = None
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
+    for status, text in (
+        (404, "No institution has this id."),
+        (409, "An institution with this name already exists in this country."),
+        (422, "A field was refused; `errors` says which and why."),
+    )
+}
