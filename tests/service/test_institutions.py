@@ -160,6 +160,12 @@ def test_list_filters_and_pages_with_a_total(client: TestClient) -> None:
     assert (page["total"], page["limit"], page["offset"]) == (4, 2, 2)
 
 
+def test_free_text_search_folds_unicode_forms(client: TestClient) -> None:
+    create(client, name="Vi\u1ec7t Demo College", country="VN")
+    decomposed = client.get(f"{API}/institutions", params={"q": "VIE\u0323\u0302T"}).json()
+    assert [item["name"] for item in decomposed["items"]] == ["Vi\u1ec7t Demo College"]
+
+
 @pytest.mark.parametrize(
     "query", ["limit=0", "limit=101", "offset=-1", "country=ZZ", "kind=school", "colour=blue"]
 )
