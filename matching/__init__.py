@@ -5,15 +5,18 @@ nothing of the web service or its database.
 """
 
 from matching.ranker import ReciprocalRanker
+from matching.taxonomy import Concept, Taxonomy
 from matching.text import analyze, normalize
 from matching.types import CandidateFilter, Components, Match, Profile
 
 __all__ = [
     "CandidateFilter",
     "Components",
+    "Concept",
     "Match",
     "Profile",
     "ReciprocalRanker",
+    "Taxonomy",
     "analyze",
     "normalize",
 ]

@@ -61,8 +61,10 @@ def _shared_description_terms(
 ) -> list[str]:
     both = vectorize([query.description, candidate.description])
     contribution = both[0].multiply(both[1]).tocoo()
-    order = np.argsort(-contribution.data, kind="stable")[:_DESCRIPTION_TERMS]
-    return [str(terms[contribution.col[i]]) for i in order]
+    order = np.argsort(-contribution.data, kind="stable")
+    words = [str(terms[contribution.col[i]]) for i in order]
+    # Concept terms ("~field:cnc") are bookkeeping, not words a reader would recognise.
+    return [word for word in words if not word.startswith("~")][:_DESCRIPTION_TERMS]
 
 
 def explain(

@@ -30,9 +30,11 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from matching.explain import explain
-from matching.text import analyze, analyze_phrases
+from matching.taxonomy import Taxonomy
+from matching.text import analyze
 from matching.types import CandidateFilter, Components, Match, Profile
 
 __all__ = ["ReciprocalRanker"]
@@ -46,14 +48,13 @@ def _identity(terms: list[str]) -> list[str]:
     return terms
 
 
-def _part_terms(profile: Profile) -> dict[str, list[str]]:
-    return {
-        "needs": analyze_phrases(profile.needs),
-        "offers": analyze_phrases(profile.offers),
-        "fields": analyze_phrases(profile.fields),
-        "programs": analyze_phrases(profile.programs),
-        "description": analyze(profile.description),
-    }
+def _phrase_terms(phrases: Sequence[str], taxonomy: Taxonomy | None) -> list[str]:
+    terms: list[str] = []
+    for phrase in phrases:
+        terms.extend(analyze(phrase))
+        if taxonomy is not None:
+            terms.extend(concept.term for concept in taxonomy.find(phrase))
+    return terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,11 @@ class ReciprocalRanker:
     one_sided_factor:
         Multiplier on the one known direction when the other cannot be computed
         because a side left its needs or offers empty.
+    taxonomy:
+        Canonical concepts to find in the text; each concept mentioned adds one term, so
+        profiles in different languages meet on the concepts they share.
+    concept_weight:
+        How much heavier a concept term weighs than an ordinary term.
     """
 
     def __init__(
@@ -102,12 +108,16 @@ class ReciprocalRanker:
         programs_weight: float = 0.3,
         description_weight: float = 0.2,
         one_sided_factor: float = 0.5,
+        taxonomy: Taxonomy | None = None,
+        concept_weight: float = 2.0,
     ) -> None:
         self.reciprocal_weight = reciprocal_weight
         self.fields_weight = fields_weight
         self.programs_weight = programs_weight
         self.description_weight = description_weight
         self.one_sided_factor = one_sided_factor
+        self.taxonomy = taxonomy
+        self.concept_weight = concept_weight
 
     # -- fitting and updating -------------------------------------------------------
 
@@ -115,7 +125,7 @@ class ReciprocalRanker:
         """Learn the vocabulary and IDF from ``profiles`` and index them all."""
         self._check_params()
         stored = _unique_stored(profiles)
-        terms = [_part_terms(profile) for profile in stored]
+        terms = [self._part_terms(profile) for profile in stored]
         documents = [[term for part in _PARTS for term in doc[part]] for doc in terms]
         vectorizer: TfidfVectorizer | None = None
         if any(documents):
@@ -127,6 +137,8 @@ class ReciprocalRanker:
         self.terms_: npt.NDArray[np.str_] = (
             vectorizer.get_feature_names_out() if vectorizer is not None else np.array([])
         )
+        is_concept = np.char.startswith(self.terms_.astype(str), "~")
+        self.column_weights_ = np.where(is_concept, self.concept_weight, 1.0).astype(np.float32)
         self.corpus_ = self._build_corpus(stored, terms)
         self.changes_since_fit_ = 0
         self.unseen_terms_since_fit_ = 0
@@ -148,7 +160,7 @@ class ReciprocalRanker:
         current.update((p.id, p) for p in new if p.id is not None)
         if self.vectorizer_ is None:
             return self.fit(current.values())
-        terms = [_part_terms(profile) for profile in new]
+        terms = [self._part_terms(profile) for profile in new]
         vocabulary = self.vectorizer_.vocabulary_
         for doc in terms:
             for part in _PARTS:
@@ -264,11 +276,29 @@ class ReciprocalRanker:
 
     # -- internals ---------------------------------------------------------------------
 
+    def _part_terms(self, profile: Profile) -> dict[str, list[str]]:
+        return {
+            "needs": _phrase_terms(profile.needs, self.taxonomy),
+            "offers": _phrase_terms(profile.offers, self.taxonomy),
+            "fields": _phrase_terms(profile.fields, self.taxonomy),
+            "programs": _phrase_terms(profile.programs, self.taxonomy),
+            "description": _phrase_terms([profile.description], self.taxonomy),
+        }
+
+    def _vectorize(self, documents: Sequence[list[str]]) -> sparse.csr_matrix:
+        """TF-IDF rows with concept columns weighted up, L2-normalised again."""
+        assert self.vectorizer_ is not None
+        matrix = self.vectorizer_.transform(documents)
+        weighted = sparse.csr_matrix(matrix.multiply(self.column_weights_), dtype=np.float32)
+        return sparse.csr_matrix(normalize(weighted, norm="l2", copy=False), dtype=np.float32)
+
     def _check_params(self) -> None:
         if not 0.0 <= self.reciprocal_weight <= 1.0:
             raise ValueError("reciprocal_weight must be within [0, 1]")
         if not 0.0 <= self.one_sided_factor <= 1.0:
             raise ValueError("one_sided_factor must be within [0, 1]")
+        if self.concept_weight <= 0:
+            raise ValueError("concept_weight must be positive")
         weights = (self.fields_weight, self.programs_weight, self.description_weight)
         if min(weights) < 0 or sum(weights) <= 0:
             raise ValueError("overlap weights must be non-negative and not all zero")
@@ -287,7 +317,7 @@ class ReciprocalRanker:
             if self.vectorizer_ is None:
                 matrix = sparse.csr_matrix((len(profiles), 0), dtype=np.float32)
             else:
-                matrix = self.vectorizer_.transform([doc[part] for doc in terms])
+                matrix = self._vectorize([doc[part] for doc in terms])
             assert matrix.shape == (len(profiles), vocabulary_size)
             parts[part] = sparse.csr_matrix(matrix, dtype=np.float32)
         by_id = {p.id: p for p in profiles if p.id is not None}
@@ -303,14 +333,12 @@ class ReciprocalRanker:
         )
 
     def _transform_one(self, profile: Profile) -> dict[str, sparse.csr_matrix]:
-        assert self.vectorizer_ is not None
-        terms = _part_terms(profile)
-        matrix = self.vectorizer_.transform([terms[part] for part in _PARTS])
+        terms = self._part_terms(profile)
+        matrix = self._vectorize([terms[part] for part in _PARTS])
         return {part: matrix[i] for i, part in enumerate(_PARTS)}
 
     def _transform_phrases(self, phrases: Sequence[str]) -> sparse.csr_matrix:
-        assert self.vectorizer_ is not None
-        return self.vectorizer_.transform([analyze(phrase) for phrase in phrases])
+        return self._vectorize([_phrase_terms([phrase], self.taxonomy) for phrase in phrases])
 
     def _fuse(
         self,

@@ -13,7 +13,9 @@ Here each run of text is handled by its script:
   counted in grapheme clusters so that a Khmer consonant keeps its subscript and vowel
   signs (an n-gram never starts on a dangling mark).
 
-Text is folded with NFKC before analysis, so full-width ``ＣＮＣ`` meets ``CNC``.
+Text is folded before analysis: NFKC (full-width ``ＣＮＣ`` meets ``CNC``), case-folded,
+zero-width joiners dropped, and the two Khmer spellings of a subscript ta/da (``្ត`` and
+``្ដ``, both in common use for the same words) unified.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ from collections.abc import Iterable, Iterator
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-__all__ = ["analyze", "analyze_phrases", "clusters", "normalize"]
+__all__ = [
+    "STOP_WORDS",
+    "analyze",
+    "analyze_phrases",
+    "clusters",
+    "fold",
+    "is_spaceless",
+    "match_tokens",
+    "normalize",
+]
 
 # Characters of scripts written without spaces between words.
 _SPACELESS = (
@@ -42,7 +53,7 @@ _TOKEN = re.compile(rf"(?P<spaceless>[{_SPACELESS}]+)|(?P<word>[^\W_{_SPACELESS}
 _PHRASE_BREAK = re.compile(r"[,;:.!?()\[\]{}|\n\r\t•·、，；：。！？（）「」]")
 # Marks that glue the next letter to the current cluster (Khmer coeng, Myanmar virama).
 _JOINERS = frozenset("\u17d2\u1039")
-_STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"etc", "e", "g", "ie"}
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"etc", "e", "g", "ie"}
 # Said by nearly every profile, so they tell partners apart only next to another word.
 _GENERIC_WORDS = frozenset(
     [
@@ -73,6 +84,32 @@ _GENERIC_WORDS = frozenset(
     ]
 )
 _SPACELESS_NGRAMS = (2, 3)
+
+
+_FOLDS = str.maketrans({"\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None})
+_KHMER_COENG_DA = "\u17d2\u178a"
+_KHMER_COENG_TA = "\u17d2\u178f"
+_SPACELESS_CHAR = re.compile(f"[{_SPACELESS}]")
+
+
+def fold(text: str) -> str:
+    """Return ``text`` in the form it is compared in: NFKC, case-folded, spellings unified."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_FOLDS)
+    return folded.replace(_KHMER_COENG_DA, _KHMER_COENG_TA)
+
+
+def is_spaceless(token: str) -> bool:
+    """Whether ``token`` is a run of a script written without spaces (Han, Khmer, Thai...)."""
+    return bool(_SPACELESS_CHAR.match(token))
+
+
+def match_tokens(text: str) -> list[str]:
+    """Return the folded words and spaceless runs of ``text``, stop words kept, in order."""
+    tokens = []
+    for match in _TOKEN.finditer(fold(text)):
+        spaceless = match.group("spaceless")
+        tokens.append(spaceless if spaceless is not None else _fold_word(match.group("word")))
+    return tokens
 
 
 def normalize(text: str) -> str:
@@ -110,7 +147,7 @@ def _spaceless_terms(run: str) -> Iterator[str]:
 
 def analyze(text: str) -> list[str]:
     """Return the TF-IDF terms of ``text``: words, word bigrams and script n-grams."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = fold(text)
     terms: list[str] = []
     previous_word: str | None = None
     previous_end = 0
@@ -124,7 +161,7 @@ def analyze(text: str) -> list[str]:
             previous_word = None
             continue
         word = _fold_word(match.group("word"))
-        if word in _STOP_WORDS:
+        if word in STOP_WORDS:
             previous_word = None
             continue
         # Single letters ("s" of "Ltd.'s") and bare numbers (years) mean something only

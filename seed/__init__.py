@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-__all__ = ["SeedInstitution", "SeedSource", "load_institutions", "load_sources"]
+__all__ = [
+    "SeedInstitution",
+    "SeedSource",
+    "load_institutions",
+    "load_sources",
+    "load_taxonomy",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +63,8 @@ def load_institutions() -> list[SeedInstitution]:
         profile = {name: value for name, value in entry.items() if value is not None}
         entries.append(SeedInstitution(key, illustrative, sources, profile, partner_keys))
     return entries
+
+
+def load_taxonomy() -> dict[str, Any]:
+    """Return the TVET taxonomy: canonical fields and program types with their synonyms."""
+    return _read("taxonomy.json")

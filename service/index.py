@@ -28,7 +28,7 @@ from typing import Literal
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from matching import CandidateFilter, Match, Profile, ReciprocalRanker
+from matching import CandidateFilter, Match, Profile, ReciprocalRanker, Taxonomy
 from service import crud
 from service.db import session_scope
 from service.models import Institution, InstitutionCreate
@@ -82,12 +82,14 @@ class MatchIndex:
         refit_after_changes: int = 200,
         refit_unseen_share: float = 0.05,
         sync_refit_max_profiles: int = 2000,
+        taxonomy: Taxonomy | None = None,
     ) -> None:
         self._engine = engine
+        self._taxonomy = taxonomy
         self._refit_after_changes = refit_after_changes
         self._refit_unseen_share = refit_unseen_share
         self._sync_refit_max_profiles = sync_refit_max_profiles
-        self._ranker = ReciprocalRanker().fit([])
+        self._ranker = self._new_ranker().fit([])
         self._write_lock = threading.Lock()
         self._journal: list[_Change] | None = None
         self._refit_thread: threading.Thread | None = None
@@ -145,6 +147,9 @@ class MatchIndex:
         elif self._journal is None:
             self._start_background_refit()
 
+    def _new_ranker(self) -> ReciprocalRanker:
+        return ReciprocalRanker(taxonomy=self._taxonomy)
+
     def _needs_refit(self) -> bool:
         ranker = self._ranker
         if ranker.changes_since_fit_ >= self._refit_after_changes:
@@ -154,7 +159,7 @@ class MatchIndex:
 
     def _fit(self, profiles: Sequence[Profile]) -> ReciprocalRanker:
         started = time.perf_counter()
-        ranker = ReciprocalRanker().fit(profiles)
+        ranker = self._new_ranker().fit(profiles)
         self.last_refit_seconds = time.perf_counter() - started
         self.refits += 1
         return ranker

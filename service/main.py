@@ -10,12 +10,14 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from matching import Taxonomy
+from seed import load_taxonomy
 from service import crud
 from service.config import Settings, get_settings
 from service.db import create_schema, make_engine, session_scope
 from service.index import MatchIndex
 from service.problems import install_problem_handlers
-from service.routes import health, institutions, matches
+from service.routes import health, institutions, matches, taxonomy
 from service.seeding import load_seed
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ def _prepare(app: FastAPI, settings: Settings) -> None:
         engine,
         refit_after_changes=settings.refit_after_changes,
         refit_unseen_share=settings.refit_unseen_share,
+        taxonomy=Taxonomy.from_dict(app.state.taxonomy),
     )
     index.load()
     app.state.engine = engine
@@ -68,9 +71,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.taxonomy = load_taxonomy()
     install_problem_handlers(app)
     app.include_router(institutions.router, prefix=API_PREFIX)
     app.include_router(matches.router, prefix=API_PREFIX)
+    app.include_router(taxonomy.router, prefix=API_PREFIX)
     app.include_router(health.router)
 
     @app.get("/", include_in_schema=False)

@@ -165,3 +165,20 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (422, "A field was refused; `errors` says which and why."),
     )
 }
+
+
+class TaxonomyEntry(BaseModel):
+    """A canonical field or program type."""
+
+    id: str = Field(description="Stable identifier, e.g. `new_energy_vehicles`.")
+    labels: dict[str, str] = Field(description="Label by ISO 639-1 language code.")
+    synonyms: dict[str, list[str]] = Field(description="Synonyms and abbreviations by language.")
+
+
+class TaxonomyOut(BaseModel):
+    """Technical fields and collaboration program types that free text is mapped onto."""
+
+    version: int
+    languages: list[str]
+    fields: list[TaxonomyEntry]
+    programs: list[TaxonomyEntry]

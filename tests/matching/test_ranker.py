@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pytest
@@ -296,9 +297,10 @@ def test_thai_profiles_meet_on_thai_words() -> None:
         {"reciprocal_weight": 1.5},
         {"one_sided_factor": -0.1},
         {"fields_weight": 0.0, "programs_weight": 0.0, "description_weight": 0.0},
+        {"concept_weight": 0.0},
     ],
 )
-def test_bad_parameters_are_refused_at_fit(params: dict[str, float]) -> None:
+def test_bad_parameters_are_refused_at_fit(params: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="must"):
         ReciprocalRanker(**params).fit(CORPUS)
 
