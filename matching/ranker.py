@@ -21,6 +21,7 @@ counts, at half weight. See ``docs/ranking.md`` for the reasoning and worked exa
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Self
@@ -33,6 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from matching.explain import explain
+from matching.rerank import mmr_order
 from matching.taxonomy import Taxonomy
 from matching.text import analyze
 from matching.types import CandidateFilter, Components, Match, Profile
@@ -40,6 +42,9 @@ from matching.types import CandidateFilter, Components, Match, Profile
 __all__ = ["ReciprocalRanker"]
 
 _PARTS = ("needs", "offers", "fields", "programs", "description")
+_APPEAL_SAMPLE = 64
+_POOL_PER_RESULT = 5
+_MIN_POOL = 50
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -69,6 +74,13 @@ class _Corpus:
     row_of: Mapping[int, int]
     profiles: Mapping[int, Profile]
     declared_by: Mapping[int, frozenset[int]]
+    # Rows standing in for "a typical asker" when measuring how broadly a candidate appeals.
+    sample: npt.NDArray[np.intp]
+
+    def has_text(self, part: str) -> npt.NDArray[np.bool_]:
+        """Which rows wrote anything in ``part``."""
+        has: npt.NDArray[np.bool_] = np.diff(self.parts[part].indptr) > 0
+        return has
 
 
 def _declared_by(profiles: Iterable[Profile]) -> dict[int, frozenset[int]]:
@@ -175,7 +187,8 @@ class ReciprocalRanker:
         offset = len(corpus.ids)
         row_of = dict(corpus.row_of)
         row_of.update((pid, offset + row) for pid, row in added.row_of.items())
-        self.corpus_ = _Corpus(
+        self.corpus_ = dataclasses.replace(
+            corpus,
             ids=np.concatenate([corpus.ids, added.ids]),
             alive=np.concatenate([alive, added.alive]),
             countries=np.concatenate([corpus.countries, added.countries]),
@@ -201,12 +214,9 @@ class ReciprocalRanker:
         alive = corpus.alive.copy()
         alive[[corpus.row_of[pid] for pid in gone]] = False
         profiles = {pid: p for pid, p in corpus.profiles.items() if pid not in gone}
-        self.corpus_ = _Corpus(
-            ids=corpus.ids,
+        self.corpus_ = dataclasses.replace(
+            corpus,
             alive=alive,
-            countries=corpus.countries,
-            kinds=corpus.kinds,
-            parts=corpus.parts,
             row_of={pid: row for pid, row in corpus.row_of.items() if pid not in gone},
             profiles=profiles,
             declared_by=_declared_by(profiles.values()),
@@ -226,25 +236,48 @@ class ReciprocalRanker:
     # -- ranking -----------------------------------------------------------------------
 
     def rank(
-        self, query: Profile, *, k: int = 10, where: CandidateFilter | None = None
+        self,
+        query: Profile,
+        *,
+        k: int = 10,
+        where: CandidateFilter | None = None,
+        diversity: float = 0.0,
+        exposure: float = 0.0,
     ) -> list[Match]:
         """Return the ``k`` best partners for ``query``, best first, with reasons.
 
         Ties are broken by ascending id, so the order is deterministic. The query itself,
         its declared partners and the profiles that declared it as a partner are never
         returned.
+
+        ``diversity`` (0 to 1) re-ranks the best ``5k`` candidates by maximal marginal
+        relevance so near-copies do not fill the list. ``exposure`` (0 to 1) lowers
+        candidates that suit almost everyone: each pooled candidate's relevance is divided
+        by ``1 + exposure * appeal / mean appeal``, where appeal is its mean score as a
+        partner for a fixed sample of stored institutions. Both change the order only;
+        each match keeps its own score.
         """
         self._check_fitted()
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
+        if not (0.0 <= diversity <= 1.0 and 0.0 <= exposure <= 1.0):
+            raise ValueError("diversity and exposure must be within [0, 1]")
         where = where or CandidateFilter()
         corpus = self.corpus_
         if self.vectorizer_ is None or not len(corpus.ids):
             return []
         query_parts = self._transform_one(query)
         parts = _similarities(corpus, query_parts)
-        score, reciprocal, overlap = self._fuse(corpus, query_parts, parts)
-        rows = self._top_rows(corpus, query, score, k, where)
+        score, reciprocal, overlap = self._fuse(
+            parts,
+            a_known=corpus.has_text("offers") & (query_parts["needs"].nnz > 0),
+            b_known=corpus.has_text("needs") & (query_parts["offers"].nnz > 0),
+        )
+        if diversity > 0 or exposure > 0:
+            pool = self._top_rows(corpus, query, score, max(_POOL_PER_RESULT * k, _MIN_POOL), where)
+            rows = self._rerank(corpus, pool, score, k, diversity, exposure)
+        else:
+            rows = self._top_rows(corpus, query, score, k, where)
         matches = []
         for row in rows:
             components = Components(
@@ -330,6 +363,7 @@ class ReciprocalRanker:
             row_of={int(pid): row for row, pid in enumerate(ids)},
             profiles=by_id,
             declared_by=_declared_by(profiles),
+            sample=np.sort(np.random.default_rng(0).permutation(len(profiles))[:_APPEAL_SAMPLE]),
         )
 
     def _transform_one(self, profile: Profile) -> dict[str, sparse.csr_matrix]:
@@ -342,28 +376,67 @@ class ReciprocalRanker:
 
     def _fuse(
         self,
-        corpus: _Corpus,
-        query: Mapping[str, sparse.csr_matrix],
-        parts: Mapping[str, FloatArray],
+        similarity: Mapping[str, FloatArray],
+        a_known: npt.NDArray[np.bool_],
+        b_known: npt.NDArray[np.bool_],
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        has = {part: np.diff(corpus.parts[part].indptr) > 0 for part in ("needs", "offers")}
-        query_has = {part: query[part].nnz > 0 for part in ("needs", "offers")}
-        a = parts["they_meet_my_needs"]
-        b = parts["i_meet_their_needs"]
-        a_known = has["offers"] & query_has["needs"]
-        b_known = has["needs"] & query_has["offers"]
+        """Combine part similarities into (score, reciprocal, overlap); any array shape."""
+        a = similarity["they_meet_my_needs"]
+        b = similarity["i_meet_their_needs"]
         with np.errstate(divide="ignore", invalid="ignore"):
             harmonic = np.where(a + b > 0, 2 * a * b / (a + b), 0.0)
         one_sided = self.one_sided_factor * (np.where(a_known, a, 0.0) + np.where(b_known, b, 0.0))
         reciprocal = np.where(a_known & b_known, harmonic, one_sided).astype(np.float32)
         weights = (self.fields_weight, self.programs_weight, self.description_weight)
         overlap = (
-            weights[0] * parts["fields"]
-            + weights[1] * parts["programs"]
-            + weights[2] * parts["description"]
+            weights[0] * similarity["fields"]
+            + weights[1] * similarity["programs"]
+            + weights[2] * similarity["description"]
         ) / sum(weights)
         score = self.reciprocal_weight * reciprocal + (1 - self.reciprocal_weight) * overlap
         return score.astype(np.float32), reciprocal, overlap.astype(np.float32)
+
+    def _rerank(
+        self,
+        corpus: _Corpus,
+        pool: list[int],
+        score: FloatArray,
+        k: int,
+        diversity: float,
+        exposure: float,
+    ) -> list[int]:
+        rows = np.array(pool, dtype=np.intp)
+        relevance = score[rows].astype(np.float64)
+        if exposure > 0 and len(rows):
+            appeal = self._appeal(corpus, rows)
+            relevance /= 1.0 + exposure * appeal / max(float(appeal.mean()), 1e-9)
+        likeness = _likeness(corpus, rows) if diversity > 0 else None
+        return [pool[i] for i in mmr_order(relevance, likeness, k, diversity)]
+
+    def _appeal(self, corpus: _Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        """Mean score of each row as a partner for the corpus's sample of askers."""
+        sample = corpus.sample
+
+        def cosine(stored: str, asked: str) -> FloatArray:
+            product = corpus.parts[stored][rows] @ corpus.parts[asked][sample].T
+            return np.asarray(product.toarray(), dtype=np.float32)
+
+        similarity = {
+            "they_meet_my_needs": cosine("offers", "needs"),
+            "i_meet_their_needs": cosine("needs", "offers"),
+            "fields": cosine("fields", "fields"),
+            "programs": cosine("programs", "programs"),
+            "description": cosine("description", "description"),
+        }
+        has_needs, has_offers = corpus.has_text("needs"), corpus.has_text("offers")
+        score, _, _ = self._fuse(
+            similarity,
+            a_known=has_offers[rows][:, None] & has_needs[sample][None, :],
+            b_known=has_needs[rows][:, None] & has_offers[sample][None, :],
+        )
+        others = rows[:, None] != sample[None, :]
+        counted = np.maximum(others.sum(axis=1), 1)
+        return np.asarray(np.where(others, score, 0.0).sum(axis=1) / counted, dtype=np.float64)
 
     def _top_rows(
         self,
@@ -405,6 +478,13 @@ def _similarities(corpus: _Corpus, query: Mapping[str, sparse.csr_matrix]) -> di
         "programs": cosine("programs", "programs"),
         "description": cosine("description", "description"),
     }
+
+
+def _likeness(corpus: _Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+    """Cosine likeness between the given rows over all their parts together."""
+    stacked = sparse.hstack([corpus.parts[part][rows] for part in _PARTS], format="csr")
+    unit = normalize(stacked, norm="l2")
+    return np.asarray((unit @ unit.T).toarray(), dtype=np.float64)
 
 
 def _unique_stored(profiles: Iterable[Profile]) -> list[Profile]:

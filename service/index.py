@@ -106,9 +106,17 @@ class MatchIndex:
                 profiles = list(_load_profiles(session, None).values())
             self._ranker = self._fit(profiles)
 
-    def rank(self, query: Profile, *, k: int, where: CandidateFilter) -> list[Match]:
+    def rank(
+        self,
+        query: Profile,
+        *,
+        k: int,
+        where: CandidateFilter,
+        diversity: float = 0.0,
+        exposure: float = 0.0,
+    ) -> list[Match]:
         """Rank indexed institutions as partners for ``query``."""
-        return self._ranker.rank(query, k=k, where=where)
+        return self._ranker.rank(query, k=k, where=where, diversity=diversity, exposure=exposure)
 
     def sync(self, ids: Sequence[int]) -> None:
         """Bring these institutions up to date from the database; call after a commit.

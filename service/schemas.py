@@ -60,6 +60,20 @@ class MatchFilters(BaseModel):
     )
     kind: list[Kind] = Field(default_factory=list, description="Only these kinds (repeatable).")
     min_score: float = Field(default=0.0, ge=0.0, le=1.0, description="Lowest score returned.")
+    diversity: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="0 to 1: trade some relevance for variety so near-copies do not fill "
+        "the list (maximal marginal relevance over the best 5×limit).",
+    )
+    exposure: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="0 to 1: lower institutions that suit almost everyone, so suggestions "
+        "spread across more partners. Scores are unchanged; only the order moves.",
+    )
 
     def candidate_filter(self) -> CandidateFilter:
         """Return the matching library's form of these filters."""

@@ -16,7 +16,13 @@ def suggest(
     *, session: Session, index: MatchIndex, query: Profile, filters: MatchFilters
 ) -> MatchList:
     """Return the best partners for ``query``, best first, with public profiles."""
-    matches = index.rank(query, k=filters.limit, where=filters.candidate_filter())
+    matches = index.rank(
+        query,
+        k=filters.limit,
+        where=filters.candidate_filter(),
+        diversity=filters.diversity,
+        exposure=filters.exposure,
+    )
     ids = [match.id for match in matches]
     rows = {row.id: row for row in crud.all_institutions(session=session, ids=ids) if row.id}
     partners = crud.partners_of(session=session, institution_ids=list(rows))

@@ -104,7 +104,17 @@ def test_cross_border_by_default(client: TestClient, ids: dict[str, int]) -> Non
 
 
 @pytest.mark.parametrize(
-    "query", ["limit=0", "limit=101", "min_score=2", "country=XX", "kind=school", "x=1"]
+    "query",
+    [
+        "limit=0",
+        "limit=101",
+        "min_score=2",
+        "country=XX",
+        "kind=school",
+        "x=1",
+        "diversity=1.5",
+        "exposure=-1",
+    ],
 )
 def test_bad_match_parameters_are_refused(
     client: TestClient, ids: dict[str, int], query: str
@@ -195,3 +205,14 @@ def test_index_is_rebuilt_from_the_database_on_start(
     second = make_client(settings)
     assert names(matches(second, kampot)) == [WUXI["name"]]
     assert second.get("/healthz").json() == {"status": "ok", "institutions": 2}
+
+
+def test_diversity_and_exposure_reorder_but_keep_scores(
+    client: TestClient, ids: dict[str, int]
+) -> None:
+    kampot = ids[KAMPOT["name"]]
+    plain = {i["institution"]["id"]: i["score"] for i in matches(client, kampot)}
+    varied = matches(client, kampot, "diversity=0.7&exposure=1")
+    assert {i["institution"]["id"] for i in varied} <= set(plain)
+    for item in varied:
+        assert item["score"] == plain[item["institution"]["id"]]

@@ -1,0 +1,42 @@
+"""Reasons: quoted from the phrases that met, in the asker's language where we can."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from matching import Profile, ReciprocalRanker
+
+CHINESE = Profile(
+    id=1,
+    country="CN",
+    fields=("数控技术",),
+    needs=("柬埔寨实习基地",),
+    offers=("数控教师培训",),
+    programs=("教师培训",),
+)
+PARTNER = Profile(
+    id=2,
+    country="KH",
+    fields=("数控技术",),
+    needs=("数控教师培训",),
+    offers=("柬埔寨实习基地",),
+    programs=("教师培训",),
+)
+
+
+def test_a_chinese_profile_reads_its_reasons_in_chinese() -> None:
+    ranker = ReciprocalRanker().fit([CHINESE, PARTNER])
+    (best,) = ranker.rank(CHINESE)
+    assert best.reasons == (
+        "对方提供“柬埔寨实习基地”，可满足您的需求“柬埔寨实习基地”。",
+        "对方需要“数控教师培训”，您提供的“数控教师培训”正好满足。",
+        "共同的技术领域：“数控技术”。",
+        "双方都希望合作开展“教师培训”。",
+    )
+
+
+def test_declared_languages_choose_the_sentence_language() -> None:
+    english_speaker = dataclasses.replace(CHINESE, languages=("km", "en", "zh"))
+    ranker = ReciprocalRanker().fit([english_speaker, PARTNER])
+    (best,) = ranker.rank(english_speaker)
+    assert best.reasons[0] == "They offer “柬埔寨实习基地”, which meets your need “柬埔寨实习基地”."
