@@ -308,3 +308,21 @@ def test_bad_parameters_are_refused_at_fit(params: dict[str, Any]) -> None:
 def test_stored_profiles_need_ids() -> None:
     with pytest.raises(ValueError, match="needs an id"):
         ReciprocalRanker().fit([Profile(id=None)])
+
+
+def test_profile_with_only_a_description_is_ranked_by_it() -> None:
+    storyteller = Profile(
+        id=70,
+        country="KH",
+        description="Our institute trains welders and pipe fitters for the shipyards of Kampot.",
+    )
+    welding = Profile(
+        id=71,
+        country="CN",
+        description="A college known for welding and pipe fitting, with a shipyard partner.",
+    )
+    ranker = ReciprocalRanker().fit([storyteller, welding, HOTEL_SCHOOL, COMPLEMENT])
+    (first, *_) = ranker.rank(storyteller)
+    assert first.id == 71
+    assert first.score > 0
+    assert first.components.description > 0
