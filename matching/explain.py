@@ -11,7 +11,7 @@ text is in Han characters, else English.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +19,7 @@ from scipy import sparse
 
 from matching.types import Components, Profile
 
-__all__ = ["explain"]
+__all__ = ["PhraseSpace", "explain", "phrases_of", "reason_language"]
 
 Vectorize = Callable[[Sequence[str]], sparse.csr_matrix]
 
@@ -47,8 +47,53 @@ _SHARED_PER_LIST = 3
 _DESCRIPTION_TERMS = 4
 
 
+class PhraseSpace:
+    """Dense TF-IDF vectors of a fixed set of phrases, over only the columns they use.
+
+    A ranking request explains up to ``k`` matches; vectorising every phrase involved once
+    and comparing dense rows is far cheaper than a sparse product per pair of lists.
+    """
+
+    def __init__(
+        self, phrases: Iterable[str], vectorize: Vectorize, terms: npt.NDArray[np.str_]
+    ) -> None:
+        unique = list(dict.fromkeys(phrases))
+        matrix = vectorize(unique) if unique else sparse.csr_matrix((0, len(terms)))
+        columns = np.unique(matrix.indices)
+        self._dense = np.asarray(matrix[:, columns].toarray(), dtype=np.float64)
+        self._terms = terms[columns]
+        self._row = {phrase: i for i, phrase in enumerate(unique)}
+
+    def vectors(self, phrases: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Return the rows of these phrases (each must have been given to the space)."""
+        return self._dense[[self._row[phrase] for phrase in phrases]]
+
+    def shared_terms(self, left: str, right: str, limit: int) -> list[str]:
+        """Return the terms contributing most to the cosine of two phrases, best first."""
+        contribution = self.vectors([left])[0] * self.vectors([right])[0]
+        order = np.argsort(-contribution, kind="stable")
+        # Concept terms ("~field:cnc") are bookkeeping, not words a reader would recognise.
+        words = [
+            str(self._terms[i])
+            for i in order
+            if contribution[i] > 0 and not str(self._terms[i]).startswith("~")
+        ]
+        return words[:limit]
+
+
+def phrases_of(profile: Profile) -> list[str]:
+    """Every phrase of a profile that a reason may quote or compare."""
+    return [
+        *profile.needs,
+        *profile.offers,
+        *profile.fields,
+        *profile.programs,
+        profile.description,
+    ]
+
+
 def _best_pairs(
-    left: Sequence[str], right: Sequence[str], vectorize: Vectorize, limit: int
+    left: Sequence[str], right: Sequence[str], space: PhraseSpace, limit: int
 ) -> list[tuple[str, str]]:
     """Return up to ``limit`` (left, right) phrase pairs with the highest positive cosine.
 
@@ -56,7 +101,7 @@ def _best_pairs(
     """
     if not left or not right:
         return []
-    similarity = (vectorize(left) @ vectorize(right).T).toarray()
+    similarity = space.vectors(left) @ space.vectors(right).T
     pairs: list[tuple[str, str]] = []
     used_left: set[int] = set()
     used_right: set[int] = set()
@@ -78,7 +123,8 @@ def _quote(phrase: str) -> str:
     return f"“{phrase}”"
 
 
-def _reason_language(query: Profile) -> str:
+def reason_language(query: Profile) -> str:
+    """Return the language reasons for ``query`` are written in (``en`` or ``zh``)."""
     for language in query.languages:
         if language in _TEMPLATES:
             return language
@@ -88,52 +134,40 @@ def _reason_language(query: Profile) -> str:
     return "zh" if letters and han * 2 > len(letters) else "en"
 
 
-def _shared_description_terms(
-    query: Profile, candidate: Profile, vectorize: Vectorize, terms: npt.NDArray[np.str_]
-) -> list[str]:
-    both = vectorize([query.description, candidate.description])
-    contribution = both[0].multiply(both[1]).tocoo()
-    order = np.argsort(-contribution.data, kind="stable")
-    words = [str(terms[contribution.col[i]]) for i in order]
-    # Concept terms ("~field:cnc") are bookkeeping, not words a reader would recognise.
-    return [word for word in words if not word.startswith("~")][:_DESCRIPTION_TERMS]
-
-
 def explain(
     query: Profile,
     candidate: Profile,
     components: Components,
     *,
-    vectorize: Vectorize,
-    terms: npt.NDArray[np.str_],
+    space: PhraseSpace,
+    language: str | None = None,
 ) -> tuple[str, ...]:
-    """Say why ``candidate`` suits ``query``, one sentence per contributing part."""
-    say = _TEMPLATES[_reason_language(query)]
+    """Say why ``candidate`` suits ``query``, one sentence per contributing part.
+
+    ``language`` defaults to :func:`reason_language` of the query.
+    """
+    say = _TEMPLATES[language or reason_language(query)]
 
     def listing(phrases: Sequence[str]) -> str:
         return say["separator"].join(_quote(phrase) for phrase in phrases)
 
     reasons: list[str] = []
     if components.they_meet_my_needs > 0:
-        for need, offer in _best_pairs(
-            query.needs, candidate.offers, vectorize, _PAIRS_PER_DIRECTION
-        ):
+        for need, offer in _best_pairs(query.needs, candidate.offers, space, _PAIRS_PER_DIRECTION):
             reasons.append(say["offer"].format(offer=_quote(offer), need=_quote(need)))
     if components.i_meet_their_needs > 0:
-        for offer, need in _best_pairs(
-            query.offers, candidate.needs, vectorize, _PAIRS_PER_DIRECTION
-        ):
+        for offer, need in _best_pairs(query.offers, candidate.needs, space, _PAIRS_PER_DIRECTION):
             reasons.append(say["need"].format(need=_quote(need), offer=_quote(offer)))
     if components.fields > 0:
-        pairs = _best_pairs(query.fields, candidate.fields, vectorize, _SHARED_PER_LIST)
+        pairs = _best_pairs(query.fields, candidate.fields, space, _SHARED_PER_LIST)
         if pairs:
             reasons.append(say["fields"].format(items=listing([theirs for _, theirs in pairs])))
     if components.programs > 0:
-        pairs = _best_pairs(query.programs, candidate.programs, vectorize, _SHARED_PER_LIST)
+        pairs = _best_pairs(query.programs, candidate.programs, space, _SHARED_PER_LIST)
         if pairs:
             reasons.append(say["programs"].format(items=listing([theirs for _, theirs in pairs])))
     if components.description > 0:
-        shared = _shared_description_terms(query, candidate, vectorize, terms)
+        shared = space.shared_terms(query.description, candidate.description, _DESCRIPTION_TERMS)
         if shared:
             reasons.append(say["description"].format(items=listing(shared)))
     return tuple(reasons)

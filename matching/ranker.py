@@ -21,75 +21,45 @@ counts, at half weight. See ``docs/ranking.md`` for the reasoning and worked exa
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from functools import lru_cache
 from typing import Self
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from sklearn.exceptions import NotFittedError
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from matching.explain import explain
+from matching.corpus import PARTS, SIMILARITIES, Corpus
+from matching.explain import PhraseSpace, explain, phrases_of, reason_language
 from matching.rerank import mmr_order
 from matching.taxonomy import Taxonomy
 from matching.text import analyze
 from matching.types import CandidateFilter, Components, Match, Profile
+from matching.vectors import TermWeights, fit_term_weights, vectorize
 
 __all__ = ["ReciprocalRanker"]
 
-_PARTS = ("needs", "offers", "fields", "programs", "description")
-_APPEAL_SAMPLE = 64
 _POOL_PER_RESULT = 5
 _MIN_POOL = 50
 
 FloatArray = npt.NDArray[np.float32]
+PartTerms = dict[str, list[str]]
 
 
-def _identity(terms: list[str]) -> list[str]:
-    return terms
+@lru_cache(maxsize=1 << 16)
+def _terms_of(phrase: str, taxonomy: Taxonomy | None) -> tuple[str, ...]:
+    # Survey answers repeat the same phrases across many profiles; analyse each once.
+    concepts = taxonomy.find(phrase) if taxonomy is not None else ()
+    return (*analyze(phrase), *(concept.term for concept in concepts))
 
 
 def _phrase_terms(phrases: Sequence[str], taxonomy: Taxonomy | None) -> list[str]:
     terms: list[str] = []
     for phrase in phrases:
-        terms.extend(analyze(phrase))
-        if taxonomy is not None:
-            terms.extend(concept.term for concept in taxonomy.find(phrase))
+        terms.extend(_terms_of(phrase, taxonomy))
     return terms
-
-
-@dataclass(frozen=True, slots=True)
-class _Corpus:
-    """One immutable snapshot of the indexed profiles; replaced whole on every change."""
-
-    ids: npt.NDArray[np.int64]
-    alive: npt.NDArray[np.bool_]
-    countries: npt.NDArray[np.str_]
-    kinds: npt.NDArray[np.str_]
-    parts: Mapping[str, sparse.csr_matrix]
-    row_of: Mapping[int, int]
-    profiles: Mapping[int, Profile]
-    declared_by: Mapping[int, frozenset[int]]
-    # Rows standing in for "a typical asker" when measuring how broadly a candidate appeals.
-    sample: npt.NDArray[np.intp]
-
-    def has_text(self, part: str) -> npt.NDArray[np.bool_]:
-        """Which rows wrote anything in ``part``."""
-        has: npt.NDArray[np.bool_] = np.diff(self.parts[part].indptr) > 0
-        return has
-
-
-def _declared_by(profiles: Iterable[Profile]) -> dict[int, frozenset[int]]:
-    reverse: dict[int, set[int]] = {}
-    for profile in profiles:
-        assert profile.id is not None
-        for partner in profile.existing_partners:
-            reverse.setdefault(partner, set()).add(profile.id)
-    return {partner: frozenset(ids) for partner, ids in reverse.items()}
 
 
 class ReciprocalRanker:
@@ -138,20 +108,14 @@ class ReciprocalRanker:
         self._check_params()
         stored = _unique_stored(profiles)
         terms = [self._part_terms(profile) for profile in stored]
-        documents = [[term for part in _PARTS for term in doc[part]] for doc in terms]
-        vectorizer: TfidfVectorizer | None = None
-        if any(documents):
-            vectorizer = TfidfVectorizer(
-                analyzer=_identity, sublinear_tf=True, dtype=np.float32, norm="l2"
-            )
-            vectorizer.fit(documents)
-        self.vectorizer_ = vectorizer
-        self.terms_: npt.NDArray[np.str_] = (
-            vectorizer.get_feature_names_out() if vectorizer is not None else np.array([])
+        documents = [[term for part in PARTS for term in doc[part]] for doc in terms]
+        self.weights_: TermWeights | None = fit_term_weights(
+            documents, boosted_prefix="~", boost=self.concept_weight
         )
-        is_concept = np.char.startswith(self.terms_.astype(str), "~")
-        self.column_weights_ = np.where(is_concept, self.concept_weight, 1.0).astype(np.float32)
-        self.corpus_ = self._build_corpus(stored, terms)
+        self.terms_: npt.NDArray[np.str_] = (
+            self.weights_.terms if self.weights_ is not None else np.array([], dtype=np.str_)
+        )
+        self.corpus_ = Corpus.build(stored, self._part_matrices(terms))
         self.changes_since_fit_ = 0
         self.unseen_terms_since_fit_ = 0
         self.terms_since_fit_ = 0
@@ -167,60 +131,25 @@ class ReciprocalRanker:
         new = _unique_stored(profiles)
         if not new:
             return self
-        corpus = self.corpus_
-        current = dict(corpus.profiles)
-        current.update((p.id, p) for p in new if p.id is not None)
-        if self.vectorizer_ is None:
+        if self.weights_ is None:
+            current = dict(self.corpus_.profiles)
+            current.update((int(p.id or 0), p) for p in new)
             return self.fit(current.values())
         terms = [self._part_terms(profile) for profile in new]
-        vocabulary = self.vectorizer_.vocabulary_
+        vocabulary = self.weights_.columns
         for doc in terms:
-            for part in _PARTS:
+            for part in PARTS:
                 self.terms_since_fit_ += len(doc[part])
                 self.unseen_terms_since_fit_ += sum(t not in vocabulary for t in doc[part])
-        added = self._build_corpus(new, terms)
-        alive = corpus.alive.copy()
-        for profile in new:
-            row = corpus.row_of.get(profile.id) if profile.id is not None else None
-            if row is not None:
-                alive[row] = False
-        offset = len(corpus.ids)
-        row_of = dict(corpus.row_of)
-        row_of.update((pid, offset + row) for pid, row in added.row_of.items())
-        self.corpus_ = dataclasses.replace(
-            corpus,
-            ids=np.concatenate([corpus.ids, added.ids]),
-            alive=np.concatenate([alive, added.alive]),
-            countries=np.concatenate([corpus.countries, added.countries]),
-            kinds=np.concatenate([corpus.kinds, added.kinds]),
-            parts={
-                part: sparse.vstack([corpus.parts[part], added.parts[part]], format="csr")
-                for part in _PARTS
-            },
-            row_of=row_of,
-            profiles=current,
-            declared_by=_declared_by(current.values()),
-        )
+        self.corpus_ = self.corpus_.upserted(new, self._part_matrices(terms))
         self.changes_since_fit_ += len(new)
         return self
 
     def remove(self, ids: Iterable[int]) -> Self:
         """Stop suggesting the profiles with these ids; unknown ids are ignored."""
         self._check_fitted()
-        corpus = self.corpus_
-        gone = {pid for pid in ids if pid in corpus.row_of}
-        if not gone:
-            return self
-        alive = corpus.alive.copy()
-        alive[[corpus.row_of[pid] for pid in gone]] = False
-        profiles = {pid: p for pid, p in corpus.profiles.items() if pid not in gone}
-        self.corpus_ = dataclasses.replace(
-            corpus,
-            alive=alive,
-            row_of={pid: row for pid, row in corpus.row_of.items() if pid not in gone},
-            profiles=profiles,
-            declared_by=_declared_by(profiles.values()),
-        )
+        gone = [pid for pid in ids if pid in self.corpus_.row_of]
+        self.corpus_ = self.corpus_.without(gone)
         self.changes_since_fit_ += len(gone)
         return self
 
@@ -264,52 +193,64 @@ class ReciprocalRanker:
             raise ValueError("diversity and exposure must be within [0, 1]")
         where = where or CandidateFilter()
         corpus = self.corpus_
-        if self.vectorizer_ is None or not len(corpus.ids):
+        if self.weights_ is None or not len(corpus.ids):
             return []
-        query_parts = self._transform_one(query)
-        parts = _similarities(corpus, query_parts)
-        score, reciprocal, overlap = self._fuse(
-            parts,
-            a_known=corpus.has_text("offers") & (query_parts["needs"].nnz > 0),
-            b_known=corpus.has_text("needs") & (query_parts["offers"].nnz > 0),
-        )
+        score, similarity, reciprocal, overlap = self.score_all(query, corpus)
         if diversity > 0 or exposure > 0:
             pool = self._top_rows(corpus, query, score, max(_POOL_PER_RESULT * k, _MIN_POOL), where)
             rows = self._rerank(corpus, pool, score, k, diversity, exposure)
         else:
             rows = self._top_rows(corpus, query, score, k, where)
+        candidates = [corpus.profiles[int(corpus.ids[row])] for row in rows]
+        space = PhraseSpace(
+            [phrase for profile in (query, *candidates) for phrase in phrases_of(profile)],
+            self._transform_phrases,
+            self.terms_,
+        )
+        language = reason_language(query)
         matches = []
-        for row in rows:
+        for row, candidate in zip(rows, candidates, strict=True):
             components = Components(
-                they_meet_my_needs=float(parts["they_meet_my_needs"][row]),
-                i_meet_their_needs=float(parts["i_meet_their_needs"][row]),
+                they_meet_my_needs=float(similarity["they_meet_my_needs"][row]),
+                i_meet_their_needs=float(similarity["i_meet_their_needs"][row]),
                 reciprocal=float(reciprocal[row]),
-                fields=float(parts["fields"][row]),
-                programs=float(parts["programs"][row]),
-                description=float(parts["description"][row]),
+                fields=float(similarity["fields"][row]),
+                programs=float(similarity["programs"][row]),
+                description=float(similarity["description"][row]),
                 overlap=float(overlap[row]),
-            )
-            candidate = corpus.profiles[int(corpus.ids[row])]
-            reasons = explain(
-                query,
-                candidate,
-                components,
-                vectorize=self._transform_phrases,
-                terms=self.terms_,
             )
             matches.append(
                 Match(
                     id=int(corpus.ids[row]),
                     score=float(score[row]),
                     components=components,
-                    reasons=reasons,
+                    reasons=explain(query, candidate, components, space=space, language=language),
                 )
             )
         return matches
 
+    def score_all(
+        self, query: Profile, corpus: Corpus | None = None
+    ) -> tuple[FloatArray, dict[str, FloatArray], FloatArray, FloatArray]:
+        """Score ``query`` against every row: (score, similarities, reciprocal, overlap).
+
+        Rows are the corpus's rows (``corpus.ids``), dead ones included; nothing is
+        filtered here.
+        """
+        self._check_fitted()
+        corpus = corpus or self.corpus_
+        asked = self._transform_one(query)
+        similarity = corpus.similarities(self._lay_out(asked))
+        score, reciprocal, overlap = self._fuse(
+            similarity,
+            a_known=corpus.has_offers & (asked["needs"].nnz > 0),
+            b_known=corpus.has_needs & (asked["offers"].nnz > 0),
+        )
+        return score, similarity, reciprocal, overlap
+
     # -- internals ---------------------------------------------------------------------
 
-    def _part_terms(self, profile: Profile) -> dict[str, list[str]]:
+    def _part_terms(self, profile: Profile) -> PartTerms:
         return {
             "needs": _phrase_terms(profile.needs, self.taxonomy),
             "offers": _phrase_terms(profile.offers, self.taxonomy),
@@ -318,12 +259,25 @@ class ReciprocalRanker:
             "description": _phrase_terms([profile.description], self.taxonomy),
         }
 
-    def _vectorize(self, documents: Sequence[list[str]]) -> sparse.csr_matrix:
-        """TF-IDF rows with concept columns weighted up, L2-normalised again."""
-        assert self.vectorizer_ is not None
-        matrix = self.vectorizer_.transform(documents)
-        weighted = sparse.csr_matrix(matrix.multiply(self.column_weights_), dtype=np.float32)
-        return sparse.csr_matrix(normalize(weighted, norm="l2", copy=False), dtype=np.float32)
+    def _part_matrices(self, terms: Sequence[PartTerms]) -> dict[str, sparse.csr_matrix]:
+        if self.weights_ is None:
+            empty = sparse.csr_matrix((len(terms), 0), dtype=np.float32)
+            return dict.fromkeys(PARTS, empty)
+        return {part: vectorize(self.weights_, [doc[part] for doc in terms]) for part in PARTS}
+
+    def _transform_one(self, profile: Profile) -> dict[str, sparse.csr_matrix]:
+        return self._part_matrices([self._part_terms(profile)])
+
+    def _lay_out(self, asked: Mapping[str, sparse.csr_matrix]) -> sparse.csr_matrix:
+        """Lay the asker's parts on a diagonal (5 x 5V), each on the block it meets."""
+        blocks = [asked[asked_part] for _, _, asked_part in SIMILARITIES]
+        return sparse.block_diag(blocks, format="csr", dtype=np.float32)
+
+    def _transform_phrases(self, phrases: Sequence[str]) -> sparse.csr_matrix:
+        assert self.weights_ is not None
+        return vectorize(
+            self.weights_, [_phrase_terms([phrase], self.taxonomy) for phrase in phrases]
+        )
 
     def _check_params(self) -> None:
         if not 0.0 <= self.reciprocal_weight <= 1.0:
@@ -339,40 +293,6 @@ class ReciprocalRanker:
     def _check_fitted(self) -> None:
         if not hasattr(self, "corpus_"):
             raise NotFittedError("call fit() before using this ReciprocalRanker")
-
-    def _build_corpus(
-        self, profiles: Sequence[Profile], terms: Sequence[dict[str, list[str]]]
-    ) -> _Corpus:
-        ids = np.array([p.id for p in profiles], dtype=np.int64)
-        vocabulary_size = len(self.terms_)
-        parts: dict[str, sparse.csr_matrix] = {}
-        for part in _PARTS:
-            if self.vectorizer_ is None:
-                matrix = sparse.csr_matrix((len(profiles), 0), dtype=np.float32)
-            else:
-                matrix = self._vectorize([doc[part] for doc in terms])
-            assert matrix.shape == (len(profiles), vocabulary_size)
-            parts[part] = sparse.csr_matrix(matrix, dtype=np.float32)
-        by_id = {p.id: p for p in profiles if p.id is not None}
-        return _Corpus(
-            ids=ids,
-            alive=np.ones(len(profiles), dtype=bool),
-            countries=np.array([p.country for p in profiles], dtype=np.str_),
-            kinds=np.array([p.kind for p in profiles], dtype=np.str_),
-            parts=parts,
-            row_of={int(pid): row for row, pid in enumerate(ids)},
-            profiles=by_id,
-            declared_by=_declared_by(profiles),
-            sample=np.sort(np.random.default_rng(0).permutation(len(profiles))[:_APPEAL_SAMPLE]),
-        )
-
-    def _transform_one(self, profile: Profile) -> dict[str, sparse.csr_matrix]:
-        terms = self._part_terms(profile)
-        matrix = self._vectorize([terms[part] for part in _PARTS])
-        return {part: matrix[i] for i, part in enumerate(_PARTS)}
-
-    def _transform_phrases(self, phrases: Sequence[str]) -> sparse.csr_matrix:
-        return self._vectorize([_phrase_terms([phrase], self.taxonomy) for phrase in phrases])
 
     def _fuse(
         self,
@@ -398,7 +318,7 @@ class ReciprocalRanker:
 
     def _rerank(
         self,
-        corpus: _Corpus,
+        corpus: Corpus,
         pool: list[int],
         score: FloatArray,
         k: int,
@@ -413,22 +333,18 @@ class ReciprocalRanker:
         likeness = _likeness(corpus, rows) if diversity > 0 else None
         return [pool[i] for i in mmr_order(relevance, likeness, k, diversity)]
 
-    def _appeal(self, corpus: _Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+    def _appeal(self, corpus: Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
         """Mean score of each row as a partner for the corpus's sample of askers."""
         sample = corpus.sample
 
-        def cosine(stored: str, asked: str) -> FloatArray:
-            product = corpus.parts[stored][rows] @ corpus.parts[asked][sample].T
-            return np.asarray(product.toarray(), dtype=np.float32)
-
         similarity = {
-            "they_meet_my_needs": cosine("offers", "needs"),
-            "i_meet_their_needs": cosine("needs", "offers"),
-            "fields": cosine("fields", "fields"),
-            "programs": cosine("programs", "programs"),
-            "description": cosine("description", "description"),
+            name: np.asarray(
+                (corpus.rows(stored, rows) @ corpus.rows(asked, sample).T).toarray(),
+                dtype=np.float32,
+            )
+            for name, stored, asked in SIMILARITIES
         }
-        has_needs, has_offers = corpus.has_text("needs"), corpus.has_text("offers")
+        has_needs, has_offers = corpus.has_needs, corpus.has_offers
         score, _, _ = self._fuse(
             similarity,
             a_known=has_offers[rows][:, None] & has_needs[sample][None, :],
@@ -440,7 +356,7 @@ class ReciprocalRanker:
 
     def _top_rows(
         self,
-        corpus: _Corpus,
+        corpus: Corpus,
         query: Profile,
         score: FloatArray,
         k: int,
@@ -466,23 +382,9 @@ class ReciprocalRanker:
         return [int(row) for row in candidates[order][:k]]
 
 
-def _similarities(corpus: _Corpus, query: Mapping[str, sparse.csr_matrix]) -> dict[str, FloatArray]:
-    def cosine(stored: str, asked: str) -> FloatArray:
-        column = query[asked].toarray().ravel()
-        return np.asarray(corpus.parts[stored] @ column, dtype=np.float32).ravel()
-
-    return {
-        "they_meet_my_needs": cosine("offers", "needs"),
-        "i_meet_their_needs": cosine("needs", "offers"),
-        "fields": cosine("fields", "fields"),
-        "programs": cosine("programs", "programs"),
-        "description": cosine("description", "description"),
-    }
-
-
-def _likeness(corpus: _Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+def _likeness(corpus: Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
     """Cosine likeness between the given rows over all their parts together."""
-    stacked = sparse.hstack([corpus.parts[part][rows] for part in _PARTS], format="csr")
+    stacked = sparse.hstack([corpus.rows(part, rows) for part in PARTS], format="csr")
     unit = normalize(stacked, norm="l2")
     return np.asarray((unit @ unit.T).toarray(), dtype=np.float64)
 

@@ -1,0 +1,224 @@
+"""The indexed profiles: an immutable snapshot with a large base segment and a small delta.
+
+Scoring one asker against every stored profile is five sparse dot products per stored
+row. The base segment keeps its five part matrices transposed and stacked end to end
+(``5V x rows``), so a single sparse product with the asker's five vectors, laid out on a
+block diagonal (``5 x 5V``), reads only the posting lists of the asker's own terms and
+yields all five similarities at once. Profiles written since the base was built live in a small
+delta segment that is scored the plain way; it is folded into the base when it grows,
+so a write costs work proportional to the delta, not to the corpus.
+
+A snapshot is never changed: updates return a new one, so readers need no lock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from matching.types import Profile
+
+__all__ = ["PARTS", "SIMILARITIES", "Corpus", "Segment"]
+
+PARTS = ("needs", "offers", "fields", "programs", "description")
+# Which stored part meets which part of the asker, in the order of the stacked blocks.
+SIMILARITIES = (
+    ("they_meet_my_needs", "offers", "needs"),
+    ("i_meet_their_needs", "needs", "offers"),
+    ("fields", "fields", "fields"),
+    ("programs", "programs", "programs"),
+    ("description", "description", "description"),
+)
+_APPEAL_SAMPLE = 64
+_MIN_DELTA_TO_MERGE = 1000
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Some rows of the five part matrices, with the stacked transposed copy."""
+
+    parts: Mapping[str, sparse.csr_matrix]
+    stacked_t: sparse.csr_matrix
+
+    @classmethod
+    def build(cls, parts: Mapping[str, sparse.csr_matrix]) -> Segment:
+        """Index rows given as one CSR matrix per part."""
+        stored = [parts[stored_part] for _, stored_part, _ in SIMILARITIES]
+        stacked = sparse.hstack(stored, format="csr", dtype=np.float32)
+        return cls(parts=dict(parts), stacked_t=sparse.csr_matrix(stacked.T, dtype=np.float32))
+
+    @property
+    def rows(self) -> int:
+        """How many rows the segment holds."""
+        return int(self.parts[PARTS[0]].shape[0])
+
+    def similarities(self, asked: sparse.csr_matrix) -> FloatArray:
+        """Return the five similarities (5 x rows) for an asker laid out as ``5 x 5V``."""
+        if self.rows == 0:
+            return np.zeros((len(SIMILARITIES), 0), dtype=np.float32)
+        return np.asarray((asked @ self.stacked_t).toarray(), dtype=np.float32)
+
+
+def _append(segment: Segment, added: Mapping[str, sparse.csr_matrix]) -> Segment:
+    return Segment.build(
+        {part: sparse.vstack([segment.parts[part], added[part]], format="csr") for part in PARTS}
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """One snapshot of the indexed profiles. Rows are base rows, then delta rows."""
+
+    base: Segment
+    delta: Segment
+    ids: npt.NDArray[np.int64]
+    alive: npt.NDArray[np.bool_]
+    countries: npt.NDArray[np.str_]
+    kinds: npt.NDArray[np.str_]
+    has_needs: npt.NDArray[np.bool_]
+    has_offers: npt.NDArray[np.bool_]
+    row_of: Mapping[int, int]
+    profiles: Mapping[int, Profile]
+    declared_by: Mapping[int, frozenset[int]]
+    # Base rows standing in for "a typical asker" when measuring how broadly a candidate
+    # appeals; fixed when the base is built.
+    sample: npt.NDArray[np.intp]
+
+    @classmethod
+    def build(cls, profiles: Sequence[Profile], parts: Mapping[str, sparse.csr_matrix]) -> Corpus:
+        """Index ``profiles`` (all with ids) whose part rows are ``parts``."""
+        base = Segment.build(parts)
+        empty = Segment.build({part: parts[part][:0] for part in PARTS})
+        ids = np.array([p.id for p in profiles], dtype=np.int64)
+        return cls(
+            base=base,
+            delta=empty,
+            ids=ids,
+            alive=np.ones(len(profiles), dtype=bool),
+            countries=np.array([p.country for p in profiles], dtype=np.str_),
+            kinds=np.array([p.kind for p in profiles], dtype=np.str_),
+            has_needs=np.diff(parts["needs"].indptr) > 0,
+            has_offers=np.diff(parts["offers"].indptr) > 0,
+            row_of={int(pid): row for row, pid in enumerate(ids)},
+            profiles={int(pid): p for pid, p in zip(ids, profiles, strict=True)},
+            declared_by=_declared_by(profiles),
+            sample=np.sort(np.random.default_rng(0).permutation(len(profiles))[:_APPEAL_SAMPLE]),
+        )
+
+    def upserted(
+        self, profiles: Sequence[Profile], parts: Mapping[str, sparse.csr_matrix]
+    ) -> Corpus:
+        """Return a snapshot with these profiles added or replacing their old rows."""
+        alive = self.alive.copy()
+        for profile in profiles:
+            old_row = self.row_of.get(int(profile.id or 0))
+            if old_row is not None:
+                alive[old_row] = False
+        delta = _append(self.delta, parts)
+        base = self.base
+        if delta.rows >= max(_MIN_DELTA_TO_MERGE, base.rows // 4):
+            base = _append(base, delta.parts)
+            delta = Segment.build({part: delta.parts[part][:0] for part in PARTS})
+        offset = len(self.ids)
+        ids = np.array([p.id for p in profiles], dtype=np.int64)
+        row_of = dict(self.row_of)
+        row_of.update((int(pid), offset + i) for i, pid in enumerate(ids))
+        current = dict(self.profiles)
+        previous = [current[int(pid)] for pid in ids if int(pid) in current]
+        current.update((int(pid), p) for pid, p in zip(ids, profiles, strict=True))
+        return dataclasses.replace(
+            self,
+            base=base,
+            delta=delta,
+            ids=np.concatenate([self.ids, ids]),
+            alive=np.concatenate([alive, np.ones(len(ids), dtype=bool)]),
+            countries=np.concatenate(
+                [self.countries, np.array([p.country for p in profiles], dtype=np.str_)]
+            ),
+            kinds=np.concatenate([self.kinds, np.array([p.kind for p in profiles], dtype=np.str_)]),
+            has_needs=np.concatenate([self.has_needs, np.diff(parts["needs"].indptr) > 0]),
+            has_offers=np.concatenate([self.has_offers, np.diff(parts["offers"].indptr) > 0]),
+            row_of=row_of,
+            profiles=current,
+            declared_by=_redeclared(self.declared_by, removed=previous, added=profiles),
+        )
+
+    def without(self, ids: Iterable[int]) -> Corpus:
+        """Return a snapshot in which these ids are no longer suggested."""
+        gone = [pid for pid in dict.fromkeys(ids) if pid in self.row_of]
+        if not gone:
+            return self
+        alive = self.alive.copy()
+        alive[[self.row_of[pid] for pid in gone]] = False
+        row_of = dict(self.row_of)
+        profiles = dict(self.profiles)
+        removed = [profiles.pop(pid) for pid in gone]
+        for pid in gone:
+            del row_of[pid]
+        return dataclasses.replace(
+            self,
+            alive=alive,
+            row_of=row_of,
+            profiles=profiles,
+            declared_by=_redeclared(self.declared_by, removed=removed, added=()),
+        )
+
+    def similarities(self, asked: sparse.csr_matrix) -> dict[str, FloatArray]:
+        """Return each similarity of every row (base then delta) to an asker ``5 x 5V``."""
+        both = np.concatenate(
+            [self.base.similarities(asked), self.delta.similarities(asked)], axis=1
+        )
+        return {name: both[i] for i, (name, _, _) in enumerate(SIMILARITIES)}
+
+    def rows(self, part: str, rows: npt.NDArray[np.intp]) -> sparse.csr_matrix:
+        """Return the given rows of one part matrix, in the order given."""
+        in_base = rows < self.base.rows
+        pieces = sparse.vstack(
+            [
+                self.base.parts[part][rows[in_base]],
+                self.delta.parts[part][rows[~in_base] - self.base.rows],
+            ],
+            format="csr",
+        )
+        order = np.argsort(np.concatenate([np.flatnonzero(in_base), np.flatnonzero(~in_base)]))
+        return sparse.csr_matrix(pieces[order])
+
+
+def _declared_by(profiles: Iterable[Profile]) -> dict[int, frozenset[int]]:
+    return _redeclared({}, removed=(), added=profiles)
+
+
+def _redeclared(
+    declared_by: Mapping[int, frozenset[int]],
+    *,
+    removed: Iterable[Profile],
+    added: Iterable[Profile],
+) -> dict[int, frozenset[int]]:
+    """Update the reverse partner index: who declared each institution as a partner."""
+    changes: dict[int, set[int]] = {}
+
+    def entry(partner: int) -> set[int]:
+        if partner not in changes:
+            changes[partner] = set(declared_by.get(partner, ()))
+        return changes[partner]
+
+    for profile in removed:
+        for partner in profile.existing_partners:
+            entry(partner).discard(int(profile.id or 0))
+    for profile in added:
+        for partner in profile.existing_partners:
+            entry(partner).add(int(profile.id or 0))
+    updated = dict(declared_by)
+    for partner, declaring in changes.items():
+        if declaring:
+            updated[partner] = frozenset(declaring)
+        else:
+            updated.pop(partner, None)
+    return updated

@@ -1,0 +1,80 @@
+"""TF-IDF vectors over a fixed vocabulary, without per-call overhead.
+
+The vocabulary and IDF are learned once with scikit-learn's ``TfidfVectorizer`` (smooth
+IDF, sublinear term frequency). Turning term lists into vectors afterwards is done here
+directly: scikit-learn's ``transform`` validates its input on every call, which costs
+more than the arithmetic when a request vectorises a handful of short phrases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+__all__ = ["TermWeights", "fit_term_weights", "vectorize"]
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
+@dataclass(frozen=True, slots=True)
+class TermWeights:
+    """A fitted vocabulary: each term's column and its weight (IDF times any boost)."""
+
+    columns: dict[str, int]
+    weights: npt.NDArray[np.float32]
+    terms: npt.NDArray[np.str_]
+
+
+def fit_term_weights(
+    documents: Sequence[list[str]], *, boosted_prefix: str, boost: float
+) -> TermWeights | None:
+    """Learn vocabulary and IDF from documents; ``None`` when they hold no term at all.
+
+    Terms starting with ``boosted_prefix`` weigh ``boost`` times their IDF.
+    """
+    if not any(documents):
+        return None
+    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
+    vectorizer.fit(documents)
+    terms = vectorizer.get_feature_names_out()
+    boosted = np.char.startswith(terms.astype(str), boosted_prefix)
+    weights = vectorizer.idf_.astype(np.float32) * np.where(boosted, boost, 1.0)
+    columns = {str(term): int(column) for term, column in vectorizer.vocabulary_.items()}
+    return TermWeights(columns=columns, weights=weights.astype(np.float32), terms=terms)
+
+
+def vectorize(weights: TermWeights, documents: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """Return one L2-normalised float32 row per document; unknown terms are ignored."""
+    columns = weights.columns
+    indptr = [0]
+    indices: list[int] = []
+    counts: list[int] = []
+    for document in documents:
+        row: dict[int, int] = {}
+        for term in document:
+            column = columns.get(term)
+            if column is not None:
+                row[column] = row.get(column, 0) + 1
+        indices.extend(row)
+        counts.extend(row.values())
+        indptr.append(len(indices))
+    index_array = np.asarray(indices, dtype=np.int32)
+    data = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * weights.weights[index_array]
+    pointer = np.asarray(indptr, dtype=np.int32)
+    rows = np.repeat(np.arange(len(documents)), np.diff(pointer))
+    norms = np.sqrt(
+        np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=len(documents))
+    )
+    data = (data / norms[rows]).astype(np.float32) if len(data) else data.astype(np.float32)
+    matrix = sparse.csr_matrix(
+        (data, index_array, pointer), shape=(len(documents), len(weights.weights))
+    )
+    matrix.sort_indices()
+    return matrix
