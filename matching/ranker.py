@@ -32,7 +32,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.preprocessing import normalize
 
 from matching.corpus import PARTS, SIMILARITIES, Corpus
-from matching.explain import PhraseSpace, explain, phrases_of, reason_language
+from matching.explain import PhraseSpace, phrases_of, reason_language
+from matching.explain import explain as _explain
 from matching.rerank import mmr_order
 from matching.taxonomy import Taxonomy
 from matching.text import analyze
@@ -91,7 +92,7 @@ class ReciprocalRanker:
         description_weight: float = 0.2,
         one_sided_factor: float = 0.5,
         taxonomy: Taxonomy | None = None,
-        concept_weight: float = 2.0,
+        concept_weight: float = 3.0,
     ) -> None:
         self.reciprocal_weight = reciprocal_weight
         self.fields_weight = fields_weight
@@ -172,6 +173,7 @@ class ReciprocalRanker:
         where: CandidateFilter | None = None,
         diversity: float = 0.0,
         exposure: float = 0.0,
+        explain: bool = True,
     ) -> list[Match]:
         """Return the ``k`` best partners for ``query``, best first, with reasons.
 
@@ -184,7 +186,8 @@ class ReciprocalRanker:
         candidates that suit almost everyone: each pooled candidate's relevance is divided
         by ``1 + exposure * appeal / mean appeal``, where appeal is its mean score as a
         partner for a fixed sample of stored institutions. Both change the order only;
-        each match keeps its own score.
+        each match keeps its own score. ``explain=False`` skips the reasons (they are the
+        costliest part of a ranking) for callers that only need the order.
         """
         self._check_fitted()
         if k < 1:
@@ -202,8 +205,9 @@ class ReciprocalRanker:
         else:
             rows = self._top_rows(corpus, query, score, k, where)
         candidates = [corpus.profiles[int(corpus.ids[row])] for row in rows]
+        phrases = (query, *candidates) if explain else ()
         space = PhraseSpace(
-            [phrase for profile in (query, *candidates) for phrase in phrases_of(profile)],
+            [phrase for profile in phrases for phrase in phrases_of(profile)],
             self._transform_phrases,
             self.terms_,
         )
@@ -224,7 +228,11 @@ class ReciprocalRanker:
                     id=int(corpus.ids[row]),
                     score=float(score[row]),
                     components=components,
-                    reasons=explain(query, candidate, components, space=space, language=language),
+                    reasons=(
+                        _explain(query, candidate, components, space=space, language=language)
+                        if explain
+                        else ()
+                    ),
                 )
             )
         return matches

@@ -1,4 +1,4 @@
-"""The ``tvet-match`` command: serve the API, load the seed."""
+"""The ``tvet-match`` command: serve the API, load the seed, evaluate match quality."""
 
 from __future__ import annotations
 
@@ -41,6 +41,60 @@ def _seed(_args: argparse.Namespace) -> int:
     return 0
 
 
+_SHIPPED_DATASETS = ("articles", "generated")
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+    from contextlib import ExitStack
+    from importlib import resources
+    from pathlib import Path
+
+    from matching import Taxonomy
+    from matching.evaluation import DatasetError, evaluate, format_report, load_dataset
+    from seed import load_taxonomy
+
+    with ExitStack() as stack:
+        path = Path(args.dataset)
+        if not path.is_file():
+            # Not a file here: a shipped dataset, by name, from the installed seed package.
+            shipped = resources.files("seed.eval").joinpath(f"{args.dataset}.json")
+            if args.dataset not in _SHIPPED_DATASETS or not shipped.is_file():
+                names = ", ".join(_SHIPPED_DATASETS)
+                print(
+                    f"tvet-match evaluate: {args.dataset!r} is neither a file nor a shipped "
+                    f"dataset ({names})",
+                    file=sys.stderr,
+                )
+                return 2
+            path = stack.enter_context(resources.as_file(shipped))
+        try:
+            dataset = load_dataset(path)
+            report = evaluate(
+                dataset,
+                k=args.k,
+                seed=args.seed,
+                resamples=args.resamples,
+                taxonomy=Taxonomy.from_dict(load_taxonomy()),
+            )
+        except DatasetError as error:
+            print(f"tvet-match evaluate: {error}", file=sys.stderr)
+            return 2
+    print(format_report(report), end="")
+    if args.json is not None:
+        text = json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2)
+        Path(args.json).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the command-line parser."""
     parser = argparse.ArgumentParser(
@@ -56,6 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
     seed = commands.add_parser("seed", help="load the demo seed institutions (idempotent)")
     seed.set_defaults(run=_seed)
+    evaluate = commands.add_parser(
+        "evaluate", help="measure how well known partners are found (hold-out evaluation)"
+    )
+    evaluate.add_argument(
+        "dataset", help=f"a dataset JSON file, or a shipped one: {', '.join(_SHIPPED_DATASETS)}"
+    )
+    evaluate.add_argument("--k", type=_positive, default=10, help="length of the suggestion list")
+    evaluate.add_argument("--seed", type=int, default=0, help="seed of bootstrap and random ranker")
+    evaluate.add_argument("--resamples", type=_positive, default=1000, help="bootstrap resamples")
+    evaluate.add_argument("--json", metavar="OUT", help="also write the report as JSON to OUT")
+    evaluate.set_defaults(run=_evaluate)
     return parser
 
 

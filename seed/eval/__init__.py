@@ -1,0 +1,1 @@
+"""Evaluation datasets for ``tvet-match evaluate``; see ``seed/eval/README.md``."""
