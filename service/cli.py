@@ -1,4 +1,4 @@
-"""The ``tvet-match`` command: serve the API, load the seed, evaluate match quality."""
+"""The ``tvet-match`` command: serve, migrate, load the seed, evaluate match quality."""
 
 from __future__ import annotations
 
@@ -24,12 +24,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _seed(_args: argparse.Namespace) -> int:
-    from service.db import create_schema, make_engine, session_scope
+    from service.db import make_engine, session_scope
+    from service.migrate import upgrade
     from service.seeding import load_seed
 
     settings = get_settings()
     engine = make_engine(settings)
-    create_schema(engine)
+    upgrade(engine)
     with session_scope(engine) as session:
         report = load_seed(session=session)
     engine.dispose()
@@ -38,6 +39,25 @@ def _seed(_args: argparse.Namespace) -> int:
         f"{report.already_present} already present "
         f"({settings.resolved_database_url.split('@')[-1]})"
     )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from service import migrate
+    from service.db import make_engine
+
+    settings = get_settings()
+    engine = make_engine(settings)
+    try:
+        before = migrate.current(engine)
+        if args.down is not None:
+            migrate.downgrade(engine, args.down)
+        else:
+            migrate.upgrade(engine, args.revision)
+        after = migrate.current(engine)
+    finally:
+        engine.dispose()
+    print(f"migrate: {before or 'empty'} -> {after or 'empty'} (newest: {migrate.head()})")
     return 0
 
 
@@ -110,6 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
     seed = commands.add_parser("seed", help="load the demo seed institutions (idempotent)")
     seed.set_defaults(run=_seed)
+    migrate = commands.add_parser(
+        "migrate", help="upgrade the database schema (the service also does so on start)"
+    )
+    migrate.add_argument(
+        "revision", nargs="?", default="head", help="revision to upgrade to (default: head)"
+    )
+    migrate.add_argument(
+        "--down", metavar="REVISION", help="downgrade to REVISION instead (base removes all)"
+    )
+    migrate.set_defaults(run=_migrate)
     evaluate = commands.add_parser(
         "evaluate", help="measure how well known partners are found (hold-out evaluation)"
     )

@@ -14,8 +14,9 @@ from matching import Taxonomy
 from seed import load_taxonomy
 from service import crud
 from service.config import Settings, get_settings
-from service.db import create_schema, make_engine, session_scope
+from service.db import make_engine, session_scope
 from service.index import MatchIndex
+from service.migrate import upgrade
 from service.problems import install_problem_handlers
 from service.routes import health, institutions, matches, taxonomy
 from service.seeding import load_seed
@@ -34,7 +35,7 @@ reasons in words. Errors are RFC 9457 `application/problem+json` documents.
 
 def _prepare(app: FastAPI, settings: Settings) -> None:
     engine = make_engine(settings)
-    create_schema(engine)
+    upgrade(engine)
     if settings.is_embedded and settings.seed_on_empty:
         with session_scope(engine) as session:
             if crud.count_institutions(session=session) == 0:

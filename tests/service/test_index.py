@@ -13,8 +13,9 @@ from sqlmodel import Session
 from matching import CandidateFilter, Profile, ReciprocalRanker
 from service import crud, index
 from service.config import Settings
-from service.db import create_schema, make_engine
+from service.db import make_engine
 from service.index import MatchIndex
+from service.migrate import upgrade
 from service.models import InstitutionCreate
 from service.validation import Kind
 
@@ -22,7 +23,7 @@ from service.validation import Kind
 @pytest.fixture
 def engine(settings: Settings) -> Iterator[Engine]:
     engine = make_engine(settings)
-    create_schema(engine)
+    upgrade(engine)
     yield engine
     engine.dispose()
 

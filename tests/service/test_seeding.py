@@ -11,7 +11,8 @@ from sqlmodel import Session
 from seed import load_institutions
 from service import crud
 from service.config import Settings
-from service.db import create_schema, make_engine
+from service.db import make_engine
+from service.migrate import upgrade
 from service.seeding import load_seed
 from tests.conftest import ClientFactory
 
@@ -28,7 +29,7 @@ def find(client: TestClient, text: str) -> dict[str, Any]:
 
 def test_load_seed_is_idempotent_and_resolves_partners(settings: Settings) -> None:
     engine = make_engine(settings)
-    create_schema(engine)
+    upgrade(engine)
     with Session(engine) as session:
         first = load_seed(session=session)
         session.commit()

@@ -1,0 +1,61 @@
+"""Migrations: they agree with the models, and upgrade and downgrade run on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+from sqlmodel import Session, SQLModel
+
+from service import crud, migrate
+from service.config import Settings
+from service.db import make_engine
+from service.models import InstitutionCreate
+from service.validation import Kind
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+def test_upgraded_schema_matches_the_models(engine: Engine) -> None:
+    migrate.upgrade(engine)
+    assert migrate.current(engine) == migrate.head()
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert differences == []
+
+
+def test_downgrade_to_base_and_up_again(engine: Engine) -> None:
+    migrate.upgrade(engine)
+    migrate.downgrade(engine, "base")
+    assert migrate.current(engine) is None
+    assert not inspect(engine).has_table("institution")
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        crud.create_institutions(
+            session=session,
+            items=[InstitutionCreate(name="After", country="KH", kind=Kind.college)],
+        )
+        session.commit()
+        assert crud.count_institutions(session=session) == 1
+
+
+def test_a_database_made_before_migrations_is_adopted(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        crud.create_institutions(
+            session=session,
+            items=[InstitutionCreate(name="Kept", country="KH", kind=Kind.college)],
+        )
+        session.commit()
+    migrate.upgrade(engine)
+    assert migrate.current(engine) == migrate.head()
+    with Session(engine) as session:
+        assert crud.count_institutions(session=session) == 1
