@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +26,20 @@ class Settings(BaseSettings):
     seed_on_empty: bool = Field(
         default=True,
         description="Load the demo seed on start when the embedded database is empty.",
+    )
+    admin_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token with every right. On the embedded default, when unset, "
+        "one is generated on first start and kept in <data_dir>/admin-token (mode 600).",
+    )
+    reads_require_key: bool = Field(
+        default=False,
+        description="Require a valid key to read profiles and suggestions.",
+    )
+    open_registration: bool = Field(
+        default=True,
+        description="Let anyone create an institution (and receive its key). When false, "
+        "only admins and organisers can.",
     )
     refit_after_changes: int = Field(
         default=200,

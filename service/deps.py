@@ -1,4 +1,4 @@
-"""Dependencies shared by the routes: settings, session, index, institution lookup."""
+"""Dependencies shared by the routes: settings, session, index, caller, lookups."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from service import crud
+from service.auth import Caller, Role, authenticate
 from service.config import Settings
-from service.errors import UnknownInstitution
+from service.errors import Forbidden, NotAuthenticated, UnknownInstitution
 from service.index import MatchIndex
 from service.models import Institution
 
@@ -37,6 +39,63 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 IndexDep = Annotated[MatchIndex, Depends(get_index)]
 
+# Declared so that OpenAPI documents the scheme; the header itself is read below, so a
+# malformed header is refused rather than silently treated as anonymous.
+_bearer = HTTPBearer(auto_error=False, description="An API key (tvm_...) or the admin token.")
+
+
+def get_caller(
+    request: Request,
+    session: SessionDep,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """Return who is calling, from the ``Authorization`` header."""
+    admin_token: str | None = request.app.state.admin_token
+    return authenticate(session, request.headers.get("authorization"), admin_token)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def require_reader(caller: CallerDep, settings: SettingsDep) -> Caller:
+    """Let the caller read, unless reads need a key and it has none."""
+    if settings.reads_require_key and caller.role is Role.anonymous:
+        raise NotAuthenticated("reading needs an API key on this service")
+    return caller
+
+
+def require_admin(caller: CallerDep) -> Caller:
+    """Let only an admin through."""
+    if caller.role is Role.anonymous:
+        raise NotAuthenticated("this needs the admin token or an admin key")
+    if caller.role is not Role.admin:
+        raise Forbidden("only an admin may do this")
+    return caller
+
+
+def require_importer(caller: CallerDep) -> Caller:
+    """Let admins and organisers through (bulk imports)."""
+    if caller.role is Role.anonymous:
+        raise NotAuthenticated("this needs an organiser or admin key")
+    if caller.role not in (Role.admin, Role.organiser):
+        raise Forbidden("only organisers and admins may create institutions in bulk")
+    return caller
+
+
+def require_registrar(caller: CallerDep, settings: SettingsDep) -> Caller:
+    """Let the caller register an institution (anyone, unless registration is closed)."""
+    if settings.open_registration or caller.role in (Role.admin, Role.organiser):
+        return caller
+    if caller.role is Role.anonymous:
+        raise NotAuthenticated("registration is closed: ask an organiser or admin")
+    raise Forbidden("registration is closed: ask an organiser or admin")
+
+
+ReaderDep = Annotated[Caller, Depends(require_reader)]
+AdminDep = Annotated[Caller, Depends(require_admin)]
+ImporterDep = Annotated[Caller, Depends(require_importer)]
+RegistrarDep = Annotated[Caller, Depends(require_registrar)]
+
 
 def get_institution(
     session: SessionDep,
@@ -50,3 +109,15 @@ def get_institution(
 
 
 InstitutionDep = Annotated[Institution, Depends(get_institution)]
+
+
+def get_editable_institution(row: InstitutionDep, caller: CallerDep) -> Institution:
+    """Return the institution in the path if the caller may change it."""
+    if caller.role is Role.anonymous:
+        raise NotAuthenticated("changing an institution needs its key or an admin key")
+    if not caller.may_edit(row.id):
+        raise Forbidden(f"this key may not change institution {row.id}")
+    return row
+
+
+EditableInstitutionDep = Annotated[Institution, Depends(get_editable_institution)]

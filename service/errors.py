@@ -19,6 +19,14 @@ class UnknownInstitution(TvetMatchError):
         self.institution_id = institution_id
 
 
+class UnknownKey(TvetMatchError):
+    """No API key has this id."""
+
+    def __init__(self, key_id: int) -> None:
+        super().__init__(f"no key has id {key_id}")
+        self.key_id = key_id
+
+
 class DuplicateInstitution(TvetMatchError):
     """An institution with the same name already exists in the same country."""
 
@@ -44,3 +52,11 @@ class InvalidInput(TvetMatchError):
     def __init__(self, errors: list[FieldError]) -> None:
         super().__init__("; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in errors))
         self.errors = errors
+
+
+class NotAuthenticated(TvetMatchError):
+    """The request needs a valid key and has none, or a bad one."""
+
+
+class Forbidden(TvetMatchError):
+    """The caller's key does not allow this."""

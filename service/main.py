@@ -13,12 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from matching import Taxonomy
 from seed import load_taxonomy
 from service import crud
+from service.auth import load_admin_token
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
 from service.index import MatchIndex
 from service.migrate import upgrade
 from service.problems import install_problem_handlers
-from service.routes import health, institutions, matches, taxonomy
+from service.routes import health, institutions, keys, matches, taxonomy
 from service.seeding import load_seed
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def _prepare(app: FastAPI, settings: Settings) -> None:
     index.load()
     app.state.engine = engine
     app.state.index = index
+    app.state.admin_token = load_admin_token(settings)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(institutions.router, prefix=API_PREFIX)
     app.include_router(matches.router, prefix=API_PREFIX)
     app.include_router(taxonomy.router, prefix=API_PREFIX)
+    app.include_router(keys.router, prefix=API_PREFIX)
     app.include_router(health.router)
 
     @app.get("/", include_in_schema=False)

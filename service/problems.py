@@ -13,7 +13,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.errors import DuplicateInstitution, FieldError, InvalidInput, UnknownInstitution
+from service.errors import (
+    DuplicateInstitution,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    UnknownInstitution,
+    UnknownKey,
+)
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +100,14 @@ async def _on_duplicate(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_not_authenticated(_request: Request, exc: Exception) -> JSONResponse:
+    return problem(401, str(exc), headers={"WWW-Authenticate": "Bearer"})
+
+
+async def _on_forbidden(_request: Request, exc: Exception) -> JSONResponse:
+    return problem(403, str(exc))
+
+
 async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     return problem(exc.status_code, str(exc.detail), headers=exc.headers)
@@ -107,6 +123,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(InvalidInput, _on_invalid_input)
     app.add_exception_handler(UnknownInstitution, _on_unknown)
+    app.add_exception_handler(UnknownKey, _on_unknown)
+    app.add_exception_handler(NotAuthenticated, _on_not_authenticated)
+    app.add_exception_handler(Forbidden, _on_forbidden)
     app.add_exception_handler(DuplicateInstitution, _on_duplicate)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unexpected)

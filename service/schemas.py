@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from matching import CandidateFilter
-from service.models import InstitutionCreate, InstitutionPublic
+from service.models import InstitutionCreate, InstitutionPrivate, InstitutionPublic, UtcDatetime
 from service.validation import CountryCode, Kind
 
 MAX_MATCHES = 100
@@ -174,6 +174,8 @@ class Problem(BaseModel):
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
     for status, text in (
+        (401, "A key is needed, or the one sent is malformed, unknown or revoked."),
+        (403, "The key sent does not allow this."),
         (404, "No institution has this id."),
         (409, "An institution with this name already exists in this country."),
         (422, "A field was refused; `errors` says which and why."),
@@ -196,3 +198,48 @@ class TaxonomyOut(BaseModel):
     languages: list[str]
     fields: list[TaxonomyEntry]
     programs: list[TaxonomyEntry]
+
+
+class InstitutionCreated(InstitutionPrivate):
+    """A new institution, with the key that can change it. The key is shown only here."""
+
+    api_key: str = Field(description="Bearer key for this institution; store it now.")
+    api_key_id: int
+
+
+class KeyCreate(BaseModel):
+    """A new admin or organiser key."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"label": "Phnom Penh 2026 organisers", "role": "organiser", "workshops": [1]}
+            ]
+        },
+    )
+
+    label: str = Field(min_length=1, max_length=200)
+    role: Literal["admin", "organiser"]
+    workshops: list[Annotated[int, Field(ge=1)]] = Field(
+        default_factory=list, max_length=100, description="Workshops an organiser key may run."
+    )
+
+
+class KeyPublic(BaseModel):
+    """A key as listed: never its secret."""
+
+    id: int
+    label: str
+    prefix: str = Field(description="The key's first characters, to recognise it.")
+    role: str
+    institution_id: int | None
+    scopes: list[str]
+    created_at: UtcDatetime
+    revoked_at: UtcDatetime | None
+
+
+class KeyIssued(KeyPublic):
+    """A new key, with its secret, shown this once."""
+
+    key: str

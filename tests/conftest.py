@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from service.config import Settings
@@ -16,6 +17,13 @@ from service.main import create_app
 from tests.support.postgres import PostgresUnavailable, throwaway_postgres
 
 _database_numbers = itertools.count(1)
+ADMIN_TOKEN = "test-admin-token"
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def bearer(key: str) -> dict[str, str]:
+    """Return the header that authenticates with ``key``."""
+    return {"Authorization": f"Bearer {key}"}
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +66,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings for an app on the test database, without the demo seed."""
-    return Settings(data_dir=tmp_path, database_url=database_url, seed_on_empty=False)
+    return Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        seed_on_empty=False,
+        admin_token=SecretStr(ADMIN_TOKEN),
+    )
 
 
 ClientFactory = Callable[[Settings], TestClient]

@@ -7,7 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Response, status
 
 from service import crud
-from service.deps import IndexDep, InstitutionDep, SessionDep
+from service.auth import Role, issue_key
+from service.deps import (
+    EditableInstitutionDep,
+    ImporterDep,
+    IndexDep,
+    InstitutionDep,
+    ReaderDep,
+    RegistrarDep,
+    SessionDep,
+)
 from service.index import to_profile
 from service.models import (
     InstitutionCreate,
@@ -19,6 +28,7 @@ from service.schemas import (
     MAX_BULK,
     PROBLEM_RESPONSES,
     BulkCreated,
+    InstitutionCreated,
     InstitutionFilters,
     InstitutionPage,
     MatchFilters,
@@ -31,14 +41,19 @@ router = APIRouter(prefix="/institutions", tags=["institutions"], responses=PROB
 
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="create_institution")
 def create_institution(
-    data: InstitutionCreate, session: SessionDep, index: IndexDep
-) -> InstitutionPrivate:
-    """Register an institution. The answer is the only one that shows its contact email."""
+    data: InstitutionCreate, session: SessionDep, index: IndexDep, _caller: RegistrarDep
+) -> InstitutionCreated:
+    """Register an institution and receive, this once, the key that can change it."""
     (row,) = crud.create_institutions(session=session, items=[data])
-    session.commit()
     assert row.id is not None
+    key, secret = issue_key(
+        session, label="issued with the profile", role=Role.institution, institution_id=row.id
+    )
+    session.commit()
     index.sync([row.id])
-    return crud.to_private(row, list(data.existing_partners))
+    private = crud.to_private(row, list(data.existing_partners))
+    assert key.id is not None
+    return InstitutionCreated(**private.model_dump(), api_key=secret, api_key_id=key.id)
 
 
 @router.post("/bulk", status_code=status.HTTP_201_CREATED, operation_id="create_institutions")
@@ -46,8 +61,12 @@ def create_institutions(
     items: Annotated[list[InstitutionCreate], Body(max_length=MAX_BULK)],
     session: SessionDep,
     index: IndexDep,
+    _caller: ImporterDep,
 ) -> BulkCreated:
-    """Register many institutions at once, all or nothing; ids come back in order."""
+    """Register many institutions at once, all or nothing; ids come back in order.
+
+    For organisers and admins; no keys are issued (an admin can issue them later).
+    """
     rows = crud.create_institutions(session=session, items=items, bulk=True)
     session.commit()
     ids = [row.id for row in rows if row.id is not None]
@@ -57,7 +76,7 @@ def create_institutions(
 
 @router.get("", operation_id="list_institutions")
 def list_institutions(
-    filters: Annotated[InstitutionFilters, Query()], session: SessionDep
+    filters: Annotated[InstitutionFilters, Query()], session: SessionDep, _caller: ReaderDep
 ) -> InstitutionPage:
     """List institutions in id order, filtered, one page at a time."""
     page = crud.list_institutions(
@@ -79,31 +98,37 @@ def list_institutions(
 
 
 @router.get("/{institution_id}", operation_id="read_institution")
-def read_institution(row: InstitutionDep, session: SessionDep) -> InstitutionPublic:
-    """Read an institution's public profile."""
+def read_institution(
+    row: InstitutionDep, session: SessionDep, caller: ReaderDep
+) -> InstitutionPrivate | InstitutionPublic:
+    """Read an institution's profile: with its contact email for its own key or an admin."""
     assert row.id is not None
     partners = crud.partners_of(session=session, institution_ids=[row.id])
+    if caller.may_edit(row.id):
+        return crud.to_private(row, partners[row.id])
     return crud.to_public(row, partners[row.id])
 
 
 @router.patch("/{institution_id}", operation_id="update_institution")
 def update_institution(
-    row: InstitutionDep, changes: InstitutionUpdate, session: SessionDep, index: IndexDep
-) -> InstitutionPublic:
-    """Change some fields of an institution; fields not sent stay as they are."""
+    row: EditableInstitutionDep, changes: InstitutionUpdate, session: SessionDep, index: IndexDep
+) -> InstitutionPrivate:
+    """Change some fields of an institution (its own key or an admin); others stay."""
     row = crud.update_institution(session=session, row=row, changes=changes)
     session.commit()
     assert row.id is not None
     index.sync([row.id])
     partners = crud.partners_of(session=session, institution_ids=[row.id])
-    return crud.to_public(row, partners[row.id])
+    return crud.to_private(row, partners[row.id])
 
 
 @router.delete(
     "/{institution_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="delete_institution"
 )
-def delete_institution(row: InstitutionDep, session: SessionDep, index: IndexDep) -> Response:
-    """Delete an institution and the partnerships that name it."""
+def delete_institution(
+    row: EditableInstitutionDep, session: SessionDep, index: IndexDep
+) -> Response:
+    """Delete an institution (its own key or an admin) and the partnerships naming it."""
     assert row.id is not None
     institution_id = row.id
     partner_ids = crud.partners_of(session=session, institution_ids=[institution_id])
@@ -120,6 +145,7 @@ def read_matches(
     filters: Annotated[MatchFilters, Query()],
     session: SessionDep,
     index: IndexDep,
+    _caller: ReaderDep,
 ) -> MatchList:
     """Suggest partners for an institution, best first, with reasons."""
     assert row.id is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.deps import IndexDep, SessionDep
+from service.deps import IndexDep, ReaderDep, SessionDep
 from service.index import draft_profile
 from service.schemas import PROBLEM_RESPONSES, MatchList, MatchRequest
 from service.suggestions import suggest
@@ -13,7 +13,9 @@ router = APIRouter(tags=["matches"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/matches", operation_id="match_profile")
-def match_profile(request: MatchRequest, session: SessionDep, index: IndexDep) -> MatchList:
+def match_profile(
+    request: MatchRequest, session: SessionDep, index: IndexDep, _caller: ReaderDep
+) -> MatchList:
     """Suggest partners for a profile sent in the request; nothing is stored."""
     return suggest(
         session=session, index=index, query=draft_profile(request.profile), filters=request

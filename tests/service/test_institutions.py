@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import ADMIN, bearer
+
 API = "/api/v1"
 
 
@@ -58,16 +60,24 @@ def test_contact_email_is_never_shown_to_others(client: TestClient) -> None:
     kampot = create(client, needs=["CNC teacher training"], contact_email=secret)
     create(client, name="Wuxi Demo", country="CN", offers=["CNC teacher training"])
     other = create(client, name="Other Demo", country="TH", needs=["CNC teacher training"])
+    other_key = bearer(other["api_key"])
     pages = [
         client.get(f"{API}/institutions/{kampot['id']}"),
+        client.get(f"{API}/institutions/{kampot['id']}", headers=other_key),
         client.get(f"{API}/institutions"),
         client.get(f"{API}/institutions/{other['id']}/matches?cross_border=false"),
-        client.patch(f"{API}/institutions/{kampot['id']}", json={"city": "Kampot"}),
+        client.patch(f"{API}/institutions/{other['id']}", json={"city": "X"}, headers=other_key),
     ]
     for page in pages:
         assert page.status_code == 200
         assert secret not in page.text
-        assert "contact_email" not in page.text
+    # Its own key, and an admin, see it.
+    own = client.get(f"{API}/institutions/{kampot['id']}", headers=bearer(kampot["api_key"]))
+    assert own.json()["contact_email"] == secret
+    assert (
+        client.get(f"{API}/institutions/{kampot['id']}", headers=ADMIN).json()["contact_email"]
+        == secret
+    )
 
 
 @pytest.mark.parametrize(
@@ -132,7 +142,7 @@ def test_same_name_and_country_twice_is_a_conflict(client: TestClient) -> None:
 def test_unknown_id_is_404(client: TestClient) -> None:
     for method in ("get", "patch", "delete"):
         kwargs: dict[str, Any] = {"json": {"city": "x"}} if method == "patch" else {}
-        response = getattr(client, method)(f"{API}/institutions/424242", **kwargs)
+        response = getattr(client, method)(f"{API}/institutions/424242", headers=ADMIN, **kwargs)
         assert response.status_code == 404
         assert response.json()["detail"] == "no institution has id 424242"
     assert client.get(f"{API}/institutions/424242/matches").status_code == 404
@@ -178,7 +188,9 @@ def test_bad_list_parameters_are_refused(client: TestClient, query: str) -> None
 def test_patch_changes_only_the_fields_sent(client: TestClient) -> None:
     body = create(client, city="Kampot", needs=["CNC teacher training"])
     response = client.patch(
-        f"{API}/institutions/{body['id']}", json={"offers": ["internships"], "city": None}
+        f"{API}/institutions/{body['id']}",
+        json={"offers": ["internships"], "city": None},
+        headers=bearer(body["api_key"]),
     )
     assert response.status_code == 200
     changed = response.json()
@@ -201,7 +213,11 @@ def test_failed_patch_changes_nothing(
     client: TestClient, change: dict[str, Any], status: int
 ) -> None:
     body = create(client, needs=["CNC teacher training"])
-    response = client.patch(f"{API}/institutions/{body['id']}", json={"needs": ["x"], **change})
+    response = client.patch(
+        f"{API}/institutions/{body['id']}",
+        json={"needs": ["x"], **change},
+        headers=bearer(body["api_key"]),
+    )
     assert response.status_code == status
     assert client.get(f"{API}/institutions/{body['id']}").json()["needs"] == [
         "CNC teacher training"
@@ -211,7 +227,9 @@ def test_failed_patch_changes_nothing(
 def test_patch_refuses_a_name_taken_in_the_country(client: TestClient) -> None:
     create(client, name="Taken")
     other = create(client, name="Other")
-    response = client.patch(f"{API}/institutions/{other['id']}", json={"name": "taken"})
+    response = client.patch(
+        f"{API}/institutions/{other['id']}", json={"name": "taken"}, headers=ADMIN
+    )
     assert response.status_code == 409
     assert client.get(f"{API}/institutions/{other['id']}").json()["name"] == "Other"
 
@@ -219,7 +237,9 @@ def test_patch_refuses_a_name_taken_in_the_country(client: TestClient) -> None:
 def test_an_institution_cannot_partner_itself(client: TestClient) -> None:
     body = create(client)
     response = client.patch(
-        f"{API}/institutions/{body['id']}", json={"existing_partners": [body["id"]]}
+        f"{API}/institutions/{body['id']}",
+        json={"existing_partners": [body["id"]]},
+        headers=bearer(body["api_key"]),
     )
     assert response.status_code == 422
     assert "own partner" in response.json()["detail"]
@@ -228,7 +248,8 @@ def test_an_institution_cannot_partner_itself(client: TestClient) -> None:
 def test_delete_removes_the_institution_and_partnerships_naming_it(client: TestClient) -> None:
     partner = create(client, name="Partner", country="CN")
     body = create(client, existing_partners=[partner["id"]])
-    assert client.delete(f"{API}/institutions/{partner['id']}").status_code == 204
+    deleted = client.delete(f"{API}/institutions/{partner['id']}", headers=ADMIN)
+    assert deleted.status_code == 204
     assert client.get(f"{API}/institutions/{partner['id']}").status_code == 404
     assert client.get(f"{API}/institutions/{body['id']}").json()["existing_partners"] == []
 
@@ -238,7 +259,7 @@ def test_bulk_creates_ten_thousand_in_order(client: TestClient) -> None:
         profile(name=f"Demo College {i}", country=("KH", "CN", "TH")[i % 3], needs=[f"need {i}"])
         for i in range(10_000)
     ]
-    response = client.post(f"{API}/institutions/bulk", json=items)
+    response = client.post(f"{API}/institutions/bulk", json=items, headers=ADMIN)
     assert response.status_code == 201, response.text[:500]
     ids = response.json()["ids"]
     assert len(ids) == 10_000
@@ -259,7 +280,7 @@ def test_bulk_is_all_or_nothing(
     client: TestClient, bad_item: dict[str, Any], loc: list[str | int]
 ) -> None:
     items = [profile(name="Demo 0"), profile(name="Demo 1"), bad_item, profile(name="Demo 3")]
-    response = client.post(f"{API}/institutions/bulk", json=items)
+    response = client.post(f"{API}/institutions/bulk", json=items, headers=ADMIN)
     assert response.status_code in (409, 422)
     assert response.json()["errors"][0]["loc"] == loc
     assert count(client) == 0
@@ -268,7 +289,9 @@ def test_bulk_is_all_or_nothing(
 def test_bulk_conflicts_with_stored_names(client: TestClient) -> None:
     stored = create(client, name="Stored")
     response = client.post(
-        f"{API}/institutions/bulk", json=[profile(name="New"), profile(name="stored")]
+        f"{API}/institutions/bulk",
+        json=[profile(name="New"), profile(name="stored")],
+        headers=ADMIN,
     )
     assert response.status_code == 409
     assert response.json()["existing_id"] == stored["id"]

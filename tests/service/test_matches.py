@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.config import Settings
-from tests.conftest import ClientFactory
+from tests.conftest import ADMIN, ClientFactory
 
 API = "/api/v1"
 
@@ -126,7 +126,7 @@ def test_bad_match_parameters_are_refused(
 
 def test_declared_partners_are_never_suggested(client: TestClient, ids: dict[str, int]) -> None:
     kampot, wuxi = ids[KAMPOT["name"]], ids[WUXI["name"]]
-    client.patch(f"{API}/institutions/{kampot}", json={"existing_partners": [wuxi]})
+    client.patch(f"{API}/institutions/{kampot}", json={"existing_partners": [wuxi]}, headers=ADMIN)
     assert WUXI["name"] not in names(matches(client, kampot))
     # The partnership was declared by Kampot only; Wuxi must not be offered Kampot either.
     assert KAMPOT["name"] not in names(matches(client, wuxi))
@@ -150,13 +150,14 @@ def test_changed_profile_is_ranked_by_its_new_text(client: TestClient, ids: dict
     assert HOTEL["name"] not in names(matches(client, kampot))
     client.patch(
         f"{API}/institutions/{hotel}",
+        headers=ADMIN,
         json={"needs": WUXI["needs"], "offers": WUXI["offers"], "fields": WUXI["fields"]},
     )
     assert HOTEL["name"] in names(matches(client, kampot))[:2]
 
 
 def test_deleted_profile_disappears_at_once(client: TestClient, ids: dict[str, int]) -> None:
-    client.delete(f"{API}/institutions/{ids[WUXI['name']]}")
+    client.delete(f"{API}/institutions/{ids[WUXI['name']]}", headers=ADMIN)
     assert WUXI["name"] not in names(matches(client, ids[KAMPOT["name"]]))
 
 
