@@ -4,19 +4,33 @@ It takes plain :class:`Profile` values and returns ranked :class:`Match` values;
 nothing of the web service or its database.
 """
 
+from matching.pairing import (
+    Alternate,
+    Pair,
+    PairingResult,
+    PairingRules,
+    PairingSolver,
+    Unpaired,
+)
 from matching.ranker import ReciprocalRanker
 from matching.taxonomy import Concept, Taxonomy
 from matching.text import analyze, normalize
 from matching.types import CandidateFilter, Components, Match, Profile
 
 __all__ = [
+    "Alternate",
     "CandidateFilter",
     "Components",
     "Concept",
     "Match",
+    "Pair",
+    "PairingResult",
+    "PairingRules",
+    "PairingSolver",
     "Profile",
     "ReciprocalRanker",
     "Taxonomy",
+    "Unpaired",
     "analyze",
     "normalize",
 ]
