@@ -256,6 +256,73 @@ class ReciprocalRanker:
         )
         return score, similarity, reciprocal, overlap
 
+    def score_matrix(self, ids: Sequence[int], *, block: int = 512) -> FloatArray:
+        """Return the mutual scores among stored profiles (symmetric, zero diagonal).
+
+        Computed ``block`` askers at a time, so memory stays ``O(block x len(ids))``; for a
+        workshop's pairing or a region's all-pairs top-k. Raises ``KeyError`` for an id
+        that is not indexed.
+        """
+        self._check_fitted()
+        corpus = self.corpus_
+        rows = np.array([corpus.row_of[int(pid)] for pid in ids], dtype=np.intp)
+        scores = np.zeros((len(rows), len(rows)), dtype=np.float32)
+        for start in range(0, len(rows), block):
+            askers = rows[start : start + block]
+            scores[:, start : start + len(askers)] = self._cross_scores(corpus, rows, askers)
+        np.fill_diagonal(scores, 0.0)
+        # The score is symmetric in theory; average away float noise between the directions.
+        symmetric: FloatArray = ((scores + scores.T) / 2).astype(np.float32)
+        return symmetric
+
+    def explain_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[Match]:
+        """Return, for each stored pair ``(a, b)``, b as a match for a: score, parts, reasons."""
+        self._check_fitted()
+        corpus = self.corpus_
+        if not pairs:
+            return []
+        askers = np.array([corpus.row_of[int(a)] for a, _ in pairs], dtype=np.intp)
+        rows = np.array([corpus.row_of[int(b)] for _, b in pairs], dtype=np.intp)
+        similarity = {
+            name: np.asarray(
+                corpus.rows(stored, rows).multiply(corpus.rows(asked, askers)).sum(axis=1),
+                dtype=np.float32,
+            ).ravel()
+            for name, stored, asked in SIMILARITIES
+        }
+        score, reciprocal, overlap = self._fuse(
+            similarity,
+            a_known=corpus.has_offers[rows] & corpus.has_needs[askers],
+            b_known=corpus.has_needs[rows] & corpus.has_offers[askers],
+        )
+        profiles = [(corpus.profiles[int(a)], corpus.profiles[int(b)]) for a, b in pairs]
+        space = PhraseSpace(
+            [phrase for pair in profiles for profile in pair for phrase in phrases_of(profile)],
+            self._transform_phrases,
+            self.terms_,
+        )
+        matches = []
+        for i, (asker, candidate) in enumerate(profiles):
+            components = Components(
+                they_meet_my_needs=float(similarity["they_meet_my_needs"][i]),
+                i_meet_their_needs=float(similarity["i_meet_their_needs"][i]),
+                reciprocal=float(reciprocal[i]),
+                fields=float(similarity["fields"][i]),
+                programs=float(similarity["programs"][i]),
+                description=float(similarity["description"][i]),
+                overlap=float(overlap[i]),
+            )
+            reasons = _explain(asker, candidate, components, space=space)
+            matches.append(
+                Match(
+                    id=int(pairs[i][1]),
+                    score=float(score[i]),
+                    components=components,
+                    reasons=reasons,
+                )
+            )
+        return matches
+
     # -- internals ---------------------------------------------------------------------
 
     def _part_terms(self, profile: Profile) -> PartTerms:
@@ -341,13 +408,13 @@ class ReciprocalRanker:
         likeness = _likeness(corpus, rows) if diversity > 0 else None
         return [pool[i] for i in mmr_order(relevance, likeness, k, diversity)]
 
-    def _appeal(self, corpus: Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
-        """Mean score of each row as a partner for the corpus's sample of askers."""
-        sample = corpus.sample
-
+    def _cross_scores(
+        self, corpus: Corpus, rows: npt.NDArray[np.intp], askers: npt.NDArray[np.intp]
+    ) -> FloatArray:
+        """Scores of ``rows`` (as candidates, down) for ``askers`` (across)."""
         similarity = {
             name: np.asarray(
-                (corpus.rows(stored, rows) @ corpus.rows(asked, sample).T).toarray(),
+                (corpus.rows(stored, rows) @ corpus.rows(asked, askers).T).toarray(),
                 dtype=np.float32,
             )
             for name, stored, asked in SIMILARITIES
@@ -355,9 +422,15 @@ class ReciprocalRanker:
         has_needs, has_offers = corpus.has_needs, corpus.has_offers
         score, _, _ = self._fuse(
             similarity,
-            a_known=has_offers[rows][:, None] & has_needs[sample][None, :],
-            b_known=has_needs[rows][:, None] & has_offers[sample][None, :],
+            a_known=has_offers[rows][:, None] & has_needs[askers][None, :],
+            b_known=has_needs[rows][:, None] & has_offers[askers][None, :],
         )
+        return score
+
+    def _appeal(self, corpus: Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        """Mean score of each row as a partner for the corpus's sample of askers."""
+        sample = corpus.sample
+        score = self._cross_scores(corpus, rows, sample)
         others = rows[:, None] != sample[None, :]
         counted = np.maximum(others.sum(axis=1), 1)
         return np.asarray(np.where(others, score, 0.0).sum(axis=1) / counted, dtype=np.float64)
