@@ -60,6 +60,12 @@ class Caller:
             return True
         return self.role is Role.institution and self.institution_id == institution_id
 
+    def may_run_workshop(self, workshop_id: int | None) -> bool:
+        """Whether this caller may run the workshop with this id (organisers: in scope)."""
+        if self.role is Role.admin:
+            return True
+        return self.role is Role.organiser and f"workshop:{workshop_id}" in self.scopes
+
 
 ANONYMOUS = Caller(role=Role.anonymous)
 ADMIN = Caller(role=Role.admin)

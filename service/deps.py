@@ -12,9 +12,9 @@ from sqlmodel import Session
 from service import crud
 from service.auth import Caller, Role, authenticate
 from service.config import Settings
-from service.errors import Forbidden, NotAuthenticated, UnknownInstitution
+from service.errors import Forbidden, NotAuthenticated, UnknownInstitution, UnknownWorkshop
 from service.index import MatchIndex
-from service.models import Institution
+from service.models import Institution, Workshop
 
 
 def get_settings(request: Request) -> Settings:
@@ -121,3 +121,29 @@ def get_editable_institution(row: InstitutionDep, caller: CallerDep) -> Institut
 
 
 EditableInstitutionDep = Annotated[Institution, Depends(get_editable_institution)]
+
+
+def get_workshop(
+    session: SessionDep,
+    workshop_id: Annotated[int, Path(ge=1, description="The workshop's id.")],
+) -> Workshop:
+    """Return the workshop named in the path, or answer 404."""
+    row = session.get(Workshop, workshop_id)
+    if row is None:
+        raise UnknownWorkshop(workshop_id)
+    return row
+
+
+WorkshopDep = Annotated[Workshop, Depends(get_workshop)]
+
+
+def get_runnable_workshop(row: WorkshopDep, caller: CallerDep) -> Workshop:
+    """Return the workshop in the path if the caller may run it (its organisers, admins)."""
+    if caller.role is Role.anonymous:
+        raise NotAuthenticated("running a workshop needs its organiser key or an admin key")
+    if not caller.may_run_workshop(row.id):
+        raise Forbidden(f"this key may not run workshop {row.id}")
+    return row
+
+
+RunnableWorkshopDep = Annotated[Workshop, Depends(get_runnable_workshop)]

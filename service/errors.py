@@ -19,6 +19,20 @@ class UnknownInstitution(TvetMatchError):
         self.institution_id = institution_id
 
 
+class UnknownWorkshop(TvetMatchError):
+    """No workshop has this id."""
+
+    def __init__(self, workshop_id: int) -> None:
+        super().__init__(f"no workshop has id {workshop_id}")
+
+
+class UnknownPairingRun(TvetMatchError):
+    """The workshop has no pairing run with this number."""
+
+    def __init__(self, workshop_id: int, number: int) -> None:
+        super().__init__(f"workshop {workshop_id} has no pairing run {number}")
+
+
 class UnknownKey(TvetMatchError):
     """No API key has this id."""
 

@@ -25,6 +25,8 @@ import time
 from collections.abc import Sequence
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -134,6 +136,18 @@ class MatchIndex:
                 self._apply(("upsert", present))
             if gone:
                 self._apply(("remove", gone))
+
+    def score_matrix(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
+        """Return the mutual scores among indexed institutions (see ReciprocalRanker)."""
+        return self._ranker.score_matrix(ids)
+
+    def explain_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[Match]:
+        """Return score, parts and reasons of each pair ``(a, b)``, as b for a."""
+        return self._ranker.explain_pairs(pairs)
+
+    def profile(self, institution_id: int) -> Profile | None:
+        """Return the indexed profile of an institution, if indexed."""
+        return self._ranker.profiles.get(institution_id)
 
     def wait_for_refit(self, timeout: float | None = None) -> None:
         """Block until a running background refit has been swapped in."""

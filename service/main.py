@@ -19,7 +19,7 @@ from service.db import make_engine, session_scope
 from service.index import MatchIndex
 from service.migrate import upgrade
 from service.problems import install_problem_handlers
-from service.routes import health, institutions, keys, matches, taxonomy
+from service.routes import health, institutions, keys, matches, taxonomy, workshops
 from service.seeding import load_seed
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(matches.router, prefix=API_PREFIX)
     app.include_router(taxonomy.router, prefix=API_PREFIX)
     app.include_router(keys.router, prefix=API_PREFIX)
+    app.include_router(workshops.router, prefix=API_PREFIX)
     app.include_router(health.router)
 
     @app.get("/", include_in_schema=False)

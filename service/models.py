@@ -6,10 +6,10 @@ inherited from; the table model adds the database-only columns.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, EmailStr
+from pydantic import AfterValidator, ConfigDict, EmailStr, model_validator
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -22,6 +22,7 @@ from service.validation import (
     Name,
     PartnerIds,
     PhraseList,
+    TimeZone,
     Website,
 )
 
@@ -180,4 +181,112 @@ class ApiKey(SQLModel, table=True):
     )
     revoked_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+def _ends_after_start(starts_on: date | None, ends_on: date | None) -> None:
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        raise ValueError("ends_on must not be before starts_on")
+
+
+class WorkshopProfile(SQLModel):
+    """What an organiser says about a workshop."""
+
+    name: Name
+    starts_on: date
+    ends_on: date
+    venue: City | None = None
+    time_zone: TimeZone = Field(description="IANA time zone of the venue, e.g. Asia/Phnom_Penh.")
+
+
+class Workshop(WorkshopProfile, table=True):
+    """A workshop as stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    time_zone: str = Field(max_length=64)
+    created_at: datetime = Field(
+        default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class WorkshopCreate(WorkshopProfile):
+    """A new workshop. Unknown fields are refused."""
+
+    model_config = ConfigDict(  # type: ignore[assignment]
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "3rd China-SEA Partnership Workshop",
+                    "starts_on": "2026-05-12",
+                    "ends_on": "2026-05-13",
+                    "venue": "Phnom Penh",
+                    "time_zone": "Asia/Phnom_Penh",
+                }
+            ]
+        },
+    )
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> WorkshopCreate:
+        _ends_after_start(self.starts_on, self.ends_on)
+        return self
+
+
+class WorkshopUpdate(SQLModel):
+    """A partial change of a workshop."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    name: Name | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    venue: City | None = None
+    time_zone: TimeZone | None = None
+
+
+class WorkshopPublic(WorkshopProfile):
+    """A workshop as anyone may see it."""
+
+    id: int
+    participants: int = Field(description="How many institutions take part.")
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+
+class WorkshopParticipant(SQLModel, table=True):
+    """An institution taking part in a workshop."""
+
+    __tablename__ = "workshop_participant"
+
+    workshop_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True)
+    )
+    institution_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+
+
+class PairingRun(SQLModel, table=True):
+    """One stored pairing run of a workshop: its rules and its result, numbered 1, 2, ..."""
+
+    __tablename__ = "pairing_run"
+    __table_args__ = (UniqueConstraint("workshop_id", "number", name="uq_pairing_run_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("workshop.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    number: int
+    rules: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    result: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: datetime = Field(
+        default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

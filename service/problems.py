@@ -21,6 +21,8 @@ from service.errors import (
     NotAuthenticated,
     UnknownInstitution,
     UnknownKey,
+    UnknownPairingRun,
+    UnknownWorkshop,
 )
 
 log = logging.getLogger(__name__)
@@ -124,6 +126,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InvalidInput, _on_invalid_input)
     app.add_exception_handler(UnknownInstitution, _on_unknown)
     app.add_exception_handler(UnknownKey, _on_unknown)
+    app.add_exception_handler(UnknownWorkshop, _on_unknown)
+    app.add_exception_handler(UnknownPairingRun, _on_unknown)
     app.add_exception_handler(NotAuthenticated, _on_not_authenticated)
     app.add_exception_handler(Forbidden, _on_forbidden)
     app.add_exception_handler(DuplicateInstitution, _on_duplicate)

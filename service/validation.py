@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from enum import StrEnum
+from functools import cache
 from typing import Annotated
 from urllib.parse import urlsplit
+from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
@@ -61,6 +63,17 @@ def _website(value: str) -> str:
     return value
 
 
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _time_zone(value: str) -> str:
+    if value not in _time_zones():
+        raise ValueError(f"'{value}' is not an IANA time zone name (e.g. Asia/Phnom_Penh)")
+    return value
+
+
 def _distinct(values: list[str]) -> list[str]:
     """Drop repeated phrases (compared case-insensitively), keeping the first spelling."""
     seen: set[str] = set()
@@ -88,6 +101,7 @@ Description = Annotated[Text, StringConstraints(max_length=MAX_DESCRIPTION_LENGT
 CountryCode = Annotated[Text, AfterValidator(_country)]
 LanguageCode = Annotated[Text, AfterValidator(_language)]
 LanguageList = Annotated[list[LanguageCode], Field(max_length=20), AfterValidator(_distinct)]
+TimeZone = Annotated[Text, AfterValidator(_time_zone)]
 Website = Annotated[Text, StringConstraints(max_length=500), AfterValidator(_website)]
 PartnerIds = Annotated[
     list[Annotated[int, Field(ge=1)]],

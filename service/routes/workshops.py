@@ -1,0 +1,130 @@
+"""Workshops: create and describe, set participants, run and compare MoU pre-pairings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from service import crud, workshops
+from service.deps import (
+    AdminDep,
+    IndexDep,
+    ReaderDep,
+    RunnableWorkshopDep,
+    SessionDep,
+    WorkshopDep,
+)
+from service.models import InstitutionPublic, WorkshopCreate, WorkshopPublic, WorkshopUpdate
+from service.schemas import PROBLEM_RESPONSES
+from service.workshop_schemas import (
+    PairingDiff,
+    PairingRequest,
+    PairingRunOut,
+    PairingRunSummary,
+    Participants,
+)
+
+router = APIRouter(prefix="/workshops", tags=["workshops"], responses=PROBLEM_RESPONSES)
+RunNumber = Annotated[int, Path(ge=1, description="The run's number within the workshop.")]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, operation_id="create_workshop")
+def create_workshop(data: WorkshopCreate, session: SessionDep, _admin: AdminDep) -> WorkshopPublic:
+    """Create a workshop (admins); then give its organisers a key scoped to it."""
+    row = workshops.create_workshop(session=session, data=data)
+    session.commit()
+    return workshops.to_public(session=session, row=row)
+
+
+@router.get("", operation_id="list_workshops")
+def list_workshops(session: SessionDep, _caller: ReaderDep) -> list[WorkshopPublic]:
+    """List workshops, newest first."""
+    return [
+        workshops.to_public(session=session, row=row)
+        for row in workshops.list_workshops(session=session)
+    ]
+
+
+@router.get("/{workshop_id}", operation_id="read_workshop")
+def read_workshop(row: WorkshopDep, session: SessionDep, _caller: ReaderDep) -> WorkshopPublic:
+    """Read a workshop."""
+    return workshops.to_public(session=session, row=row)
+
+
+@router.patch("/{workshop_id}", operation_id="update_workshop")
+def update_workshop(
+    row: RunnableWorkshopDep, changes: WorkshopUpdate, session: SessionDep
+) -> WorkshopPublic:
+    """Change a workshop's name, dates, venue or time zone (its organisers, admins)."""
+    row = workshops.update_workshop(session=session, row=row, changes=changes)
+    session.commit()
+    return workshops.to_public(session=session, row=row)
+
+
+@router.put(
+    "/{workshop_id}/participants",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="set_participants",
+)
+def set_participants(row: RunnableWorkshopDep, data: Participants, session: SessionDep) -> Response:
+    """Replace the workshop's participants with these institutions."""
+    assert row.id is not None
+    workshops.set_participants(
+        session=session, workshop_id=row.id, institution_ids=data.institution_ids
+    )
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{workshop_id}/participants", operation_id="list_participants")
+def list_participants(
+    row: WorkshopDep, session: SessionDep, _caller: ReaderDep
+) -> list[InstitutionPublic]:
+    """List the workshop's participants (public profiles), by id."""
+    assert row.id is not None
+    ids = workshops.participant_ids(session=session, workshop_id=row.id)
+    rows = crud.all_institutions(session=session, ids=ids)
+    partners = crud.partners_of(session=session, institution_ids=ids)
+    return [crud.to_public(item, partners[item.id]) for item in rows if item.id is not None]
+
+
+@router.post(
+    "/{workshop_id}/pairings", status_code=status.HTTP_201_CREATED, operation_id="run_pairing"
+)
+def run_pairing(
+    row: RunnableWorkshopDep, request: PairingRequest, session: SessionDep, index: IndexDep
+) -> PairingRunOut:
+    """Pre-pair the participants for MoUs: the best total score under the rules, stored
+    as the next numbered run, with alternates, unpaired participants and reasons."""
+    run = workshops.run_pairing(session=session, index=index, workshop=row, request=request)
+    session.commit()
+    return workshops.run_out(run)
+
+
+@router.get("/{workshop_id}/pairings", operation_id="list_pairings")
+def list_pairings(row: RunnableWorkshopDep, session: SessionDep) -> list[PairingRunSummary]:
+    """List the workshop's pairing runs, oldest first."""
+    assert row.id is not None
+    return workshops.list_runs(session=session, workshop_id=row.id)
+
+
+@router.get("/{workshop_id}/pairings/{number}", operation_id="read_pairing")
+def read_pairing(row: RunnableWorkshopDep, number: RunNumber, session: SessionDep) -> PairingRunOut:
+    """Read one pairing run."""
+    assert row.id is not None
+    return workshops.run_out(workshops.get_run(session=session, workshop_id=row.id, number=number))
+
+
+@router.get("/{workshop_id}/pairings/{number}/diff", operation_id="diff_pairings")
+def diff_pairings(
+    row: RunnableWorkshopDep,
+    number: RunNumber,
+    against: Annotated[int, Query(ge=1, description="The run to compare with.")],
+    session: SessionDep,
+) -> PairingDiff:
+    """Compare two runs: pairs added, removed, kept, and the change in total score."""
+    assert row.id is not None
+    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
+    other = workshops.get_run(session=session, workshop_id=row.id, number=against)
+    return workshops.diff_runs(run, other)

@@ -1,0 +1,163 @@
+"""Request and response shapes of workshops: participants and pairing runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from service.models import UtcDatetime
+from service.schemas import MatchComponents
+from service.validation import CountryCode
+
+Id = Annotated[int, Field(ge=1)]
+IdPair = Annotated[list[Id], Field(min_length=2, max_length=2)]
+ASEAN = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
+
+
+class Participants(BaseModel):
+    """The institutions taking part in a workshop (replaces the whole list)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    institution_ids: list[Id] = Field(max_length=5000)
+
+
+class PairingRequest(BaseModel):
+    """Rules for one pairing run. Declared partnerships are always forbidden."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "max_partners": 2,
+                    "china_with_asean_only": True,
+                    "forbidden": [[3, 17]],
+                    "locked": [[5, 12]],
+                    "min_score": 0.05,
+                }
+            ]
+        },
+    )
+
+    max_partners: int = Field(default=1, ge=1, le=20, description="Partners per participant.")
+    max_partners_by_id: dict[int, Annotated[int, Field(ge=0, le=20)]] = Field(
+        default_factory=dict, description="Per-participant overrides (0 leaves one out)."
+    )
+    min_partners: int = Field(
+        default=0, ge=0, le=20, description="Give everyone at least this many where feasible."
+    )
+    cross_border_only: bool = Field(default=True, description="Never pair two from one country.")
+    china_with_asean_only: bool = Field(
+        default=False,
+        description="Shortcut: allow only pairs of China with an ASEAN country.",
+    )
+    country_groups: dict[CountryCode, str] = Field(
+        default_factory=dict,
+        description="Group countries (e.g. every ASEAN country to 'ASEAN'); a country "
+        "not listed is its own group.",
+    )
+    allowed_group_pairs: list[Annotated[list[str], Field(min_length=1, max_length=2)]] = Field(
+        default_factory=list,
+        description="When not empty, only pairs whose two groups form one of these are "
+        "allowed, e.g. [['CN', 'ASEAN']]; [['ASEAN']] allows ASEAN with ASEAN.",
+    )
+    forbidden: list[IdPair] = Field(default_factory=list, description="Pairs never to make.")
+    locked: list[IdPair] = Field(default_factory=list, description="Pairs that must be made.")
+    min_score: float = Field(default=0.0, ge=0.0, le=1.0, description="Lowest score paired.")
+    fairness: Literal["none", "maximin"] = Field(
+        default="none",
+        description="'maximin' first raises the worst-off participant's best partner.",
+    )
+    candidates: int | None = Field(
+        default=20, ge=1, le=500, description="Solve on each one's best candidates (None: all)."
+    )
+    time_limit: float = Field(default=10.0, gt=0, le=120, description="Solver seconds at most.")
+
+    @model_validator(mode="after")
+    def _min_within_max(self) -> PairingRequest:
+        if self.min_partners > self.max_partners:
+            raise ValueError("min_partners must not exceed max_partners")
+        return self
+
+    def groups(self) -> tuple[dict[str, str], frozenset[frozenset[str]]]:
+        """Return the country groups and allowed group pairs these rules mean."""
+        if self.china_with_asean_only:
+            return dict.fromkeys(ASEAN, "ASEAN"), frozenset({frozenset({"CN", "ASEAN"})})
+        return dict(self.country_groups), frozenset(frozenset(p) for p in self.allowed_group_pairs)
+
+
+class InstitutionRef(BaseModel):
+    """Enough of an institution to read a pairing."""
+
+    id: int
+    name: str
+    country: str
+
+
+class PairOut(BaseModel):
+    """One suggested pair, why, and how well it scores."""
+
+    a: InstitutionRef
+    b: InstitutionRef
+    score: float
+    components: MatchComponents
+    reasons: list[str]
+    locked: bool
+
+
+class AlternateOut(BaseModel):
+    """A ranked fallback partner for a participant."""
+
+    institution_id: int
+    partner: InstitutionRef
+    score: float
+
+
+class UnpairedOut(BaseModel):
+    """A participant left without (enough) partners, and why."""
+
+    institution: InstitutionRef
+    reason: Literal["no eligible partner", "below threshold", "capacity"]
+
+
+class PairingRunOut(BaseModel):
+    """A stored pairing run: its number, rules and result."""
+
+    workshop_id: int
+    number: int
+    created_at: UtcDatetime
+    rules: PairingRequest
+    participants: int
+    total: float = Field(description="Sum of the pair scores.")
+    upper_bound: float = Field(description="No pairing under these rules can total more.")
+    gap: float = Field(description="(upper_bound - total) / upper_bound: certified optimality.")
+    objective: Literal["total", "maximin"]
+    floor: float = Field(description="Lowest best-partner score among those pairable.")
+    solver_seconds: float
+    pairs: list[PairOut]
+    alternates: list[AlternateOut]
+    unpaired: list[UnpairedOut]
+
+
+class PairingRunSummary(BaseModel):
+    """A pairing run in a list."""
+
+    number: int
+    created_at: datetime
+    pairs: int
+    total: float
+    gap: float
+
+
+class PairingDiff(BaseModel):
+    """What changed from one run to another."""
+
+    run: int
+    against: int
+    added: list[IdPair]
+    removed: list[IdPair]
+    kept: int
+    total_change: float
