@@ -290,3 +290,31 @@ class PairingRun(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+
+class Outcome(SQLModel, table=True):
+    """What happened to a pair at a workshop; the latest word per pair is kept."""
+
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "institution_a", "institution_b", name="uq_outcome_pair"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("workshop.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    institution_a: int = Field(
+        sa_column=Column(Integer, ForeignKey("institution.id", ondelete="CASCADE"), nullable=False)
+    )
+    institution_b: int = Field(
+        sa_column=Column(Integer, ForeignKey("institution.id", ondelete="CASCADE"), nullable=False)
+    )
+    status: str = Field(max_length=20)
+    happened_on: date | None = None
+    note: str = Field(default="", max_length=2000)
+    run_number: int | None = None
+    recorded_at: datetime = Field(
+        default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )

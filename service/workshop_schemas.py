@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -161,3 +161,66 @@ class PairingDiff(BaseModel):
     removed: list[IdPair]
     kept: int
     total_change: float
+
+
+class OutcomeIn(BaseModel):
+    """What happened to a pair: they met, signed an MoU, or declined."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"pair": [4, 12], "status": "mou_signed", "happened_on": "2026-05-13", "run": 2}
+            ]
+        },
+    )
+
+    pair: IdPair
+    status: Literal["met", "mou_signed", "declined"]
+    happened_on: date | None = None
+    note: str = Field(default="", max_length=2000)
+    run: int | None = Field(default=None, ge=1, description="The pairing run that suggested it.")
+
+    @model_validator(mode="after")
+    def _two_institutions(self) -> OutcomeIn:
+        if self.pair[0] == self.pair[1]:
+            raise ValueError("pair must name two different institutions")
+        return self
+
+
+class OutcomeOut(BaseModel):
+    """A recorded outcome."""
+
+    a: InstitutionRef
+    b: InstitutionRef
+    status: Literal["met", "mou_signed", "declined"]
+    happened_on: date | None
+    note: str
+    run: int | None
+    recorded_at: UtcDatetime
+
+
+class CountryCount(BaseModel):
+    """How many participants come from a country."""
+
+    country: str
+    participants: int
+
+
+class WorkshopReport(BaseModel):
+    """A workshop's results against its pre-pairing."""
+
+    workshop_id: int
+    run: int | None = Field(description="The pairing run compared (the latest by default).")
+    participants: int
+    by_country: list[CountryCount]
+    pairs_suggested: int
+    met: int = Field(description="Pairs recorded as met or as having signed an MoU.")
+    mous_signed: int
+    declined: int
+    mous_suggested_share: float | None = Field(
+        description="Share of signed MoUs whose pair the run had suggested (None: no MoU yet)."
+    )
+    never_suggested: list[InstitutionRef] = Field(
+        description="Participants the run paired with nobody."
+    )

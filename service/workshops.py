@@ -15,6 +15,7 @@ from service.errors import FieldError, InvalidInput, UnknownPairingRun
 from service.index import MatchIndex
 from service.models import (
     Institution,
+    Outcome,
     PairingRun,
     Workshop,
     WorkshopCreate,
@@ -25,13 +26,17 @@ from service.models import (
 )
 from service.workshop_schemas import (
     AlternateOut,
+    CountryCount,
     InstitutionRef,
+    OutcomeIn,
+    OutcomeOut,
     PairingDiff,
     PairingRequest,
     PairingRunOut,
     PairingRunSummary,
     PairOut,
     UnpairedOut,
+    WorkshopReport,
 )
 
 
@@ -289,3 +294,95 @@ def institution_ref(row: Institution) -> InstitutionRef:
     """Return the short reference to an institution used in pairings."""
     assert row.id is not None
     return InstitutionRef(id=row.id, name=row.name, country=row.country)
+
+
+# -- outcomes and report --------------------------------------------------------------------
+
+
+def record_outcome(*, session: Session, workshop_id: int, data: OutcomeIn) -> Outcome:
+    """Record (or replace) what happened to a pair of participants."""
+    a, b = sorted(data.pair)
+    present = set(participant_ids(session=session, workshop_id=workshop_id))
+    errors = [
+        FieldError(("body", "pair", i), f"{pid} is not a participant of this workshop")
+        for i, pid in enumerate(data.pair)
+        if pid not in present
+    ]
+    if errors:
+        raise InvalidInput(errors)
+    if data.run is not None:
+        get_run(session=session, workshop_id=workshop_id, number=data.run)
+    row = session.exec(
+        select(Outcome).where(
+            col(Outcome.workshop_id) == workshop_id,
+            col(Outcome.institution_a) == a,
+            col(Outcome.institution_b) == b,
+        )
+    ).first() or Outcome(workshop_id=workshop_id, institution_a=a, institution_b=b, status="")
+    row.status = data.status
+    row.happened_on = data.happened_on
+    row.note = data.note
+    row.run_number = data.run
+    row.recorded_at = utc_now()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_outcomes(*, session: Session, workshop_id: int) -> list[OutcomeOut]:
+    """Return a workshop's outcomes by pair."""
+    rows = list(
+        session.exec(
+            select(Outcome)
+            .where(col(Outcome.workshop_id) == workshop_id)
+            .order_by(col(Outcome.institution_a), col(Outcome.institution_b))
+        )
+    )
+    ids = sorted({pid for row in rows for pid in (row.institution_a, row.institution_b)})
+    refs = {row.id: institution_ref(row) for row in crud.all_institutions(session=session, ids=ids)}
+    return [
+        OutcomeOut(
+            a=refs[row.institution_a],
+            b=refs[row.institution_b],
+            status=row.status,
+            happened_on=row.happened_on,
+            note=row.note,
+            run=row.run_number,
+            recorded_at=row.recorded_at,
+        )
+        for row in rows
+    ]
+
+
+def report(*, session: Session, workshop_id: int, run_number: int | None) -> WorkshopReport:
+    """Compare a run's suggestions with what happened."""
+    ids = participant_ids(session=session, workshop_id=workshop_id)
+    rows = crud.all_institutions(session=session, ids=ids)
+    if run_number is None:
+        latest = list_runs(session=session, workshop_id=workshop_id)
+        run_number = latest[-1].number if latest else None
+    suggested: set[tuple[int, int]] = set()
+    if run_number is not None:
+        run = get_run(session=session, workshop_id=workshop_id, number=run_number)
+        suggested = set(_pair_set(run))
+    outcomes = list(session.exec(select(Outcome).where(col(Outcome.workshop_id) == workshop_id)))
+    signed = {(o.institution_a, o.institution_b) for o in outcomes if o.status == "mou_signed"}
+    paired = {pid for pair in suggested for pid in pair}
+    countries: dict[str, int] = {}
+    for row in rows:
+        countries[row.country] = countries.get(row.country, 0) + 1
+    return WorkshopReport(
+        workshop_id=workshop_id,
+        run=run_number,
+        participants=len(ids),
+        by_country=[
+            CountryCount(country=c, participants=n)
+            for c, n in sorted(countries.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        pairs_suggested=len(suggested),
+        met=sum(o.status in ("met", "mou_signed") for o in outcomes),
+        mous_signed=len(signed),
+        declined=sum(o.status == "declined" for o in outcomes),
+        mous_suggested_share=len(signed & suggested) / len(signed) if signed else None,
+        never_suggested=[institution_ref(row) for row in rows if row.id not in paired],
+    )

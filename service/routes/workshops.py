@@ -18,11 +18,14 @@ from service.deps import (
 from service.models import InstitutionPublic, WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.schemas import PROBLEM_RESPONSES
 from service.workshop_schemas import (
+    OutcomeIn,
+    OutcomeOut,
     PairingDiff,
     PairingRequest,
     PairingRunOut,
     PairingRunSummary,
     Participants,
+    WorkshopReport,
 )
 
 router = APIRouter(prefix="/workshops", tags=["workshops"], responses=PROBLEM_RESPONSES)
@@ -128,3 +131,37 @@ def diff_pairings(
     run = workshops.get_run(session=session, workshop_id=row.id, number=number)
     other = workshops.get_run(session=session, workshop_id=row.id, number=against)
     return workshops.diff_runs(run, other)
+
+
+@router.post(
+    "/{workshop_id}/outcomes", status_code=status.HTTP_201_CREATED, operation_id="record_outcome"
+)
+def record_outcome(row: RunnableWorkshopDep, data: OutcomeIn, session: SessionDep) -> OutcomeOut:
+    """Record what happened to a pair: met, MoU signed, or declined (latest word kept)."""
+    assert row.id is not None
+    outcome = workshops.record_outcome(session=session, workshop_id=row.id, data=data)
+    session.commit()
+    (recorded,) = [
+        item
+        for item in workshops.list_outcomes(session=session, workshop_id=row.id)
+        if (item.a.id, item.b.id) == (outcome.institution_a, outcome.institution_b)
+    ]
+    return recorded
+
+
+@router.get("/{workshop_id}/outcomes", operation_id="list_outcomes")
+def list_outcomes(row: RunnableWorkshopDep, session: SessionDep) -> list[OutcomeOut]:
+    """List the recorded outcomes by pair."""
+    assert row.id is not None
+    return workshops.list_outcomes(session=session, workshop_id=row.id)
+
+
+@router.get("/{workshop_id}/report", operation_id="workshop_report")
+def workshop_report(
+    row: RunnableWorkshopDep,
+    session: SessionDep,
+    run: Annotated[int | None, Query(ge=1, description="Run to compare (default: latest).")] = None,
+) -> WorkshopReport:
+    """Participants, pairs suggested, met and signed, and who was never suggested."""
+    assert row.id is not None
+    return workshops.report(session=session, workshop_id=row.id, run_number=run)

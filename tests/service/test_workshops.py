@@ -239,3 +239,42 @@ def test_a_locked_pair_that_breaks_a_rule_is_refused(
     )
     assert response.status_code == 422
     assert "locked" in response.json()["detail"]
+
+
+def test_outcomes_and_report(
+    client: TestClient, workshop: dict[str, Any], organiser: dict[str, str], people: list[int]
+) -> None:
+    result = run(client, workshop, organiser)
+    url = f"{API}/workshops/{workshop['id']}"
+    (first, second, *_) = sorted(pairs_of(result))
+    stranger = client.post(
+        f"{API}/institutions", json={"name": "Away", "country": "VN", "kind": "college"}
+    ).json()["id"]
+    for body in (
+        {"pair": list(first), "status": "met"},
+        {"pair": list(first), "status": "mou_signed", "happened_on": "2026-05-13", "run": 1},
+        {"pair": list(second), "status": "declined", "note": "timing"},
+        {"pair": [people[1], people[2]], "status": "mou_signed"},  # not suggested
+    ):
+        response = client.post(f"{url}/outcomes", json=body, headers=organiser)
+        assert response.status_code == 201, response.text
+    refused = client.post(
+        f"{url}/outcomes", json={"pair": [people[0], stranger], "status": "met"}, headers=organiser
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["loc"] == ["body", "pair", 1]
+    outcomes = client.get(f"{url}/outcomes", headers=organiser).json()
+    assert len(outcomes) == 3
+    assert {o["status"] for o in outcomes} == {"mou_signed", "declined"}
+    report = client.get(f"{url}/report", headers=organiser).json()
+    assert report["run"] == 1
+    assert report["participants"] == len(people)
+    assert report["pairs_suggested"] == len(result["pairs"])
+    assert (report["met"], report["mous_signed"], report["declined"]) == (2, 2, 1)
+    assert report["mous_suggested_share"] == 0.5
+    assert [i["name"] for i in report["never_suggested"]] == ["TH CNC"]
+    assert report["by_country"] == [
+        {"country": "CN", "participants": 4},
+        {"country": "KH", "participants": 4},
+        {"country": "TH", "participants": 1},
+    ]
