@@ -224,3 +224,40 @@ class WorkshopReport(BaseModel):
     never_suggested: list[InstitutionRef] = Field(
         description="Participants the run paired with nobody."
     )
+
+
+class ImportRowOut(BaseModel):
+    """A survey row and what the import does with it."""
+
+    row: int = Field(description="Spreadsheet row number (the header is row 1).")
+    name: str
+    country: str
+    institution_id: int | None = None
+    changed: list[str] = Field(default_factory=list, description="Fields an update changes.")
+
+
+class RejectedRow(BaseModel):
+    """A refused cell or row: where, and why."""
+
+    row: int = Field(description="Spreadsheet row (header is 1; 0 means the whole file).")
+    column: str = Field(description="The column header as written, or '' for a whole row.")
+    reason: str
+
+
+class ImportPlanOut(BaseModel):
+    """What an import would do (dry run): nothing is written."""
+
+    create: list[ImportRowOut]
+    update: list[ImportRowOut]
+    unchanged: list[ImportRowOut]
+    rejected: list[RejectedRow]
+    warnings: list[str]
+
+
+class ImportResult(BaseModel):
+    """What an import did."""
+
+    created: list[int]
+    updated: list[int]
+    unchanged: list[int]
+    participants: int = Field(description="The workshop's participants after the import.")

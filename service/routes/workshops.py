@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Body, Path, Query, Response, status
 
-from service import crud, workshops
+from service import crud, imports, workshops
 from service.deps import (
     AdminDep,
     IndexDep,
@@ -17,7 +17,10 @@ from service.deps import (
 )
 from service.models import InstitutionPublic, WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.schemas import PROBLEM_RESPONSES
+from service.survey import parse_survey
 from service.workshop_schemas import (
+    ImportPlanOut,
+    ImportResult,
     OutcomeIn,
     OutcomeOut,
     PairingDiff,
@@ -165,3 +168,42 @@ def workshop_report(
     """Participants, pairs suggested, met and signed, and who was never suggested."""
     assert row.id is not None
     return workshops.report(session=session, workshop_id=row.id, run_number=run)
+
+
+@router.post(
+    "/{workshop_id}/imports",
+    operation_id="import_survey",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": ImportPlanOut, "description": "The dry-run report."}},
+)
+def import_survey(
+    row: RunnableWorkshopDep,
+    body: Annotated[
+        bytes,
+        Body(
+            media_type="text/csv",
+            description="The survey CSV (columns in seed/SURVEY.md), UTF-8 with or without "
+            "BOM unless `encoding` says otherwise.",
+        ),
+    ],
+    session: SessionDep,
+    index: IndexDep,
+    response: Response,
+    dry_run: Annotated[bool, Query(description="Only report what would happen.")] = False,
+    encoding: Annotated[
+        str, Query(max_length=40, description="The file's encoding when not UTF-8.")
+    ] = "utf-8",
+) -> ImportResult | ImportPlanOut:
+    """Import a networking-survey CSV: create or update institutions and make them
+    participants, all or nothing (any rejected row: 422, nothing written). With
+    `dry_run=true`, answer 200 with what would be created, updated or rejected (row,
+    column, reason) and write nothing."""
+    assert row.id is not None
+    plan = imports.plan_import(session=session, parsed=parse_survey(body, encoding=encoding))
+    if dry_run:
+        response.status_code = status.HTTP_200_OK
+        return imports.plan_out(plan)
+    result = imports.apply_import(session=session, workshop_id=row.id, plan=plan)
+    session.commit()
+    index.sync([*result.created, *result.updated])
+    return result
