@@ -33,6 +33,15 @@ class UnknownPairingRun(TvetMatchError):
         super().__init__(f"workshop {workshop_id} has no pairing run {number}")
 
 
+class NoSchedule(UnknownPairingRun):
+    """The pairing run has no timetable yet (answered like a missing resource: 404)."""
+
+    def __init__(self, number: int) -> None:
+        TvetMatchError.__init__(
+            self, f"pairing run {number} has no schedule yet; POST one to its schedule first"
+        )
+
+
 class UnknownKey(TvetMatchError):
     """No API key has this id."""
 

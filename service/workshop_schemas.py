@@ -261,3 +261,64 @@ class ImportResult(BaseModel):
     updated: list[int]
     unchanged: list[int]
     participants: int = Field(description="The workshop's participants after the import.")
+
+
+class ScheduleRequest(BaseModel):
+    """How to lay a pairing run's meetings out in time."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "starts_at": "2026-05-13T14:00:00",
+                    "slot_minutes": 20,
+                    "break_minutes": 5,
+                    "tables": 12,
+                    "unavailable": {"17": [0, 1]},
+                }
+            ]
+        },
+    )
+
+    starts_at: datetime = Field(
+        description="First slot's start; without an offset it is read in the workshop's zone."
+    )
+    slot_minutes: int = Field(default=20, ge=5, le=240)
+    break_minutes: int = Field(default=5, ge=0, le=120)
+    tables: int = Field(default=20, ge=1, le=1000, description="Meetings at once.")
+    max_slots: int = Field(default=48, ge=1, le=500)
+    unavailable: dict[int, list[Annotated[int, Field(ge=0)]]] = Field(
+        default_factory=dict, description="Slots (0-based) an institution cannot attend."
+    )
+    with_alternates: int = Field(
+        default=0, ge=0, le=3, description="Also meet this many best alternates each."
+    )
+
+
+class MeetingOut(BaseModel):
+    """One scheduled meeting, in the workshop's time and in each side's own."""
+
+    slot: int
+    table: int
+    starts_at: datetime = Field(description="In the workshop's time zone.")
+    ends_at: datetime
+    a: InstitutionRef
+    b: InstitutionRef
+    a_local_start: datetime = Field(description="Start in a's own time zone (by country).")
+    b_local_start: datetime
+    kind: Literal["pair", "alternate"]
+
+
+class ScheduleOut(BaseModel):
+    """A run's timetable."""
+
+    workshop_id: int
+    run: int
+    time_zone: str
+    slot_minutes: int
+    slots_used: int
+    lower_bound: int = Field(description="No timetable could use fewer slots.")
+    idle_slots: int = Field(description="Empty slots between participants' meetings, summed.")
+    meetings: list[MeetingOut]
+    unplaced: list[IdPair]

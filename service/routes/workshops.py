@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response, status
 
-from service import crud, imports, workshops
+from service import crud, imports, timetable, workshops
 from service.deps import (
     AdminDep,
     IndexDep,
@@ -28,6 +28,8 @@ from service.workshop_schemas import (
     PairingRunOut,
     PairingRunSummary,
     Participants,
+    ScheduleOut,
+    ScheduleRequest,
     WorkshopReport,
 )
 
@@ -207,3 +209,68 @@ def import_survey(
     session.commit()
     index.sync([*result.created, *result.updated])
     return result
+
+
+@router.post(
+    "/{workshop_id}/pairings/{number}/schedule",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="make_schedule",
+)
+def make_schedule(
+    row: RunnableWorkshopDep, number: RunNumber, request: ScheduleRequest, session: SessionDep
+) -> ScheduleOut:
+    """Put the run's pairs (and optionally alternates) into time slots and tables: nobody
+    in two meetings at once, unavailable slots respected, as few slots as the greedy
+    placement manages (the lower bound is reported). Replaces any earlier timetable."""
+    assert row.id is not None
+    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
+    schedule = timetable.make_schedule(session=session, workshop=row, run=run, request=request)
+    session.commit()
+    return schedule
+
+
+@router.get("/{workshop_id}/pairings/{number}/schedule", operation_id="read_schedule")
+def read_schedule(row: RunnableWorkshopDep, number: RunNumber, session: SessionDep) -> ScheduleOut:
+    """Read the run's timetable."""
+    assert row.id is not None
+    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
+    return timetable.stored_schedule(run)
+
+
+_CSV_MEDIA = "text/csv; charset=utf-8"
+
+
+@router.get(
+    "/{workshop_id}/pairings/{number}/export",
+    operation_id="export_pairing",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, "text/calendar": {}}}},
+)
+def export_pairing(
+    row: RunnableWorkshopDep,
+    number: RunNumber,
+    session: SessionDep,
+    what: Annotated[
+        Literal["pairs", "alternates", "schedule", "ics"], Query(description="What to export.")
+    ] = "pairs",
+    institution_id: Annotated[
+        int | None, Query(ge=1, description="For ics: only this institution's meetings.")
+    ] = None,
+) -> Response:
+    """Download the run's pairs, alternates or timetable as CSV, or the timetable as .ics."""
+    assert row.id is not None
+    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
+    name = f"workshop-{row.id}-run-{number}-{what}"
+    if what == "pairs":
+        body, media, suffix = timetable.pairs_csv(run).encode(), _CSV_MEDIA, "csv"
+    elif what == "alternates":
+        body, media, suffix = timetable.alternates_csv(run).encode(), _CSV_MEDIA, "csv"
+    elif what == "schedule":
+        schedule = timetable.stored_schedule(run)
+        body, media, suffix = timetable.schedule_csv(schedule).encode(), _CSV_MEDIA, "csv"
+    else:
+        schedule = timetable.stored_schedule(run)
+        body = timetable.schedule_ics(schedule, row, institution_id)
+        media, suffix = "text/calendar; charset=utf-8", "ics"
+    disposition = f'attachment; filename="{name}.{suffix}"'
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition})

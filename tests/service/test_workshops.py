@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from icalendar import Calendar
 
 from tests.conftest import ADMIN, bearer
 
@@ -278,3 +281,80 @@ def test_outcomes_and_report(
         {"country": "KH", "participants": 4},
         {"country": "TH", "participants": 1},
     ]
+
+
+def test_schedule_has_no_double_booking_and_respects_unavailability(
+    client: TestClient, workshop: dict[str, Any], organiser: dict[str, str], people: list[int]
+) -> None:
+    result = run(client, workshop, organiser, max_partners=2, china_with_asean_only=True)
+    url = f"{API}/workshops/{workshop['id']}/pairings/1"
+    assert client.get(f"{url}/schedule", headers=organiser).status_code == 404
+    cn_cnc = people[0]
+    body = {
+        "starts_at": "2026-05-13T14:00:00",
+        "slot_minutes": 20,
+        "break_minutes": 10,
+        "tables": 2,
+        "unavailable": {str(cn_cnc): [0]},
+        "with_alternates": 1,
+    }
+    response = client.post(f"{url}/schedule", json=body, headers=organiser)
+    assert response.status_code == 201, response.text
+    schedule = response.json()
+    meetings = schedule["meetings"]
+    pair_meetings = [m for m in meetings if m["kind"] == "pair"]
+    assert len(pair_meetings) == len(result["pairs"])
+    seen: set[tuple[int, int]] = set()
+    for meeting in meetings:
+        for side in ("a", "b"):
+            key = (meeting["slot"], meeting[side]["id"])
+            assert key not in seen, "double-booked"
+            seen.add(key)
+        assert meeting["table"] <= 2
+        assert not (cn_cnc in (meeting["a"]["id"], meeting["b"]["id"]) and meeting["slot"] == 0)
+    first = min(meetings, key=lambda m: m["slot"])
+    assert first["starts_at"] == "2026-05-13T14:00:00+07:00"
+    chinese_side = "a" if first["a"]["country"] == "CN" else "b"
+    assert first[f"{chinese_side}_local_start"].endswith("+08:00")
+    assert schedule["slots_used"] >= schedule["lower_bound"]
+    assert client.get(f"{url}/schedule", headers=organiser).json() == schedule
+
+
+def test_exports_csv_and_ics(
+    client: TestClient, workshop: dict[str, Any], organiser: dict[str, str], people: list[int]
+) -> None:
+    result = run(client, workshop, organiser)
+    url = f"{API}/workshops/{workshop['id']}/pairings/1"
+    pairs = client.get(f"{url}/export?what=pairs", headers=organiser)
+    assert pairs.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(pairs.text)))
+    assert len(rows) == len(result["pairs"])
+    assert {int(r["a_id"]) for r in rows} == {p["a"]["id"] for p in result["pairs"]}
+    assert client.get(f"{url}/export?what=schedule", headers=organiser).status_code == 404
+    client.post(
+        f"{url}/schedule", json={"starts_at": "2026-05-13T14:00:00+07:00"}, headers=organiser
+    )
+    schedule = client.get(f"{url}/export?what=schedule", headers=organiser)
+    assert len(list(csv.DictReader(io.StringIO(schedule.text)))) == len(result["pairs"])
+    ics = client.get(f"{url}/export?what=ics", headers=organiser)
+    assert ics.headers["content-type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(ics.content)
+    events = calendar.walk("VEVENT")
+    assert len(events) == len(result["pairs"])
+    assert all(event.get("dtstart") and event.get("uid") for event in events)
+    mine = client.get(
+        f"{url}/export?what=ics&institution_id={people[0]}", headers=organiser
+    ).content
+    assert len(Calendar.from_ical(mine).walk("VEVENT")) == 1
+
+
+def test_csv_exports_neutralise_formulas(
+    client: TestClient, workshop: dict[str, Any], organiser: dict[str, str], people: list[int]
+) -> None:
+    client.patch(f"{API}/institutions/{people[0]}", json={"name": "=HYPERLINK(1)"}, headers=ADMIN)
+    run(client, workshop, organiser)
+    text = client.get(
+        f"{API}/workshops/{workshop['id']}/pairings/1/export?what=pairs", headers=organiser
+    ).text
+    assert "'=HYPERLINK(1)" in text
+    assert ",=HYPERLINK" not in text

@@ -1,0 +1,234 @@
+"""A pairing run's meeting timetable, and its exports: CSV (pairs, alternates, schedule)
+and iCalendar."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+from sqlmodel import Session
+
+from matching.schedule import schedule_meetings
+from service.errors import FieldError, InvalidInput, NoSchedule
+from service.models import PairingRun, Workshop, utc_now
+from service.survey import safe_cell
+from service.workshop_schemas import InstitutionRef, MeetingOut, ScheduleOut, ScheduleRequest
+
+# The zone a participant reads times in, by country; countries spanning several zones
+# take their capital's. Unlisted countries read the workshop's zone.
+COUNTRY_ZONES = {
+    "CN": "Asia/Shanghai",
+    "KH": "Asia/Phnom_Penh",
+    "TH": "Asia/Bangkok",
+    "VN": "Asia/Ho_Chi_Minh",
+    "LA": "Asia/Vientiane",
+    "MM": "Asia/Yangon",
+    "MY": "Asia/Kuala_Lumpur",
+    "SG": "Asia/Singapore",
+    "BN": "Asia/Brunei",
+    "ID": "Asia/Jakarta",
+    "PH": "Asia/Manila",
+    "TL": "Asia/Dili",
+    "RU": "Europe/Moscow",
+}
+
+
+def make_schedule(
+    *, session: Session, workshop: Workshop, run: PairingRun, request: ScheduleRequest
+) -> ScheduleOut:
+    """Lay out the run's pairs (and optionally alternates) in slots; store it on the run."""
+    refs = {p["a"]["id"]: p["a"] for p in run.result["pairs"]}
+    refs.update({p["b"]["id"]: p["b"] for p in run.result["pairs"]})
+    kinds = {(p["a"]["id"], p["b"]["id"]): "pair" for p in run.result["pairs"]}
+    if request.with_alternates:
+        taken: dict[int, int] = {}
+        for alt in run.result["alternates"]:
+            pid, partner = alt["institution_id"], alt["partner"]["id"]
+            key = (min(pid, partner), max(pid, partner))
+            if key not in kinds and taken.get(pid, 0) < request.with_alternates:
+                kinds[key] = "alternate"
+                taken[pid] = taken.get(pid, 0) + 1
+                refs.setdefault(partner, alt["partner"])
+    missing = [pid for pid in request.unavailable if pid not in refs]
+    if missing:
+        raise InvalidInput(
+            [FieldError(("body", "unavailable", missing[0]), "has no meeting in this run")]
+        )
+    placed = schedule_meetings(
+        list(kinds),
+        tables=request.tables,
+        max_slots=request.max_slots,
+        unavailable={pid: frozenset(slots) for pid, slots in request.unavailable.items()},
+    )
+    zone = ZoneInfo(workshop.time_zone)
+    first = request.starts_at
+    first = first.replace(tzinfo=zone) if first.tzinfo is None else first.astimezone(zone)
+    step = timedelta(minutes=request.slot_minutes + request.break_minutes)
+    length = timedelta(minutes=request.slot_minutes)
+
+    def local(moment: datetime, ref: dict[str, object]) -> datetime:
+        own = COUNTRY_ZONES.get(str(ref["country"]))
+        return moment.astimezone(ZoneInfo(own) if own else zone)
+
+    meetings = []
+    for meeting in placed.meetings:
+        start = first + meeting.slot * step
+        a, b = refs[meeting.a], refs[meeting.b]
+        meetings.append(
+            MeetingOut(
+                slot=meeting.slot,
+                table=meeting.table,
+                starts_at=start,
+                ends_at=start + length,
+                a=InstitutionRef.model_validate(a),
+                b=InstitutionRef.model_validate(b),
+                a_local_start=local(start, a),
+                b_local_start=local(start, b),
+                kind=kinds[(meeting.a, meeting.b)],
+            )
+        )
+    schedule = ScheduleOut(
+        workshop_id=run.workshop_id,
+        run=run.number,
+        time_zone=workshop.time_zone,
+        slot_minutes=request.slot_minutes,
+        slots_used=placed.slots_used,
+        lower_bound=placed.lower_bound,
+        idle_slots=placed.idle_slots,
+        meetings=meetings,
+        unplaced=[list(pair) for pair in placed.unplaced],
+    )
+    # A new dict, so the JSON column is seen as changed.
+    run.result = {**run.result, "schedule": schedule.model_dump(mode="json")}
+    session.add(run)
+    session.flush()
+    return schedule
+
+
+def stored_schedule(run: PairingRun) -> ScheduleOut:
+    """Return the run's stored timetable, or raise NoSchedule."""
+    if "schedule" not in run.result:
+        raise NoSchedule(run.number)
+    return ScheduleOut.model_validate(run.result["schedule"])
+
+
+def _csv(header: list[str], rows: list[list[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    # Cells starting with = + - @ would run as formulas in a spreadsheet: neutralise them.
+    writer.writerows([[safe_cell(str(cell)) for cell in row] for row in rows])
+    return out.getvalue()
+
+
+def pairs_csv(run: PairingRun) -> str:
+    """The run's pairs as CSV."""
+    return _csv(
+        ["a_id", "a_name", "a_country", "b_id", "b_name", "b_country", "score", "reasons"],
+        [
+            [
+                p["a"]["id"],
+                p["a"]["name"],
+                p["a"]["country"],
+                p["b"]["id"],
+                p["b"]["name"],
+                p["b"]["country"],
+                f"{p['score']:.4f}",
+                " | ".join(p["reasons"]),
+            ]
+            for p in run.result["pairs"]
+        ],
+    )
+
+
+def alternates_csv(run: PairingRun) -> str:
+    """The run's alternates as CSV."""
+    return _csv(
+        ["institution_id", "partner_id", "partner_name", "partner_country", "score"],
+        [
+            [
+                a["institution_id"],
+                a["partner"]["id"],
+                a["partner"]["name"],
+                a["partner"]["country"],
+                f"{a['score']:.4f}",
+            ]
+            for a in run.result["alternates"]
+        ],
+    )
+
+
+def schedule_csv(schedule: ScheduleOut) -> str:
+    """The timetable as CSV, in the workshop's time and each side's own."""
+    return _csv(
+        [
+            "slot",
+            "table",
+            "starts_at",
+            "ends_at",
+            "a_id",
+            "a_name",
+            "a_local_start",
+            "b_id",
+            "b_name",
+            "b_local_start",
+            "kind",
+        ],
+        [
+            [
+                m.slot,
+                m.table,
+                m.starts_at.isoformat(),
+                m.ends_at.isoformat(),
+                m.a.id,
+                m.a.name,
+                m.a_local_start.isoformat(),
+                m.b.id,
+                m.b.name,
+                m.b_local_start.isoformat(),
+                m.kind,
+            ]
+            for m in schedule.meetings
+        ],
+    )
+
+
+def schedule_ics(
+    schedule: ScheduleOut, workshop: Workshop, institution_id: int | None = None
+) -> bytes:
+    """The timetable as an iCalendar file, for everyone or one institution."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//tvet-match//workshop schedule//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{workshop.name}: meetings")
+    stamp = utc_now()
+    for meeting in schedule.meetings:
+        if institution_id is not None and institution_id not in (meeting.a.id, meeting.b.id):
+            continue
+        event = Event()
+        event.add(
+            "uid",
+            f"tvet-match-w{schedule.workshop_id}-r{schedule.run}-{meeting.a.id}-{meeting.b.id}",
+        )
+        event.add("dtstamp", stamp)
+        event.add("dtstart", meeting.starts_at.astimezone(UTC))
+        event.add("dtend", meeting.ends_at.astimezone(UTC))
+        event.add("summary", f"Partner meeting: {meeting.a.name} × {meeting.b.name}")
+        where = (
+            f"{workshop.venue}, table {meeting.table}"
+            if workshop.venue
+            else f"Table {meeting.table}"
+        )
+        event.add("location", where)
+        event.add(
+            "description",
+            f"{workshop.name}, slot {meeting.slot + 1}. {meeting.a.name} ({meeting.a.country}) "
+            f"meets {meeting.b.name} ({meeting.b.country}).",
+        )
+        calendar.add_component(event)
+    ics: bytes = calendar.to_ical()
+    return ics

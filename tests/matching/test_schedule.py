@@ -1,0 +1,54 @@
+"""Meeting schedules: no double-booking, availability respected, few slots."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from matching.schedule import Schedule, schedule_meetings
+
+
+def _check(tables: int, result_pairs: int, schedule: Schedule) -> None:
+    assert len(schedule.meetings) == result_pairs
+    for slot, group in itertools.groupby(schedule.meetings, key=lambda m: m.slot):
+        meetings = list(group)
+        people = [pid for m in meetings for pid in (m.a, m.b)]
+        assert len(people) == len(set(people)), f"double-booked in slot {slot}"
+        assert len(meetings) <= tables
+        assert sorted(m.table for m in meetings) == list(range(1, len(meetings) + 1))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_pairings_are_never_double_booked(seed: int) -> None:
+    rng = random.Random(seed)
+    people = list(range(1, 41))
+    drawn = (rng.sample(people, 2) for _ in range(60))
+    pairs = sorted({(min(a, b), max(a, b)) for a, b in drawn})
+    schedule = schedule_meetings(pairs, tables=8, max_slots=50)
+    _check(8, len(pairs), schedule)
+    assert schedule.unplaced == ()
+    # Greedy busiest-first stays close to the lower bound.
+    assert schedule.slots_used <= schedule.lower_bound + 2
+
+
+def test_one_partner_each_fits_in_as_few_slots_as_tables_allow() -> None:
+    pairs = [(i, i + 100) for i in range(10)]
+    schedule = schedule_meetings(pairs, tables=4, max_slots=10)
+    assert schedule.slots_used == schedule.lower_bound == 3
+    assert schedule.idle_slots == 0
+
+
+def test_unavailable_slots_are_respected() -> None:
+    pairs = [(1, 2), (1, 3)]
+    schedule = schedule_meetings(pairs, tables=5, max_slots=5, unavailable={1: frozenset({0, 1})})
+    assert {m.slot for m in schedule.meetings} == {2, 3}
+    stuck = schedule_meetings([(1, 2)], tables=1, max_slots=2, unavailable={2: frozenset({0, 1})})
+    assert stuck.unplaced == ((1, 2),)
+
+
+@pytest.mark.parametrize(("tables", "slots"), [(0, 3), (3, 0)])
+def test_bad_sizes_are_refused(tables: int, slots: int) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        schedule_meetings([(1, 2)], tables=tables, max_slots=slots)
