@@ -214,15 +214,7 @@ class ReciprocalRanker:
         language = reason_language(query)
         matches = []
         for row, candidate in zip(rows, candidates, strict=True):
-            components = Components(
-                they_meet_my_needs=float(similarity["they_meet_my_needs"][row]),
-                i_meet_their_needs=float(similarity["i_meet_their_needs"][row]),
-                reciprocal=float(reciprocal[row]),
-                fields=float(similarity["fields"][row]),
-                programs=float(similarity["programs"][row]),
-                description=float(similarity["description"][row]),
-                overlap=float(overlap[row]),
-            )
+            components = _components(similarity, reciprocal, overlap, row)
             matches.append(
                 Match(
                     id=int(corpus.ids[row]),
@@ -303,15 +295,7 @@ class ReciprocalRanker:
         )
         matches = []
         for i, (asker, candidate) in enumerate(profiles):
-            components = Components(
-                they_meet_my_needs=float(similarity["they_meet_my_needs"][i]),
-                i_meet_their_needs=float(similarity["i_meet_their_needs"][i]),
-                reciprocal=float(reciprocal[i]),
-                fields=float(similarity["fields"][i]),
-                programs=float(similarity["programs"][i]),
-                description=float(similarity["description"][i]),
-                overlap=float(overlap[i]),
-            )
+            components = _components(similarity, reciprocal, overlap, i)
             reasons = _explain(asker, candidate, components, space=space)
             matches.append(
                 Match(
@@ -461,6 +445,21 @@ class ReciprocalRanker:
             candidates = candidates[score[candidates] >= kth_best]
         order = np.lexsort((corpus.ids[candidates], -score[candidates]))
         return [int(row) for row in candidates[order][:k]]
+
+
+def _components(
+    similarity: Mapping[str, FloatArray], reciprocal: FloatArray, overlap: FloatArray, at: int
+) -> Components:
+    """The score parts of one position of the score arrays."""
+    return Components(
+        they_meet_my_needs=float(similarity["they_meet_my_needs"][at]),
+        i_meet_their_needs=float(similarity["i_meet_their_needs"][at]),
+        reciprocal=float(reciprocal[at]),
+        fields=float(similarity["fields"][at]),
+        programs=float(similarity["programs"][at]),
+        description=float(similarity["description"][at]),
+        overlap=float(overlap[at]),
+    )
 
 
 def _likeness(corpus: Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:

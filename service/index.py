@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -33,45 +33,39 @@ from sqlmodel import Session
 from matching import CandidateFilter, Match, Profile, ReciprocalRanker, Taxonomy
 from service import crud
 from service.db import session_scope
-from service.models import Institution, InstitutionCreate
+from service.models import Institution, InstitutionCreate, InstitutionProfile
 
 log = logging.getLogger(__name__)
 
 _Change = tuple[Literal["upsert"], Sequence[Profile]] | tuple[Literal["remove"], Sequence[int]]
 
 
-def to_profile(row: Institution, partners: Sequence[int]) -> Profile:
-    """Return the matching library's view of a stored institution."""
+def _as_profile(
+    source: InstitutionProfile, *, profile_id: int | None, partners: Iterable[int]
+) -> Profile:
     return Profile(
-        id=row.id,
-        name=row.name,
-        country=row.country,
-        kind=str(row.kind),
-        fields=tuple(row.fields),
-        needs=tuple(row.needs),
-        offers=tuple(row.offers),
-        programs=tuple(row.programs),
-        description=row.description,
-        languages=tuple(row.languages),
+        id=profile_id,
+        name=source.name,
+        country=source.country,
+        kind=str(source.kind),
+        fields=tuple(source.fields),
+        needs=tuple(source.needs),
+        offers=tuple(source.offers),
+        programs=tuple(source.programs),
+        description=source.description,
+        languages=tuple(source.languages),
         existing_partners=frozenset(partners),
     )
 
 
+def to_profile(row: Institution, partners: Sequence[int]) -> Profile:
+    """Return the matching library's view of a stored institution."""
+    return _as_profile(row, profile_id=row.id, partners=partners)
+
+
 def draft_profile(data: InstitutionCreate) -> Profile:
     """Return the matching library's view of a profile that is not stored."""
-    return Profile(
-        id=None,
-        name=data.name,
-        country=data.country,
-        kind=str(data.kind),
-        fields=tuple(data.fields),
-        needs=tuple(data.needs),
-        offers=tuple(data.offers),
-        programs=tuple(data.programs),
-        description=data.description,
-        languages=tuple(data.languages),
-        existing_partners=frozenset(data.existing_partners),
-    )
+    return _as_profile(data, profile_id=None, partners=data.existing_partners)
 
 
 class MatchIndex:
