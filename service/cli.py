@@ -13,12 +13,19 @@ from service.config import get_settings
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from service.logs import configure_logging
+
+    configure_logging(get_settings().log_format, args.log_level)
     uvicorn.run(
         "service.main:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         log_level=args.log_level,
+        # Our handler formats every record (uvicorn's too, through the root logger), and
+        # the service writes its own access line, with the request id.
+        log_config=None,
+        access_log=False,
     )
     return 0
 

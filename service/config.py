@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from limits import parse_many
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -41,6 +44,12 @@ class Settings(BaseSettings):
         description="Let anyone create an institution (and receive its key). When false, "
         "only admins and organisers can.",
     )
+    change_poll_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        description="How often the index reads the change log for writes made through "
+        "other service instances on the same database (0: never; one instance only).",
+    )
     refit_after_changes: int = Field(
         default=200,
         ge=1,
@@ -53,6 +62,52 @@ class Settings(BaseSettings):
         le=1,
         description="Share of unseen terms in changed profiles that triggers a background refit.",
     )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="Log lines of `tvet-match serve`: one JSON object per line, or plain text.",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the API (comma-separated or a JSON "
+        "list; '*' for any). Empty: no CORS headers.",
+    )
+    max_body_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Largest request body accepted, in bytes (a 20,000-profile bulk fits).",
+    )
+    rate_limit: str = Field(
+        default="120/minute",
+        description="Requests allowed per API key (or per client address without a key), "
+        "e.g. '120/minute' or '120/minute;2000/hour'. Empty: no limit.",
+    )
+    rate_limit_writes: str = Field(
+        default="30/minute",
+        description="Writes (POST, PUT, PATCH, DELETE) allowed per key or address, on top of "
+        "rate_limit. Empty: no separate limit.",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate-limit counters live: memory:// (this process only) or a "
+        "storage URI of the limits package shared by every instance, e.g. redis://host:6379.",
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
+
+    @field_validator("rate_limit", "rate_limit_writes")
+    @classmethod
+    def _parse_rate_limit(cls, value: str) -> str:
+        if value.strip():
+            parse_many(value)  # raises ValueError, naming the string it cannot read
+        return value.strip()
 
     @property
     def resolved_database_url(self) -> str:

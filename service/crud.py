@@ -12,6 +12,7 @@ from sqlmodel import Session, col, delete, select
 
 from service.errors import DuplicateInstitution, FieldError, InvalidInput, Location
 from service.models import (
+    IndexChange,
     Institution,
     InstitutionCreate,
     InstitutionPrivate,
@@ -70,6 +71,13 @@ class Page:
 
     items: list[Institution]
     total: int
+
+
+def record_changes(*, session: Session, institution_ids: Iterable[int | None]) -> None:
+    """Log changed institutions so every service instance's index catches up."""
+    session.add_all(
+        IndexChange(institution_id=pid) for pid in dict.fromkeys(institution_ids) if pid
+    )
 
 
 def get_institution(*, session: Session, institution_id: int) -> Institution | None:
@@ -219,6 +227,7 @@ def create_institutions(
             Partnership(institution_id=row.id, partner_id=partner)
             for partner in item.existing_partners
         )
+    record_changes(session=session, institution_ids=[row.id for row in rows])
     session.flush()
     return rows
 
@@ -253,12 +262,17 @@ def update_institution(
         )
         session.exec(delete(Partnership).where(col(Partnership.institution_id) == row.id))
         session.add_all(Partnership(institution_id=row.id, partner_id=p) for p in partners)
+    record_changes(session=session, institution_ids=[row.id])
     session.flush()
     return row
 
 
 def delete_institution(*, session: Session, row: Institution) -> None:
     """Delete an institution and every partnership that names it."""
+    assert row.id is not None
+    linked = partners_of(session=session, institution_ids=[row.id])[row.id]
+    linked += declared_by(session=session, institution_id=row.id)
+    record_changes(session=session, institution_ids=[row.id, *linked])
     session.exec(
         delete(Partnership).where(
             (col(Partnership.institution_id) == row.id) | (col(Partnership.partner_id) == row.id)
@@ -300,4 +314,5 @@ def add_partners(*, session: Session, institution_id: int, partner_ids: Sequence
         for partner in dict.fromkeys(partner_ids)
         if partner not in known and partner != institution_id
     )
+    record_changes(session=session, institution_ids=[institution_id])
     session.flush()

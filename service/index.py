@@ -23,19 +23,31 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, delete, select
 
 from matching import CandidateFilter, Match, Profile, ReciprocalRanker, Taxonomy
 from service import crud
 from service.db import session_scope
-from service.models import Institution, InstitutionCreate, InstitutionProfile
+from service.models import (
+    IndexChange,
+    Institution,
+    InstitutionCreate,
+    InstitutionProfile,
+    utc_now,
+)
 
 log = logging.getLogger(__name__)
+
+# How far back (in change-log ids) each catch-up looks, for ids committed out of order.
+_CHANGE_OVERLAP = 1000
+_CHANGE_LOG_KEEP = timedelta(minutes=30)
+_PRUNE_EVERY_POLLS = 600
 
 _Change = tuple[Literal["upsert"], Sequence[Profile]] | tuple[Literal["remove"], Sequence[int]]
 
@@ -89,6 +101,10 @@ class MatchIndex:
         self._write_lock = threading.Lock()
         self._journal: list[_Change] | None = None
         self._refit_thread: threading.Thread | None = None
+        self._last_change = 0
+        self._seen_changes: set[int] = set()
+        self._poller: threading.Thread | None = None
+        self._stop = threading.Event()
         self.refits = 0
         self.last_refit_seconds = 0.0
 
@@ -99,8 +115,72 @@ class MatchIndex:
         """Rebuild the index from every institution in the database."""
         with self._write_lock:
             with session_scope(self._engine) as session:
+                # Read the change log's head first: a change committed while loading is
+                # then caught up again, never missed.
+                newest = session.exec(select(func.max(IndexChange.id))).one() or 0
                 profiles = list(_load_profiles(session, None).values())
+            self._last_change = newest
+            self._seen_changes = set()
             self._ranker = self._fit(profiles)
+
+    def catch_up(self) -> int:
+        """Apply every change in the database's change log not yet seen; return how many.
+
+        Routes call it right after committing, so their own write shows in the next
+        request; the poller calls it for writes made by other service instances.
+        """
+        with self._write_lock:
+            with session_scope(self._engine) as session:
+                # Ids from a sequence can commit out of order: look back a margin and
+                # skip the changes already applied.
+                statement = select(IndexChange.id, IndexChange.institution_id).where(
+                    col(IndexChange.id) > self._last_change - _CHANGE_OVERLAP
+                )
+                rows = [(cid, pid) for cid, pid in session.exec(statement) if cid is not None]
+            fresh = [(cid, pid) for cid, pid in rows if cid not in self._seen_changes]
+            if not fresh:
+                return 0
+            ids = sorted({pid for _, pid in fresh})
+            self._sync_locked(ids)
+            self._seen_changes.update(cid for cid, _ in fresh)
+            self._last_change = max(self._last_change, *(cid for cid, _ in fresh))
+            horizon = self._last_change - _CHANGE_OVERLAP
+            self._seen_changes = {cid for cid in self._seen_changes if cid > horizon}
+            return len(fresh)
+
+    def start_polling(self, interval: float) -> None:
+        """Catch up with other instances' writes every ``interval`` seconds, until close()."""
+        if interval <= 0 or self._poller is not None:
+            return
+        self._stop.clear()
+        self._poller = threading.Thread(
+            target=self._poll, args=(interval,), name="index-poller", daemon=True
+        )
+        self._poller.start()
+
+    def close(self) -> None:
+        """Stop polling and wait for a running background refit."""
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.join(timeout=10)
+            self._poller = None
+        self.wait_for_refit(timeout=60)
+
+    def _poll(self, interval: float) -> None:
+        polls = 0
+        while not self._stop.wait(interval):
+            try:
+                self.catch_up()
+                polls += 1
+                if polls % _PRUNE_EVERY_POLLS == 0:
+                    self._prune_log()
+            except Exception:  # the poller must outlive a database hiccup
+                log.exception("catching up with the change log failed; retrying")
+
+    def _prune_log(self) -> None:
+        cutoff = utc_now() - _CHANGE_LOG_KEEP
+        with session_scope(self._engine) as session:
+            session.exec(delete(IndexChange).where(col(IndexChange.changed_at) < cutoff))
 
     def rank(
         self,
@@ -122,14 +202,17 @@ class MatchIndex:
         holding the latest version.
         """
         with self._write_lock:
-            with session_scope(self._engine) as session:
-                found = _load_profiles(session, ids)
-            present = [found[pid] for pid in ids if pid in found]
-            gone = [pid for pid in ids if pid not in found]
-            if present:
-                self._apply(("upsert", present))
-            if gone:
-                self._apply(("remove", gone))
+            self._sync_locked(ids)
+
+    def _sync_locked(self, ids: Sequence[int]) -> None:
+        with session_scope(self._engine) as session:
+            found = _load_profiles(session, ids)
+        present = [found[pid] for pid in ids if pid in found]
+        gone = [pid for pid in ids if pid not in found]
+        if present:
+            self._apply(("upsert", present))
+        if gone:
+            self._apply(("remove", gone))
 
     def score_matrix(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
         """Return the mutual scores among indexed institutions (see ReciprocalRanker)."""

@@ -7,8 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp
 
 from matching import Taxonomy
 from seed import load_taxonomy
@@ -18,7 +20,9 @@ from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
 from service.index import MatchIndex
 from service.migrate import upgrade
-from service.problems import install_problem_handlers
+from service.observability import PROBE_PATHS, REQUEST_ID_HEADER, Metrics, RequestContext
+from service.problems import DeclaredBodyLimit, install_problem_handlers
+from service.ratelimit import RateLimitMiddleware, RateLimits
 from service.routes import health, institutions, keys, matches, taxonomy, workshops
 from service.seeding import load_seed
 
@@ -49,9 +53,41 @@ def _prepare(app: FastAPI, settings: Settings) -> None:
         taxonomy=Taxonomy.from_dict(app.state.taxonomy),
     )
     index.load()
+    index.start_polling(settings.change_poll_seconds)
     app.state.engine = engine
     app.state.index = index
     app.state.admin_token = load_admin_token(settings)
+
+
+class _Service(FastAPI):
+    """FastAPI with the request context and the declared body limit outermost.
+
+    Outside FastAPI's own layers (its 500 answer, its body limit), so that those answers
+    carry a request id and are counted too, and a declared oversize body gets a problem
+    document instead of Starlette's plain text.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        stack = DeclaredBodyLimit(stack, max_body_size=self.max_body_size)
+        return RequestContext(stack, metrics=self.state.metrics)
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    limits = RateLimits(
+        every=settings.rate_limit,
+        writes=settings.rate_limit_writes,
+        storage=settings.rate_limit_storage,
+    )
+    app.add_middleware(RateLimitMiddleware, limits=limits, exempt=PROBE_PATHS)
+    if settings.cors_origins:  # added last, so outside the limit: 429s carry CORS headers
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, "Retry-After", "Location"],
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,17 +101,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            app.state.index.close()
             app.state.engine.dispose()
 
-    app = FastAPI(
+    app = _Service(
         title="tvet-match",
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
+    app.state.metrics = Metrics(app.state)
     app.state.taxonomy = load_taxonomy()
     install_problem_handlers(app)
+    _add_middleware(app, settings)
     app.include_router(institutions.router, prefix=API_PREFIX)
     app.include_router(matches.router, prefix=API_PREFIX)
     app.include_router(taxonomy.router, prefix=API_PREFIX)

@@ -318,3 +318,16 @@ class Outcome(SQLModel, table=True):
     recorded_at: datetime = Field(
         default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+
+class IndexChange(SQLModel, table=True):
+    """A committed change to an institution, for every service instance's index to follow."""
+
+    __tablename__ = "index_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    institution_id: int = Field(index=True)
+    changed_at: datetime = Field(
+        default_factory=utc_now,
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
+    )

@@ -11,7 +11,11 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.errors import (
     DuplicateInstitution,
@@ -115,6 +119,19 @@ async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=exc.headers)
 
 
+async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    if (
+        isinstance(exc, DBAPIError)
+        and not isinstance(exc, OperationalError)
+        and not exc.connection_invalidated
+    ):
+        raise exc  # a bug, not an outage (e.g. IntegrityError): the 500 handler logs it
+    # The driver's message only: the SQLAlchemy one carries the statement and parameters.
+    reason = getattr(exc, "orig", None) or exc
+    log.error("database unavailable on %s %s: %s", request.method, request.url.path, reason)
+    return problem(503, "The database is unavailable; try again shortly.")
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(500, "The service failed unexpectedly; the error has been logged.")
@@ -132,4 +149,28 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Forbidden, _on_forbidden)
     app.add_exception_handler(DuplicateInstitution, _on_duplicate)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(DBAPIError, _on_database_unavailable)
+    app.add_exception_handler(PoolTimeout, _on_database_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)
+
+
+class DeclaredBodyLimit:
+    """ASGI middleware: answer 413 as a problem document when ``Content-Length`` is too big.
+
+    FastAPI's ``max_body_size`` counts bytes as they arrive and its 413 reaches the
+    handlers above, except when the declared length is already over the limit: Starlette
+    then answers in plain text from outside every handler. This answers that case first.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body_size: int | None) -> None:
+        self.app = app
+        self.max_body_size = max_body_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.max_body_size is not None:
+            declared = Headers(scope=scope).get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_body_size:
+                detail = f"The request body is larger than {self.max_body_size} bytes."
+                await problem(413, detail)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -42,7 +42,7 @@ def postgres_server() -> Iterator[str]:
         pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 
-def _fresh_postgres_database(server_url: str) -> str:
+def fresh_postgres_database(server_url: str) -> str:
     import psycopg
 
     url = make_url(server_url)
@@ -60,7 +60,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite3'}"
     server_url: str = request.getfixturevalue("postgres_server")
-    return _fresh_postgres_database(server_url)
+    return fresh_postgres_database(server_url)
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ def create_institution(
         session, label="issued with the profile", role=Role.institution, institution_id=row.id
     )
     session.commit()
-    index.sync([row.id])
+    index.catch_up()
     private = crud.to_private(row, list(data.existing_partners))
     assert key.id is not None
     return InstitutionCreated(**private.model_dump(), api_key=secret, api_key_id=key.id)
@@ -70,7 +70,7 @@ def create_institutions(
     rows = crud.create_institutions(session=session, items=items, bulk=True)
     session.commit()
     ids = [row.id for row in rows if row.id is not None]
-    index.sync(ids)
+    index.catch_up()
     return BulkCreated(ids=ids)
 
 
@@ -117,7 +117,7 @@ def update_institution(
     row = crud.update_institution(session=session, row=row, changes=changes)
     session.commit()
     assert row.id is not None
-    index.sync([row.id])
+    index.catch_up()
     partners = crud.partners_of(session=session, institution_ids=[row.id])
     return crud.to_private(row, partners[row.id])
 
@@ -129,13 +129,9 @@ def delete_institution(
     row: EditableInstitutionDep, session: SessionDep, index: IndexDep
 ) -> Response:
     """Delete an institution (its own key or an admin) and the partnerships naming it."""
-    assert row.id is not None
-    institution_id = row.id
-    partner_ids = crud.partners_of(session=session, institution_ids=[institution_id])
-    declared_by = crud.declared_by(session=session, institution_id=institution_id)
     crud.delete_institution(session=session, row=row)
     session.commit()
-    index.sync([institution_id, *partner_ids[institution_id], *declared_by])
+    index.catch_up()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

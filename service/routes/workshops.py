@@ -207,7 +207,7 @@ def import_survey(
         return imports.plan_out(plan)
     result = imports.apply_import(session=session, workshop_id=row.id, plan=plan)
     session.commit()
-    index.sync([*result.created, *result.updated])
+    index.catch_up()
     return result
 
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.http
 CLI = shutil.which("tvet-match", path=str(Path(sys.executable).parent)) or "tvet-match"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -33,7 +33,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(data_dir: Path, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TVETMATCH_DATA_DIR": str(data_dir)}
     env.pop("TVETMATCH_DATABASE_URL", None)
     log_path = tmp_path / "server.log"

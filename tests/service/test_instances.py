@@ -1,0 +1,124 @@
+"""Two real service processes on one PostgreSQL database stay consistent."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ADMIN_TOKEN, bearer, fresh_postgres_database
+from tests.service.test_http import CLI, free_port
+
+pytestmark = [pytest.mark.http, pytest.mark.postgres]
+
+
+def _start(database_url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "TVETMATCH_DATABASE_URL": database_url,
+        "TVETMATCH_ADMIN_TOKEN": ADMIN_TOKEN,
+        "TVETMATCH_CHANGE_POLL_SECONDS": "0.2",
+        "TVETMATCH_LOG_FORMAT": "text",
+    }
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _wait_ready(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail("server not ready within 60 s")
+
+
+@pytest.fixture
+def two_servers(postgres_server: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    database = fresh_postgres_database(postgres_server)
+    # Start one first so that it creates the schema; then the second.
+    first, first_url = _start(database, tmp_path / "a.log")
+    processes = [first]
+    try:
+        _wait_ready(first, first_url, tmp_path / "a.log")
+        second, second_url = _start(database, tmp_path / "b.log")
+        processes.append(second)
+        _wait_ready(second, second_url, tmp_path / "b.log")
+        yield first_url, second_url
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_a_write_through_one_instance_is_suggested_by_the_other(
+    two_servers: tuple[str, str],
+) -> None:
+    first, second = two_servers
+    seeker = {
+        "name": "Kampot Demo Institute",
+        "country": "KH",
+        "kind": "college",
+        "needs": ["CNC teacher training"],
+        "offers": ["student internships"],
+    }
+    partner = {
+        "name": "Wuxi Demo CNC Centre",
+        "country": "CN",
+        "kind": "college",
+        "needs": ["student internships"],
+        "offers": ["CNC teacher training"],
+    }
+    with httpx.Client(timeout=10) as client:
+        seeker_id = client.post(f"{first}/api/v1/institutions", json=seeker).json()["id"]
+        written = time.monotonic()
+        created = client.post(f"{first}/api/v1/institutions", json=partner).json()
+        seen_after = None
+        while time.monotonic() - written < 10:
+            items = client.get(f"{second}/api/v1/institutions/{seeker_id}/matches").json()["items"]
+            if any(item["institution"]["id"] == created["id"] for item in items):
+                seen_after = time.monotonic() - written
+                break
+            time.sleep(0.05)
+        assert seen_after is not None, "the second instance never suggested the new profile"
+        print(f"\nwrite-to-visible across instances: {seen_after * 1000:.0f} ms")
+        # A change and a delete travel the same way.
+        client.patch(
+            f"{first}/api/v1/institutions/{created['id']}",
+            json={"offers": ["hotel management"], "needs": ["chef exchange"]},
+            headers=bearer(created["api_key"]),
+        )
+        client.delete(
+            f"{second}/api/v1/institutions/{created['id']}", headers=bearer(created["api_key"])
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            items = client.get(f"{first}/api/v1/institutions/{seeker_id}/matches").json()["items"]
+            if all(item["institution"]["id"] != created["id"] for item in items):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the deletion through the second instance never reached the first")
+    assert seen_after < 5
