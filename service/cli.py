@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from service.cli_organiser import add_commands
 from service.config import get_settings
 
 
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--down", metavar="REVISION", help="downgrade to REVISION instead (base removes all)"
     )
     migrate.set_defaults(run=_migrate)
+    add_commands(commands)
     evaluate = commands.add_parser(
         "evaluate", help="measure how well known partners are found (hold-out evaluation)"
     )

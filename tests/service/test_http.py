@@ -107,3 +107,45 @@ def test_seed_command_is_idempotent(data_dir: Path) -> None:
     created_first = int(first.stdout.split()[1])
     assert created_first >= 50
     assert second.stdout.startswith(f"seed: 0 institutions created, {created_first} already")
+
+
+def test_organiser_commands_import_pair_and_export(
+    server: str, data_dir: Path, tmp_path: Path
+) -> None:
+    admin = (data_dir / "admin-token").read_text().strip()
+    headers = {"Authorization": f"Bearer {admin}"}
+    workshop = {
+        "name": "CLI workshop",
+        "starts_on": "2026-05-12",
+        "ends_on": "2026-05-13",
+        "time_zone": "Asia/Phnom_Penh",
+    }
+    workshop_id = httpx.post(f"{server}/api/v1/workshops", json=workshop, headers=headers).json()[
+        "id"
+    ]
+    key = httpx.post(
+        f"{server}/api/v1/keys",
+        json={"label": "cli", "role": "organiser", "workshops": [workshop_id]},
+        headers=headers,
+    ).json()["key"]
+    sample = Path(__file__).resolve().parents[2] / "seed" / "survey_sample.csv"
+    common = ["--workshop", str(workshop_id), "--url", server, "--key", key]
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([CLI, *args, *common], capture_output=True, text=True, timeout=120)
+
+    dry = cli("import", str(sample), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "dry run: 28 to create" in dry.stdout
+    real = cli("import", str(sample))
+    assert "imported: 28 created" in real.stdout, real.stderr
+    pair = cli("pair", "--max-partners", "2", "--china-with-asean-only")
+    assert pair.returncode == 0, pair.stderr
+    assert "run 1:" in pair.stdout
+    out = tmp_path / "pairs.csv"
+    export = cli("export", "--run", "1", "--output", str(out))
+    assert export.returncode == 0, export.stderr
+    assert out.read_text().startswith("a_id,a_name")
+    refused = cli("export", "--run", "1", "--format", "ics")
+    assert refused.returncode == 1
+    assert "no schedule yet" in refused.stderr
