@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from html import escape
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -232,3 +233,43 @@ def schedule_ics(
         calendar.add_component(event)
     ics: bytes = calendar.to_ical()
     return ics
+
+
+def schedule_html(schedule: ScheduleOut, workshop: Workshop) -> str:
+    """The timetable as a printable HTML page: one row per slot, one column per table."""
+    tables = max((m.table for m in schedule.meetings), default=0)
+    by_slot: dict[int, dict[int, MeetingOut]] = {}
+    for meeting in schedule.meetings:
+        by_slot.setdefault(meeting.slot, {})[meeting.table] = meeting
+    head = "".join(f"<th scope='col'>Table {t}</th>" for t in range(1, tables + 1))
+    rows = []
+    for slot in sorted(by_slot):
+        cells = []
+        for table in range(1, tables + 1):
+            placed = by_slot[slot].get(table)
+            if placed is None:
+                cells.append("<td></td>")
+                continue
+            cells.append(
+                f"<td>{escape(placed.a.name)} ({escape(placed.a.country)})<br>"
+                f"× {escape(placed.b.name)} ({escape(placed.b.country)})</td>"
+            )
+        first = by_slot[slot][min(by_slot[slot])]
+        when = f"{first.starts_at:%H:%M}–{first.ends_at:%H:%M}"
+        rows.append(f"<tr><th scope='row'>{when}</th>{''.join(cells)}</tr>")
+    title = escape(f"{workshop.name}: meetings (run {schedule.run})")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font-family: "Noto Sans", "Noto Sans Khmer", "Noto Sans Thai", sans-serif; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #444; padding: 4px 6px; vertical-align: top; font-size: 11pt; }}
+@media print {{ body {{ margin: 0; }} }}
+</style></head><body>
+<h1>{title}</h1>
+<p>{escape(workshop.venue or "")} · times in {escape(schedule.time_zone)} ·
+{schedule.slot_minutes}-minute meetings</p>
+<table><thead><tr><th scope="col">Time</th>{head}</tr></thead>
+<tbody>{"".join(rows)}</tbody></table>
+</body></html>
+"""

@@ -244,20 +244,22 @@ _CSV_MEDIA = "text/csv; charset=utf-8"
     "/{workshop_id}/pairings/{number}/export",
     operation_id="export_pairing",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}, "text/calendar": {}}}},
+    responses={200: {"content": {"text/csv": {}, "text/calendar": {}, "text/html": {}}}},
 )
 def export_pairing(
     row: RunnableWorkshopDep,
     number: RunNumber,
     session: SessionDep,
     what: Annotated[
-        Literal["pairs", "alternates", "schedule", "ics"], Query(description="What to export.")
+        Literal["pairs", "alternates", "schedule", "ics", "html"],
+        Query(description="What to export; html is a printable timetable."),
     ] = "pairs",
     institution_id: Annotated[
         int | None, Query(ge=1, description="For ics: only this institution's meetings.")
     ] = None,
 ) -> Response:
-    """Download the run's pairs, alternates or timetable as CSV, or the timetable as .ics."""
+    """Download the run's pairs, alternates or timetable as CSV, or the timetable as .ics
+    or as a printable HTML page."""
     assert row.id is not None
     run = workshops.get_run(session=session, workshop_id=row.id, number=number)
     name = f"workshop-{row.id}-run-{number}-{what}"
@@ -268,6 +270,13 @@ def export_pairing(
     elif what == "schedule":
         schedule = timetable.stored_schedule(run)
         body, media, suffix = timetable.schedule_csv(schedule).encode(), _CSV_MEDIA, "csv"
+    elif what == "html":
+        schedule = timetable.stored_schedule(run)
+        body, media, suffix = (
+            timetable.schedule_html(schedule, row).encode(),
+            "text/html; charset=utf-8",
+            "html",
+        )
     else:
         schedule = timetable.stored_schedule(run)
         body = timetable.schedule_ics(schedule, row, institution_id)

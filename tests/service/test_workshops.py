@@ -342,6 +342,12 @@ def test_exports_csv_and_ics(
     events = calendar.walk("VEVENT")
     assert len(events) == len(result["pairs"])
     assert all(event.get("dtstart") and event.get("uid") for event in events)
+    page = client.get(f"{url}/export?what=html", headers=organiser)
+    assert page.headers["content-type"].startswith("text/html")
+    assert result["pairs"][0]["a"]["name"] in page.text
+    assert page.text.count("<tr>") == 1 + len(
+        {m["slot"] for m in schedule_meetings(client, url, organiser)}
+    )
     mine = client.get(
         f"{url}/export?what=ics&institution_id={people[0]}", headers=organiser
     ).content
@@ -358,3 +364,8 @@ def test_csv_exports_neutralise_formulas(
     ).text
     assert "'=HYPERLINK(1)" in text
     assert ",=HYPERLINK" not in text
+
+
+def schedule_meetings(client: TestClient, url: str, key: dict[str, str]) -> list[Any]:
+    meetings: list[Any] = client.get(f"{url}/schedule", headers=key).json()["meetings"]
+    return meetings
