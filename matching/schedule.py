@@ -3,16 +3,25 @@
 Each pair is a meeting; a slot holds at most ``tables`` meetings and each participant at
 most one. This is edge colouring with a capacity per colour: at least
 ``max(largest number of meetings of one participant, ceil(meetings / tables))`` slots are
-needed (the lower bound reported). Meetings are placed greedily, the busiest
-participants' meetings first, each into the earliest slot where both sides are free and
-available and a table is left; the busiest-first order keeps the slot count near the
-bound, and earliest-first keeps each participant's meetings close together.
+needed (the lower bound reported).
+
+First a greedy placement: the busiest participants' meetings first, each into the
+earliest slot where both sides are free and available and a table is left. When that
+uses more slots than the bound, an integer program (scipy's HiGHS) looks for a timetable
+with fewer slots, from the bound up, within ``time_limit`` seconds; among timetables with
+that many slots it prefers early slots, which keeps each participant's meetings together.
+The best timetable found is returned, with the bound, so the organiser sees how close it is.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 __all__ = ["Meeting", "Schedule", "schedule_meetings"]
 
@@ -49,11 +58,108 @@ def schedule_meetings(
     tables: int,
     max_slots: int,
     unavailable: Mapping[int, frozenset[int]] | None = None,
+    time_limit: float = 5.0,
 ) -> Schedule:
     """Place each pair in a slot and at a table, at most one meeting per participant per slot.
 
-    Deterministic: ties are broken by participant ids.
+    Deterministic for the same input, except when the integer program runs out of time.
     """
+    greedy = _greedy(pairs, tables=tables, max_slots=max_slots, unavailable=unavailable)
+    if greedy.unplaced or greedy.slots_used <= greedy.lower_bound or time_limit <= 0:
+        return greedy
+    deadline = time.monotonic() + time_limit
+    for slots in range(greedy.lower_bound, greedy.slots_used):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        found = _solve(greedy, slots, tables, unavailable or {}, remaining)
+        if found is not None:
+            return found
+    return greedy
+
+
+def _solve(
+    greedy: Schedule,
+    slots: int,
+    tables: int,
+    unavailable: Mapping[int, frozenset[int]],
+    seconds: float,
+) -> Schedule | None:
+    """Find a timetable in ``slots`` slots, or None (infeasible, or out of time)."""
+    meetings = [(m.a, m.b) for m in greedy.meetings]
+    people = sorted({pid for pair in meetings for pid in pair})
+    person = {pid: i for i, pid in enumerate(people)}
+    count = len(meetings) * slots  # variable (meeting e, slot t) is e * slots + t
+    variable = np.arange(count).reshape(len(meetings), slots)
+    upper = np.ones(count)
+    for e, (a, b) in enumerate(meetings):
+        for t in range(slots):
+            if t in unavailable.get(a, ()) or t in unavailable.get(b, ()):
+                upper[variable[e, t]] = 0
+    once = sparse.csr_matrix(
+        (np.ones(count), (np.repeat(np.arange(len(meetings)), slots), variable.ravel())),
+        shape=(len(meetings), count),
+    )
+    rows, cols = [], []
+    for e, (a, b) in enumerate(meetings):
+        for pid in (a, b):
+            for t in range(slots):
+                rows.append(person[pid] * slots + t)
+                cols.append(variable[e, t])
+    one_place = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, cols)), shape=(len(people) * slots, count)
+    )
+    per_slot = sparse.csr_matrix(
+        (np.ones(count), (np.tile(np.arange(slots), len(meetings)), variable.ravel())),
+        shape=(slots, count),
+    )
+    result = milp(
+        c=np.tile(np.arange(slots, dtype=float), len(meetings)),
+        constraints=[
+            LinearConstraint(once, 1, 1),
+            LinearConstraint(one_place, 0, 1),
+            LinearConstraint(per_slot, 0, tables),
+        ],
+        integrality=np.ones(count),
+        bounds=Bounds(np.zeros(count), upper),
+        options={"time_limit": max(seconds, 0.1), "disp": False},
+    )
+    if result.x is None or result.status not in (0, 1):
+        return None
+    chosen = np.round(result.x).reshape(len(meetings), slots).argmax(axis=1)
+    table = [0] * slots
+    placed = []
+    for e in sorted(range(len(meetings)), key=lambda e: (int(chosen[e]), meetings[e])):
+        t = int(chosen[e])
+        table[t] += 1
+        placed.append(Meeting(a=meetings[e][0], b=meetings[e][1], slot=t, table=table[t]))
+    return _summary(placed, greedy.lower_bound, ())
+
+
+def _summary(
+    placed: Sequence[Meeting], bound: int, unplaced: Sequence[tuple[int, int]]
+) -> Schedule:
+    busy: dict[int, list[int]] = {}
+    for meeting in placed:
+        for pid in (meeting.a, meeting.b):
+            busy.setdefault(pid, []).append(meeting.slot)
+    idle = sum(max(slots) - min(slots) + 1 - len(slots) for slots in busy.values())
+    return Schedule(
+        meetings=tuple(sorted(placed, key=lambda m: (m.slot, m.table))),
+        slots_used=max((m.slot for m in placed), default=-1) + 1,
+        lower_bound=bound,
+        idle_slots=idle,
+        unplaced=tuple(unplaced),
+    )
+
+
+def _greedy(
+    pairs: Sequence[tuple[int, int]],
+    *,
+    tables: int,
+    max_slots: int,
+    unavailable: Mapping[int, frozenset[int]] | None,
+) -> Schedule:
     if tables < 1:
         raise ValueError(f"tables must be at least 1, got {tables}")
     if max_slots < 1:
@@ -91,13 +197,5 @@ def schedule_meetings(
                 break
         else:
             unplaced.append((a, b))
-    used = max((m.slot for m in placed), default=-1) + 1
-    idle = sum(max(slots) - min(slots) + 1 - len(slots) for slots in busy.values())
     bound = max(max(meetings_of.values(), default=0), -(-len(pairs) // tables))
-    return Schedule(
-        meetings=tuple(sorted(placed, key=lambda m: (m.slot, m.table))),
-        slots_used=used,
-        lower_bound=bound,
-        idle_slots=idle,
-        unplaced=tuple(unplaced),
-    )
+    return _summary(placed, bound, unplaced)

@@ -52,3 +52,20 @@ def test_unavailable_slots_are_respected() -> None:
 def test_bad_sizes_are_refused(tables: int, slots: int) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         schedule_meetings([(1, 2)], tables=tables, max_slots=slots)
+
+
+def test_the_integer_program_reaches_the_bound_where_greedy_does_not() -> None:
+    rng = random.Random(0)
+    degree = dict.fromkeys(range(200), 0)
+    pairs: set[tuple[int, int]] = set()
+    for _ in range(400):
+        a, b = rng.sample(range(200), 2)
+        if degree[a] < 2 and degree[b] < 2 and (min(a, b), max(a, b)) not in pairs:
+            pairs.add((min(a, b), max(a, b)))
+            degree[a] += 1
+            degree[b] += 1
+    greedy = schedule_meetings(sorted(pairs), tables=40, max_slots=20, time_limit=0)
+    exact = schedule_meetings(sorted(pairs), tables=40, max_slots=20)
+    assert greedy.slots_used > greedy.lower_bound
+    assert exact.slots_used == exact.lower_bound
+    _check(40, len(pairs), exact)
