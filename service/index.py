@@ -115,12 +115,18 @@ class MatchIndex:
         """Rebuild the index from every institution in the database."""
         with self._write_lock:
             with session_scope(self._engine) as session:
-                # Read the change log's head first: a change committed while loading is
-                # then caught up again, never missed.
+                # Read the recent change log first: every change listed is in the rows
+                # read next, so it counts as seen; one committed later (even with a
+                # lower id) is not listed and is caught up afterwards, never missed.
                 newest = session.exec(select(func.max(IndexChange.id))).one() or 0
+                seen = set(
+                    session.exec(
+                        select(IndexChange.id).where(col(IndexChange.id) > newest - _CHANGE_OVERLAP)
+                    )
+                )
                 profiles = list(_load_profiles(session, None).values())
             self._last_change = newest
-            self._seen_changes = set()
+            self._seen_changes = {cid for cid in seen if cid is not None}
             self._ranker = self._fit(profiles)
 
     def catch_up(self) -> int:

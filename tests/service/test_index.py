@@ -111,3 +111,17 @@ def test_background_refit_keeps_writes_made_while_it_ran(
         third,
     ]
     assert match_index.refits == 2
+
+
+def test_loading_counts_the_logged_changes_as_seen(engine: Engine) -> None:
+    for i in range(5):
+        store(engine, name=f"Loaded {i}", country="CN", offers=["CNC teacher training"])
+    match_index = MatchIndex(engine, refit_after_changes=3)
+    match_index.load()
+    refits = match_index.refits
+    # Nothing new since the load: catching up must neither re-apply nor refit.
+    assert match_index.catch_up() == 0
+    assert match_index.refits == refits
+    late = store(engine, name="Late", country="CN", offers=["CNC teacher training"])
+    assert match_index.catch_up() == 1
+    assert late in ranked(match_index, country="KH", needs=("CNC teacher training",))
