@@ -1,0 +1,129 @@
+"""Check the ranker's top-k against an exact recomputation of the documented score.
+
+The score of ``docs/ranking.md`` is recomputed here independently of the ranker's own
+arithmetic: every row's dot product with the dense query vector is summed in float64
+with numpy from the stored part matrices (see ``bench.anatomy``), then fused with the
+documented weights and filtered with the documented exclusions (the asker itself, its
+declared partners and those that declared it, its own country, scores of zero), ties
+broken by ascending id. Only the query's vectors come from the ranker
+(``_transform_one``): the check is about ranking, not about text analysis.
+
+Two lists that differ only where candidates' exact scores are within float32 rounding of
+each other are counted apart as "equal within rounding", since the ranker scores in
+float32 and such ties may fall either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from bench.anatomy import part_matrices
+from matching import Match, Profile, ReciprocalRanker
+
+__all__ = ["ExactCheck", "check_top_k"]
+
+RECIPROCAL_WEIGHT = 0.75
+OVERLAP_WEIGHTS = {"fields": 0.5, "programs": 0.3, "description": 0.2}
+ONE_SIDED_FACTOR = 0.5
+# Scores closer than this may be ordered either way by float32 arithmetic.
+ROUNDING = 1e-6
+
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class ExactCheck:
+    """How many sampled queries got exactly the exact top-k."""
+
+    checked: int
+    identical: int
+    within_rounding: int
+    mismatches: list[dict[str, object]] = field(default_factory=list)
+
+
+def _row_dots(matrix: object, vector: Floats) -> Floats:
+    """Return every row of a CSR matrix dotted with ``vector``, summed in float64."""
+    indptr = np.asarray(matrix.indptr)  # type: ignore[attr-defined]
+    indices = np.asarray(matrix.indices)  # type: ignore[attr-defined]
+    data = np.asarray(matrix.data, dtype=np.float64)  # type: ignore[attr-defined]
+    rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    sums = np.bincount(rows, weights=data * vector[indices], minlength=len(indptr) - 1)
+    return sums.astype(np.float64)
+
+
+def exact_scores(ranker: ReciprocalRanker, query: Profile) -> Floats:
+    """Return the documented score of every indexed row for ``query``, in float64."""
+    parts = part_matrices(ranker)
+    vectors = ranker._transform_one(query)
+    dense = {name: vectors[name].toarray().ravel().astype(np.float64) for name in vectors}
+
+    def cos(stored: str, asked: str) -> Floats:
+        return _row_dots(parts[stored], dense[asked])
+
+    def written(name: str) -> npt.NDArray[np.bool_]:
+        return np.diff(np.asarray(parts[name].indptr)) > 0
+
+    a = cos("offers", "needs")
+    b = cos("needs", "offers")
+    a_known = written("offers") & (vectors["needs"].nnz > 0)
+    b_known = written("needs") & (vectors["offers"].nnz > 0)
+    total = a + b
+    harmonic = np.divide(2 * a * b, total, out=np.zeros_like(total), where=total > 0)
+    one_sided = ONE_SIDED_FACTOR * (np.where(a_known, a, 0.0) + np.where(b_known, b, 0.0))
+    reciprocal = np.where(a_known & b_known, harmonic, one_sided)
+    overlap = np.zeros_like(a)
+    for name, weight in OVERLAP_WEIGHTS.items():
+        overlap += weight * cos(name, name)
+    overlap /= sum(OVERLAP_WEIGHTS.values())
+    score: Floats = RECIPROCAL_WEIGHT * reciprocal + (1 - RECIPROCAL_WEIGHT) * overlap
+    return score
+
+
+def exact_top_k(
+    ranker: ReciprocalRanker,
+    query: Profile,
+    declared_by: Mapping[int, frozenset[int]],
+    k: int = 10,
+) -> tuple[list[int], Floats]:
+    """Return the exact top-k ids for a stored ``query`` and every row's exact score."""
+    corpus = ranker.corpus_
+    ids = np.asarray(corpus.ids)
+    score = exact_scores(ranker, query)
+    eligible = np.asarray(corpus.alive) & (score > 0)
+    eligible &= np.asarray(corpus.countries) != query.country
+    excluded = {query.id, *query.existing_partners, *declared_by.get(query.id or 0, ())}
+    eligible &= ~np.isin(ids, list(excluded))
+    rows = np.flatnonzero(eligible)
+    order = np.lexsort((ids[rows], -score[rows]))[:k]
+    return [int(i) for i in ids[rows[order]]], score
+
+
+def check_top_k(
+    ranker: ReciprocalRanker,
+    queries: Sequence[Profile],
+    results: Sequence[Sequence[Match]],
+    declared_by: Mapping[int, frozenset[int]],
+) -> ExactCheck:
+    """Compare each query's ranked ids with the exact top-k of the same length."""
+    row_of = {int(pid): row for row, pid in enumerate(np.asarray(ranker.corpus_.ids))}
+    identical = within = 0
+    mismatches: list[dict[str, object]] = []
+    for query, matches in zip(queries, results, strict=True):
+        got = [m.id for m in matches]
+        want, score = exact_top_k(ranker, query, declared_by, k=10)
+        if got == want:
+            identical += 1
+            continue
+        got_scores = [float(score[row_of[pid]]) for pid in got]
+        want_scores = [float(score[row_of[pid]]) for pid in want]
+        if len(got) == len(want) and all(
+            abs(g - w) <= ROUNDING for g, w in zip(got_scores, want_scores, strict=True)
+        ):
+            within += 1
+            continue
+        mismatches.append({"query": query.id, "got": got, "want": want, "want_scores": want_scores})
+    return ExactCheck(len(queries), identical, within, mismatches)
