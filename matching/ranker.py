@@ -384,9 +384,11 @@ class ReciprocalRanker:
         diversity: float,
         exposure: float,
     ) -> list[int]:
+        if not pool:  # nobody passed the filters; there is nothing to re-rank
+            return []
         rows = np.array(pool, dtype=np.intp)
         relevance = score[rows].astype(np.float64)
-        if exposure > 0 and len(rows):
+        if exposure > 0:
             appeal = self._appeal(corpus, rows)
             relevance /= 1.0 + exposure * appeal / max(float(appeal.mean()), 1e-9)
         likeness = _likeness(corpus, rows) if diversity > 0 else None

@@ -13,6 +13,7 @@ from icalendar import Calendar, Event
 from sqlmodel import Session
 
 from matching.schedule import schedule_meetings
+from service import crud
 from service.errors import FieldError, InvalidInput, NoSchedule
 from service.models import PairingRun, Workshop, utc_now
 from service.survey import safe_cell
@@ -41,8 +42,9 @@ def make_schedule(
     *, session: Session, workshop: Workshop, run: PairingRun, request: ScheduleRequest
 ) -> ScheduleOut:
     """Lay out the run's pairs (and optionally alternates) in slots; store it on the run."""
-    refs = {p["a"]["id"]: p["a"] for p in run.result["pairs"]}
-    refs.update({p["b"]["id"]: p["b"] for p in run.result["pairs"]})
+    refs = {p[side]["id"]: p[side] for p in run.result["pairs"] for side in ("a", "b")}
+    # An unpaired participant still meets its alternates.
+    refs.update({u["institution"]["id"]: u["institution"] for u in run.result["unpaired"]})
     kinds = {(p["a"]["id"], p["b"]["id"]): "pair" for p in run.result["pairs"]}
     if request.with_alternates:
         taken: dict[int, int] = {}
@@ -53,7 +55,14 @@ def make_schedule(
                 kinds[key] = "alternate"
                 taken[pid] = taken.get(pid, 0) + 1
                 refs.setdefault(partner, alt["partner"])
-    missing = [pid for pid in request.unavailable if pid not in refs]
+    # Left out of the pairing (max_partners_by_id 0), yet offered alternates: read from the
+    # database; one deleted since the run meets nobody.
+    unknown = sorted({pid for pair in kinds for pid in pair} - refs.keys())
+    for row in crud.all_institutions(session=session, ids=unknown):
+        refs[row.id] = {"id": row.id, "name": row.name, "country": row.country}
+    kinds = {pair: kind for pair, kind in kinds.items() if refs.keys() >= set(pair)}
+    meeting_ids = {pid for pair in kinds for pid in pair}
+    missing = [pid for pid in request.unavailable if pid not in meeting_ids]
     if missing:
         raise InvalidInput(
             [FieldError(("body", "unavailable", missing[0]), "has no meeting in this run")]

@@ -168,6 +168,9 @@ def run_pairing(
                     [FieldError(("body", field_name, i), f"{strangers[0]} is not a participant")]
                 )
     rows = {row.id: row for row in crud.all_institutions(session=session, ids=ids)}
+    unseen = [pid for pid in ids if index.profile(pid) is None]
+    if unseen:  # written through another instance, and not yet read from the change log
+        index.sync(unseen)
     scores = index.score_matrix(ids)
     rules = _rules(request, _declared_pairs(session, ids))
     solver = PairingSolver(candidates=request.candidates, time_limit=request.time_limit)

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from matching import Profile, ReciprocalRanker
+from matching import CandidateFilter, Profile, ReciprocalRanker
 from matching.rerank import mmr_order
 
 ASKER = Profile(
@@ -89,3 +89,10 @@ def test_out_of_range_reranking_is_refused(diversity: float, exposure: float) ->
     ranker = ReciprocalRanker().fit([ASKER, COPY])
     with pytest.raises(ValueError, match="within"):
         ranker.rank(ASKER, diversity=diversity, exposure=exposure)
+
+
+@pytest.mark.parametrize(("diversity", "exposure"), [(0.5, 0.0), (0.0, 0.5), (0.5, 0.5)])
+def test_reranking_with_no_eligible_candidate_is_empty(diversity: float, exposure: float) -> None:
+    ranker = ReciprocalRanker().fit([ASKER, *COPIES, DIFFERENT])
+    where = CandidateFilter(countries=frozenset({"MN"}))
+    assert ranker.rank(ASKER, k=3, where=where, diversity=diversity, exposure=exposure) == []

@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
-from tests.conftest import ADMIN, bearer
+from service.config import Settings
+from tests.conftest import ADMIN, ClientFactory, bearer
 
 API = "/api/v1"
 WORKSHOP = {
@@ -369,3 +370,45 @@ def test_csv_exports_neutralise_formulas(
 def schedule_meetings(client: TestClient, url: str, key: dict[str, str]) -> list[Any]:
     meetings: list[Any] = client.get(f"{url}/schedule", headers=key).json()["meetings"]
     return meetings
+
+
+def test_pairing_includes_participants_written_through_another_instance(
+    make_client: ClientFactory, settings: Settings
+) -> None:
+    # Without polling, this instance's index learns of the other's writes only on demand.
+    quiet = settings.model_copy(update={"change_poll_seconds": 0})
+    this, other = make_client(quiet), make_client(quiet)
+    ids = [institution(other, f"CN {t}", "CN", t, chinese=True) for t in TOPICS[:2]]
+    ids += [institution(other, f"KH {t}", "KH", t, chinese=False) for t in TOPICS[:2]]
+    workshop = this.post(f"{API}/workshops", json=WORKSHOP, headers=ADMIN).json()
+    response = this.put(
+        f"{API}/workshops/{workshop['id']}/participants",
+        json={"institution_ids": ids},
+        headers=ADMIN,
+    )
+    assert response.status_code == 204, response.text
+    paired = {i for pair in pairs_of(run(this, workshop, ADMIN)) for i in pair}
+    assert paired == set(ids)
+
+
+@pytest.mark.parametrize("left_out", [False, True])
+def test_alternates_are_scheduled_for_those_left_without_a_pair(
+    client: TestClient,
+    workshop: dict[str, Any],
+    organiser: dict[str, str],
+    people: list[int],
+    left_out: bool,
+) -> None:
+    # Nine participants, one partner each: someone is unpaired; or one is left out on purpose.
+    rules: dict[str, Any] = {"max_partners_by_id": {str(people[0]): 0}} if left_out else {}
+    result = run(client, workshop, organiser, **rules)
+    alone = {p["institution_id"] for p in result["alternates"]} - {
+        i for pair in pairs_of(result) for i in pair
+    }
+    assert alone
+    url = f"{API}/workshops/{workshop['id']}/pairings/1/schedule"
+    body = {"starts_at": "2026-05-13T14:00:00", "with_alternates": 1}
+    response = client.post(url, json=body, headers=organiser)
+    assert response.status_code == 201, response.text
+    met = {m[side]["id"] for m in response.json()["meetings"] for side in ("a", "b")}
+    assert alone <= met
