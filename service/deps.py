@@ -15,6 +15,7 @@ from service.config import Settings
 from service.errors import Forbidden, NotAuthenticated, UnknownInstitution, UnknownWorkshop
 from service.index import MatchIndex
 from service.models import Institution, Workshop
+from service.validation import MAX_ID
 
 
 def get_settings(request: Request) -> Settings:
@@ -99,7 +100,7 @@ RegistrarDep = Annotated[Caller, Depends(require_registrar)]
 
 def get_institution(
     session: SessionDep,
-    institution_id: Annotated[int, Path(ge=1, description="The institution's id.")],
+    institution_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The institution's id.")],
 ) -> Institution:
     """Return the institution named in the path, or answer 404."""
     row = crud.get_institution(session=session, institution_id=institution_id)
@@ -111,10 +112,17 @@ def get_institution(
 InstitutionDep = Annotated[Institution, Depends(get_institution)]
 
 
-def get_editable_institution(row: InstitutionDep, caller: CallerDep) -> Institution:
-    """Return the institution in the path if the caller may change it."""
+def require_editor(caller: CallerDep) -> Caller:
+    """Let through callers with a key; checked before the lookup, so 401 never becomes 404."""
     if caller.role is Role.anonymous:
         raise NotAuthenticated("changing an institution needs its key or an admin key")
+    return caller
+
+
+def get_editable_institution(
+    caller: Annotated[Caller, Depends(require_editor)], row: InstitutionDep
+) -> Institution:
+    """Return the institution in the path if the caller may change it."""
     if not caller.may_edit(row.id):
         raise Forbidden(f"this key may not change institution {row.id}")
     return row
@@ -125,7 +133,7 @@ EditableInstitutionDep = Annotated[Institution, Depends(get_editable_institution
 
 def get_workshop(
     session: SessionDep,
-    workshop_id: Annotated[int, Path(ge=1, description="The workshop's id.")],
+    workshop_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The workshop's id.")],
 ) -> Workshop:
     """Return the workshop named in the path, or answer 404."""
     row = session.get(Workshop, workshop_id)
@@ -137,10 +145,17 @@ def get_workshop(
 WorkshopDep = Annotated[Workshop, Depends(get_workshop)]
 
 
-def get_runnable_workshop(row: WorkshopDep, caller: CallerDep) -> Workshop:
-    """Return the workshop in the path if the caller may run it (its organisers, admins)."""
+def require_runner(caller: CallerDep) -> Caller:
+    """Let through callers with a key; checked before the lookup, so 401 never becomes 404."""
     if caller.role is Role.anonymous:
         raise NotAuthenticated("running a workshop needs its organiser key or an admin key")
+    return caller
+
+
+def get_runnable_workshop(
+    caller: Annotated[Caller, Depends(require_runner)], row: WorkshopDep
+) -> Workshop:
+    """Return the workshop in the path if the caller may run it (its organisers, admins)."""
     if not caller.may_run_workshop(row.id):
         raise Forbidden(f"this key may not run workshop {row.id}")
     return row

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -21,6 +22,7 @@ from service.db import make_engine, session_scope
 from service.index import MatchIndex
 from service.migrate import upgrade
 from service.observability import PROBE_PATHS, REQUEST_ID_HEADER, Metrics, RequestContext
+from service.openapi import keyless_operations, mark_optional_keys
 from service.problems import DeclaredBodyLimit, install_problem_handlers
 from service.ratelimit import RateLimitMiddleware, RateLimits
 from service.routes import health, institutions, keys, matches, taxonomy, workshops
@@ -72,6 +74,10 @@ class _Service(FastAPI):
         stack = DeclaredBodyLimit(stack, max_body_size=self.max_body_size)
         return RequestContext(stack, metrics=self.state.metrics)
 
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI document, saying where a key is optional (``service.openapi``)."""
+        return mark_optional_keys(super().openapi(), self.state.keyless_operations)
+
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     limits = RateLimits(
@@ -116,12 +122,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.taxonomy = load_taxonomy()
     install_problem_handlers(app)
     _add_middleware(app, settings)
-    app.include_router(institutions.router, prefix=API_PREFIX)
-    app.include_router(matches.router, prefix=API_PREFIX)
-    app.include_router(taxonomy.router, prefix=API_PREFIX)
-    app.include_router(keys.router, prefix=API_PREFIX)
-    app.include_router(workshops.router, prefix=API_PREFIX)
+    api_routers = [r.router for r in (institutions, matches, taxonomy, keys, workshops)]
+    for router in api_routers:
+        app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
+    app.state.keyless_operations = keyless_operations(api_routers, settings)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -17,6 +17,7 @@ from service.validation import (
     City,
     CountryCode,
     Description,
+    IsoDate,
     Kind,
     LanguageList,
     Name,
@@ -24,6 +25,7 @@ from service.validation import (
     PhraseList,
     TimeZone,
     Website,
+    drop_null,
 )
 
 
@@ -127,9 +129,10 @@ class InstitutionUpdate(SQLModel):
         json_schema_extra={"examples": [{"needs": ["HVAC teacher training"], "city": None}]},
     )
 
-    name: Name | None = None
-    country: CountryCode | None = None
-    kind: Kind | None = None
+    # Sent as null, these three are refused ("may be changed but not cleared").
+    name: Name | None = Field(default=None, schema_extra={"json_schema_extra": drop_null})
+    country: CountryCode | None = Field(default=None, schema_extra={"json_schema_extra": drop_null})
+    kind: Kind | None = Field(default=None, schema_extra={"json_schema_extra": drop_null})
     city: City | None = None
     fields: PhraseList | None = None
     needs: PhraseList | None = None
@@ -230,6 +233,9 @@ class WorkshopCreate(WorkshopProfile):
         },
     )
 
+    starts_on: IsoDate
+    ends_on: IsoDate
+
     @model_validator(mode="after")
     def _dates_in_order(self) -> WorkshopCreate:
         _ends_after_start(self.starts_on, self.ends_on)
@@ -241,11 +247,12 @@ class WorkshopUpdate(SQLModel):
 
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
-    name: Name | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    # Only venue may be cleared with null (see workshops.update_workshop).
+    name: Name | None = Field(default=None, schema_extra={"json_schema_extra": drop_null})
+    starts_on: IsoDate | None = Field(default=None, schema_extra={"json_schema_extra": drop_null})
+    ends_on: IsoDate | None = Field(default=None, schema_extra={"json_schema_extra": drop_null})
     venue: City | None = None
-    time_zone: TimeZone | None = None
+    time_zone: TimeZone | None = Field(default=None, schema_extra={"json_schema_extra": drop_null})
 
 
 class WorkshopPublic(WorkshopProfile):

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.errors import (
@@ -114,9 +115,29 @@ async def _on_forbidden(_request: Request, exc: Exception) -> JSONResponse:
     return problem(403, str(exc))
 
 
-async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> str | None:
+    """Every method some route answers on this path.
+
+    Starlette names only the methods of the first route whose path matches, but a path
+    such as ``/api/v1/keys`` is served by one route per method.
+    """
+    allowed = []
+    for method in _METHODS:
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed) or None
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return problem(exc.status_code, str(exc.detail), headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405 and (allowed := _allowed_methods(request)):
+        headers["Allow"] = allowed
+    return problem(exc.status_code, str(exc.detail), headers=headers)
 
 
 async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from matching import CandidateFilter
 from service.models import InstitutionCreate, InstitutionPrivate, InstitutionPublic, UtcDatetime
-from service.validation import CountryCode, Kind
+from service.validation import MAX_ID, CountryCode, Id, JsonNumber, Kind, Name, SearchText
 
 MAX_MATCHES = 100
 MAX_PAGE = 100
@@ -31,19 +31,40 @@ class InstitutionFilters(BaseModel):
 
     country: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2 code.")
     kind: Kind | None = None
-    field: str | None = Field(
+    field: SearchText | None = Field(
         default=None,
-        max_length=300,
         description="Keep institutions with a technical field containing this text.",
     )
-    q: str | None = Field(
+    q: SearchText | None = Field(
         default=None,
-        max_length=300,
         description="Free text: every word must appear in the name, city, fields, needs, "
         "offers, programs or description (case-insensitive).",
     )
     limit: int = Field(default=20, ge=1, le=MAX_PAGE)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_ID)
+
+
+MatchLimit = Annotated[int, Field(ge=1, le=MAX_MATCHES, description="How many suggestions.")]
+CrossBorder = Annotated[bool, Field(description="Only suggest institutions from another country.")]
+MinScore = Annotated[float, Field(ge=0.0, le=1.0, description="Lowest score returned.")]
+Diversity = Annotated[
+    float,
+    Field(
+        ge=0.0,
+        le=1.0,
+        description="0 to 1: trade some relevance for variety so near-copies do not fill "
+        "the list (maximal marginal relevance over the best 5×limit).",
+    ),
+]
+Exposure = Annotated[
+    float,
+    Field(
+        ge=0.0,
+        le=1.0,
+        description="0 to 1: lower institutions that suit almost everyone, so suggestions "
+        "spread across more partners. Scores are unchanged; only the order moves.",
+    ),
+]
 
 
 class MatchFilters(BaseModel):
@@ -51,29 +72,15 @@ class MatchFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    limit: int = Field(default=10, ge=1, le=MAX_MATCHES, description="How many suggestions.")
-    cross_border: bool = Field(
-        default=True, description="Only suggest institutions from another country."
-    )
+    limit: MatchLimit = 10
+    cross_border: CrossBorder = True
     country: list[CountryCode] = Field(
         default_factory=list, description="Only these countries (repeatable)."
     )
     kind: list[Kind] = Field(default_factory=list, description="Only these kinds (repeatable).")
-    min_score: float = Field(default=0.0, ge=0.0, le=1.0, description="Lowest score returned.")
-    diversity: float = Field(
-        default=0.0,
-        ge=0.0,
-        le=1.0,
-        description="0 to 1: trade some relevance for variety so near-copies do not fill "
-        "the list (maximal marginal relevance over the best 5×limit).",
-    )
-    exposure: float = Field(
-        default=0.0,
-        ge=0.0,
-        le=1.0,
-        description="0 to 1: lower institutions that suit almost everyone, so suggestions "
-        "spread across more partners. Scores are unchanged; only the order moves.",
-    )
+    min_score: MinScore = 0.0
+    diversity: Diversity = 0.0
+    exposure: Exposure = 0.0
 
     def candidate_filter(self) -> CandidateFilter:
         """Return the matching library's form of these filters."""
@@ -109,6 +116,13 @@ class MatchRequest(MatchFilters):
     )
 
     profile: InstitutionCreate
+    # A JSON body, unlike the query string above: numbers and booleans must be JSON ones,
+    # not text or each other (pydantic's lax mode would read "0.5" or false as a number).
+    limit: Annotated[MatchLimit, JsonNumber] = 10
+    cross_border: Annotated[CrossBorder, Strict()] = True
+    min_score: Annotated[MinScore, JsonNumber] = 0.0
+    diversity: Annotated[Diversity, JsonNumber] = 0.0
+    exposure: Annotated[Exposure, JsonNumber] = 0.0
 
 
 class MatchComponents(BaseModel):
@@ -174,11 +188,13 @@ class Problem(BaseModel):
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
     for status, text in (
+        (400, "The body could not be read, e.g. it is not valid JSON or not UTF-8."),
         (401, "A key is needed, or the one sent is malformed, unknown or revoked."),
         (403, "The key sent does not allow this."),
         (404, "No institution has this id."),
         (409, "An institution with this name already exists in this country."),
         (422, "A field was refused; `errors` says which and why."),
+        (429, "Too many requests from this key or address; `Retry-After` says when to retry."),
     )
 }
 
@@ -219,9 +235,9 @@ class KeyCreate(BaseModel):
         },
     )
 
-    label: str = Field(min_length=1, max_length=200)
+    label: Name
     role: Literal["admin", "organiser"]
-    workshops: list[Annotated[int, Field(ge=1)]] = Field(
+    workshops: list[Id] = Field(
         default_factory=list, max_length=100, description="Workshops an organiser key may run."
     )
 

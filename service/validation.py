@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from typing import Annotated
-from urllib.parse import urlsplit
+from typing import Annotated, Any
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
+from pydantic.config import JsonDict
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from service.codes import COUNTRIES, LANGUAGES
 
@@ -17,6 +27,15 @@ MAX_PHRASES = 50
 MAX_PHRASE_LENGTH = 300
 MAX_DESCRIPTION_LENGTH = 5000
 MAX_PARTNERS = 500
+# Ids are PostgreSQL `integer` columns; a larger number can name nothing and would make
+# the database (or SQLite's 64-bit integers) fail, so it is refused as input.
+MAX_ID = 2**31 - 1
+# What the checks below accept, stated in the OpenAPI schema for clients (and fuzzers).
+NO_NUL_PATTERN = r"^[^\x00]*$"
+NOT_BLANK_PATTERN = r"^[^\x00]*[^\x00\s][^\x00]*$"
+WEBSITE_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
+# (Up to 999,999,999 in JSON object keys: a pattern cannot say MAX_ID neatly.)
+ID_KEY_PATTERN = r"^[1-9][0-9]{0,8}$"
 
 
 class Kind(StrEnum):
@@ -30,9 +49,34 @@ class Kind(StrEnum):
     other = "other"
 
 
+class Documented:
+    """Add JSON-schema keywords to a type: a rule its validator enforces, told to clients."""
+
+    def __init__(self, **keywords: Any) -> None:
+        self.keywords = keywords
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        for keyword, value in self.keywords.items():
+            if value is None:
+                schema.pop(keyword, None)  # a narrower keyword replaces it
+            else:
+                schema[keyword] = value
+        return schema
+
+
 def _nfc(value: object) -> object:
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value).strip()
+    return value
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store U+0000 in text; no name or phrase needs it.
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character (U+0000)")
     return value
 
 
@@ -57,8 +101,7 @@ def _language(value: str) -> str:
 
 
 def _website(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    if not re.fullmatch(WEBSITE_PATTERN, value):
         raise ValueError("must be an http:// or https:// address, e.g. https://npic.edu.kh")
     return value
 
@@ -86,28 +129,81 @@ def _distinct(values: list[str]) -> list[str]:
     return kept
 
 
+def _iso_date(value: object) -> object:
+    # Pydantic would also read 0 or "0" as 1970-01-01; a JSON date is a YYYY-MM-DD string.
+    if isinstance(value, datetime) or not isinstance(value, date | str):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+def _iso_datetime(value: object) -> object:
+    if not isinstance(value, datetime | str) or (
+        isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", value)
+    ):
+        raise ValueError("must be a date and time written like 2026-05-13T14:00:00+07:00")
+    return value
+
+
+def _json_number(value: object) -> object:
+    # A JSON number: pydantic's lax mode would also read "5", "0.5" or true as one.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a number")
+    return value
+
+
+def drop_null(schema: JsonDict) -> None:
+    """Say in a field's JSON schema that null is refused: the field may only be left out."""
+    any_of = schema.pop("anyOf", None)
+    branches = [b for b in any_of if b != {"type": "null"}] if isinstance(any_of, list) else []
+    if len(branches) == 1 and isinstance(branches[0], dict):
+        schema.update(branches[0])
+    elif branches:
+        schema["anyOf"] = branches
+    schema.pop("default", None)
+
+
 def _distinct_ids(values: list[int]) -> list[int]:
     return list(dict.fromkeys(values))
 
 
-Text = Annotated[str, BeforeValidator(_nfc)]
-Name = Annotated[Text, StringConstraints(max_length=200), AfterValidator(_not_blank)]
-City = Annotated[Text, StringConstraints(max_length=100)]
-Phrase = Annotated[
-    Text, StringConstraints(max_length=MAX_PHRASE_LENGTH), AfterValidator(_not_blank)
+Text = Annotated[
+    str, BeforeValidator(_nfc), AfterValidator(_no_nul), Documented(pattern=NO_NUL_PATTERN)
 ]
+NonBlank = Annotated[Text, AfterValidator(_not_blank), Documented(pattern=NOT_BLANK_PATTERN)]
+Name = Annotated[NonBlank, StringConstraints(max_length=200)]
+City = Annotated[Text, StringConstraints(max_length=100)]
+Phrase = Annotated[NonBlank, StringConstraints(max_length=MAX_PHRASE_LENGTH)]
 PhraseList = Annotated[list[Phrase], Field(max_length=MAX_PHRASES), AfterValidator(_distinct)]
 Description = Annotated[Text, StringConstraints(max_length=MAX_DESCRIPTION_LENGTH)]
-CountryCode = Annotated[Text, AfterValidator(_country)]
-LanguageCode = Annotated[Text, AfterValidator(_language)]
+Note = Annotated[Text, StringConstraints(max_length=2000)]
+SearchText = Annotated[Text, StringConstraints(max_length=MAX_PHRASE_LENGTH)]
+CountryCode = Annotated[
+    Text, AfterValidator(_country), Documented(enum=sorted(COUNTRIES), pattern=None)
+]
+LanguageCode = Annotated[
+    Text, AfterValidator(_language), Documented(enum=sorted(LANGUAGES), pattern=None)
+]
 LanguageList = Annotated[list[LanguageCode], Field(max_length=20), AfterValidator(_distinct)]
 TimeZone = Annotated[Text, AfterValidator(_time_zone)]
-Website = Annotated[Text, StringConstraints(max_length=500), AfterValidator(_website)]
-PartnerIds = Annotated[
-    list[Annotated[int, Field(ge=1)]],
-    Field(max_length=MAX_PARTNERS),
-    AfterValidator(_distinct_ids),
+Website = Annotated[
+    Text,
+    StringConstraints(max_length=500),
+    AfterValidator(_website),
+    Documented(pattern=WEBSITE_PATTERN),
 ]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+# Numbers in JSON bodies must be JSON numbers: FastAPI validates decoded JSON in pydantic's
+# lax mode, which would take "5" or true for 5 (and 0 for a date, above).
+JsonNumber = BeforeValidator(_json_number)
+JsonInt = Annotated[int, JsonNumber]
+JsonFloat = Annotated[float, JsonNumber]
+# (Constraints before the number check: after it, pydantic leaves them out of the schema.)
+Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonNumber]
+IdKey = Annotated[int, Field(ge=1, le=MAX_ID)]  # a JSON object key, always a string
+PartnerIds = Annotated[list[Id], Field(max_length=MAX_PARTNERS), AfterValidator(_distinct_ids)]
 
 
 def name_key(name: str) -> str:

@@ -5,13 +5,36 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.config import JsonDict
 
 from service.models import UtcDatetime
 from service.schemas import MatchComponents
-from service.validation import CountryCode
+from service.validation import (
+    ID_KEY_PATTERN,
+    CountryCode,
+    Id,
+    IdKey,
+    IsoDate,
+    IsoDatetime,
+    JsonFloat,
+    JsonInt,
+    JsonNumber,
+    Note,
+    Text,
+)
 
-Id = Annotated[int, Field(ge=1)]
+# Keys of JSON objects are strings: these name an institution by its id.
+ID_KEYS: JsonDict = {"propertyNames": {"pattern": ID_KEY_PATTERN}}
+GroupName = Annotated[Text, StringConstraints(max_length=100)]
+GroupPair = Annotated[list[GroupName], Field(min_length=1, max_length=2)]
 IdPair = Annotated[list[Id], Field(min_length=2, max_length=2)]
 ASEAN = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
 
@@ -42,39 +65,43 @@ class PairingRequest(BaseModel):
         },
     )
 
-    max_partners: int = Field(default=1, ge=1, le=20, description="Partners per participant.")
-    max_partners_by_id: dict[int, Annotated[int, Field(ge=0, le=20)]] = Field(
-        default_factory=dict, description="Per-participant overrides (0 leaves one out)."
+    max_partners: JsonInt = Field(default=1, ge=1, le=20, description="Partners per participant.")
+    max_partners_by_id: dict[IdKey, Annotated[int, Field(ge=0, le=20), JsonNumber]] = Field(
+        default_factory=dict,
+        description="Per-participant overrides (0 leaves one out).",
+        json_schema_extra=ID_KEYS,
     )
-    min_partners: int = Field(
+    min_partners: JsonInt = Field(
         default=0, ge=0, le=20, description="Give everyone at least this many where feasible."
     )
-    cross_border_only: bool = Field(default=True, description="Never pair two from one country.")
-    china_with_asean_only: bool = Field(
+    cross_border_only: StrictBool = Field(
+        default=True, description="Never pair two from one country."
+    )
+    china_with_asean_only: StrictBool = Field(
         default=False,
         description="Shortcut: allow only pairs of China with an ASEAN country.",
     )
-    country_groups: dict[CountryCode, str] = Field(
+    country_groups: dict[CountryCode, GroupName] = Field(
         default_factory=dict,
         description="Group countries (e.g. every ASEAN country to 'ASEAN'); a country "
         "not listed is its own group.",
     )
-    allowed_group_pairs: list[Annotated[list[str], Field(min_length=1, max_length=2)]] = Field(
+    allowed_group_pairs: list[GroupPair] = Field(
         default_factory=list,
         description="When not empty, only pairs whose two groups form one of these are "
         "allowed, e.g. [['CN', 'ASEAN']]; [['ASEAN']] allows ASEAN with ASEAN.",
     )
     forbidden: list[IdPair] = Field(default_factory=list, description="Pairs never to make.")
     locked: list[IdPair] = Field(default_factory=list, description="Pairs that must be made.")
-    min_score: float = Field(default=0.0, ge=0.0, le=1.0, description="Lowest score paired.")
+    min_score: JsonFloat = Field(default=0.0, ge=0.0, le=1.0, description="Lowest score paired.")
     fairness: Literal["none", "maximin"] = Field(
         default="none",
         description="'maximin' first raises the worst-off participant's best partner.",
     )
-    candidates: int | None = Field(
+    candidates: JsonInt | None = Field(
         default=20, ge=1, le=500, description="Solve on each one's best candidates (None: all)."
     )
-    time_limit: float = Field(default=10.0, gt=0, le=120, description="Solver seconds at most.")
+    time_limit: JsonFloat = Field(default=10.0, gt=0, le=120, description="Solver seconds at most.")
 
     @model_validator(mode="after")
     def _min_within_max(self) -> PairingRequest:
@@ -146,7 +173,7 @@ class PairingRunSummary(BaseModel):
     """A pairing run in a list."""
 
     number: int
-    created_at: datetime
+    created_at: UtcDatetime
     pairs: int
     total: float
     gap: float
@@ -177,9 +204,9 @@ class OutcomeIn(BaseModel):
 
     pair: IdPair
     status: Literal["met", "mou_signed", "declined"]
-    happened_on: date | None = None
-    note: str = Field(default="", max_length=2000)
-    run: int | None = Field(default=None, ge=1, description="The pairing run that suggested it.")
+    happened_on: IsoDate | None = None
+    note: Note = ""
+    run: Id | None = Field(default=None, description="The pairing run that suggested it.")
 
     @model_validator(mode="after")
     def _two_institutions(self) -> OutcomeIn:
@@ -281,17 +308,19 @@ class ScheduleRequest(BaseModel):
         },
     )
 
-    starts_at: datetime = Field(
+    starts_at: IsoDatetime = Field(
         description="First slot's start; without an offset it is read in the workshop's zone."
     )
-    slot_minutes: int = Field(default=20, ge=5, le=240)
-    break_minutes: int = Field(default=5, ge=0, le=120)
-    tables: int = Field(default=20, ge=1, le=1000, description="Meetings at once.")
-    max_slots: int = Field(default=48, ge=1, le=500)
-    unavailable: dict[int, list[Annotated[int, Field(ge=0)]]] = Field(
-        default_factory=dict, description="Slots (0-based) an institution cannot attend."
+    slot_minutes: JsonInt = Field(default=20, ge=5, le=240)
+    break_minutes: JsonInt = Field(default=5, ge=0, le=120)
+    tables: JsonInt = Field(default=20, ge=1, le=1000, description="Meetings at once.")
+    max_slots: JsonInt = Field(default=48, ge=1, le=500)
+    unavailable: dict[IdKey, list[Annotated[int, Field(ge=0), JsonNumber]]] = Field(
+        default_factory=dict,
+        description="Slots (0-based) an institution cannot attend.",
+        json_schema_extra=ID_KEYS,
     )
-    with_alternates: int = Field(
+    with_alternates: JsonInt = Field(
         default=0, ge=0, le=3, description="Also meet this many best alternates each."
     )
 

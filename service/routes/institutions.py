@@ -97,7 +97,7 @@ def list_institutions(
     )
 
 
-@router.get("/{institution_id}", operation_id="read_institution")
+@router.get("/{institution_id:int}", operation_id="read_institution")
 def read_institution(
     row: InstitutionDep, session: SessionDep, caller: ReaderDep
 ) -> InstitutionPrivate | InstitutionPublic:
@@ -109,7 +109,7 @@ def read_institution(
     return crud.to_public(row, partners[row.id])
 
 
-@router.patch("/{institution_id}", operation_id="update_institution")
+@router.patch("/{institution_id:int}", operation_id="update_institution")
 def update_institution(
     row: EditableInstitutionDep, changes: InstitutionUpdate, session: SessionDep, index: IndexDep
 ) -> InstitutionPrivate:
@@ -123,7 +123,9 @@ def update_institution(
 
 
 @router.delete(
-    "/{institution_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="delete_institution"
+    "/{institution_id:int}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="delete_institution",
 )
 def delete_institution(
     row: EditableInstitutionDep, session: SessionDep, index: IndexDep
@@ -135,7 +137,7 @@ def delete_institution(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{institution_id}/matches", operation_id="read_matches")
+@router.get("/{institution_id:int}/matches", operation_id="read_matches")
 def read_matches(
     row: InstitutionDep,
     filters: Annotated[MatchFilters, Query()],

@@ -12,6 +12,7 @@ from service.deps import AdminDep, CallerDep, EditableInstitutionDep, SessionDep
 from service.errors import Forbidden, NotAuthenticated, UnknownKey
 from service.models import ApiKey
 from service.schemas import PROBLEM_RESPONSES, KeyCreate, KeyIssued, KeyPublic
+from service.validation import MAX_ID
 
 router = APIRouter(tags=["keys"], responses=PROBLEM_RESPONSES)
 
@@ -43,9 +44,11 @@ def list_keys(session: SessionDep, _admin: AdminDep) -> list[KeyPublic]:
     return [_public(row) for row in auth.list_keys(session)]
 
 
-@router.delete("/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="revoke_key")
+@router.delete(
+    "/keys/{key_id:int}", status_code=status.HTTP_204_NO_CONTENT, operation_id="revoke_key"
+)
 def revoke_key(
-    key_id: Annotated[int, Path(ge=1)], session: SessionDep, caller: CallerDep
+    key_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep, caller: CallerDep
 ) -> Response:
     """Revoke a key: admins any key, an institution its own institution's keys."""
     if caller.role is Role.anonymous:
@@ -63,7 +66,7 @@ def revoke_key(
 
 
 @router.post(
-    "/institutions/{institution_id}/keys",
+    "/institutions/{institution_id:int}/keys",
     status_code=status.HTTP_201_CREATED,
     operation_id="create_institution_key",
 )
@@ -76,7 +79,7 @@ def create_institution_key(row: EditableInstitutionDep, session: SessionDep) -> 
     return _issued(key, secret)
 
 
-@router.get("/institutions/{institution_id}/keys", operation_id="list_institution_keys")
+@router.get("/institutions/{institution_id:int}/keys", operation_id="list_institution_keys")
 def list_institution_keys(row: EditableInstitutionDep, session: SessionDep) -> list[KeyPublic]:
     """List an institution's keys, without secrets (its own key or an admin)."""
     return [_public(key) for key in auth.list_keys(session, institution_id=row.id)]

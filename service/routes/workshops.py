@@ -18,6 +18,7 @@ from service.deps import (
 from service.models import InstitutionPublic, WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.schemas import PROBLEM_RESPONSES
 from service.survey import parse_survey
+from service.validation import MAX_ID
 from service.workshop_schemas import (
     ImportPlanOut,
     ImportResult,
@@ -34,7 +35,9 @@ from service.workshop_schemas import (
 )
 
 router = APIRouter(prefix="/workshops", tags=["workshops"], responses=PROBLEM_RESPONSES)
-RunNumber = Annotated[int, Path(ge=1, description="The run's number within the workshop.")]
+RunNumber = Annotated[
+    int, Path(ge=1, le=MAX_ID, description="The run's number within the workshop.")
+]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="create_workshop")
@@ -54,13 +57,13 @@ def list_workshops(session: SessionDep, _caller: ReaderDep) -> list[WorkshopPubl
     ]
 
 
-@router.get("/{workshop_id}", operation_id="read_workshop")
+@router.get("/{workshop_id:int}", operation_id="read_workshop")
 def read_workshop(row: WorkshopDep, session: SessionDep, _caller: ReaderDep) -> WorkshopPublic:
     """Read a workshop."""
     return workshops.to_public(session=session, row=row)
 
 
-@router.patch("/{workshop_id}", operation_id="update_workshop")
+@router.patch("/{workshop_id:int}", operation_id="update_workshop")
 def update_workshop(
     row: RunnableWorkshopDep, changes: WorkshopUpdate, session: SessionDep
 ) -> WorkshopPublic:
@@ -71,7 +74,7 @@ def update_workshop(
 
 
 @router.put(
-    "/{workshop_id}/participants",
+    "/{workshop_id:int}/participants",
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="set_participants",
 )
@@ -85,7 +88,7 @@ def set_participants(row: RunnableWorkshopDep, data: Participants, session: Sess
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{workshop_id}/participants", operation_id="list_participants")
+@router.get("/{workshop_id:int}/participants", operation_id="list_participants")
 def list_participants(
     row: WorkshopDep, session: SessionDep, _caller: ReaderDep
 ) -> list[InstitutionPublic]:
@@ -98,7 +101,7 @@ def list_participants(
 
 
 @router.post(
-    "/{workshop_id}/pairings", status_code=status.HTTP_201_CREATED, operation_id="run_pairing"
+    "/{workshop_id:int}/pairings", status_code=status.HTTP_201_CREATED, operation_id="run_pairing"
 )
 def run_pairing(
     row: RunnableWorkshopDep, request: PairingRequest, session: SessionDep, index: IndexDep
@@ -110,25 +113,25 @@ def run_pairing(
     return workshops.run_out(run)
 
 
-@router.get("/{workshop_id}/pairings", operation_id="list_pairings")
+@router.get("/{workshop_id:int}/pairings", operation_id="list_pairings")
 def list_pairings(row: RunnableWorkshopDep, session: SessionDep) -> list[PairingRunSummary]:
     """List the workshop's pairing runs, oldest first."""
     assert row.id is not None
     return workshops.list_runs(session=session, workshop_id=row.id)
 
 
-@router.get("/{workshop_id}/pairings/{number}", operation_id="read_pairing")
+@router.get("/{workshop_id:int}/pairings/{number:int}", operation_id="read_pairing")
 def read_pairing(row: RunnableWorkshopDep, number: RunNumber, session: SessionDep) -> PairingRunOut:
     """Read one pairing run."""
     assert row.id is not None
     return workshops.run_out(workshops.get_run(session=session, workshop_id=row.id, number=number))
 
 
-@router.get("/{workshop_id}/pairings/{number}/diff", operation_id="diff_pairings")
+@router.get("/{workshop_id:int}/pairings/{number:int}/diff", operation_id="diff_pairings")
 def diff_pairings(
     row: RunnableWorkshopDep,
     number: RunNumber,
-    against: Annotated[int, Query(ge=1, description="The run to compare with.")],
+    against: Annotated[int, Query(ge=1, le=MAX_ID, description="The run to compare with.")],
     session: SessionDep,
 ) -> PairingDiff:
     """Compare two runs: pairs added, removed, kept, and the change in total score."""
@@ -139,7 +142,9 @@ def diff_pairings(
 
 
 @router.post(
-    "/{workshop_id}/outcomes", status_code=status.HTTP_201_CREATED, operation_id="record_outcome"
+    "/{workshop_id:int}/outcomes",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="record_outcome",
 )
 def record_outcome(row: RunnableWorkshopDep, data: OutcomeIn, session: SessionDep) -> OutcomeOut:
     """Record what happened to a pair: met, MoU signed, or declined (latest word kept)."""
@@ -154,18 +159,20 @@ def record_outcome(row: RunnableWorkshopDep, data: OutcomeIn, session: SessionDe
     return recorded
 
 
-@router.get("/{workshop_id}/outcomes", operation_id="list_outcomes")
+@router.get("/{workshop_id:int}/outcomes", operation_id="list_outcomes")
 def list_outcomes(row: RunnableWorkshopDep, session: SessionDep) -> list[OutcomeOut]:
     """List the recorded outcomes by pair."""
     assert row.id is not None
     return workshops.list_outcomes(session=session, workshop_id=row.id)
 
 
-@router.get("/{workshop_id}/report", operation_id="workshop_report")
+@router.get("/{workshop_id:int}/report", operation_id="workshop_report")
 def workshop_report(
     row: RunnableWorkshopDep,
     session: SessionDep,
-    run: Annotated[int | None, Query(ge=1, description="Run to compare (default: latest).")] = None,
+    run: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Run to compare (default: latest).")
+    ] = None,
 ) -> WorkshopReport:
     """Participants, pairs suggested, met and signed, and who was never suggested."""
     assert row.id is not None
@@ -173,7 +180,7 @@ def workshop_report(
 
 
 @router.post(
-    "/{workshop_id}/imports",
+    "/{workshop_id:int}/imports",
     operation_id="import_survey",
     status_code=status.HTTP_201_CREATED,
     responses={200: {"model": ImportPlanOut, "description": "The dry-run report."}},
@@ -212,7 +219,7 @@ def import_survey(
 
 
 @router.post(
-    "/{workshop_id}/pairings/{number}/schedule",
+    "/{workshop_id:int}/pairings/{number:int}/schedule",
     status_code=status.HTTP_201_CREATED,
     operation_id="make_schedule",
 )
@@ -229,7 +236,7 @@ def make_schedule(
     return schedule
 
 
-@router.get("/{workshop_id}/pairings/{number}/schedule", operation_id="read_schedule")
+@router.get("/{workshop_id:int}/pairings/{number:int}/schedule", operation_id="read_schedule")
 def read_schedule(row: RunnableWorkshopDep, number: RunNumber, session: SessionDep) -> ScheduleOut:
     """Read the run's timetable."""
     assert row.id is not None
@@ -241,7 +248,7 @@ _CSV_MEDIA = "text/csv; charset=utf-8"
 
 
 @router.get(
-    "/{workshop_id}/pairings/{number}/export",
+    "/{workshop_id:int}/pairings/{number:int}/export",
     operation_id="export_pairing",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}, "text/calendar": {}, "text/html": {}}}},
@@ -255,7 +262,8 @@ def export_pairing(
         Query(description="What to export; html is a printable timetable."),
     ] = "pairs",
     institution_id: Annotated[
-        int | None, Query(ge=1, description="For ics: only this institution's meetings.")
+        int | None,
+        Query(ge=1, le=MAX_ID, description="For ics: only this institution's meetings."),
     ] = None,
 ) -> Response:
     """Download the run's pairs, alternates or timetable as CSV, or the timetable as .ics
