@@ -92,6 +92,8 @@ class Institution(InstitutionProfile, table=True):
     updated_at: datetime = Field(
         default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # Bumped by every change to what GET shows, partners included; the ETag is made from it.
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
 
 
 class Partnership(SQLModel, table=True):
@@ -213,6 +215,8 @@ class Workshop(WorkshopProfile, table=True):
     updated_at: datetime = Field(
         default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # Bumped by every change to what GET shows, participants included (the ETag).
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
 
 
 class WorkshopCreate(WorkshopProfile):

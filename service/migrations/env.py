@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import service.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+# Imported for their effect: they register the tables on SQLModel.metadata.
+import service.idempotency_models
+import service.models  # noqa: F401
 
 connection = context.config.attributes["connection"]
 context.configure(
