@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import escape
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -282,3 +284,39 @@ th, td {{ border: 1px solid #444; padding: 4px 6px; vertical-align: top; font-si
 <tbody>{"".join(rows)}</tbody></table>
 </body></html>
 """
+
+
+ExportKind = Literal["pairs", "alternates", "schedule", "ics", "html"]
+_CSV_MEDIA = "text/csv; charset=utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    """A download: its bytes, media type and file name."""
+
+    body: bytes
+    media_type: str
+    filename: str
+
+
+def export_file(
+    *, run: PairingRun, workshop: Workshop, what: ExportKind, institution_id: int | None = None
+) -> ExportFile:
+    """Return the run's pairs, alternates or timetable (CSV, .ics or printable HTML).
+
+    The timetable kinds raise NoSchedule when the run has none yet; ``institution_id``
+    keeps only that institution's meetings in the .ics file.
+    """
+    name = f"workshop-{workshop.id}-run-{run.number}-{what}"
+    if what == "pairs":
+        return ExportFile(pairs_csv(run).encode(), _CSV_MEDIA, f"{name}.csv")
+    if what == "alternates":
+        return ExportFile(alternates_csv(run).encode(), _CSV_MEDIA, f"{name}.csv")
+    schedule = stored_schedule(run)
+    if what == "schedule":
+        return ExportFile(schedule_csv(schedule).encode(), _CSV_MEDIA, f"{name}.csv")
+    if what == "html":
+        page = schedule_html(schedule, workshop).encode()
+        return ExportFile(page, "text/html; charset=utf-8", f"{name}.html")
+    calendar = schedule_ics(schedule, workshop, institution_id)
+    return ExportFile(calendar, "text/calendar; charset=utf-8", f"{name}.ics")

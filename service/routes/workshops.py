@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, Response, status
 
@@ -244,9 +244,6 @@ def read_schedule(row: RunnableWorkshopDep, number: RunNumber, session: SessionD
     return timetable.stored_schedule(run)
 
 
-_CSV_MEDIA = "text/csv; charset=utf-8"
-
-
 @router.get(
     "/{workshop_id:int}/pairings/{number:int}/export",
     operation_id="export_pairing",
@@ -258,7 +255,7 @@ def export_pairing(
     number: RunNumber,
     session: SessionDep,
     what: Annotated[
-        Literal["pairs", "alternates", "schedule", "ics", "html"],
+        timetable.ExportKind,
         Query(description="What to export; html is a printable timetable."),
     ] = "pairs",
     institution_id: Annotated[
@@ -270,24 +267,10 @@ def export_pairing(
     or as a printable HTML page."""
     assert row.id is not None
     run = workshops.get_run(session=session, workshop_id=row.id, number=number)
-    name = f"workshop-{row.id}-run-{number}-{what}"
-    if what == "pairs":
-        body, media, suffix = timetable.pairs_csv(run).encode(), _CSV_MEDIA, "csv"
-    elif what == "alternates":
-        body, media, suffix = timetable.alternates_csv(run).encode(), _CSV_MEDIA, "csv"
-    elif what == "schedule":
-        schedule = timetable.stored_schedule(run)
-        body, media, suffix = timetable.schedule_csv(schedule).encode(), _CSV_MEDIA, "csv"
-    elif what == "html":
-        schedule = timetable.stored_schedule(run)
-        body, media, suffix = (
-            timetable.schedule_html(schedule, row).encode(),
-            "text/html; charset=utf-8",
-            "html",
-        )
-    else:
-        schedule = timetable.stored_schedule(run)
-        body = timetable.schedule_ics(schedule, row, institution_id)
-        media, suffix = "text/calendar; charset=utf-8", "ics"
-    disposition = f'attachment; filename="{name}.{suffix}"'
-    return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+    download = timetable.export_file(
+        run=run, workshop=row, what=what, institution_id=institution_id
+    )
+    disposition = f'attachment; filename="{download.filename}"'
+    return Response(
+        download.body, media_type=download.media_type, headers={"Content-Disposition": disposition}
+    )
