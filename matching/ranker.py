@@ -307,7 +307,93 @@ class ReciprocalRanker:
             )
         return matches
 
+    def score_profiles(
+        self, askers: Sequence[Profile], candidates: Sequence[Profile]
+    ) -> FloatArray:
+        """Return the scores (askers x candidates) of profiles that need not be indexed.
+
+        Both sides are transformed with the fitted vocabulary and nothing is added to the
+        index; each score is the one ``rank`` would give that candidate for that asker.
+        Ids, countries and partners are not looked at: filtering is the caller's.
+        """
+        self._check_fitted()
+        if self.weights_ is None or not askers or not candidates:
+            return np.zeros((len(askers), len(candidates)), dtype=np.float32)
+        score, *_ = self._external_scores(askers, candidates)
+        scores: FloatArray = np.ascontiguousarray(score.T)
+        return scores
+
+    def rank_profiles(
+        self,
+        query: Profile,
+        candidates: Sequence[Profile],
+        *,
+        k: int = 10,
+        min_score: float = 0.0,
+        explain: bool = True,
+    ) -> list[Match]:
+        """Rank profiles that are not indexed (offers, calls, drafts) as partners for ``query``.
+
+        Each candidate needs an id, returned in its :class:`Match`. Scores and reasons are
+        those of ``rank`` under the fitted vocabulary; only candidates scoring above zero
+        and at least ``min_score`` are returned, best first, ties by ascending id.
+        """
+        self._check_fitted()
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
+        if any(candidate.id is None for candidate in candidates):
+            raise ValueError("every candidate needs an id")
+        if self.weights_ is None or not candidates:
+            return []
+        scores, similarity, reciprocals, overlaps = self._external_scores([query], candidates)
+        score, reciprocal, overlap = scores[:, 0], reciprocals[:, 0], overlaps[:, 0]
+        parts = {name: values[:, 0] for name, values in similarity.items()}
+        ids = np.array([candidate.id for candidate in candidates], dtype=np.int64)
+        eligible = np.flatnonzero((score > 0) & (score >= min_score))
+        order = eligible[np.lexsort((ids[eligible], -score[eligible]))][:k]
+        chosen = [candidates[int(i)] for i in order]
+        space = PhraseSpace(
+            [p for profile in ((query, *chosen) if explain else ()) for p in phrases_of(profile)],
+            self._transform_phrases,
+            self.terms_,
+        )
+        language = reason_language(query)
+        matches = []
+        for i, candidate in zip(order, chosen, strict=True):
+            components = _components(parts, reciprocal, overlap, int(i))
+            reasons = (
+                _explain(query, candidate, components, space=space, language=language)
+                if explain
+                else ()
+            )
+            matches.append(
+                Match(id=int(ids[i]), score=float(score[i]), components=components, reasons=reasons)
+            )
+        return matches
+
     # -- internals ---------------------------------------------------------------------
+
+    def _external_scores(
+        self, askers: Sequence[Profile], candidates: Sequence[Profile]
+    ) -> tuple[FloatArray, dict[str, FloatArray], FloatArray, FloatArray]:
+        """(score, similarities, reciprocal, overlap), each candidates x askers."""
+        asked = self._part_matrices([self._part_terms(profile) for profile in askers])
+        stored = self._part_matrices([self._part_terms(profile) for profile in candidates])
+        similarity = {
+            name: np.asarray((stored[stored_part] @ asked[asked_part].T).toarray(), np.float32)
+            for name, stored_part, asked_part in SIMILARITIES
+        }
+
+        def has(matrices: Mapping[str, sparse.csr_matrix], part: str) -> npt.NDArray[np.bool_]:
+            rows_with_terms: npt.NDArray[np.bool_] = np.diff(matrices[part].indptr) > 0
+            return rows_with_terms
+
+        score, reciprocal, overlap = self._fuse(
+            similarity,
+            a_known=has(stored, "offers")[:, None] & has(asked, "needs")[None, :],
+            b_known=has(stored, "needs")[:, None] & has(asked, "offers")[None, :],
+        )
+        return score, similarity, reciprocal, overlap
 
     def _part_terms(self, profile: Profile) -> PartTerms:
         return {
