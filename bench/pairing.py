@@ -3,11 +3,15 @@
 Run with ``python -m bench.pairing``. 800 Chinese and 1,200 ASEAN participants (ten
 countries), two partners each; scores come from a random low-rank model with a popularity
 term, clipped to [0, 1]. Two rule sets: China-ASEAN pairs only (a bipartite graph) and any
-cross-border pair (a general graph, odd cycles included).
+cross-border pair (a general graph, odd cycles included). Each is solved with the service's
+default optimality tolerance (``mip_gap`` 1e-4: a pairing proved within 0.01% of the best)
+and with the 1% an organiser's re-run at the venue needs; the gap printed is the certified
+one, to an upper bound on the whole problem.
 """
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import time
 
@@ -18,6 +22,7 @@ from matching.pairing import PairingResult, PairingRules, PairingSolver
 
 ASEAN = ("BN", "ID", "KH", "LA", "MM", "MY", "PH", "SG", "TH", "VN")
 RUNS = 3
+TOLERANCES = (1e-4, 1e-2)
 
 
 def workshop(
@@ -48,12 +53,12 @@ def main() -> None:
         ),
         "any cross-border": PairingRules(max_partners=2),
     }
-    solver = PairingSolver()
     print(
-        f"{'rules':<17} {'n':>5} {'pairs':>6} {'candidates':>10} {'seconds':>8} "
-        f"{'total':>10} {'upper bound':>11} {'gap %':>8}"
+        f"{'rules':<17} {'tolerance':>9} {'n':>5} {'pairs':>6} {'candidates':>10} "
+        f"{'seconds':>8} {'total':>10} {'upper bound':>11} {'gap %':>8}"
     )
-    for name, rules in scenarios.items():
+    for (name, rules), tolerance in itertools.product(scenarios.items(), TOLERANCES):
+        solver = PairingSolver(mip_gap=tolerance)
         seconds = []
         result: PairingResult | None = None
         for _ in range(RUNS):
@@ -62,9 +67,9 @@ def main() -> None:
             seconds.append(time.perf_counter() - start)
         assert result is not None
         print(
-            f"{name:<17} {len(ids):>5} {len(result.pairs):>6} {result.candidate_pairs:>10} "
-            f"{statistics.median(seconds):>8.2f} {result.total:>10.3f} "
-            f"{result.upper_bound:>11.3f} {100 * result.gap:>8.4f}"
+            f"{name:<17} {tolerance:>9.0e} {len(ids):>5} {len(result.pairs):>6} "
+            f"{result.candidate_pairs:>10} {statistics.median(seconds):>8.2f} "
+            f"{result.total:>10.3f} {result.upper_bound:>11.3f} {100 * result.gap:>8.4f}"
         )
 
 

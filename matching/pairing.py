@@ -27,7 +27,7 @@ bound, as it usually is; otherwise the whole candidate graph is solved.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
@@ -60,6 +60,8 @@ _PRICING_ROUNDS = 20
 _PRICING_TOLERANCE = 1e-9
 _PRICING_GAP = 1e-4
 _CORE_SLACK = 0.01
+_REPAIR_HOPS = 2
+_INTEGRAL = 1e-6  # an LP value this close to 0 or 1 counts as whole
 _EXACT = 1e-9  # absolute slack when mip_gap is 0, for rounding in the bound
 
 
@@ -219,7 +221,9 @@ class _Problem:
     eligible: BoolArray  # allowed, and the score passes the threshold
     usable: BoolArray  # eligible, and both sides may have partners at all
     is_locked: BoolArray  # upper triangle only
-    rank: IntArray  # per row, columns by descending score then id; usable ones first
+    # Per row, the best usable columns by descending score then id, as many as the widest
+    # capacity plus the alternates need; entries past ``n_usable`` mean nothing.
+    rank: IntArray
     n_usable: IntArray
 
 
@@ -281,10 +285,19 @@ class PairingSolver:
         problem = _prepare(ids, countries, scores, rules)
         deadline = start + self.time_limit
         keep = _top_candidates(problem, self.candidates)
-        graph, duals = _price(problem, keep, self.candidates or len(problem.ids), deadline)
+        per_row = self.candidates or len(problem.ids)
+        pricing_gap = max(_PRICING_GAP, self.mip_gap / 2)
+        graph, duals, relaxed = _price(problem, keep, per_row, deadline, pricing_gap)
         bound = _upper_bound(problem, duals)
         chosen, proved = _optimise(
-            problem, graph, rules, deadline, mip_gap=self.mip_gap, duals=duals, bound=bound
+            problem,
+            graph,
+            rules,
+            deadline,
+            mip_gap=self.mip_gap,
+            duals=duals,
+            relaxed=relaxed,
+            bound=bound,
         )
         partners = _fill(graph, chosen, problem)
         upper_bound = bound if proved is None else min(bound, proved)
@@ -335,7 +348,9 @@ def _prepare(
 
     allowed = off_diagonal[np.ix_(order, order)].copy()
     if rules.cross_border_only:
-        allowed &= country[:, None] != country[None, :]
+        # Integer codes: comparing n^2 Python strings would take longer than the solve.
+        country_code = np.unique(country.astype(str), return_inverse=True)[1]
+        allowed &= country_code[:, None] != country_code[None, :]
     if rules.allowed_group_pairs:
         group = np.array([rules.country_groups.get(c, c) for c in country], dtype=object)
         names = sorted(set(group))
@@ -354,8 +369,7 @@ def _prepare(
     usable = eligible & (caps[:, None] > 0) & (caps[None, :] > 0)
 
     locked = _check_locked(rules, row_of, country, matrix, allowed, caps)
-    # Stable sort on -score over id-ordered columns: best first, ties by ascending id.
-    rank = np.argsort(np.where(usable, -matrix, np.inf), axis=1, kind="stable")
+    depth = int(caps.max(initial=0)) + _ALTERNATES
     return _Problem(
         ids=sorted_ids,
         scores=matrix,
@@ -365,7 +379,7 @@ def _prepare(
         eligible=eligible,
         usable=usable,
         is_locked=locked,
-        rank=rank.astype(np.int64),
+        rank=_ranked_columns(matrix, usable, depth),
         n_usable=usable.sum(axis=1).astype(np.int64),
     )
 
@@ -411,15 +425,48 @@ def _check_locked(
     return locked
 
 
+def _ranked_columns(scores: FloatArray, usable: BoolArray, depth: int) -> IntArray:
+    """Each row's best ``depth`` usable columns, by descending score then ascending column.
+
+    A full sort of every row would cost more than the rest of the preparation; a partition
+    finds each row's ``depth``-th best score, and only the columns at or above it are sorted.
+    """
+    n = scores.shape[0]
+    depth = min(depth, n)
+    ranked = np.zeros((n, depth), dtype=np.int64)
+    if depth == 0:
+        return ranked
+    keyed = np.where(usable, scores, -np.inf)
+    threshold = np.partition(keyed, n - depth, axis=1)[:, n - depth]
+    rows, cols = np.nonzero((keyed >= threshold[:, None]) & usable)
+    order = np.lexsort((cols, -keyed[rows, cols], rows))
+    rows, cols = rows[order], cols[order]
+    position = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    within = position < depth
+    ranked[rows[within], position[within]] = cols[within]
+    return ranked
+
+
 def _top_candidates(problem: _Problem, candidates: int | None) -> BoolArray:
-    """Each participant's best ``candidates`` usable partners, union over both sides."""
+    """Each participant's ``candidates`` most promising partners, union over both sides.
+
+    Promise is the score less a guess at both sides' LP duals: half the score of each one's
+    ``cap_i``-th best partner, about what one more partner is worth to it. By raw score every
+    list would fill with the few participants everyone rates highly, who can take only
+    ``cap_i`` partners each, and column generation would need more rounds to undo that.
+    """
     n = len(problem.ids)
     if candidates is None or candidates >= n - 1:
         return problem.usable.copy()
+    rows = np.arange(n)
+    kth = problem.scores[rows, problem.rank[rows, np.clip(problem.caps, 1, None) - 1]]
+    guess = np.where(problem.n_usable >= problem.caps, kth / 2, 0.0)
+    promise = np.where(problem.usable, problem.scores - guess[:, None] - guess[None, :], -np.inf)
+    best = np.argpartition(-promise, candidates - 1, axis=1)[:, :candidates]
+    chosen_rows = np.repeat(rows, candidates).reshape(best.shape)
+    valid = problem.usable[chosen_rows, best]
     keep = np.zeros((n, n), dtype=bool)
-    top = problem.rank[:, :candidates]
-    valid = np.arange(top.shape[1])[None, :] < problem.n_usable[:, None]
-    keep[np.nonzero(valid)[0], top[valid]] = True
+    keep[chosen_rows[valid], best[valid]] = True
     return keep | keep.T
 
 
@@ -440,40 +487,44 @@ def _graph(problem: _Problem, keep: BoolArray) -> _Graph:
 
 
 def _price(
-    problem: _Problem, keep: BoolArray, per_row: int, deadline: float
-) -> tuple[_Graph, FloatArray]:
+    problem: _Problem, keep: BoolArray, per_row: int, deadline: float, gap: float
+) -> tuple[_Graph, FloatArray, FloatArray | None]:
     """Grow the candidate graph by the pairs its LP relaxation says it is missing.
 
     Column generation: a pair left out whose score beats the capacity duals of its two
     sides (positive reduced cost) could raise the LP optimum, so the best ``per_row`` such
     pairs per participant join the graph and the LP is solved again. When none is left, the
-    candidate LP equals the full LP, so the bound is tight and the MILP misses little.
-    Popular participants crowd everyone's top lists; without this their less popular
-    neighbours would hardly ever appear as candidates.
+    candidate LP equals the full LP, so the bound is tight and the MILP misses little; once
+    the Lagrangian bound of the full LP is within ``gap`` of the candidate LP, more pairs
+    could not raise it by more than that. Popular participants crowd everyone's top lists;
+    without this their less popular neighbours would hardly ever appear as candidates.
 
-    Returns the graph and the last capacity duals.
+    Returns the graph, the capacity duals and the LP solution on it (``None`` if the LP did
+    not solve in time).
     """
     duals = np.zeros(len(problem.ids))
+    free = np.triu(problem.usable, k=1) & ~problem.is_locked
+    graph = _graph(problem, keep)
     for _ in range(_PRICING_ROUNDS):
-        graph = _graph(problem, keep)
         solved = _lp_relaxation(problem, graph, deadline)
         if solved is None:
-            return graph, duals
-        duals, value = solved
-        reduced = problem.scores - duals[:, None] - duals[None, :]
+            return graph, duals, None
+        duals, value, x = solved
+        reduced = np.subtract(problem.scores, duals[:, None])
+        reduced -= duals[None, :]
         missing = problem.usable & ~keep & (reduced > _PRICING_TOLERANCE)
-        # The Lagrangian bounds the full LP: once it is this close, more pairs add nothing.
-        if not missing.any() or _lagrangian(problem, duals) - value <= _PRICING_GAP * value:
-            return graph, duals
+        if not missing.any() or _lagrangian(problem, duals, reduced, free) - value <= gap * value:
+            return graph, duals, x
         take = min(per_row, missing.shape[1])
-        priority = np.where(missing, reduced, -np.inf)
-        best = np.argpartition(-priority, take - 1, axis=1)[:, :take]
+        reduced[~missing] = -np.inf
+        best = np.argpartition(-reduced, take - 1, axis=1)[:, :take]
         rows = np.repeat(np.arange(len(problem.ids)), take).reshape(best.shape)
         chosen = missing[rows, best]
         added = np.zeros_like(keep)
         added[rows[chosen], best[chosen]] = True
         keep = keep | added | added.T
-    return _graph(problem, keep), duals
+        graph = _graph(problem, keep)
+    return graph, duals, None
 
 
 # -- optimisation ---------------------------------------------------------------------------
@@ -487,12 +538,13 @@ def _optimise(
     *,
     mip_gap: float,
     duals: FloatArray,
+    relaxed: FloatArray | None,
     bound: float,
 ) -> tuple[BoolArray, float | None]:
     """Run the stages; return the chosen edges and, if valid for the full problem, a bound.
 
-    ``duals`` are the capacity duals of the LP relaxation and ``bound`` a bound on the full
-    problem.
+    ``duals`` and ``relaxed`` are the capacity duals and the solution of the graph's LP
+    relaxation (``None`` if it did not solve), and ``bound`` a bound on the full problem.
     """
     m = len(graph.u)
     short = np.flatnonzero(problem.targets > 0)
@@ -510,16 +562,20 @@ def _optimise(
     integrality = np.concatenate([np.ones(m), np.zeros(k)])
 
     def run(
-        c: FloatArray, extra: Sequence[LinearConstraint] = (), only: BoolArray | None = None
+        c: FloatArray,
+        extra: Sequence[LinearConstraint] = (),
+        only: BoolArray | None = None,
+        fixed: BoolArray | None = None,
     ) -> Any:
         remaining = deadline - time.perf_counter()
         if m == 0 or remaining <= 0:
             return None
         high = upper if only is None else upper * np.concatenate([only, np.ones(k)])
+        low = lower if fixed is None else np.maximum(lower, np.concatenate([fixed, np.zeros(k)]))
         result = milp(
             c,
             constraints=[*constraints, *extra],
-            bounds=Bounds(lower, high),
+            bounds=Bounds(low, high),
             integrality=integrality,
             options={"time_limit": remaining, "mip_rel_gap": mip_gap},
         )
@@ -542,15 +598,15 @@ def _optimise(
 
     by_total = np.concatenate([-graph.s, np.zeros(k)])
     plain = k == 0 and rules.fairness == "none"
-    # A core: the pairs whose reduced cost is near zero (the LP optimum's support and its close
-    # rivals). On a large graph HiGHS's heuristics need many seconds to find a good pairing;
-    # on the core it finds the optimum quickly, and that is often within the tolerance of
-    # the full bound already. If not, the whole graph is solved as well.
-    near = graph.locked | (graph.s - duals[graph.u] - duals[graph.v] >= -_CORE_SLACK)
-    if plain and not near.all():
-        core = run(by_total, only=near)
-        if core is not None:
-            chosen = core.x[:m] > 0.5
+    # On a large graph HiGHS's heuristics need many seconds to find a good pairing. On a
+    # neighbourhood of the LP optimum it finds the best pairing there quickly, and that is
+    # often within the tolerance of the full bound already; if not, the whole graph is
+    # solved as well.
+    if plain:
+        for only, fixed in _neighbourhoods(graph, duals, relaxed):
+            attempt = run(by_total, only=only, fixed=fixed)
+            if attempt is not None and graph.s[attempt.x[:m] > 0.5].sum() > graph.s[chosen].sum():
+                chosen = attempt.x[:m] > 0.5
             if bound - graph.s[chosen].sum() <= mip_gap * bound + _EXACT:
                 return chosen, None
     result = run(by_total)
@@ -567,6 +623,34 @@ def _optimise(
 
 def _graph_is_whole(problem: _Problem, graph: _Graph) -> bool:
     return len(graph.u) == int(np.triu(problem.usable, k=1).sum())
+
+
+def _neighbourhoods(
+    graph: _Graph, duals: FloatArray, relaxed: FloatArray | None
+) -> Iterator[tuple[BoolArray, BoolArray | None]]:
+    """Yield smaller programs to try first, as (pairs allowed, pairs fixed to 1).
+
+    The LP optimum of a b-matching is half-integral: most pairs are whole (1) and a few odd
+    cycles are split (1/2). First the whole pairs far from any split one are kept and the rest
+    re-solved: the participants on split pairs, those up to ``_REPAIR_HOPS`` pairs away, and
+    the pairs among them whose reduced cost is near zero. Then the core: every pair whose
+    reduced cost is near zero, the LP optimum's support and its close rivals.
+    """
+    near = graph.locked | (graph.s - duals[graph.u] - duals[graph.v] >= -_CORE_SLACK)
+    if relaxed is not None and len(relaxed) == len(graph.u):
+        whole = relaxed > 1 - _INTEGRAL
+        split = (relaxed > _INTEGRAL) & ~whole
+        if split.any():
+            touched = np.zeros(graph.incidence.shape[0], dtype=bool)
+            touched[graph.u[split]] = touched[graph.v[split]] = True
+            for _ in range(_REPAIR_HOPS):
+                reach = (touched[graph.u] | touched[graph.v]) & (whole | near)
+                touched[graph.u[reach]] = touched[graph.v[reach]] = True
+            fixed = whole & ~(touched[graph.u] | touched[graph.v])
+            open_pairs = (touched[graph.u] | touched[graph.v]) & (near | whole)
+            yield fixed | open_pairs, fixed
+    if not near.all():
+        yield near, None
 
 
 def _floor_rows(graph: _Graph, k: int, pairable: IntArray, threshold: float) -> LinearConstraint:
@@ -638,12 +722,12 @@ def _fill(graph: _Graph, chosen: BoolArray, problem: _Problem) -> list[set[int]]
 
 def _lp_relaxation(
     problem: _Problem, graph: _Graph, deadline: float
-) -> tuple[FloatArray, float] | None:
-    """Capacity duals and value of the LP relaxation on the graph, if it solves in time."""
+) -> tuple[FloatArray, float, FloatArray] | None:
+    """Capacity duals, value and solution of the graph's LP relaxation, if it solves in time."""
     n, m = len(problem.ids), len(graph.u)
     remaining = deadline - time.perf_counter()
     if m == 0:
-        return np.zeros(n), 0.0
+        return np.zeros(n), 0.0, np.zeros(0)
     if remaining <= 0:
         return None
     result = linprog(
@@ -657,7 +741,7 @@ def _lp_relaxation(
     if result.status != 0:
         return None
     duals = np.maximum(-np.asarray(result.ineqlin.marginals, dtype=np.float64), 0.0)
-    return duals, -float(result.fun)
+    return duals, -float(result.fun), np.asarray(result.x, dtype=np.float64)
 
 
 def _upper_bound(problem: _Problem, duals: FloatArray) -> float:
@@ -679,12 +763,23 @@ def _upper_bound(problem: _Problem, duals: FloatArray) -> float:
     return min(simple, _lagrangian(problem, duals))
 
 
-def _lagrangian(problem: _Problem, duals: FloatArray) -> float:
-    """Bound the full LP relaxation by relaxing the capacity rows with multipliers ``duals``."""
-    reduced = problem.scores - duals[:, None] - duals[None, :]
-    free = np.triu(problem.usable, k=1) & ~problem.is_locked
+def _lagrangian(
+    problem: _Problem,
+    duals: FloatArray,
+    reduced: FloatArray | None = None,
+    free: BoolArray | None = None,
+) -> float:
+    """Bound the full LP relaxation by relaxing the capacity rows with multipliers ``duals``.
+
+    ``reduced`` (scores less both duals) and ``free`` (usable, unlocked, upper triangle) may
+    be passed in when the caller already has them.
+    """
+    if reduced is None:
+        reduced = problem.scores - duals[:, None] - duals[None, :]
+    if free is None:
+        free = np.triu(problem.usable, k=1) & ~problem.is_locked
     value = float(problem.caps @ duals)
-    value += float(np.maximum(reduced, 0.0)[free].sum())
+    value += float(np.maximum(reduced[free], 0.0).sum())
     return value + float(reduced[problem.is_locked].sum())
 
 

@@ -103,6 +103,14 @@ class PairingRequest(BaseModel):
     )
     time_limit: JsonFloat = Field(default=10.0, gt=0, le=120, description="Solver seconds at most.")
 
+    tolerance: JsonFloat = Field(
+        default=1e-4,
+        ge=0.0,
+        le=0.1,
+        description="Accept a pairing once it is proved within this fraction of the best "
+        "possible total (0.0001 = 0.01%; 0 asks for exact optimality). The run reports the "
+        "certified gap it reached.",
+    )
     @model_validator(mode="after")
     def _min_within_max(self) -> PairingRequest:
         if self.min_partners > self.max_partners:

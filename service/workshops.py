@@ -173,7 +173,9 @@ def run_pairing(
         index.sync(unseen)
     scores = index.score_matrix(ids)
     rules = _rules(request, _declared_pairs(session, ids))
-    solver = PairingSolver(candidates=request.candidates, time_limit=request.time_limit)
+    solver = PairingSolver(
+        candidates=request.candidates, time_limit=request.time_limit, mip_gap=request.tolerance
+    )
     try:
         result = solver.solve(ids, [rows[pid].country for pid in ids], scores, rules)
     except ValueError as error:

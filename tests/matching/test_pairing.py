@@ -292,6 +292,19 @@ def test_default_tolerance_stays_within_its_certified_gap(seed: int, n: int) -> 
     assert result.total >= (1 - 1.01e-4) * optimum
 
 
+@pytest.mark.parametrize(("seed", "tolerance"), [(12, 0.01), (13, 0.01), (14, 1e-3)])
+def test_a_looser_tolerance_holds_against_the_optimum_on_a_candidate_graph(
+    seed: int, tolerance: float
+) -> None:
+    instance = general_instance(seed, 100)
+    optimum = networkx_matching(instance, maxcardinality=False)[1]
+    result = instance.solve(PairingSolver(candidates=4, mip_gap=tolerance))
+    assert_obeys_rules(instance, result)
+    assert result.gap <= tolerance
+    assert result.total <= optimum + TOL <= result.upper_bound + 2 * TOL
+    assert result.total >= (1 - tolerance) * optimum
+
+
 @pytest.mark.parametrize(("seed", "n"), [(4, 40), (5, 60)])
 def test_min_partners_matches_networkx_max_cardinality(seed: int, n: int) -> None:
     instance = general_instance(seed, n)
