@@ -41,6 +41,12 @@ def _as_utc(value: datetime) -> datetime:
 
 UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
+
+def as_utc(value: datetime) -> datetime:
+    """Return a stored time as an aware UTC datetime, whichever database it came from."""
+    return _as_utc(value)
+
+
 _EXAMPLE: dict[str, Any] = {
     "name": "National Polytechnic Institute of Cambodia",
     "country": "KH",

@@ -6,8 +6,11 @@ from alembic import context
 from sqlmodel import SQLModel
 
 # Imported for their effect: they register the tables on SQLModel.metadata.
+import service.alert_models
 import service.idempotency_models
-import service.models  # noqa: F401
+import service.models
+import service.opportunity_models
+import service.webhook_models  # noqa: F401
 
 connection = context.config.attributes["connection"]
 context.configure(
