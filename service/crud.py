@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, func, tuple_
+from sqlalchemy import ColumnElement, func, or_, tuple_
 from sqlmodel import Session, col, delete, select
 
 from service.errors import DuplicateInstitution, FieldError, InvalidInput, Location
@@ -107,17 +107,14 @@ def partners_of(*, session: Session, institution_ids: Sequence[int]) -> dict[int
     return partners
 
 
-def list_institutions(
+def filter_conditions(
     *,
-    session: Session,
     country: str | None = None,
     kind: str | None = None,
     field: str | None = None,
     q: str | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> Page:
-    """Return a page of institutions in id order, filtered, with the filtered total."""
+) -> list[ColumnElement[bool]]:
+    """Return the conditions of the institution list's filters (see list_institutions)."""
     conditions: list[ColumnElement[bool]] = []
     if country:
         conditions.append(col(Institution.country) == country)
@@ -129,6 +126,47 @@ def list_institutions(
         for word in q.split():
             pattern = _like_pattern(word)
             conditions.append(col(Institution.search_text).like(pattern, escape="\\"))
+    return conditions
+
+
+def fields_mentioning(
+    *, session: Session, any_of: Sequence[str], conditions: Sequence[ColumnElement[bool]] = ()
+) -> list[tuple[int, list[str]]]:
+    """Return (id, fields) of institutions whose fields contain any of these phrases
+    (case-insensitively) and that meet ``conditions``, in id order."""
+    mentions = [
+        col(Institution.fields_text).like(_like_pattern(phrase), escape="\\")
+        for phrase in any_of
+        if phrase
+    ]
+    if not mentions:
+        return []
+    statement = (
+        select(Institution.id, Institution.fields)
+        .where(*conditions, or_(*mentions))
+        .order_by(col(Institution.id))
+    )
+    return [(pid, list(fields)) for pid, fields in session.exec(statement) if pid is not None]
+
+
+def countries_present(*, session: Session) -> list[str]:
+    """Return the countries that have at least one institution, by code."""
+    statement = select(Institution.country).distinct().order_by(col(Institution.country))
+    return list(session.exec(statement))
+
+
+def list_institutions(
+    *,
+    session: Session,
+    country: str | None = None,
+    kind: str | None = None,
+    field: str | None = None,
+    q: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> Page:
+    """Return a page of institutions in id order, filtered, with the filtered total."""
+    conditions = filter_conditions(country=country, kind=kind, field=field, q=q)
     total = session.exec(select(func.count()).select_from(Institution).where(*conditions)).one()
     statement = (
         select(Institution)

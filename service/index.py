@@ -111,6 +111,11 @@ class MatchIndex:
     def __len__(self) -> int:
         return len(self._ranker)
 
+    @property
+    def taxonomy(self) -> Taxonomy | None:
+        """The taxonomy free text is mapped onto (``None``: words only)."""
+        return self._taxonomy
+
     def load(self) -> None:
         """Rebuild the index from every institution in the database."""
         with self._write_lock:

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp
 
 from matching import Taxonomy
 from seed import load_taxonomy
-from service import crud
+from service import crud, web
 from service.auth import load_admin_token
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
@@ -126,6 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in api_routers:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
+    app.include_router(web.router)
+    web.mount_static(app)
     app.state.keyless_operations = keyless_operations(api_routers, settings)
 
     @app.get("/", include_in_schema=False)

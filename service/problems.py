@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -66,14 +66,19 @@ def _dotted(loc: Sequence[str | int]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _field_errors(exc: RequestValidationError) -> list[FieldError]:
+def field_errors(details: Iterable[Mapping[str, Any]]) -> list[FieldError]:
+    """Return pydantic's error details as the refusals the API sends (the web forms too)."""
     errors = []
-    for error in exc.errors():
+    for error in details:
         message = str(error.get("msg", "invalid"))
         # Pydantic prefixes messages of custom checks with "Value error, ".
         message = message.removeprefix("Value error, ")
         errors.append(FieldError(tuple(error.get("loc", ())), message, str(error.get("type"))))
     return errors
+
+
+def _field_errors(exc: RequestValidationError) -> list[FieldError]:
+    return field_errors(exc.errors())
 
 
 def _summary(errors: Sequence[FieldError]) -> str:

@@ -1,0 +1,129 @@
+"""Signing in and out with a key, and an institution editing its own profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from service import crud
+from service.auth import Role
+from service.codes import COUNTRIES
+from service.deps import IndexDep, SessionDep
+from service.errors import DuplicateInstitution, FieldError, InvalidInput, NotAuthenticated
+from service.models import Institution, InstitutionUpdate
+from service.web import forms
+from service.web.browse import kind_options
+from service.web.guards import editable_institution
+from service.web.pages import (
+    PREFIX,
+    FormDep,
+    PageRoute,
+    Visitor,
+    VisitorDep,
+    redirect,
+    render,
+    safe_next,
+    text,
+)
+from service.web.session import check_key, sign_in, sign_out
+
+router = APIRouter(route_class=PageRoute)
+
+
+def _landing(role: Role, institution_id: int | None) -> str:
+    if role is Role.institution and institution_id is not None:
+        return f"{PREFIX}/institutions/{institution_id}/edit"
+    return f"{PREFIX}/workshops"
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, visitor: VisitorDep) -> Response:
+    """The sign-in form: paste the key you received."""
+    context = {"error": None, "key_error": None, "next": request.query_params.get("next", "")}
+    return render(request, visitor, "sign_in.html", context)
+
+
+@router.post("/sign-in")
+def sign_in_submit(
+    request: Request, visitor: VisitorDep, form: FormDep, session: SessionDep
+) -> Response:
+    """Check the pasted key like the API would, and keep it in an HttpOnly cookie."""
+    wanted = text(form, "next")
+    try:
+        caller = check_key(request, session, text(form, "key"))
+    except NotAuthenticated:
+        context = {"error": None, "key_error": visitor.t("sign_in.bad_key"), "next": wanted}
+        return render(request, visitor, "sign_in.html", context, status_code=401)
+    destination = safe_next(wanted) if wanted else _landing(caller.role, caller.institution_id)
+    response = redirect(request, visitor, destination)
+    sign_in(request, response, text(form, "key"))
+    return response
+
+
+@router.post("/sign-out")
+def sign_out_submit(request: Request, visitor: VisitorDep, _form: FormDep) -> Response:
+    """Forget the key in this browser."""
+    response = redirect(request, visitor, f"{PREFIX}/")
+    sign_out(request, response)
+    return response
+
+
+def _edit_page(
+    request: Request,
+    visitor: Visitor,
+    row: Institution,
+    values: dict[str, str],
+    errors: list[FieldError],
+) -> Response:
+    t = visitor.t
+    context: dict[str, Any] = {
+        "institution_id": row.id,
+        "name": row.name,
+        "values": values,
+        "errors": forms.messages(errors, t, forms.PROFILE_FIELDS),
+        "countries": sorted(((c, t.country(c)) for c in COUNTRIES), key=lambda o: o[1]),
+        "kinds": kind_options(t),
+    }
+    return render(request, visitor, "edit.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/institutions/{institution_id:int}/edit")
+def edit_page(
+    institution_id: int, request: Request, visitor: VisitorDep, session: SessionDep
+) -> Response:
+    """The profile form, filled in; for the institution's own key (or an admin)."""
+    row = editable_institution(visitor, session, institution_id)
+    assert row.id is not None
+    partners = crud.partners_of(session=session, institution_ids=[row.id])[row.id]
+    return _edit_page(request, visitor, row, forms.profile_values(row, partners), [])
+
+
+@router.post("/institutions/{institution_id:int}/edit")
+def edit_submit(
+    institution_id: int,
+    request: Request,
+    visitor: VisitorDep,
+    form: FormDep,
+    session: SessionDep,
+    index: IndexDep,
+) -> Response:
+    """Save the whole profile, or show the API's refusals beside the fields."""
+    row = editable_institution(visitor, session, institution_id)
+    submitted = {name: text(form, name) for name in forms.PROFILE_FIELDS}
+    changes, errors = forms.validate(InstitutionUpdate, forms.read_profile(form, visitor.t))
+    if changes is None:
+        return _edit_page(request, visitor, row, submitted, errors)
+    try:
+        crud.update_institution(session=session, row=row, changes=changes)
+    except InvalidInput as refused:
+        session.rollback()
+        return _edit_page(request, visitor, row, submitted, refused.errors)
+    except DuplicateInstitution as duplicate:
+        session.rollback()
+        error = FieldError(duplicate.loc, str(duplicate), "duplicate")
+        return _edit_page(request, visitor, row, submitted, [error])
+    session.commit()
+    index.catch_up()
+    return redirect(request, visitor, f"{PREFIX}/institutions/{institution_id}?saved=1")

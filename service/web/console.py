@@ -1,0 +1,189 @@
+"""The organiser console: the workshop list, a workshop's participants, the survey import
+(dry run, then apply) and the pairing-rules form."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from service import crud, imports, workshops
+from service.deps import IndexDep, SessionDep
+from service.errors import FieldError, InvalidInput
+from service.models import Workshop
+from service.survey import parse_survey
+from service.web import forms
+from service.web.guards import runnable_workshop
+from service.web.pages import (
+    PREFIX,
+    FormDep,
+    PageRoute,
+    Visitor,
+    VisitorDep,
+    redirect,
+    render,
+    text,
+    upload,
+)
+from service.workshop_schemas import PairingRequest
+
+router = APIRouter(route_class=PageRoute)
+
+ENCODINGS = ("utf-8", "gb18030", "big5", "utf-16", "cp1252")
+
+
+@router.get("/workshops")
+def workshops_page(request: Request, visitor: VisitorDep, session: SessionDep) -> Response:
+    """Every workshop; the ones this key may run link to their console."""
+    rows = workshops.list_workshops(session=session)
+    context = {
+        "workshops": [
+            (workshops.to_public(session=session, row=row), visitor.caller.may_run_workshop(row.id))
+            for row in rows
+        ]
+    }
+    return render(request, visitor, "workshops.html", context)
+
+
+def latest_rules(session: Session, workshop_id: int) -> dict[str, Any]:
+    """The rules of the workshop's latest run, or the defaults: where the form starts."""
+    runs = workshops.list_runs(session=session, workshop_id=workshop_id)
+    if runs:
+        run = workshops.get_run(session=session, workshop_id=workshop_id, number=runs[-1].number)
+        return dict(run.rules)
+    return PairingRequest().model_dump(mode="json")
+
+
+def console_page(
+    request: Request,
+    visitor: Visitor,
+    session: Session,
+    row: Workshop,
+    *,
+    rules: dict[str, str] | None = None,
+    errors: list[FieldError] | None = None,
+    notice: str | None = None,
+) -> Response:
+    """Render the console, with the rules form as submitted and its refusals if any."""
+    assert row.id is not None
+    ids = workshops.participant_ids(session=session, workshop_id=row.id)
+    context = {
+        "workshop": workshops.to_public(session=session, row=row),
+        "participants": crud.all_institutions(session=session, ids=ids),
+        "runs": workshops.list_runs(session=session, workshop_id=row.id),
+        "rules": rules or forms.rules_values(latest_rules(session, row.id)),
+        "errors": forms.messages(errors or [], visitor.t, (*forms.RULE_FIELDS, "survey")),
+        "encodings": [(encoding, encoding) for encoding in ENCODINGS],
+        "notice": notice,
+    }
+    return render(request, visitor, "console.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/workshops/{workshop_id:int}")
+def workshop_console(
+    workshop_id: int, request: Request, visitor: VisitorDep, session: SessionDep
+) -> Response:
+    """A workshop's console: participants, import, pairing rules and runs."""
+    row = runnable_workshop(visitor, session, workshop_id)
+    notice = None
+    if request.query_params.get("imported") == "1":
+        count = len(workshops.participant_ids(session=session, workshop_id=workshop_id))
+        notice = visitor.t("import.applied", participants=count)
+    return console_page(request, visitor, session, row, notice=notice)
+
+
+def _preview(
+    request: Request,
+    visitor: Visitor,
+    session: Session,
+    row: Workshop,
+    data: bytes,
+    encoding: str,
+    filename: str,
+) -> Response:
+    plan = imports.plan_import(session=session, parsed=parse_survey(data, encoding=encoding))
+    context = {
+        "workshop": workshops.to_public(session=session, row=row),
+        "plan": imports.plan_out(plan),
+        "content": base64.b64encode(data).decode(),
+        "encoding": encoding,
+        "filename": filename,
+    }
+    return render(
+        request, visitor, "import_preview.html", context, status_code=422 if plan.rejected else 200
+    )
+
+
+def _encoding(form_value: str) -> str:
+    return form_value if form_value in ENCODINGS else "utf-8"
+
+
+@router.post("/workshops/{workshop_id:int}/import")
+def import_dry_run(
+    workshop_id: int, request: Request, visitor: VisitorDep, form: FormDep, session: SessionDep
+) -> Response:
+    """Read an uploaded survey and show what importing it would do; nothing is written."""
+    row = runnable_workshop(visitor, session, workshop_id)
+    sent = upload(form, "survey")
+    data = sent.file.read() if sent is not None else b""
+    if not data:
+        error = FieldError(("survey",), visitor.t("import.choose_file"))
+        return console_page(request, visitor, session, row, errors=[error])
+    filename = (sent.filename if sent is not None else None) or "survey.csv"
+    return _preview(
+        request, visitor, session, row, data, _encoding(text(form, "encoding")), filename
+    )
+
+
+@router.post("/workshops/{workshop_id:int}/import/apply")
+def import_apply(
+    workshop_id: int,
+    request: Request,
+    visitor: VisitorDep,
+    form: FormDep,
+    session: SessionDep,
+    index: IndexDep,
+) -> Response:
+    """Import the previewed survey, all or nothing, and make its rows participants."""
+    row = runnable_workshop(visitor, session, workshop_id)
+    assert row.id is not None
+    try:
+        data = base64.b64decode(text(form, "content"), validate=True)
+    except binascii.Error:
+        data = b""
+    encoding = _encoding(text(form, "encoding"))
+    plan = imports.plan_import(session=session, parsed=parse_survey(data, encoding=encoding))
+    if plan.rejected:
+        return _preview(request, visitor, session, row, data, encoding, text(form, "filename"))
+    imports.apply_import(session=session, workshop_id=row.id, plan=plan)
+    session.commit()
+    index.catch_up()
+    return redirect(request, visitor, f"{PREFIX}/workshops/{row.id}?imported=1")
+
+
+@router.post("/workshops/{workshop_id:int}/pairings")
+def run_pairing(
+    workshop_id: int,
+    request: Request,
+    visitor: VisitorDep,
+    form: FormDep,
+    session: SessionDep,
+    index: IndexDep,
+) -> Response:
+    """Run the pairing under the rules in the form; show the new run."""
+    row = runnable_workshop(visitor, session, workshop_id)
+    submitted = {name: text(form, name) for name in forms.RULE_FIELDS}
+    rules, errors = forms.validate(PairingRequest, forms.read_rules(form, visitor.t))
+    if rules is None:
+        return console_page(request, visitor, session, row, rules=submitted, errors=errors)
+    try:
+        run = workshops.run_pairing(session=session, index=index, workshop=row, request=rules)
+    except InvalidInput as refused:
+        session.rollback()
+        return console_page(request, visitor, session, row, rules=submitted, errors=refused.errors)
+    session.commit()
+    return redirect(request, visitor, f"{PREFIX}/workshops/{workshop_id}/runs/{run.number}")

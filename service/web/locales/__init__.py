@@ -1,0 +1,1 @@
+"""Message catalogues of the web interface, one module per language."""

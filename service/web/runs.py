@@ -1,0 +1,313 @@
+"""A pairing run in the console: pairs with reasons, alternates and the unpaired; lock,
+forbid or swap pairs and re-run; the timetable form and grid; downloads; outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, get_args
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from service import crud, timetable, workshops
+from service.deps import IndexDep, SessionDep
+from service.errors import FieldError, InvalidInput, NoSchedule
+from service.models import PairingRun, Workshop
+from service.web import forms
+from service.web.guards import runnable_workshop
+from service.web.pages import (
+    PREFIX,
+    FormDep,
+    PageRefusal,
+    PageRoute,
+    Visitor,
+    VisitorDep,
+    redirect,
+    render,
+    text,
+)
+from service.workshop_schemas import (
+    MeetingOut,
+    OutcomeIn,
+    PairingRequest,
+    ScheduleOut,
+    ScheduleRequest,
+)
+
+router = APIRouter(route_class=PageRoute)
+
+OUTCOME_FIELDS = ("pair", "status", "happened_on", "note")
+DOWNLOADS: dict[str, timetable.ExportKind] = {kind: kind for kind in get_args(timetable.ExportKind)}
+
+
+def _run_url(workshop_id: int, number: int) -> str:
+    return f"{PREFIX}/workshops/{workshop_id}/runs/{number}"
+
+
+def _schedule_defaults(row: Workshop, run: PairingRun) -> dict[str, str]:
+    pairs = len(run.result["pairs"])
+    return {
+        "starts_at": f"{row.starts_on.isoformat()}T09:00",
+        "slot_minutes": "20",
+        "break_minutes": "5",
+        "tables": str(max(1, min(pairs, 20))),
+        "with_alternates": "0",
+        "unavailable": "",
+    }
+
+
+def run_page(
+    request: Request,
+    visitor: Visitor,
+    session: Session,
+    row: Workshop,
+    run: PairingRun,
+    *,
+    form: str | None = None,
+    values: dict[str, str] | None = None,
+    errors: list[FieldError] | None = None,
+) -> Response:
+    """Render a run; ``form`` names the form whose ``values`` and ``errors`` are shown."""
+    assert row.id is not None
+    out = workshops.run_out(run)
+    ids = workshops.participant_ids(session=session, workshop_id=row.id)
+    names = {r.id: r for r in crud.all_institutions(session=session, ids=ids)}
+    alternates: dict[int, list[Any]] = {}
+    for alternate in out.alternates:
+        alternates.setdefault(alternate.institution_id, []).append(alternate)
+    fields = {"schedule": forms.SCHEDULE_FIELDS, "outcome": OUTCOME_FIELDS}.get(form or "", ())
+    context = {
+        "workshop": workshops.to_public(session=session, row=row),
+        "run": out,
+        "names": names,
+        "alternates": alternates,
+        "outcomes": workshops.list_outcomes(session=session, workshop_id=row.id),
+        "has_schedule": "schedule" in run.result,
+        "form": form,
+        "errors": forms.messages(errors or [], visitor.t, fields),
+        "schedule_values": values
+        if form == "schedule" and values
+        else _schedule_defaults(row, run),
+        "outcome_values": values if form == "outcome" and values else {},
+        "recorded": request.query_params.get("recorded") == "1",
+    }
+    status_code = 422 if errors else 200
+    return render(request, visitor, "run.html", context, status_code=status_code)
+
+
+def _run(session: Session, row: Workshop, number: int) -> PairingRun:
+    assert row.id is not None
+    return workshops.get_run(session=session, workshop_id=row.id, number=number)
+
+
+@router.get("/workshops/{workshop_id:int}/runs/{number:int}")
+def run_view(
+    workshop_id: int, number: int, request: Request, visitor: VisitorDep, session: SessionDep
+) -> Response:
+    """One pairing run: pairs, reasons, alternates, the unpaired, and what to do next."""
+    row = runnable_workshop(visitor, session, workshop_id)
+    return run_page(request, visitor, session, row, _run(session, row, number))
+
+
+def _pair(value: str) -> tuple[int, int] | None:
+    parts = value.split("-")
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        return None
+    a, b = int(parts[0]), int(parts[1])
+    return (min(a, b), max(a, b))
+
+
+def adjusted_rules(
+    rules: dict[str, Any], action: str, first: tuple[int, int], second: tuple[int, int] | None
+) -> dict[str, Any]:
+    """Return a run's rules changed to lock or forbid a pair, or to swap two pairs'
+    partners (a-b and c-d become a-d and c-b, locked, with a-b and c-d forbidden)."""
+    locked = {tuple(sorted(pair)) for pair in rules["locked"]}
+    forbidden = {tuple(sorted(pair)) for pair in rules["forbidden"]}
+    if action == "lock":
+        locked.add(first)
+        forbidden.discard(first)
+    elif action == "forbid":
+        forbidden.add(first)
+        locked.discard(first)
+    elif action == "swap" and second is not None:
+        (a, b), (c, d) = first, second
+        new = {tuple(sorted((a, d))), tuple(sorted((c, b)))}
+        locked = (locked - {first, second}) | new
+        forbidden = (forbidden - new) | {first, second}
+    else:
+        raise ValueError(f"unknown adjustment {action!r}")
+    return {
+        **rules,
+        "locked": [list(pair) for pair in sorted(locked)],
+        "forbidden": [list(pair) for pair in sorted(forbidden)],
+    }
+
+
+@router.post("/workshops/{workshop_id:int}/runs/{number:int}/adjust")
+def adjust_run(
+    workshop_id: int,
+    number: int,
+    request: Request,
+    visitor: VisitorDep,
+    form: FormDep,
+    session: SessionDep,
+    index: IndexDep,
+) -> Response:
+    """Lock, forbid or swap pairs of this run, and run again with the changed rules."""
+    row = runnable_workshop(visitor, session, workshop_id)
+    run = _run(session, row, number)
+    action = text(form, "action")
+    pairs = {(p["a"]["id"], p["b"]["id"]) for p in run.result["pairs"]}
+    first, second = _pair(text(form, "pair")), _pair(text(form, "pair2"))
+    if action not in ("lock", "forbid", "swap") or first is None or first not in pairs:
+        raise PageRefusal(422, "run.bad_adjustment")
+    if action == "swap" and (second is None or second not in pairs or {*first} & {*second}):
+        raise PageRefusal(422, "run.swap_needs_two_pairs")
+    rules = adjusted_rules(dict(run.rules), action, first, second)
+    try:
+        new_run = workshops.run_pairing(
+            session=session,
+            index=index,
+            workshop=row,
+            request=PairingRequest.model_validate(rules),
+        )
+    except InvalidInput as refused:
+        session.rollback()
+        run = _run(session, row, number)
+        return run_page(request, visitor, session, row, run, form="adjust", errors=refused.errors)
+    session.commit()
+    return redirect(request, visitor, _run_url(workshop_id, new_run.number))
+
+
+@router.post("/workshops/{workshop_id:int}/runs/{number:int}/schedule")
+def schedule_run(
+    workshop_id: int,
+    number: int,
+    request: Request,
+    visitor: VisitorDep,
+    form: FormDep,
+    session: SessionDep,
+) -> Response:
+    """Lay the run's meetings out in time slots and tables; show the timetable."""
+    row = runnable_workshop(visitor, session, workshop_id)
+    run = _run(session, row, number)
+    submitted = {name: text(form, name) for name in forms.SCHEDULE_FIELDS}
+    wanted, errors = forms.validate(ScheduleRequest, forms.read_schedule(form, visitor.t))
+    if wanted is not None:
+        try:
+            timetable.make_schedule(session=session, workshop=row, run=run, request=wanted)
+        except InvalidInput as refused:
+            session.rollback()
+            errors = refused.errors
+    if errors:
+        run = _run(session, row, number)
+        return run_page(
+            request, visitor, session, row, run, form="schedule", values=submitted, errors=errors
+        )
+    session.commit()
+    return redirect(request, visitor, f"{_run_url(workshop_id, number)}/schedule")
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """One time slot of the timetable: when, and the meeting at each table."""
+
+    slot: int
+    label: str
+    cells: list[MeetingOut | None]
+
+
+def grid(schedule: ScheduleOut) -> tuple[int, list[GridRow]]:
+    """Return the number of tables and one row per used slot, in time order."""
+    tables = max((m.table for m in schedule.meetings), default=0)
+    by_slot: dict[int, dict[int, MeetingOut]] = {}
+    for meeting in schedule.meetings:
+        by_slot.setdefault(meeting.slot, {})[meeting.table] = meeting
+    days = {m.starts_at.date() for m in schedule.meetings}
+    shape = "%m-%d %H:%M" if len(days) > 1 else "%H:%M"
+    rows = []
+    for slot in sorted(by_slot):
+        first = next(iter(by_slot[slot].values()))
+        label = f"{first.starts_at:{shape}}–{first.ends_at:%H:%M}"
+        rows.append(GridRow(slot, label, [by_slot[slot].get(t) for t in range(1, tables + 1)]))
+    return tables, rows
+
+
+@router.get("/workshops/{workshop_id:int}/runs/{number:int}/schedule")
+def schedule_view(
+    workshop_id: int, number: int, request: Request, visitor: VisitorDep, session: SessionDep
+) -> Response:
+    """The run's timetable as a grid: time slots down, tables across."""
+    row = runnable_workshop(visitor, session, workshop_id)
+    run = _run(session, row, number)
+    try:
+        schedule = timetable.stored_schedule(run)
+    except NoSchedule as missing:
+        raise PageRefusal(404, "schedule.none") from missing
+    tables, rows = grid(schedule)
+    context = {
+        "workshop": workshops.to_public(session=session, row=row),
+        "schedule": schedule,
+        "tables": tables,
+        "rows": rows,
+    }
+    return render(request, visitor, "schedule.html", context)
+
+
+@router.get("/workshops/{workshop_id:int}/runs/{number:int}/download/{what}")
+def download(
+    workshop_id: int,
+    number: int,
+    what: str,
+    visitor: VisitorDep,
+    session: SessionDep,
+) -> Response:
+    """Download the run's pairs or alternates (CSV), or its timetable (CSV, .ics, HTML)."""
+    row = runnable_workshop(visitor, session, workshop_id)
+    run = _run(session, row, number)
+    if what not in DOWNLOADS:
+        raise PageRefusal(404, "error.not_found")
+    try:
+        file = timetable.export_file(run=run, workshop=row, what=DOWNLOADS[what])
+    except NoSchedule as missing:
+        raise PageRefusal(404, "schedule.none") from missing
+    disposition = f'attachment; filename="{file.filename}"'
+    return Response(
+        file.body,
+        media_type=file.media_type,
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
+    )
+
+
+@router.post("/workshops/{workshop_id:int}/runs/{number:int}/outcomes")
+def record_outcome(
+    workshop_id: int,
+    number: int,
+    request: Request,
+    visitor: VisitorDep,
+    form: FormDep,
+    session: SessionDep,
+) -> Response:
+    """Record what happened to a pair (met, MoU signed, declined)."""
+    row = runnable_workshop(visitor, session, workshop_id)
+    run = _run(session, row, number)
+    assert row.id is not None
+    submitted = {name: text(form, name) for name in OUTCOME_FIELDS}
+    parsed = forms.read_outcome(form, visitor.t)
+    parsed.data["run"] = number
+    outcome, errors = forms.validate(OutcomeIn, parsed)
+    if outcome is not None:
+        try:
+            workshops.record_outcome(session=session, workshop_id=row.id, data=outcome)
+        except InvalidInput as refused:
+            session.rollback()
+            errors = refused.errors
+    if errors:
+        run = _run(session, row, number)
+        return run_page(
+            request, visitor, session, row, run, form="outcome", values=submitted, errors=errors
+        )
+    session.commit()
+    return redirect(request, visitor, f"{_run_url(workshop_id, number)}?recorded=1#outcomes")
