@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Largest request body accepted, in bytes (a 20,000-profile bulk fits).",
     )
+    idempotency_ttl_seconds: int = Field(
+        default=24 * 60 * 60,
+        ge=60,
+        description="How long a POST's Idempotency-Key and its stored answer are kept: a "
+        "retry within this time gets the first answer.",
+    )
     rate_limit: str = Field(
         default="120/minute",
         description="Requests allowed per API key (or per client address without a key), "

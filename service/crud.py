@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, or_, tuple_
 from sqlmodel import Session, col, delete, select
 
 from service.errors import DuplicateInstitution, FieldError, InvalidInput, Location
+from service.etags import bump_versions
 from service.models import (
     IndexChange,
     Institution,
@@ -74,10 +75,11 @@ class Page:
 
 
 def record_changes(*, session: Session, institution_ids: Iterable[int | None]) -> None:
-    """Log changed institutions so every service instance's index catches up."""
-    session.add_all(
-        IndexChange(institution_id=pid) for pid in dict.fromkeys(institution_ids) if pid
-    )
+    """Log changed institutions so every service instance's index catches up, and count
+    the change in their versions (their ETags)."""
+    changed = [pid for pid in dict.fromkeys(institution_ids) if pid]
+    session.add_all(IndexChange(institution_id=pid) for pid in changed)
+    bump_versions(session, Institution, changed)
 
 
 def get_institution(*, session: Session, institution_id: int) -> Institution | None:

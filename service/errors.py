@@ -83,3 +83,19 @@ class NotAuthenticated(TvetMatchError):
 
 class Forbidden(TvetMatchError):
     """The caller's key does not allow this."""
+
+
+class PreconditionFailed(TvetMatchError):
+    """An ``If-Match`` names a version the resource no longer has (or never had)."""
+
+    def __init__(self, message: str, current_etag: str) -> None:
+        super().__init__(message)
+        self.current_etag = current_etag
+
+
+class NotModified(TvetMatchError):
+    """The client already holds the current version (``If-None-Match``): answer 304."""
+
+    def __init__(self, etag: str) -> None:
+        super().__init__(f"not modified: {etag}")
+        self.etag = etag

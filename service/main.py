@@ -19,6 +19,7 @@ from service import crud, web
 from service.auth import load_admin_token
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
+from service.idempotency_http import document_idempotency, install_idempotency
 from service.index import MatchIndex
 from service.migrate import upgrade
 from service.observability import PROBE_PATHS, REQUEST_ID_HEADER, Metrics, RequestContext
@@ -76,7 +77,8 @@ class _Service(FastAPI):
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI document, saying where a key is optional (``service.openapi``)."""
-        return mark_optional_keys(super().openapi(), self.state.keyless_operations)
+        schema = mark_optional_keys(super().openapi(), self.state.keyless_operations)
+        return document_idempotency(schema)
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
@@ -121,6 +123,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = Metrics(app.state)
     app.state.taxonomy = load_taxonomy()
     install_problem_handlers(app)
+    # Before the others, so inside them: a retry over the rate limit never reaches the store.
+    install_idempotency(
+        app, ttl_seconds=settings.idempotency_ttl_seconds, max_body_size=settings.max_body_bytes
+    )
     _add_middleware(app, settings)
     api_routers = [r.router for r in (institutions, matches, taxonomy, keys, workshops)]
     for router in api_routers:

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
@@ -24,6 +24,8 @@ from service.errors import (
     Forbidden,
     InvalidInput,
     NotAuthenticated,
+    NotModified,
+    PreconditionFailed,
     UnknownInstitution,
     UnknownKey,
     UnknownPairingRun,
@@ -120,6 +122,16 @@ async def _on_forbidden(_request: Request, exc: Exception) -> JSONResponse:
     return problem(403, str(exc))
 
 
+async def _on_precondition_failed(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PreconditionFailed)
+    return problem(412, str(exc), headers={"ETag": exc.current_etag})
+
+
+async def _on_not_modified(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, NotModified)
+    return Response(status_code=304, headers={"ETag": exc.etag})
+
+
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -174,6 +186,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotAuthenticated, _on_not_authenticated)
     app.add_exception_handler(Forbidden, _on_forbidden)
     app.add_exception_handler(DuplicateInstitution, _on_duplicate)
+    app.add_exception_handler(PreconditionFailed, _on_precondition_failed)
+    app.add_exception_handler(NotModified, _on_not_modified)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(DBAPIError, _on_database_unavailable)
     app.add_exception_handler(PoolTimeout, _on_database_unavailable)

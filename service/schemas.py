@@ -8,23 +8,18 @@ from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from matching import CandidateFilter
 from service.models import InstitutionCreate, InstitutionPrivate, InstitutionPublic, UtcDatetime
-from service.validation import MAX_ID, CountryCode, Id, JsonNumber, Kind, Name, SearchText
+from service.pagination import Page, PageParams
+from service.validation import CountryCode, Id, JsonNumber, Kind, Name, SearchText
 
 MAX_MATCHES = 100
-MAX_PAGE = 100
 MAX_BULK = 20_000
 
 
-class InstitutionPage(BaseModel):
+class InstitutionPage(Page[InstitutionPublic]):
     """One page of institutions, with the total number that match the filters."""
 
-    items: list[InstitutionPublic]
-    total: int = Field(description="Institutions matching the filters, across all pages.")
-    limit: int
-    offset: int
 
-
-class InstitutionFilters(BaseModel):
+class InstitutionFilters(PageParams):
     """Filters and paging for listing institutions."""
 
     model_config = ConfigDict(extra="forbid")
@@ -40,8 +35,6 @@ class InstitutionFilters(BaseModel):
         description="Free text: every word must appear in the name, city, fields, needs, "
         "offers, programs or description (case-insensitive).",
     )
-    limit: int = Field(default=20, ge=1, le=MAX_PAGE)
-    offset: int = Field(default=0, ge=0, le=MAX_ID)
 
 
 MatchLimit = Annotated[int, Field(ge=1, le=MAX_MATCHES, description="How many suggestions.")]
@@ -253,6 +246,10 @@ class KeyPublic(BaseModel):
     scopes: list[str]
     created_at: UtcDatetime
     revoked_at: UtcDatetime | None
+
+
+class KeyPage(Page[KeyPublic]):
+    """One page of keys, by id, without secrets."""
 
 
 class KeyIssued(KeyPublic):

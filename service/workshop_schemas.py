@@ -15,7 +15,8 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
-from service.models import UtcDatetime
+from service.models import InstitutionPublic, UtcDatetime
+from service.pagination import Page
 from service.schemas import MatchComponents
 from service.validation import (
     ID_KEY_PATTERN,
@@ -185,6 +186,14 @@ class PairingRunSummary(BaseModel):
     pairs: int
     total: float
     gap: float
+
+
+class PairingRunPage(Page[PairingRunSummary]):
+    """One page of a workshop's pairing runs, oldest first."""
+
+
+class ParticipantPage(Page[InstitutionPublic]):
+    """One page of a workshop's participants (public profiles), by id."""
 
 
 class PairingDiff(BaseModel):

@@ -8,10 +8,12 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from matching import PairingRules, PairingSolver
 from service import crud
 from service.errors import FieldError, InvalidInput, UnknownPairingRun
+from service.etags import bump_versions
 from service.index import MatchIndex
 from service.models import (
     Institution,
@@ -38,6 +40,15 @@ from service.workshop_schemas import (
     UnpairedOut,
     WorkshopReport,
 )
+
+
+def participants_query(workshop_id: int) -> SelectOfScalar[Institution]:
+    """Return the select of a workshop's participants, in no order (see pagination)."""
+    return (
+        select(Institution)
+        .join(WorkshopParticipant, col(WorkshopParticipant.institution_id) == Institution.id)
+        .where(col(WorkshopParticipant.workshop_id) == workshop_id)
+    )
 
 
 def participant_ids(*, session: Session, workshop_id: int) -> list[int]:
@@ -87,6 +98,7 @@ def update_workshop(*, session: Session, row: Workshop, changes: WorkshopUpdate)
     row.updated_at = utc_now()
     session.add(row)
     session.flush()
+    bump_versions(session, Workshop, [row.id] if row.id else [])
     return row
 
 
@@ -108,6 +120,7 @@ def set_participants(*, session: Session, workshop_id: int, institution_ids: Seq
         WorkshopParticipant(workshop_id=workshop_id, institution_id=pid) for pid in wanted
     )
     session.flush()
+    bump_versions(session, Workshop, [workshop_id])
 
 
 def add_participants(*, session: Session, workshop_id: int, institution_ids: Sequence[int]) -> None:
@@ -119,6 +132,7 @@ def add_participants(*, session: Session, workshop_id: int, institution_ids: Seq
         if pid not in present
     )
     session.flush()
+    bump_versions(session, Workshop, [workshop_id])
 
 
 # -- pairing runs ---------------------------------------------------------------------------
@@ -239,23 +253,26 @@ def get_run(*, session: Session, workshop_id: int, number: int) -> PairingRun:
     return run
 
 
+def runs_query(workshop_id: int) -> SelectOfScalar[PairingRun]:
+    """Return the select of a workshop's pairing runs, in no order (see pagination)."""
+    return select(PairingRun).where(col(PairingRun.workshop_id) == workshop_id)
+
+
+def run_summary(run: PairingRun) -> PairingRunSummary:
+    """Return how a pairing run is listed."""
+    return PairingRunSummary(
+        number=run.number,
+        created_at=run.created_at,
+        pairs=len(run.result["pairs"]),
+        total=run.result["total"],
+        gap=run.result["gap"],
+    )
+
+
 def list_runs(*, session: Session, workshop_id: int) -> list[PairingRunSummary]:
     """Return a workshop's pairing runs, oldest first."""
-    runs = session.exec(
-        select(PairingRun)
-        .where(col(PairingRun.workshop_id) == workshop_id)
-        .order_by(col(PairingRun.number))
-    )
-    return [
-        PairingRunSummary(
-            number=run.number,
-            created_at=run.created_at,
-            pairs=len(run.result["pairs"]),
-            total=run.result["total"],
-            gap=run.result["gap"],
-        )
-        for run in runs
-    ]
+    runs = session.exec(runs_query(workshop_id).order_by(col(PairingRun.number)))
+    return [run_summary(run) for run in runs]
 
 
 def run_out(run: PairingRun) -> PairingRunOut:

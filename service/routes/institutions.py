@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
+from sqlmodel import col, select
 
-from service import crud
+from service import crud, etags
 from service.auth import Role, issue_key
 from service.deps import (
     EditableInstitutionDep,
@@ -19,11 +20,13 @@ from service.deps import (
 )
 from service.index import to_profile
 from service.models import (
+    Institution,
     InstitutionCreate,
     InstitutionPrivate,
     InstitutionPublic,
     InstitutionUpdate,
 )
+from service.pagination import paginate
 from service.schemas import (
     MAX_BULK,
     PROBLEM_RESPONSES,
@@ -78,46 +81,72 @@ def create_institutions(
 def list_institutions(
     filters: Annotated[InstitutionFilters, Query()], session: SessionDep, _caller: ReaderDep
 ) -> InstitutionPage:
-    """List institutions in id order, filtered, one page at a time."""
-    page = crud.list_institutions(
+    """List institutions in id order, filtered, one page at a time (by offset or cursor)."""
+    conditions = crud.filter_conditions(
+        country=filters.country, kind=filters.kind, field=filters.field, q=filters.q
+    )
+    window = paginate(
         session=session,
-        country=filters.country,
-        kind=filters.kind,
-        field=filters.field,
-        q=filters.q,
-        limit=filters.limit,
-        offset=filters.offset,
+        statement=select(Institution).where(*conditions),
+        key=col(Institution.id),
+        key_of=lambda row: row.id,
+        params=filters,
     )
-    partners = crud.partners_of(session=session, institution_ids=[r.id for r in page.items if r.id])
-    return InstitutionPage(
-        items=[crud.to_public(row, partners[row.id]) for row in page.items if row.id],
-        total=page.total,
-        limit=filters.limit,
-        offset=filters.offset,
-    )
+    ids = [row.id for row in window.rows if row.id is not None]
+    partners = crud.partners_of(session=session, institution_ids=ids)
+    items = [crud.to_public(row, partners[row.id]) for row in window.rows if row.id]
+    return InstitutionPage.of(window, items, filters)
 
 
-@router.get("/{institution_id:int}", operation_id="read_institution")
+@router.get(
+    "/{institution_id:int}", operation_id="read_institution", responses=etags.READ_RESPONSES
+)
 def read_institution(
-    row: InstitutionDep, session: SessionDep, caller: ReaderDep
+    row: InstitutionDep,
+    session: SessionDep,
+    caller: ReaderDep,
+    response: Response,
+    if_none_match: etags.IfNoneMatch = None,
 ) -> InstitutionPrivate | InstitutionPublic:
-    """Read an institution's profile: with its contact email for its own key or an admin."""
+    """Read an institution's profile: with its contact email for its own key or an admin.
+
+    The `ETag` names this version; with `If-None-Match` an unchanged profile is not sent
+    again (304)."""
     assert row.id is not None
+    private = caller.may_edit(row.id)
+    etag = etags.institution_etag(row, private=private)
+    etags.check_not_modified(if_none_match, etag)
+    response.headers["ETag"] = etag
+    response.headers["Vary"] = "Authorization"
     partners = crud.partners_of(session=session, institution_ids=[row.id])
-    if caller.may_edit(row.id):
+    if private:
         return crud.to_private(row, partners[row.id])
     return crud.to_public(row, partners[row.id])
 
 
-@router.patch("/{institution_id:int}", operation_id="update_institution")
+@router.patch(
+    "/{institution_id:int}",
+    operation_id="update_institution",
+    responses=etags.UPDATE_RESPONSES,
+)
 def update_institution(
-    row: EditableInstitutionDep, changes: InstitutionUpdate, session: SessionDep, index: IndexDep
+    row: EditableInstitutionDep,
+    changes: InstitutionUpdate,
+    session: SessionDep,
+    index: IndexDep,
+    response: Response,
+    if_match: etags.IfMatch = None,
 ) -> InstitutionPrivate:
-    """Change some fields of an institution (its own key or an admin); others stay."""
+    """Change some fields of an institution (its own key or an admin); others stay.
+
+    With `If-Match`, only if nobody changed it since that version (else 412)."""
+    row = etags.lock_current(session, row)
+    etags.check_if_match(if_match, etags.institution_etag(row, private=True), what="profile")
     row = crud.update_institution(session=session, row=row, changes=changes)
     session.commit()
     assert row.id is not None
     index.catch_up()
+    response.headers["ETag"] = etags.institution_etag(row, private=True)
     partners = crud.partners_of(session=session, institution_ids=[row.id])
     return crud.to_private(row, partners[row.id])
 
@@ -126,11 +155,19 @@ def update_institution(
     "/{institution_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="delete_institution",
+    responses=etags.DELETE_RESPONSES,
 )
 def delete_institution(
-    row: EditableInstitutionDep, session: SessionDep, index: IndexDep
+    row: EditableInstitutionDep,
+    session: SessionDep,
+    index: IndexDep,
+    if_match: etags.IfMatch = None,
 ) -> Response:
-    """Delete an institution (its own key or an admin) and the partnerships naming it."""
+    """Delete an institution (its own key or an admin) and the partnerships naming it.
+
+    With `If-Match`, only if nobody changed it since that version (else 412)."""
+    row = etags.lock_current(session, row)
+    etags.check_if_match(if_match, etags.institution_etag(row, private=True), what="profile")
     crud.delete_institution(session=session, row=row)
     session.commit()
     index.catch_up()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
+from sqlmodel import col, select
 
 from service import auth
 from service.auth import Role
 from service.deps import AdminDep, CallerDep, EditableInstitutionDep, SessionDep
 from service.errors import Forbidden, NotAuthenticated, UnknownKey
 from service.models import ApiKey
-from service.schemas import PROBLEM_RESPONSES, KeyCreate, KeyIssued, KeyPublic
+from service.pagination import PageParams, paginate
+from service.schemas import PROBLEM_RESPONSES, KeyCreate, KeyIssued, KeyPage, KeyPublic
 from service.validation import MAX_ID
 
 router = APIRouter(tags=["keys"], responses=PROBLEM_RESPONSES)
@@ -39,9 +41,18 @@ def create_key(data: KeyCreate, session: SessionDep, _admin: AdminDep) -> KeyIss
 
 
 @router.get("/keys", operation_id="list_keys")
-def list_keys(session: SessionDep, _admin: AdminDep) -> list[KeyPublic]:
-    """List every key, without secrets (admins only)."""
-    return [_public(row) for row in auth.list_keys(session)]
+def list_keys(
+    page: Annotated[PageParams, Query()], session: SessionDep, _admin: AdminDep
+) -> KeyPage:
+    """List every key by id, without secrets, one page at a time (admins only)."""
+    window = paginate(
+        session=session,
+        statement=select(ApiKey),
+        key=col(ApiKey.id),
+        key_of=lambda row: row.id,
+        params=page,
+    )
+    return KeyPage.of(window, [_public(row) for row in window.rows], page)
 
 
 @router.delete(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, Response, status
+from sqlmodel import col
 
-from service import crud, imports, timetable, workshops
+from service import crud, etags, imports, timetable, workshops
 from service.deps import (
     AdminDep,
     IndexDep,
@@ -15,7 +16,14 @@ from service.deps import (
     SessionDep,
     WorkshopDep,
 )
-from service.models import InstitutionPublic, WorkshopCreate, WorkshopPublic, WorkshopUpdate
+from service.models import (
+    Institution,
+    PairingRun,
+    WorkshopCreate,
+    WorkshopPublic,
+    WorkshopUpdate,
+)
+from service.pagination import PageParams, paginate
 from service.schemas import PROBLEM_RESPONSES
 from service.survey import parse_survey
 from service.validation import MAX_ID
@@ -27,7 +35,8 @@ from service.workshop_schemas import (
     PairingDiff,
     PairingRequest,
     PairingRunOut,
-    PairingRunSummary,
+    PairingRunPage,
+    ParticipantPage,
     Participants,
     ScheduleOut,
     ScheduleRequest,
@@ -57,20 +66,45 @@ def list_workshops(session: SessionDep, _caller: ReaderDep) -> list[WorkshopPubl
     ]
 
 
-@router.get("/{workshop_id:int}", operation_id="read_workshop")
-def read_workshop(row: WorkshopDep, session: SessionDep, _caller: ReaderDep) -> WorkshopPublic:
-    """Read a workshop."""
-    return workshops.to_public(session=session, row=row)
-
-
-@router.patch("/{workshop_id:int}", operation_id="update_workshop")
-def update_workshop(
-    row: RunnableWorkshopDep, changes: WorkshopUpdate, session: SessionDep
+@router.get("/{workshop_id:int}", operation_id="read_workshop", responses=etags.READ_RESPONSES)
+def read_workshop(
+    row: WorkshopDep,
+    session: SessionDep,
+    _caller: ReaderDep,
+    response: Response,
+    if_none_match: etags.IfNoneMatch = None,
 ) -> WorkshopPublic:
-    """Change a workshop's name, dates, venue or time zone (its organisers, admins)."""
+    """Read a workshop. The `ETag` names this version (`If-None-Match`: 304 if unchanged)."""
+    public = workshops.to_public(session=session, row=row)
+    etag = etags.workshop_etag(row, participants=public.participants)
+    etags.check_not_modified(if_none_match, etag)
+    response.headers["ETag"] = etag
+    return public
+
+
+@router.patch(
+    "/{workshop_id:int}", operation_id="update_workshop", responses=etags.UPDATE_RESPONSES
+)
+def update_workshop(
+    row: RunnableWorkshopDep,
+    changes: WorkshopUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: etags.IfMatch = None,
+) -> WorkshopPublic:
+    """Change a workshop's name, dates, venue or time zone (its organisers, admins).
+
+    With `If-Match`, only if nobody changed it since that version (else 412)."""
+    row = etags.lock_current(session, row)
+    current = workshops.to_public(session=session, row=row)
+    etags.check_if_match(
+        if_match, etags.workshop_etag(row, participants=current.participants), what="workshop"
+    )
     row = workshops.update_workshop(session=session, row=row, changes=changes)
     session.commit()
-    return workshops.to_public(session=session, row=row)
+    public = workshops.to_public(session=session, row=row)
+    response.headers["ETag"] = etags.workshop_etag(row, participants=public.participants)
+    return public
 
 
 @router.put(
@@ -90,14 +124,24 @@ def set_participants(row: RunnableWorkshopDep, data: Participants, session: Sess
 
 @router.get("/{workshop_id:int}/participants", operation_id="list_participants")
 def list_participants(
-    row: WorkshopDep, session: SessionDep, _caller: ReaderDep
-) -> list[InstitutionPublic]:
-    """List the workshop's participants (public profiles), by id."""
+    row: WorkshopDep,
+    page: Annotated[PageParams, Query()],
+    session: SessionDep,
+    _caller: ReaderDep,
+) -> ParticipantPage:
+    """List the workshop's participants (public profiles), by id, one page at a time."""
     assert row.id is not None
-    ids = workshops.participant_ids(session=session, workshop_id=row.id)
-    rows = crud.all_institutions(session=session, ids=ids)
+    window = paginate(
+        session=session,
+        statement=workshops.participants_query(row.id),
+        key=col(Institution.id),
+        key_of=lambda item: item.id,
+        params=page,
+    )
+    ids = [item.id for item in window.rows if item.id is not None]
     partners = crud.partners_of(session=session, institution_ids=ids)
-    return [crud.to_public(item, partners[item.id]) for item in rows if item.id is not None]
+    items = [crud.to_public(item, partners[item.id]) for item in window.rows if item.id]
+    return ParticipantPage.of(window, items, page)
 
 
 @router.post(
@@ -114,10 +158,19 @@ def run_pairing(
 
 
 @router.get("/{workshop_id:int}/pairings", operation_id="list_pairings")
-def list_pairings(row: RunnableWorkshopDep, session: SessionDep) -> list[PairingRunSummary]:
-    """List the workshop's pairing runs, oldest first."""
+def list_pairings(
+    row: RunnableWorkshopDep, page: Annotated[PageParams, Query()], session: SessionDep
+) -> PairingRunPage:
+    """List the workshop's pairing runs, oldest first, one page at a time."""
     assert row.id is not None
-    return workshops.list_runs(session=session, workshop_id=row.id)
+    window = paginate(
+        session=session,
+        statement=workshops.runs_query(row.id),
+        key=col(PairingRun.number),
+        key_of=lambda run: run.number,
+        params=page,
+    )
+    return PairingRunPage.of(window, [workshops.run_summary(run) for run in window.rows], page)
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}", operation_id="read_pairing")
