@@ -13,7 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from service.client import ApiError, TvetMatchClient
+from service.client.operations import ExportKind
+from service.workshop_schemas import ImportPlanOut
 
 
 @contextmanager
@@ -44,33 +48,28 @@ def _progress(label: str) -> Iterator[None]:
 
 
 def _client(args: argparse.Namespace) -> TvetMatchClient:
-    key = args.key or os.environ.get("TVETMATCH_API_KEY")
-    return TvetMatchClient(args.url, key=key)
+    return TvetMatchClient(args.url, key=args.key)
 
 
 def _import(args: argparse.Namespace) -> int:
     data = Path(args.file).read_bytes()
-    params: dict[str, Any] = {"dry_run": str(args.dry_run).lower(), "encoding": args.encoding}
     with _client(args) as api, _progress("importing"):
-        result = api.post(
-            f"/workshops/{args.workshop}/imports",
-            content=data,
-            params=params,
-            headers={"content-type": "text/csv"},
+        result = api.import_survey(
+            args.workshop, data, dry_run=args.dry_run, encoding=args.encoding
         )
-    if args.dry_run:
-        for rejected in result["rejected"]:
-            where = f"row {rejected['row']}" if rejected["row"] else "file"
-            column = f", {rejected['column']}" if rejected["column"] else ""
-            print(f"rejected {where}{column}: {rejected['reason']}")
+    if isinstance(result, ImportPlanOut):
+        for rejected in result.rejected:
+            where = f"row {rejected.row}" if rejected.row else "file"
+            column = f", {rejected.column}" if rejected.column else ""
+            print(f"rejected {where}{column}: {rejected.reason}")
         print(
-            f"dry run: {len(result['create'])} to create, {len(result['update'])} to update, "
-            f"{len(result['unchanged'])} unchanged, {len(result['rejected'])} rejected"
+            f"dry run: {len(result.create)} to create, {len(result.update)} to update, "
+            f"{len(result.unchanged)} unchanged, {len(result.rejected)} rejected"
         )
-        return 1 if result["rejected"] else 0
+        return 1 if result.rejected else 0
     print(
-        f"imported: {len(result['created'])} created, {len(result['updated'])} updated, "
-        f"{len(result['unchanged'])} unchanged; {result['participants']} participants"
+        f"imported: {len(result.created)} created, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged; {result.participants} participants"
     )
     return 0
 
@@ -81,28 +80,23 @@ def _pair(args: argparse.Namespace) -> int:
     if args.china_with_asean_only:
         rules["china_with_asean_only"] = True
     with _client(args) as api, _progress("pairing"):
-        run = api.post(f"/workshops/{args.workshop}/pairings", json=rules)
-    for pair in run["pairs"]:
+        run = api.run_pairing(args.workshop, rules)
+    for pair in run.pairs:
         print(
-            f"{pair['score']:.3f}  {pair['a']['name']} ({pair['a']['country']})"
-            f"  <->  {pair['b']['name']} ({pair['b']['country']})"
+            f"{pair.score:.3f}  {pair.a.name} ({pair.a.country})"
+            f"  <->  {pair.b.name} ({pair.b.country})"
         )
     print(
-        f"run {run['number']}: {len(run['pairs'])} pairs, total {run['total']:.3f}, "
-        f"bound {run['upper_bound']:.3f}, gap {run['gap']:.2%}, {len(run['unpaired'])} unpaired"
+        f"run {run.number}: {len(run.pairs)} pairs, total {run.total:.3f}, "
+        f"bound {run.upper_bound:.3f}, gap {run.gap:.2%}, {len(run.unpaired)} unpaired"
     )
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    what = "ics" if args.format == "ics" else args.what
-    params: dict[str, Any] = {"what": what}
-    if args.institution:
-        params["institution_id"] = args.institution
+    what: ExportKind = "ics" if args.format == "ics" else args.what
     with _client(args) as api:
-        body = api.request(
-            "GET", f"/workshops/{args.workshop}/pairings/{args.run_number}/export", params=params
-        ).content
+        body = api.export_pairing(args.workshop, args.run_number, what, args.institution)
     if args.output == "-":
         sys.stdout.buffer.write(body)
     else:
@@ -117,8 +111,11 @@ def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
             return command(args)
         except ApiError as error:
             print(f"tvet-match: the service refused: {error}", file=sys.stderr)
-            for item in error.problem.get("errors") or []:
-                print(f"  {'.'.join(map(str, item['loc']))}: {item['msg']}", file=sys.stderr)
+            for issue in error.errors:
+                print(f"  {'.'.join(map(str, issue.loc))}: {issue.msg}", file=sys.stderr)
+            return 1
+        except httpx.TransportError as error:
+            print(f"tvet-match: cannot reach the service at {args.url}: {error}", file=sys.stderr)
             return 1
         except OSError as error:
             print(f"tvet-match: {error}", file=sys.stderr)

@@ -1,0 +1,430 @@
+"""Every API operation the clients offer, described once: method, path, body, answer type.
+
+Each function is named after the ``operationId`` it calls (``tests/service/client``
+checks each against the service's OpenAPI document). The request and answer types are
+the service's own public schemas, so the client cannot drift from what the API accepts
+and answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from service.client.calls import (
+    API_PREFIX,
+    Call,
+    Tagged,
+    body,
+    clean,
+    nothing,
+    parsed,
+    raw,
+    tagged,
+)
+from service.models import (
+    InstitutionCreate,
+    InstitutionPrivate,
+    InstitutionPublic,
+    InstitutionUpdate,
+    WorkshopCreate,
+    WorkshopPublic,
+    WorkshopUpdate,
+)
+from service.schemas import (
+    BulkCreated,
+    Health,
+    InstitutionCreated,
+    InstitutionPage,
+    KeyIssued,
+    KeyPage,
+    KeyPublic,
+    MatchList,
+    MatchRequest,
+    TaxonomyOut,
+)
+from service.workshop_schemas import (
+    ImportPlanOut,
+    ImportResult,
+    OutcomeIn,
+    OutcomeOut,
+    PairingDiff,
+    PairingRequest,
+    PairingRunOut,
+    PairingRunPage,
+    ParticipantPage,
+    ScheduleOut,
+    ScheduleRequest,
+    WorkshopReport,
+)
+
+Data = Mapping[str, Any]
+# The view with the contact email (to its own key and admins) or the public one.
+Profile = InstitutionPrivate | InstitutionPublic
+_PROFILE = Annotated[Profile, Field(union_mode="left_to_right")]
+ExportKind = Literal["pairs", "alternates", "schedule", "ics", "html"]
+_I = f"{API_PREFIX}/institutions"
+_W = f"{API_PREFIX}/workshops"
+
+
+def _keyed(idempotency_key: str | None) -> dict[str, str]:
+    return {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+
+
+def _if_match(etag: str | None) -> dict[str, str]:
+    return {"If-Match": etag} if etag else {}
+
+
+def _page(limit: int, offset: int | None, cursor: str | None) -> dict[str, Any]:
+    return clean({"limit": limit, "offset": offset, "cursor": cursor})
+
+
+# -- institutions and suggestions ------------------------------------------------------------
+
+
+def create_institution(
+    profile: InstitutionCreate | Data, idempotency_key: str | None = None
+) -> Call[InstitutionCreated]:
+    """Register an institution; the answer holds its key, shown this once."""
+    return Call(
+        "POST",
+        _I,
+        parsed(InstitutionCreated),
+        json=body(profile),
+        headers=_keyed(idempotency_key),
+    )
+
+
+def create_institutions(
+    profiles: Sequence[InstitutionCreate | Data], idempotency_key: str | None = None
+) -> Call[BulkCreated]:
+    """Register many institutions at once, all or nothing (organisers, admins)."""
+    return Call(
+        "POST",
+        f"{_I}/bulk",
+        parsed(BulkCreated),
+        json=[body(profile) for profile in profiles],
+        headers=_keyed(idempotency_key),
+    )
+
+
+def list_institutions(
+    *,
+    country: str | None = None,
+    kind: str | None = None,
+    field: str | None = None,
+    q: str | None = None,
+    limit: int = 20,
+    offset: int | None = None,
+    cursor: str | None = None,
+) -> Call[InstitutionPage]:
+    """Return one page of institutions in id order, filtered; by ``offset`` or ``cursor``."""
+    params = {**clean({"country": country, "kind": kind, "field": field, "q": q})}
+    return Call(
+        "GET", _I, parsed(InstitutionPage), params={**params, **_page(limit, offset, cursor)}
+    )
+
+
+def read_institution(institution_id: int) -> Call[Profile]:
+    """Read a profile (with its contact email for its own key or an admin)."""
+    return Call("GET", f"{_I}/{institution_id}", parsed(_PROFILE))
+
+
+def read_institution_tagged(institution_id: int) -> Call[Tagged[Profile]]:
+    """Read a profile and its ETag, to change it later with ``if_match``."""
+    return Call("GET", f"{_I}/{institution_id}", tagged(_PROFILE))
+
+
+def update_institution(
+    institution_id: int, changes: InstitutionUpdate | Data, if_match: str | None = None
+) -> Call[Tagged[InstitutionPrivate]]:
+    """Change the fields sent; with ``if_match``, only if unchanged since (else 412)."""
+    return Call(
+        "PATCH",
+        f"{_I}/{institution_id}",
+        tagged(InstitutionPrivate),
+        json=body(changes),
+        headers=_if_match(if_match),
+    )
+
+
+def delete_institution(institution_id: int, if_match: str | None = None) -> Call[None]:
+    """Delete an institution and the partnerships naming it (``if_match``: see update)."""
+    return Call("DELETE", f"{_I}/{institution_id}", nothing, headers=_if_match(if_match))
+
+
+def read_matches(
+    institution_id: int,
+    *,
+    limit: int = 10,
+    cross_border: bool = True,
+    country: Sequence[str] = (),
+    kind: Sequence[str] = (),
+    min_score: float = 0.0,
+    diversity: float = 0.0,
+    exposure: float = 0.0,
+) -> Call[MatchList]:
+    """Suggest partners for a stored institution, best first, with reasons."""
+    params = {
+        "limit": limit,
+        "cross_border": str(cross_border).lower(),
+        "country": list(country),
+        "kind": list(kind),
+        "min_score": min_score,
+        "diversity": diversity,
+        "exposure": exposure,
+    }
+    return Call("GET", f"{_I}/{institution_id}/matches", parsed(MatchList), params=params)
+
+
+def match_profile(
+    request: MatchRequest | Data, idempotency_key: str | None = None
+) -> Call[MatchList]:
+    """Suggest partners for a profile that is not stored."""
+    return Call(
+        "POST",
+        f"{API_PREFIX}/matches",
+        parsed(MatchList),
+        json=body(request),
+        headers=_keyed(idempotency_key),
+    )
+
+
+def read_taxonomy() -> Call[TaxonomyOut]:
+    """Return the canonical technical fields and program types."""
+    return Call("GET", f"{API_PREFIX}/taxonomy", parsed(TaxonomyOut))
+
+
+def health() -> Call[Health]:
+    """Return whether the service is up and how many institutions it holds."""
+    return Call("GET", "/healthz", parsed(Health))
+
+
+# -- keys -------------------------------------------------------------------------------
+
+
+def create_key(
+    label: str,
+    role: Literal["admin", "organiser"],
+    workshops: Sequence[int] = (),
+    idempotency_key: str | None = None,
+) -> Call[KeyIssued]:
+    """Create an admin key, or an organiser key for some workshops (admins)."""
+    data = {"label": label, "role": role, "workshops": list(workshops)}
+    return Call(
+        "POST",
+        f"{API_PREFIX}/keys",
+        parsed(KeyIssued),
+        json=data,
+        headers=_keyed(idempotency_key),
+    )
+
+
+def list_keys(
+    *, limit: int = 20, offset: int | None = None, cursor: str | None = None
+) -> Call[KeyPage]:
+    """Return one page of keys by id, without secrets (admins)."""
+    return Call("GET", f"{API_PREFIX}/keys", parsed(KeyPage), params=_page(limit, offset, cursor))
+
+
+def revoke_key(key_id: int) -> Call[None]:
+    """Revoke a key (admins any; an institution its own)."""
+    return Call("DELETE", f"{API_PREFIX}/keys/{key_id}", nothing)
+
+
+def create_institution_key(
+    institution_id: int, idempotency_key: str | None = None
+) -> Call[KeyIssued]:
+    """Issue another key for an institution (its own key or an admin)."""
+    return Call(
+        "POST",
+        f"{_I}/{institution_id}/keys",
+        parsed(KeyIssued),
+        headers=_keyed(idempotency_key),
+    )
+
+
+def list_institution_keys(institution_id: int) -> Call[list[KeyPublic]]:
+    """List an institution's keys, without secrets."""
+    return Call("GET", f"{_I}/{institution_id}/keys", parsed(list[KeyPublic]))
+
+
+# -- workshops --------------------------------------------------------------------------
+
+
+def create_workshop(
+    workshop: WorkshopCreate | Data, idempotency_key: str | None = None
+) -> Call[WorkshopPublic]:
+    """Create a workshop (admins)."""
+    return Call(
+        "POST", _W, parsed(WorkshopPublic), json=body(workshop), headers=_keyed(idempotency_key)
+    )
+
+
+def list_workshops() -> Call[list[WorkshopPublic]]:
+    """List workshops, newest first."""
+    return Call("GET", _W, parsed(list[WorkshopPublic]))
+
+
+def read_workshop(workshop_id: int) -> Call[WorkshopPublic]:
+    """Read a workshop."""
+    return Call("GET", f"{_W}/{workshop_id}", parsed(WorkshopPublic))
+
+
+def read_workshop_tagged(workshop_id: int) -> Call[Tagged[WorkshopPublic]]:
+    """Read a workshop and its ETag, to change it later with ``if_match``."""
+    return Call("GET", f"{_W}/{workshop_id}", tagged(WorkshopPublic))
+
+
+def update_workshop(
+    workshop_id: int, changes: WorkshopUpdate | Data, if_match: str | None = None
+) -> Call[Tagged[WorkshopPublic]]:
+    """Change a workshop; with ``if_match``, only if unchanged since (else 412)."""
+    return Call(
+        "PATCH",
+        f"{_W}/{workshop_id}",
+        tagged(WorkshopPublic),
+        json=body(changes),
+        headers=_if_match(if_match),
+    )
+
+
+def set_participants(workshop_id: int, institution_ids: Sequence[int]) -> Call[None]:
+    """Replace the workshop's participants."""
+    data = {"institution_ids": list(institution_ids)}
+    return Call("PUT", f"{_W}/{workshop_id}/participants", nothing, json=data)
+
+
+def list_participants(
+    workshop_id: int, *, limit: int = 20, offset: int | None = None, cursor: str | None = None
+) -> Call[ParticipantPage]:
+    """Return one page of the workshop's participants, by id."""
+    return Call(
+        "GET",
+        f"{_W}/{workshop_id}/participants",
+        parsed(ParticipantPage),
+        params=_page(limit, offset, cursor),
+    )
+
+
+def import_survey(
+    workshop_id: int,
+    csv: bytes,
+    *,
+    dry_run: bool = False,
+    encoding: str = "utf-8",
+    idempotency_key: str | None = None,
+) -> Call[ImportResult | ImportPlanOut]:
+    """Import a survey CSV into a workshop, all or nothing; ``dry_run`` only reports."""
+    reader = parsed(ImportPlanOut if dry_run else ImportResult)
+    return Call(
+        "POST",
+        f"{_W}/{workshop_id}/imports",
+        reader,
+        params={"dry_run": str(dry_run).lower(), "encoding": encoding},
+        content=csv,
+        headers={"content-type": "text/csv", **_keyed(idempotency_key)},
+    )
+
+
+def run_pairing(
+    workshop_id: int, rules: PairingRequest | Data, idempotency_key: str | None = None
+) -> Call[PairingRunOut]:
+    """Pre-pair the workshop's participants under ``rules``; the run is stored."""
+    return Call(
+        "POST",
+        f"{_W}/{workshop_id}/pairings",
+        parsed(PairingRunOut),
+        json=body(rules),
+        headers=_keyed(idempotency_key),
+    )
+
+
+def list_pairings(
+    workshop_id: int, *, limit: int = 20, offset: int | None = None, cursor: str | None = None
+) -> Call[PairingRunPage]:
+    """Return one page of the workshop's pairing runs, oldest first."""
+    return Call(
+        "GET",
+        f"{_W}/{workshop_id}/pairings",
+        parsed(PairingRunPage),
+        params=_page(limit, offset, cursor),
+    )
+
+
+def read_pairing(workshop_id: int, number: int) -> Call[PairingRunOut]:
+    """Read one pairing run."""
+    return Call("GET", f"{_W}/{workshop_id}/pairings/{number}", parsed(PairingRunOut))
+
+
+def diff_pairings(workshop_id: int, number: int, against: int) -> Call[PairingDiff]:
+    """Compare two pairing runs."""
+    return Call(
+        "GET",
+        f"{_W}/{workshop_id}/pairings/{number}/diff",
+        parsed(PairingDiff),
+        params={"against": against},
+    )
+
+
+def make_schedule(
+    workshop_id: int,
+    number: int,
+    request: ScheduleRequest | Data,
+    idempotency_key: str | None = None,
+) -> Call[ScheduleOut]:
+    """Put a run's pairs into time slots and tables."""
+    return Call(
+        "POST",
+        f"{_W}/{workshop_id}/pairings/{number}/schedule",
+        parsed(ScheduleOut),
+        json=body(request),
+        headers=_keyed(idempotency_key),
+    )
+
+
+def read_schedule(workshop_id: int, number: int) -> Call[ScheduleOut]:
+    """Read a run's timetable."""
+    return Call("GET", f"{_W}/{workshop_id}/pairings/{number}/schedule", parsed(ScheduleOut))
+
+
+def export_pairing(
+    workshop_id: int,
+    number: int,
+    what: ExportKind = "pairs",
+    institution_id: int | None = None,
+) -> Call[bytes]:
+    """Download a run's pairs, alternates or timetable (CSV), .ics or HTML."""
+    return Call(
+        "GET",
+        f"{_W}/{workshop_id}/pairings/{number}/export",
+        raw,
+        params=clean({"what": what, "institution_id": institution_id}),
+    )
+
+
+def record_outcome(
+    workshop_id: int, outcome: OutcomeIn | Data, idempotency_key: str | None = None
+) -> Call[OutcomeOut]:
+    """Record what happened to a pair: met, MoU signed or declined."""
+    return Call(
+        "POST",
+        f"{_W}/{workshop_id}/outcomes",
+        parsed(OutcomeOut),
+        json=body(outcome),
+        headers=_keyed(idempotency_key),
+    )
+
+
+def list_outcomes(workshop_id: int) -> Call[list[OutcomeOut]]:
+    """List a workshop's recorded outcomes by pair."""
+    return Call("GET", f"{_W}/{workshop_id}/outcomes", parsed(list[OutcomeOut]))
+
+
+def workshop_report(workshop_id: int, run: int | None = None) -> Call[WorkshopReport]:
+    """Compare a run's suggestions with what happened."""
+    return Call(
+        "GET", f"{_W}/{workshop_id}/report", parsed(WorkshopReport), params=clean({"run": run})
+    )

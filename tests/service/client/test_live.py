@@ -1,0 +1,198 @@
+"""The sync and async clients against a live server, over real HTTP on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from service.client import ApiError, AsyncTvetMatchClient, TvetMatchClient
+from service.models import InstitutionCreate, InstitutionPrivate
+from service.validation import Kind
+from service.workshop_schemas import ImportPlanOut, ImportResult
+from tests.service.client.conftest import SAMPLE_SURVEY
+from tests.support.server import Server
+
+pytestmark = pytest.mark.http
+
+
+def newcomer(name: str) -> InstitutionCreate:
+    return InstitutionCreate(
+        name=name,
+        country="CN",
+        kind=Kind.college,
+        fields=["AI and mobile robotics"],
+        needs=["Cambodian partner for skills competition exchanges"],
+        offers=["teacher training in AI and mobile robotics"],
+    )
+
+
+class LosesFirstAnswer(httpx.BaseTransport):
+    """Real HTTP, except that the first answer is lost on its way back (the request was
+    carried out): what a client sees when a connection drops after sending."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.sent: list[httpx.Request] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(request)
+        response = self.inner.handle_request(request)
+        if len(self.sent) == 1:
+            response.read()
+            response.close()
+            raise httpx.ReadError("connection reset after the request was sent", request=request)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_the_sync_client_reads_the_seeded_demo(live: Server) -> None:
+    with TvetMatchClient(live.url) as api:
+        page = api.list_institutions(q="NPIC")
+        npic = next(item for item in page.items if "(NPIC)" in item.name)
+        assert api.read_institution(npic.id).name == npic.name
+        matches = api.read_matches(npic.id, limit=5)
+        assert 0 < len(matches.items) <= 5
+        assert all(m.institution.country != "KH" for m in matches.items)
+        assert all(m.reasons for m in matches.items)
+        every = list(api.iter_institutions(limit=25))
+        assert len(every) == api.list_institutions().total
+        assert [item.id for item in every] == sorted(item.id for item in every)
+        assert api.health().status == "ok"
+        assert api.read_taxonomy().fields
+
+
+def test_a_post_whose_answer_is_lost_is_retried_and_carried_out_once(
+    live: Server, admin_token: str
+) -> None:
+    transport = LosesFirstAnswer()
+    name = f"Retried College {uuid.uuid4().hex[:8]}"
+    with TvetMatchClient(live.url, transport=transport) as api:
+        created = api.create_institution(newcomer(name))
+    first, second = transport.sent
+    assert first.headers["Idempotency-Key"] == second.headers["Idempotency-Key"]
+    with TvetMatchClient(live.url, key=admin_token) as admin:
+        found = admin.list_institutions(q=name)
+    assert [item.id for item in found.items] == [created.id]
+    assert created.api_key.startswith("tvm_")
+
+
+def test_refusals_raise_api_error_naming_the_fields(live: Server) -> None:
+    with TvetMatchClient(live.url) as api:
+        with pytest.raises(ApiError) as refused:
+            api.create_institution({"name": "Nowhere College", "country": "XX", "kind": "college"})
+        assert refused.value.status == 422
+        assert refused.value.fields == ["country"]
+        with pytest.raises(ApiError) as missing:
+            api.read_institution(2_000_000)
+        assert missing.value.status == 404
+        with pytest.raises(ApiError) as bad_cursor:
+            api.list_institutions(cursor="garbage")
+        assert bad_cursor.value.fields == ["cursor"]
+
+
+def test_a_stale_etag_gets_412_through_the_client(live: Server) -> None:
+    with TvetMatchClient(live.url) as anonymous:
+        created = anonymous.create_institution(newcomer(f"Tagged {uuid.uuid4().hex[:8]}"))
+    with TvetMatchClient(live.url, key=created.api_key) as api:
+        read = api.read_institution_tagged(created.id)
+        assert isinstance(read.value, InstitutionPrivate)
+        changed = api.update_institution(created.id, {"city": "Guilin"}, if_match=read.etag)
+        assert changed.value.city == "Guilin"
+        with pytest.raises(ApiError) as stale:
+            api.update_institution(created.id, {"city": "Nanning"}, if_match=read.etag)
+        assert stale.value.status == 412
+        assert stale.value.etag == changed.etag
+        api.delete_institution(created.id, if_match=changed.etag)
+        with pytest.raises(ApiError):
+            api.read_institution(created.id)
+
+
+def test_the_async_client_does_the_same_over_asyncio(live: Server) -> None:
+    async def scenario() -> dict[str, Any]:
+        async with AsyncTvetMatchClient(live.url) as api:
+            page = await api.list_institutions(q="NPIC")
+            npic = next(item for item in page.items if "(NPIC)" in item.name)
+            matches, profile = await asyncio.gather(
+                api.read_matches(npic.id, limit=3), api.read_institution(npic.id)
+            )
+            ids = [item.id async for item in api.iter_institutions(limit=30)]
+            created = await api.create_institution(newcomer(f"Async {uuid.uuid4().hex[:8]}"))
+            with pytest.raises(ApiError) as refused:
+                await api.create_institution({"name": "", "country": "CN", "kind": "college"})
+            total = (await api.list_institutions(limit=1)).total
+            return {
+                "matches": len(matches.items),
+                "name": profile.name,
+                "ids": ids,
+                "created": created.id,
+                "refused": refused.value.fields,
+                "total": total,
+            }
+
+    seen = asyncio.run(scenario())
+    assert seen["matches"] == 3
+    assert "NPIC" in seen["name"]
+    assert seen["created"] not in seen["ids"]
+    assert len(seen["ids"]) == seen["total"] - 1
+    assert seen["refused"] == ["name"]
+
+
+def test_an_organiser_runs_a_workshop_through_the_client(live: Server, admin_token: str) -> None:
+    survey = SAMPLE_SURVEY.read_bytes()
+    with TvetMatchClient(live.url, key=admin_token) as admin:
+        workshop = admin.create_workshop(
+            {
+                "name": f"Client workshop {uuid.uuid4().hex[:6]}",
+                "starts_on": "2026-05-12",
+                "ends_on": "2026-05-13",
+                "venue": "Phnom Penh",
+                "time_zone": "Asia/Phnom_Penh",
+            }
+        )
+        organiser = admin.create_key("client organisers", "organiser", [workshop.id])
+    with TvetMatchClient(live.url, key=organiser.key) as api:
+        plan = api.import_survey(workshop.id, survey, dry_run=True)
+        assert isinstance(plan, ImportPlanOut)
+        assert not plan.rejected
+        result = api.import_survey(workshop.id, survey)
+        assert isinstance(result, ImportResult)
+        assert result.participants == len(plan.create) + len(plan.update) + len(plan.unchanged)
+        participants = list(api.iter_participants(workshop.id, limit=10))
+        assert len(participants) == result.participants
+
+        run = api.run_pairing(workshop.id, {"max_partners": 2, "china_with_asean_only": True})
+        assert run.pairs
+        assert all({"CN"} & {pair.a.country, pair.b.country} for pair in run.pairs)
+        again = api.run_pairing(workshop.id, {"max_partners": 1})
+        assert [r.number for r in api.iter_pairings(workshop.id, limit=1)] == [1, 2]
+        assert api.diff_pairings(workshop.id, again.number, run.number).run == again.number
+
+        schedule = api.make_schedule(workshop.id, run.number, {"starts_at": "2026-05-13T14:00"})
+        assert len(schedule.meetings) == len(run.pairs)
+        assert api.read_schedule(workshop.id, run.number) == schedule
+        ics = api.export_pairing(workshop.id, run.number, "ics")
+        assert ics.startswith(b"BEGIN:VCALENDAR")
+        pairs_csv = api.export_pairing(workshop.id, run.number, "pairs").decode()
+        assert len(pairs_csv.strip().splitlines()) == len(run.pairs) + 1
+
+        first = run.pairs[0]
+        outcome = api.record_outcome(
+            workshop.id,
+            {"pair": [first.a.id, first.b.id], "status": "mou_signed", "run": run.number},
+        )
+        assert outcome.status == "mou_signed"
+        assert api.list_outcomes(workshop.id) == [outcome]
+        report = api.workshop_report(workshop.id, run.number)
+        assert report.mous_signed == 1
+        assert report.pairs_suggested == len(run.pairs)
+
+        tagged = api.read_workshop_tagged(workshop.id)
+        moved = api.update_workshop(workshop.id, {"venue": "Siem Reap"}, if_match=tagged.etag)
+        assert moved.value.venue == "Siem Reap"
+        assert moved.etag != tagged.etag
