@@ -6,7 +6,7 @@
 
 Both create ``.venv`` beside this file on first use and reinstall only when
 ``pyproject.toml`` changes. With ``CI=true`` the test command also installs the
-PostgreSQL server the suite runs against.
+PostgreSQL server and the Chromium browser the suite runs against.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ def test(args: list[str]) -> int:
     _install("test")
     if os.environ.get("CI") == "true":
         _run("bash", ROOT / ".ci" / "install-postgres.sh")
+        _run("bash", ROOT / ".ci" / "install-chromium.sh")
     steps: list[list[str | Path]] = [
         [BIN / "ruff", "check", "."],
         [BIN / "ruff", "format", "--check", "."],

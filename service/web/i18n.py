@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from starlette.requests import Request
 
 from service.codes import COUNTRIES, LANGUAGES
-from service.web.locales import en, zh
+from service.web.locales import en as _en
+from service.web.locales import zh as _zh
 
-CATALOGUES: dict[str, Mapping[str, str]] = {"en": en.MESSAGES, "zh": zh.MESSAGES}
+CATALOGUES: dict[str, Mapping[str, str]] = {"en": _en.MESSAGES, "zh": _zh.MESSAGES}
 SUPPORTED = tuple(CATALOGUES)
 DEFAULT = "en"
 # What each language is called in itself, for the switcher.
@@ -27,8 +28,8 @@ ENDONYMS = {"en": "English", "zh": "中文"}
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
 LANG_COOKIE = "tvm_lang"
 LANG_PARAM = "lang"
-_COUNTRY_NAMES: dict[str, Mapping[str, str]] = {"zh": zh.COUNTRY_NAMES}
-_LANGUAGE_NAMES: dict[str, Mapping[str, str]] = {"zh": zh.LANGUAGE_NAMES}
+_COUNTRY_NAMES: dict[str, Mapping[str, str]] = {"zh": _zh.COUNTRY_NAMES}
+_LANGUAGE_NAMES: dict[str, Mapping[str, str]] = {"zh": _zh.LANGUAGE_NAMES}
 
 
 def _supported(tag: str) -> str | None:

@@ -239,8 +239,8 @@ MESSAGES: dict[str, str] = {
     "run.pairs_title": "Pairs",
     "run.with": "with",
     "run.locked": "locked",
-    "run.lock": "Lock {a} × {b} and re-run",
-    "run.forbid": "Forbid {a} × {b} and re-run",
+    "run.lock": "Lock and re-run",
+    "run.forbid": "Forbid and re-run",
     "run.swap_title": "Swap partners",
     "run.swap_help": (
         "A × B and C × D become A × D and C × B, locked, and the pairing runs again."

@@ -9,6 +9,8 @@
     return;
   }
   var graph = JSON.parse(source.textContent);
+  // The page's own fonts (Khmer, Thai, Han) for the labels drawn on the canvas.
+  var font = window.getComputedStyle(document.body).fontFamily;
   var elements = [];
   graph.nodes.forEach(function (node) {
     elements.push({
@@ -34,6 +36,8 @@
     container: holder,
     elements: elements,
     wheelSensitivity: 0.3,
+    minZoom: 0.2,
+    maxZoom: 2.5,
     style: [
       {
         selector: "node",
@@ -41,6 +45,7 @@
           "background-color": "data(color)",
           label: "data(label)",
           "font-size": 9,
+          "font-family": font,
           "text-wrap": "ellipsis",
           "text-max-width": 110,
           "text-valign": "bottom",
@@ -65,7 +70,15 @@
         style: { "border-width": 4, "border-color": "#c2410c", "font-weight": "bold" },
       },
     ],
-    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 9000, idealEdgeLength: 90 },
+    layout: {
+      name: "cose",
+      animate: false,
+      randomize: false,
+      nodeDimensionsIncludeLabels: true,
+      nodeRepulsion: 9000,
+      idealEdgeLength: 90,
+      componentSpacing: 60,
+    },
   });
 
   var detail = document.getElementById("network-detail");
