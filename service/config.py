@@ -97,6 +97,34 @@ class Settings(BaseSettings):
         description="Where rate-limit counters live: memory:// (this process only) or a "
         "storage URI of the limits package shared by every instance, e.g. redis://host:6379.",
     )
+    max_open_interests: int = Field(
+        default=20,
+        ge=1,
+        description="Expressions of interest one institution may hold in open opportunities.",
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often this instance looks for webhook deliveries to send "
+        "(0: this instance sends none; another must).",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="How long one delivery attempt may take."
+    )
+    webhook_backoff_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="Wait before the first retry of a failed delivery; it doubles after each "
+        "failure, up to 6 hours.",
+    )
+    webhook_max_attempts: int = Field(
+        default=8, ge=1, le=100, description="Attempts before a delivery is given up (dead)."
+    )
+    webhook_allow_private_targets: bool = Field(
+        default=False,
+        description="Let webhooks post to loopback, private and link-local addresses "
+        "(for a receiver on the same machine or network).",
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -22,6 +22,7 @@ from service.models import (
     Partnership,
     utc_now,
 )
+from service.outbox import Event, EventType, enqueue, wanted
 from service.validation import name_key
 
 # Stay well below SQLite's limit on bound parameters per statement.
@@ -80,6 +81,24 @@ def record_changes(*, session: Session, institution_ids: Iterable[int | None]) -
     changed = [pid for pid in dict.fromkeys(institution_ids) if pid]
     session.add_all(IndexChange(institution_id=pid) for pid in changed)
     bump_versions(session, Institution, changed)
+
+
+def _announce(session: Session, event_type: EventType, rows: Sequence[Institution]) -> None:
+    """Enqueue an event per written institution, with its public profile (the outbox)."""
+    if not wanted(session, event_type):
+        return
+    partners = partners_of(session=session, institution_ids=[row.id for row in rows if row.id])
+    enqueue(
+        session,
+        [
+            Event(
+                event_type,
+                {"institution": to_public(row, partners[row.id]).model_dump(mode="json")},
+            )
+            for row in rows
+            if row.id is not None
+        ],
+    )
 
 
 def get_institution(*, session: Session, institution_id: int) -> Institution | None:
@@ -269,6 +288,7 @@ def create_institutions(
         )
     record_changes(session=session, institution_ids=[row.id for row in rows])
     session.flush()
+    _announce(session, EventType.institution_created, rows)
     return rows
 
 
@@ -304,6 +324,7 @@ def update_institution(
         session.add_all(Partnership(institution_id=row.id, partner_id=p) for p in partners)
     record_changes(session=session, institution_ids=[row.id])
     session.flush()
+    _announce(session, EventType.institution_updated, [row])
     return row
 
 

@@ -92,7 +92,15 @@ def require_registrar(caller: CallerDep, settings: SettingsDep) -> Caller:
     raise Forbidden("registration is closed: ask an organiser or admin")
 
 
+def require_key(caller: CallerDep) -> Caller:
+    """Let through any caller with a key; what it may do is checked further on."""
+    if caller.role is Role.anonymous:
+        raise NotAuthenticated("this needs an API key")
+    return caller
+
+
 ReaderDep = Annotated[Caller, Depends(require_reader)]
+KeyDep = Annotated[Caller, Depends(require_key)]
 AdminDep = Annotated[Caller, Depends(require_admin)]
 ImporterDep = Annotated[Caller, Depends(require_importer)]
 RegistrarDep = Annotated[Caller, Depends(require_registrar)]

@@ -99,3 +99,14 @@ class NotModified(TvetMatchError):
     def __init__(self, etag: str) -> None:
         super().__init__(f"not modified: {etag}")
         self.etag = etag
+
+
+class UnknownResource(TvetMatchError):
+    """No opportunity, saved search or webhook has this id (answered 404)."""
+
+    def __init__(self, what: str, resource_id: int) -> None:
+        super().__init__(f"no {what} has id {resource_id}")
+
+
+class Conflict(TvetMatchError):
+    """The request cannot be done in the resource's present state (answered 409)."""

@@ -233,6 +233,18 @@ class MatchIndex:
         """Return score, parts and reasons of each pair ``(a, b)``, as b for a."""
         return self._ranker.explain_pairs(pairs)
 
+    def rank_profiles(
+        self, query: Profile, candidates: Sequence[Profile], *, k: int, min_score: float = 0.0
+    ) -> list[Match]:
+        """Rank profiles kept outside the index (opportunities) for ``query``, with reasons."""
+        return self._ranker.rank_profiles(query, candidates, k=k, min_score=min_score)
+
+    def score_profiles(
+        self, askers: Sequence[Profile], candidates: Sequence[Profile]
+    ) -> npt.NDArray[np.float32]:
+        """Return the scores (askers x candidates) of profiles, indexed or not."""
+        return self._ranker.score_profiles(askers, candidates)
+
     def profile(self, institution_id: int) -> Profile | None:
         """Return the indexed profile of an institution, if indexed."""
         return self._ranker.profiles.get(institution_id)

@@ -19,6 +19,7 @@ from service import crud, web
 from service.auth import load_admin_token
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
+from service.delivery import worker_for
 from service.idempotency_http import document_idempotency, install_idempotency
 from service.index import MatchIndex
 from service.migrate import upgrade
@@ -26,7 +27,17 @@ from service.observability import PROBE_PATHS, REQUEST_ID_HEADER, Metrics, Reque
 from service.openapi import keyless_operations, mark_optional_keys
 from service.problems import DeclaredBodyLimit, install_problem_handlers
 from service.ratelimit import RateLimitMiddleware, RateLimits
-from service.routes import health, institutions, keys, matches, taxonomy, workshops
+from service.routes import (
+    health,
+    institutions,
+    keys,
+    matches,
+    opportunities,
+    saved_searches,
+    taxonomy,
+    webhooks,
+    workshops,
+)
 from service.seeding import load_seed
 
 log = logging.getLogger(__name__)
@@ -60,6 +71,8 @@ def _prepare(app: FastAPI, settings: Settings) -> None:
     app.state.engine = engine
     app.state.index = index
     app.state.admin_token = load_admin_token(settings)
+    app.state.deliveries = worker_for(engine, settings)
+    app.state.deliveries.start()
 
 
 class _Service(FastAPI):
@@ -109,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            app.state.deliveries.close()
             app.state.index.close()
             app.state.engine.dispose()
 
@@ -128,7 +142,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app, ttl_seconds=settings.idempotency_ttl_seconds, max_body_size=settings.max_body_bytes
     )
     _add_middleware(app, settings)
-    api_routers = [r.router for r in (institutions, matches, taxonomy, keys, workshops)]
+    api_routers = [
+        r.router
+        for r in (
+            institutions,
+            matches,
+            taxonomy,
+            keys,
+            workshops,
+            opportunities,
+            saved_searches,
+            webhooks,
+        )
+    ]
     for router in api_routers:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)

@@ -19,6 +19,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.errors import (
+    Conflict,
     DuplicateInstitution,
     FieldError,
     Forbidden,
@@ -29,6 +30,7 @@ from service.errors import (
     UnknownInstitution,
     UnknownKey,
     UnknownPairingRun,
+    UnknownResource,
     UnknownWorkshop,
 )
 
@@ -114,6 +116,10 @@ async def _on_duplicate(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_conflict(_request: Request, exc: Exception) -> JSONResponse:
+    return problem(409, str(exc))
+
+
 async def _on_not_authenticated(_request: Request, exc: Exception) -> JSONResponse:
     return problem(401, str(exc), headers={"WWW-Authenticate": "Bearer"})
 
@@ -183,6 +189,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(UnknownKey, _on_unknown)
     app.add_exception_handler(UnknownWorkshop, _on_unknown)
     app.add_exception_handler(UnknownPairingRun, _on_unknown)
+    app.add_exception_handler(UnknownResource, _on_unknown)
+    app.add_exception_handler(Conflict, _on_conflict)
     app.add_exception_handler(NotAuthenticated, _on_not_authenticated)
     app.add_exception_handler(Forbidden, _on_forbidden)
     app.add_exception_handler(DuplicateInstitution, _on_duplicate)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from sqlmodel import Session
 
-from matching import Profile
+from matching import Match, Profile
 from service import crud
 from service.index import MatchIndex
 from service.schemas import MatchComponents, MatchFilters, MatchItem, MatchList
@@ -23,6 +24,11 @@ def suggest(
         diversity=filters.diversity,
         exposure=filters.exposure,
     )
+    return match_list(session=session, matches=matches)
+
+
+def match_list(*, session: Session, matches: Sequence[Match]) -> MatchList:
+    """Return ranked institutions with their public profiles, in the order given."""
     ids = [match.id for match in matches]
     rows = {row.id: row for row in crud.all_institutions(session=session, ids=ids) if row.id}
     partners = crud.partners_of(session=session, institution_ids=list(rows))

@@ -26,6 +26,7 @@ from service.models import (
     WorkshopUpdate,
     utc_now,
 )
+from service.outbox import Event, EventType, enqueue
 from service.workshop_schemas import (
     AlternateOut,
     CountryCount,
@@ -238,6 +239,18 @@ def run_pairing(
     )
     session.add(run)
     session.flush()
+    summary = {
+        "workshop_id": workshop.id,
+        "run": run.number,
+        "created_at": run.created_at.isoformat(),
+        "participants": len(ids),
+        "total": result.total,
+        "upper_bound": result.upper_bound,
+        "gap": result.gap,
+        "pairs": [{"a": ref(p.a), "b": ref(p.b), "score": p.score} for p in result.pairs],
+        "unpaired": [ref(item.id) for item in result.unpaired],
+    }
+    enqueue(session, [Event(EventType.pairing_completed, summary, workshop_id=workshop.id)])
     return run
 
 
@@ -348,6 +361,16 @@ def record_outcome(*, session: Session, workshop_id: int, data: OutcomeIn) -> Ou
     row.recorded_at = utc_now()
     session.add(row)
     session.flush()
+    recorded = {
+        "workshop_id": workshop_id,
+        "pair": [a, b],
+        "status": row.status,
+        "happened_on": row.happened_on.isoformat() if row.happened_on else None,
+        "note": row.note,
+        "run": row.run_number,
+        "recorded_at": row.recorded_at.isoformat(),
+    }
+    enqueue(session, [Event(EventType.outcome_recorded, recorded, workshop_id=workshop_id)])
     return row
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query, Response, status
 from sqlmodel import col, select
 
 from service import crud, etags
+from service.alerts import institution_candidates, institutions_written
 from service.auth import Role, issue_key
 from service.deps import (
     EditableInstitutionDep,
@@ -54,6 +55,7 @@ def create_institution(
     )
     session.commit()
     index.catch_up()
+    institutions_written(session=session, index=index, ids=[row.id])
     private = crud.to_private(row, list(data.existing_partners))
     assert key.id is not None
     return InstitutionCreated(**private.model_dump(), api_key=secret, api_key_id=key.id)
@@ -74,6 +76,7 @@ def create_institutions(
     session.commit()
     ids = [row.id for row in rows if row.id is not None]
     index.catch_up()
+    institutions_written(session=session, index=index, ids=ids)
     return BulkCreated(ids=ids)
 
 
@@ -142,10 +145,12 @@ def update_institution(
     With `If-Match`, only if nobody changed it since that version (else 412)."""
     row = etags.lock_current(session, row)
     etags.check_if_match(if_match, etags.institution_etag(row, private=True), what="profile")
+    before = institution_candidates(session=session, rows=[row])
     row = crud.update_institution(session=session, row=row, changes=changes)
     session.commit()
     assert row.id is not None
     index.catch_up()
+    institutions_written(session=session, index=index, ids=[row.id], before=before)
     response.headers["ETag"] = etags.institution_etag(row, private=True)
     partners = crud.partners_of(session=session, institution_ids=[row.id])
     return crud.to_private(row, partners[row.id])

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Path, Query, Response, status
 from sqlmodel import col
 
 from service import crud, etags, imports, timetable, workshops
+from service.alerts import institution_candidates, institutions_written
 from service.deps import (
     AdminDep,
     IndexDep,
@@ -265,9 +266,12 @@ def import_survey(
     if dry_run:
         response.status_code = status.HTTP_200_OK
         return imports.plan_out(plan)
+    before = institution_candidates(session=session, rows=[u.existing for u in plan.update])
     result = imports.apply_import(session=session, workshop_id=row.id, plan=plan)
     session.commit()
     index.catch_up()
+    written = [*result.created, *result.updated]
+    institutions_written(session=session, index=index, ids=written, before=before)
     return result
 
 

@@ -44,17 +44,32 @@ STATEFUL_INPUT = [
     "set_participants",
     "run_pairing",
     "record_outcome",
+    # An admin must name the institution, which must exist; deadlines must be in the
+    # future; interest needs an open opportunity the institution is eligible for; webhook
+    # URLs must be public addresses.
+    "create_opportunity",
+    "update_opportunity",
+    "express_interest",
+    "create_saved_search",
+    "create_webhook",
 ]
 # The survey import takes any bytes as its body ("string" in the schema): what makes a
 # good survey is the CSV inside, checked row by row (tests/service/test_imports.py), so
 # neither "valid" nor "invalid" bodies can be generated from the schema.
 RAW_BODY = ["import_survey"]
+# A cursor is valid only if the service gave it out, and only without `offset`: no schema
+# can say so, and a generated one is refused (422 naming `cursor`).
+OPAQUE_CURSOR = ["list_institutions", "list_participants", "list_pairings", "list_keys"]
+# A generated If-Match names no stored version, so the write is refused with 412.
+CONDITIONAL = ["delete_institution"]
 
 CONFIG: dict[str, Any] = {
     "seed": 20260512,
     # A timing-based health check would make a slow CI machine fail the run.
     "suppress-health-check": ["too_slow"],
-    "headers": {"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    # As the scheme's own credentials (not a fixed header): operations with header
+    # parameters of their own (Idempotency-Key, If-Match) still count the key as given.
+    "auth": {"openapi": {"HTTPBearer": {"bearer": ADMIN_TOKEN}}},
     "generation": {
         "deterministic": True,
         "max-examples": EXAMPLES_PER_OPERATION,
@@ -62,8 +77,16 @@ CONFIG: dict[str, Any] = {
     },
     "operations": [
         {
-            "include-operation-id": STATEFUL_INPUT + RAW_BODY,
+            "include-operation-id": STATEFUL_INPUT + RAW_BODY + OPAQUE_CURSOR,
             "checks": {"positive_data_acceptance": {"enabled": False}},
+        },
+        {
+            "include-operation-id": CONDITIONAL,
+            "checks": {
+                "positive_data_acceptance": {
+                    "expected-statuses": ["2xx", "401", "403", "404", "409", "412", "429"]
+                }
+            },
         },
         {
             "include-operation-id": RAW_BODY,
@@ -128,6 +151,7 @@ def api_schema(
         admin_token=SecretStr(ADMIN_TOKEN),
         rate_limit="",  # thousands of requests from one caller, by design
         rate_limit_writes="",
+        webhook_poll_seconds=0,  # never post to the URLs the fuzzer registers
     )
     _seed_database(settings)
     _add_a_workshop(settings)
