@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from service import crud, imports, workshops
-from service.deps import IndexDep, SessionDep
+from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import FieldError, InvalidInput
 from service.models import Workshop
 from service.survey import parse_survey
@@ -26,6 +26,7 @@ from service.web.pages import (
     VisitorDep,
     redirect,
     render,
+    require_key,
     text,
     upload,
 )
@@ -37,8 +38,12 @@ ENCODINGS = ("utf-8", "gb18030", "big5", "utf-16", "cp1252")
 
 
 @router.get("/workshops")
-def workshops_page(request: Request, visitor: VisitorDep, session: SessionDep) -> Response:
+def workshops_page(
+    request: Request, visitor: VisitorDep, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Every workshop; the ones this key may run link to their console."""
+    if settings.reads_require_key:
+        require_key(visitor)
     rows = workshops.list_workshops(session=session)
     context = {
         "workshops": [

@@ -100,7 +100,14 @@ def sign_in(page: Page, key: str) -> None:
 def test_find_a_partner_for_npic_and_read_why(page: Page, site: Site) -> None:
     page.goto("/web/")
     expect(page.locator("p.count")).to_have_text(re.compile(r"^Showing 1–20 of \d+$"))
-    page.get_by_label("Search", exact=True).fill("NPIC")  # htmx searches as one types
+    search = page.get_by_label("Search", exact=True)
+    too_long = "x" * 301
+    refusal = httpx.get(f"{site.url}{API}/institutions", params={"q": too_long})
+    search.fill(too_long)  # refused as the API refuses it, and shown in place
+    expect(page.locator("#results [role=alert]")).to_contain_text(
+        refusal.json()["errors"][0]["msg"]
+    )
+    search.fill("NPIC")  # htmx searches as one types
     expect(page.locator("p.count")).to_have_text(re.compile(r"^Showing 1–\d of \d$"))
     expect(page).to_have_url(re.compile(r"/web/\?q=NPIC"))
     screenshot(page, "directory-search")

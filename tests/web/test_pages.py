@@ -341,7 +341,7 @@ def test_a_form_without_its_csrf_token_is_refused(web: TestClient, token: str) -
 def test_pages_need_a_key_when_reads_do(make_client: ClientFactory, settings: Settings) -> None:
     client = make_client(settings.model_copy(update={"reads_require_key": True}))
     row = create(client, **NPIC)
-    for url in ("/web/", f"/web/institutions/{row['id']}"):
+    for url in ("/web/", f"/web/institutions/{row['id']}", "/web/workshops"):
         page = client.get(url)
         assert page.status_code == 401
         assert "Please sign in with your key" in page.text
