@@ -377,7 +377,7 @@ class ReciprocalRanker:
         self, askers: Sequence[Profile], candidates: Sequence[Profile]
     ) -> tuple[FloatArray, dict[str, FloatArray], FloatArray, FloatArray]:
         """(score, similarities, reciprocal, overlap), each candidates x askers."""
-        asked = self._part_matrices([self._part_terms(profile) for profile in askers])
+        asked = self._asker_matrices(askers)
         stored = self._part_matrices([self._part_terms(profile) for profile in candidates])
         similarity = {
             name: np.asarray((stored[stored_part] @ asked[asked_part].T).toarray(), np.float32)
@@ -394,6 +394,32 @@ class ReciprocalRanker:
             b_known=has(stored, "needs")[:, None] & has(asked, "offers")[None, :],
         )
         return score, similarity, reciprocal, overlap
+
+    def _asker_matrices(self, askers: Sequence[Profile]) -> dict[str, sparse.csr_matrix]:
+        """The askers' part rows: read from the index for the very profiles it holds (they
+        were transformed with this vocabulary), transformed here for the others."""
+        corpus = self.corpus_
+        rows = [
+            corpus.row_of[p.id] if p.id is not None and corpus.profiles.get(p.id) is p else -1
+            for p in askers
+        ]
+        known = np.array([row for row in rows if row >= 0], dtype=np.intp)
+        fresh = self._part_matrices(
+            [self._part_terms(p) for p, row in zip(askers, rows, strict=True) if row < 0]
+        )
+        if not len(known):
+            return fresh
+        positions = np.argsort(
+            np.concatenate(
+                [np.flatnonzero(np.array(rows) >= 0), np.flatnonzero(np.array(rows) < 0)]
+            )
+        )
+        return {
+            part: sparse.csr_matrix(
+                sparse.vstack([corpus.rows(part, known), fresh[part]], format="csr")[positions]
+            )
+            for part in PARTS
+        }
 
     def _part_terms(self, profile: Profile) -> PartTerms:
         return {

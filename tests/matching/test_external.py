@@ -50,6 +50,21 @@ def test_scores_of_unindexed_profiles_equal_the_ranking_of_indexed_ones() -> Non
                 assert matrix[i, j] == pytest.approx(ranked.get(original.id or 0, 0.0), abs=1e-5)
 
 
+def test_indexed_askers_score_as_if_transformed_afresh() -> None:
+    profiles = _profiles(60)
+    ranker = ReciprocalRanker().fit(profiles)
+    ranker.upsert([dataclasses.replace(profiles[7], needs=("CNC teacher training",))])
+    indexed = [ranker.profiles[pid(p)] for p in (profiles[3], profiles[7], profiles[40])]
+    draft = dataclasses.replace(HOTEL_OFFER, id=None)
+    # The index's own profile objects are read from its rows (base and delta alike);
+    # equal copies and drafts are transformed: the scores must not differ.
+    mixed = ranker.score_profiles([indexed[0], draft, indexed[1], indexed[2]], CORPUS)
+    copies = [dataclasses.replace(p) for p in (indexed[0], draft, indexed[1], indexed[2])]
+    fresh = ranker.score_profiles(copies, CORPUS)
+    assert np.allclose(mixed, fresh, atol=1e-6)
+    assert mixed[2].any()
+
+
 def test_rank_profiles_orders_outside_candidates_and_explains_them() -> None:
     ranker = ReciprocalRanker().fit(CORPUS)
     # The CNC training centre can answer the call for CNC trainers; the hotel school
