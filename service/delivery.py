@@ -85,6 +85,7 @@ class DeliveryWorker:
         timeout_seconds: float = 10.0,
         allow_private_targets: bool = False,
         batch: int = 20,
+        lease_seconds: float | None = None,
     ) -> None:
         self._engine = engine
         self._backoff = backoff
@@ -92,7 +93,10 @@ class DeliveryWorker:
         self._timeout = timeout_seconds
         self._allow_private = allow_private_targets
         self._batch = batch
-        self._lease = timedelta(seconds=max(60.0, 3 * timeout_seconds))
+        # Long enough for an attempt that runs into its timeout; a claim that outlives
+        # it belonged to a worker that died, and the delivery is taken again.
+        lease = lease_seconds if lease_seconds is not None else 3 * timeout_seconds + 5
+        self._lease = timedelta(seconds=lease)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._client = httpx.Client(timeout=timeout_seconds, follow_redirects=False)

@@ -441,3 +441,26 @@ def test_a_url_the_http_client_cannot_use_is_recorded_not_stuck(
     )
     assert len(delivery["attempt_log"]) == 3
     assert all(error in attempt["error"] for attempt in delivery["attempt_log"])
+
+
+def test_a_delivery_held_by_a_worker_that_died_is_sent_once_its_lease_lapses(
+    client: TestClient, settings: Settings, receiver: Receiver
+) -> None:
+    client.app.state.deliveries.close()  # type: ignore[attr-defined]
+    hook = register(client, receiver.url, ["institution.created"], ADMIN)
+    institution(client, "Orphaned College", "VN")
+    engine = make_engine(settings)
+    backoff = Backoff(base=0.05, max_attempts=3)
+    dead = DeliveryWorker(engine, backoff=backoff, allow_private_targets=True, lease_seconds=0.5)
+    assert dead._claim("a-worker-that-dies-now") != []  # claimed, never attempted
+    survivor = DeliveryWorker(engine, backoff=backoff, allow_private_targets=True)
+    assert survivor.run_once() == 0  # still held
+    time.sleep(0.6)
+    assert survivor.run_once() == 1
+    (got,) = receiver.wait_for(lambda r: len(r) == 1)
+    assert VERIFY(hook["secret"], got.headers, got.body)
+    for worker in (dead, survivor):
+        worker.close()
+    engine.dispose()
+    (delivery,) = deliveries(client, hook["id"])
+    assert (delivery["status"], delivery["attempts"]) == ("delivered", 1)

@@ -1,7 +1,8 @@
 """A webhook receiver on loopback: a real HTTP server in a thread that records what it gets.
 
-It answers each POST with the next status code queued by ``answer_with`` (200 once the
-queue is empty), so a test can make deliveries fail and watch them retried.
+It answers each POST with the next status code queued by ``answer_with`` (200, or what
+``answer_only`` set, once the queue is empty), so a test can make deliveries fail and
+watch them retried.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Receiver:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self._answers: deque[int] = deque()
+        self._always = 200
         self._changed = threading.Condition()
         receiver = self
 
@@ -74,6 +76,12 @@ class Receiver:
         with self._changed:
             self._answers.extend(statuses)
 
+    def answer_only(self, status: int) -> None:
+        """Answer every request from now on with this status code."""
+        with self._changed:
+            self._answers.clear()
+            self._always = status
+
     def wait_for(
         self, predicate: Callable[[list[Received]], bool], timeout: float = 15.0
     ) -> list[Received]:
@@ -92,7 +100,7 @@ class Receiver:
 
     def _next_answer(self) -> int:
         with self._changed:
-            return self._answers.popleft() if self._answers else 200
+            return self._answers.popleft() if self._answers else self._always
 
     def _record(self, received: Received) -> None:
         with self._changed:
