@@ -63,7 +63,7 @@ class SavedSearchCreate(BaseModel):
         default=True, description="Only profiles or publishers from another country."
     )
     min_score: Annotated[float, Field(ge=0.0, le=1.0), JsonNumber] = Field(
-        default=0.2, description="Lowest score that counts as a result."
+        default=0.1, description="Lowest score that counts as a result."
     )
 
 
