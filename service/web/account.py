@@ -111,7 +111,7 @@ def edit_submit(
 ) -> Response:
     """Save the whole profile, or show the API's refusals beside the fields."""
     row = editable_institution(visitor, session, institution_id)
-    submitted = {name: text(form, name) for name in forms.PROFILE_FIELDS}
+    submitted = forms.submitted(form, forms.PROFILE_FIELDS)
     changes, errors = forms.validate(InstitutionUpdate, forms.read_profile(form, visitor.t))
     if changes is None:
         return _edit_page(request, visitor, row, submitted, errors)

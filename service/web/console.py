@@ -181,7 +181,7 @@ def run_pairing(
 ) -> Response:
     """Run the pairing under the rules in the form; show the new run."""
     row = runnable_workshop(visitor, session, workshop_id)
-    submitted = {name: text(form, name) for name in forms.RULE_FIELDS}
+    submitted = forms.submitted(form, forms.RULE_FIELDS)
     rules, errors = forms.validate(PairingRequest, forms.read_rules(form, visitor.t))
     if rules is None:
         return console_page(request, visitor, session, row, rules=submitted, errors=errors)

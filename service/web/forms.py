@@ -71,6 +71,11 @@ class Parsed:
     errors: list[FieldError] = field(default_factory=list)
 
 
+def submitted(form: FormData, fields: Iterable[str]) -> dict[str, str]:
+    """Return the text of these fields as sent, to show them again beside refusals."""
+    return {name: text(form, name) for name in fields}
+
+
 def lines(value: str) -> list[str]:
     """Return the non-blank lines of a textarea, stripped."""
     return [line.strip() for line in value.splitlines() if line.strip()]

@@ -193,7 +193,7 @@ def schedule_run(
     """Lay the run's meetings out in time slots and tables; show the timetable."""
     row = runnable_workshop(visitor, session, workshop_id)
     run = _run(session, row, number)
-    submitted = {name: text(form, name) for name in forms.SCHEDULE_FIELDS}
+    submitted = forms.submitted(form, forms.SCHEDULE_FIELDS)
     wanted, errors = forms.validate(ScheduleRequest, forms.read_schedule(form, visitor.t))
     if wanted is not None:
         try:
@@ -294,7 +294,7 @@ def record_outcome(
     row = runnable_workshop(visitor, session, workshop_id)
     run = _run(session, row, number)
     assert row.id is not None
-    submitted = {name: text(form, name) for name in OUTCOME_FIELDS}
+    submitted = forms.submitted(form, OUTCOME_FIELDS)
     parsed = forms.read_outcome(form, visitor.t)
     parsed.data["run"] = number
     outcome, errors = forms.validate(OutcomeIn, parsed)
