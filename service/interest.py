@@ -14,30 +14,12 @@ from sqlmodel import Session, col, select
 
 from service import crud
 from service.auth import Caller, Role
-from service.errors import Conflict, FieldError, Forbidden, InvalidInput
+from service.errors import Conflict, Forbidden
 from service.models import Institution, utc_now
 from service.opportunities import eligible, is_open, open_conditions, owner_ref
 from service.opportunity_models import Opportunity, OpportunityInterest
 from service.opportunity_schemas import InterestCreate, InterestOut
-
-
-def _interested(session: Session, caller: Caller, wanted: int | None) -> Institution:
-    """The institution expressing interest: the caller's own, or the one an admin names."""
-    if caller.role is Role.institution:
-        if wanted is not None and wanted != caller.institution_id:
-            raise Forbidden(f"this key may not express interest for institution {wanted}")
-        wanted = caller.institution_id
-    elif caller.role is not Role.admin:
-        raise Forbidden("interest is expressed with an institution's key (or by an admin)")
-    elif wanted is None:
-        raise InvalidInput([FieldError(("body", "institution_id"), "an admin must name one")])
-    assert wanted is not None
-    row = crud.get_institution(session=session, institution_id=wanted)
-    if row is None:
-        raise InvalidInput(
-            [FieldError(("body", "institution_id"), f"no institution has id {wanted}")]
-        )
-    return row
+from service.owners import acting_institution
 
 
 def open_interests(*, session: Session, institution_id: int) -> int:
@@ -69,7 +51,7 @@ def express(
     max_open: int,
 ) -> OpportunityInterest:
     """Record an institution's interest; the caller commits."""
-    institution = _interested(session, caller, data.institution_id)
+    institution = acting_institution(session, caller, data.institution_id, doing="express interest")
     assert institution.id is not None
     assert opportunity.id is not None
     if institution.id == opportunity.institution_id:

@@ -23,8 +23,8 @@ from sqlmodel import Session, col, select
 
 from matching import CandidateFilter, Match, Profile
 from service import crud
-from service.auth import Caller, Role
-from service.errors import Conflict, FieldError, Forbidden, InvalidInput, UnknownResource
+from service.auth import Caller
+from service.errors import Conflict, FieldError, InvalidInput, UnknownResource
 from service.index import MatchIndex
 from service.models import Institution, as_utc, utc_now
 from service.opportunity_models import Direction, Opportunity, program_label
@@ -36,6 +36,7 @@ from service.opportunity_schemas import (
     OwnerRef,
 )
 from service.outbox import Event, EventType, enqueue
+from service.owners import acting_institution
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])|\n+")
 _MAX_PHRASES = 50
@@ -93,23 +94,6 @@ def publics(*, session: Session, rows: Sequence[Opportunity]) -> list[Opportunit
     return [to_public(row, owners[row.institution_id], now) for row in rows]
 
 
-def _owner_id(session: Session, caller: Caller, wanted: int | None) -> int:
-    """The institution a new opportunity belongs to: the caller's own, or an admin's pick."""
-    if caller.role is Role.institution:
-        if wanted is not None and wanted != caller.institution_id:
-            raise Forbidden(f"this key may not publish for institution {wanted}")
-        assert caller.institution_id is not None
-        return caller.institution_id
-    if caller.role is not Role.admin:
-        raise Forbidden("opportunities are published with an institution's key (or by an admin)")
-    if wanted is None:
-        raise InvalidInput([FieldError(("body", "institution_id"), "an admin must name one")])
-    if crud.get_institution(session=session, institution_id=wanted) is None:
-        unknown = f"no institution has id {wanted}"
-        raise InvalidInput([FieldError(("body", "institution_id"), unknown)])
-    return wanted
-
-
 def _check_deadline(deadline: datetime | None, now: datetime) -> None:
     if deadline is not None and deadline <= now:
         raise InvalidInput([FieldError(("body", "deadline"), "must be in the future")])
@@ -123,10 +107,10 @@ def _refresh_derived(row: Opportunity) -> None:
 
 def create(*, session: Session, caller: Caller, data: OpportunityCreate) -> Opportunity:
     """Store a new opportunity and enqueue ``opportunity.published``; the caller commits."""
-    owner_id = _owner_id(session, caller, data.institution_id)
+    owner = acting_institution(session, caller, data.institution_id, doing="publish")
     _check_deadline(data.deadline, utc_now())
     row = Opportunity.model_validate(
-        {**data.model_dump(exclude={"institution_id"}), "institution_id": owner_id}
+        {**data.model_dump(exclude={"institution_id"}), "institution_id": owner.id}
     )
     row.direction = str(data.direction)
     _refresh_derived(row)

@@ -5,46 +5,30 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from service import crud
 from service.alert_models import Alert, SavedSearch
 from service.alert_schemas import AlertFilters, AlertOut, SavedSearchCreate, SavedSearchOut
 from service.auth import Caller, Role
-from service.errors import Conflict, FieldError, Forbidden, InvalidInput, UnknownResource
-from service.owners import may_manage, owner_of
+from service.errors import Conflict
+from service.owners import acting_institution, get_owned, owner_of
 
 MAX_PER_OWNER = 100
-
-
-def _seen_from(session: Session, caller: Caller, wanted: int | None) -> int:
-    """The institution a search is seen from: an institution key's own, or one named."""
-    if caller.role is Role.institution:
-        if wanted is not None and wanted != caller.institution_id:
-            raise Forbidden(f"this key may not save searches for institution {wanted}")
-        assert caller.institution_id is not None
-        return caller.institution_id
-    if wanted is None:
-        raise InvalidInput(
-            [FieldError(("body", "institution_id"), "name the institution the search is for")]
-        )
-    if crud.get_institution(session=session, institution_id=wanted) is None:
-        raise InvalidInput(
-            [FieldError(("body", "institution_id"), f"no institution has id {wanted}")]
-        )
-    return wanted
 
 
 def create(*, session: Session, caller: Caller, data: SavedSearchCreate) -> SavedSearch:
     """Store a saved search owned by the caller; the caller commits."""
     owner = owner_of(caller)
-    institution_id = _seen_from(session, caller, data.institution_id)
+    seen_from = acting_institution(
+        session, caller, data.institution_id, doing="save searches", organisers_too=True
+    )
     held = session.exec(
         select(func.count()).select_from(SavedSearch).where(col(SavedSearch.owner) == owner)
     ).one()
     if held >= MAX_PER_OWNER:
         raise Conflict(f"this owner already has {MAX_PER_OWNER} saved searches, the most allowed")
+    assert seen_from.id is not None
     row = SavedSearch(
         owner=owner,
-        institution_id=institution_id,
+        institution_id=seen_from.id,
         name=data.name,
         targets=list(data.targets),
         countries=list(data.country),
@@ -60,12 +44,7 @@ def create(*, session: Session, caller: Caller, data: SavedSearchCreate) -> Save
 
 def get(*, session: Session, caller: Caller, saved_search_id: int) -> SavedSearch:
     """Return a saved search the caller may see, or raise (404, or 403 for another's)."""
-    row = session.get(SavedSearch, saved_search_id)
-    if row is None:
-        raise UnknownResource("saved search", saved_search_id)
-    if not may_manage(caller, row.owner):
-        raise Forbidden(f"saved search {saved_search_id} belongs to someone else")
-    return row
+    return get_owned(session, caller, SavedSearch, saved_search_id, "saved search")
 
 
 def listing(

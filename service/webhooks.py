@@ -15,10 +15,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from service.auth import Caller, Role
-from service.errors import FieldError, Forbidden, InvalidInput, UnknownResource
+from service.errors import FieldError, InvalidInput
 from service.models import as_utc
 from service.outbox import WORKSHOP_EVENTS, event_id
-from service.owners import may_manage, owner_of
+from service.owners import get_owned, owner_of
 from service.webhook_models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from service.webhook_schemas import (
     AttemptOut,
@@ -84,12 +84,7 @@ def create(
 
 def get(*, session: Session, caller: Caller, webhook_id: int) -> Webhook:
     """Return a webhook the caller may see, or raise (404, or 403 for another's)."""
-    row = session.get(Webhook, webhook_id)
-    if row is None:
-        raise UnknownResource("webhook", webhook_id)
-    if not may_manage(caller, row.owner):
-        raise Forbidden(f"webhook {webhook_id} belongs to someone else")
-    return row
+    return get_owned(session, caller, Webhook, webhook_id, "webhook")
 
 
 def listing(*, session: Session, caller: Caller) -> list[Webhook]:
