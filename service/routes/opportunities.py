@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
+from sqlmodel import Session
 
 from service import alerts, crud, interest, opportunities
 from service.auth import Caller
@@ -74,12 +75,12 @@ def get_owned_opportunity(
 OwnedOpportunityDep = Annotated[Opportunity, Depends(get_owned_opportunity)]
 
 
-def _public(session: SessionDep, row: Opportunity) -> OpportunityPublic:
+def _public(session: Session, row: Opportunity) -> OpportunityPublic:
     (public,) = opportunities.publics(session=session, rows=[row])
     return public
 
 
-def _owner(session: SessionDep, row: Opportunity) -> Institution:
+def _owner(session: Session, row: Opportunity) -> Institution:
     owner = crud.get_institution(session=session, institution_id=row.institution_id)
     assert owner is not None  # opportunities go with their owner (foreign key, cascade)
     return owner
