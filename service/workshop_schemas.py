@@ -103,7 +103,6 @@ class PairingRequest(BaseModel):
         default=20, ge=1, le=500, description="Solve on each one's best candidates (None: all)."
     )
     time_limit: JsonFloat = Field(default=10.0, gt=0, le=120, description="Solver seconds at most.")
-
     tolerance: JsonFloat = Field(
         default=1e-4,
         ge=0.0,
@@ -112,6 +111,7 @@ class PairingRequest(BaseModel):
         "possible total (0.0001 = 0.01%; 0 asks for exact optimality). The run reports the "
         "certified gap it reached.",
     )
+
     @model_validator(mode="after")
     def _min_within_max(self) -> PairingRequest:
         if self.min_partners > self.max_partners:
