@@ -3,6 +3,9 @@
 ASGI middleware over the store in ``service.idempotency``. It sits inside the rate limit
 (a retry over the limit is refused before the database is asked) and outside routing.
 The body is read once, here, within the body limit, and handed on to the app as read.
+A malformed key is not refused here but by the route (its POST routes are
+:class:`IdempotentPostRoute`, which declares the header), after the key that authorises
+the request: so a request without a valid key is told 401 first, as everywhere else.
 
 Which answers are kept: every answer under 500, except 401, 403 and 429. A 2xx, and a
 4xx that says what was wrong with the request itself (400, 404, 409, 413, 422), would be
@@ -18,11 +21,14 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Header, Request, params
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import AfterValidator
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -33,6 +39,7 @@ from service.errors import FieldError
 from service.idempotency import Answer, Claim, ClaimLost, Refusal, RequestKey
 from service.problems import problem
 from service.ratelimit import caller_key
+from service.validation import Documented, drop_null
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +61,60 @@ DESCRIPTION = (
 )
 
 
-def _refuse_key(reason: str) -> JSONResponse:
-    error = FieldError(("header", HEADER), reason)
-    return problem(422, f"header.{HEADER}: {reason}", errors=[error])
+_MALFORMED = "must be 1 to 255 visible ASCII characters (a UUID, say), bare or in double quotes"
 
 
-def _key_from(values: list[str]) -> str | JSONResponse:
+def _checked_key(value: str) -> str:
+    if not _KEY.fullmatch(value.strip()):
+        raise ValueError(_MALFORMED)
+    return value
+
+
+def _key_from(values: list[str]) -> str | JSONResponse | None:
+    """Return the key sent, a refusal of several, or ``None`` for one the route refuses."""
     if len(values) != 1:
-        return _refuse_key("send one Idempotency-Key, not several")
+        reason = "send one Idempotency-Key, not several"
+        error = FieldError(("header", HEADER), reason)
+        return problem(422, f"header.{HEADER}: {reason}", errors=[error])
     value = values[0].strip()
     if not _KEY.fullmatch(value):
-        return _refuse_key(
-            "must be 1 to 255 visible ASCII characters (a UUID, say), bare or in double quotes"
-        )
+        return None
     return value[1:-1] if value.startswith('"') else value
+
+
+IdempotencyKey = Annotated[
+    str,
+    AfterValidator(_checked_key),
+    Documented(pattern=KEY_PATTERN, minLength=1, maxLength=257),
+]
+
+
+def idempotency_key_header(
+    key: Annotated[
+        IdempotencyKey | None,
+        Header(alias=HEADER, description=DESCRIPTION, json_schema_extra=drop_null),
+    ] = None,
+) -> None:
+    """Declare the header on a POST route, and refuse a malformed one (after the caller's
+    key is checked); what it does is done by :class:`IdempotencyMiddleware`."""
+
+
+class IdempotentPostRoute(APIRoute):
+    """A route class whose POST routes take ``Idempotency-Key`` (use it on each router)."""
+
+    def __init__(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        methods: set[str] | list[str] | None = None,
+        dependencies: Sequence[params.Depends] | None = None,
+        **options: Any,
+    ) -> None:
+        declared = list(dependencies or [])
+        if "POST" in {method.upper() for method in methods or ()}:
+            declared.append(Depends(idempotency_key_header))
+        super().__init__(path, endpoint, methods=methods, dependencies=declared, **options)
 
 
 class _BodyTooLarge(Exception):
@@ -148,6 +195,9 @@ class IdempotencyMiddleware:
         key = _key_from(values)
         if isinstance(key, JSONResponse):
             await key(scope, receive, send)
+            return
+        if key is None:  # malformed: the route refuses it, after authentication
+            await self.app(scope, receive, send)
             return
         try:
             body = await _read_body(receive, self.max_body_size)
@@ -270,22 +320,3 @@ def install_idempotency(app: FastAPI, *, ttl_seconds: int, max_body_size: int | 
         max_body_size=max_body_size,
         prefix="/api/",
     )
-
-
-def document_idempotency(schema: dict[str, Any]) -> dict[str, Any]:
-    """Add the ``Idempotency-Key`` header to every POST operation of ``schema`` (in place)."""
-    parameter = {
-        "name": HEADER,
-        "in": "header",
-        "required": False,
-        "description": DESCRIPTION,
-        "schema": {"type": "string", "pattern": KEY_PATTERN, "maxLength": 257},
-    }
-    for path, item in schema.get("paths", {}).items():
-        operation = item.get("post")
-        if operation is None or not path.startswith("/api/"):
-            continue
-        parameters = operation.setdefault("parameters", [])
-        if all(p.get("name") != HEADER for p in parameters):
-            parameters.append(parameter)
-    return schema

@@ -20,7 +20,7 @@ from service.auth import load_admin_token
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
 from service.delivery import worker_for
-from service.idempotency_http import document_idempotency, install_idempotency
+from service.idempotency_http import install_idempotency
 from service.index import MatchIndex
 from service.migrate import upgrade
 from service.observability import PROBE_PATHS, REQUEST_ID_HEADER, Metrics, RequestContext
@@ -90,8 +90,7 @@ class _Service(FastAPI):
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI document, saying where a key is optional (``service.openapi``)."""
-        schema = mark_optional_keys(super().openapi(), self.state.keyless_operations)
-        return document_idempotency(schema)
+        return mark_optional_keys(super().openapi(), self.state.keyless_operations)
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:

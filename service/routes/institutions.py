@@ -19,6 +19,7 @@ from service.deps import (
     RegistrarDep,
     SessionDep,
 )
+from service.idempotency_http import IdempotentPostRoute
 from service.index import to_profile
 from service.models import (
     Institution,
@@ -40,7 +41,12 @@ from service.schemas import (
 )
 from service.suggestions import suggest
 
-router = APIRouter(prefix="/institutions", tags=["institutions"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/institutions",
+    tags=["institutions"],
+    responses=PROBLEM_RESPONSES,
+    route_class=IdempotentPostRoute,
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="create_institution")
@@ -144,9 +150,11 @@ def update_institution(
 
     With `If-Match`, only if nobody changed it since that version (else 412)."""
     row = etags.lock_current(session, row)
-    etags.check_if_match(if_match, etags.institution_etag(row, private=True), what="profile")
+    version = etags.institution_etag(row, private=True)
     before = institution_candidates(session=session, rows=[row])
     row = crud.update_institution(session=session, row=row, changes=changes)
+    # After the changes are checked: a change refused anyway is answered 422, not 412.
+    etags.check_if_match(if_match, version, what="profile")
     session.commit()
     assert row.id is not None
     index.catch_up()

@@ -11,12 +11,17 @@ from service import auth
 from service.auth import Role
 from service.deps import AdminDep, CallerDep, EditableInstitutionDep, SessionDep
 from service.errors import Forbidden, NotAuthenticated, UnknownKey
+from service.idempotency_http import IdempotentPostRoute
 from service.models import ApiKey
 from service.pagination import PageParams, paginate
 from service.schemas import PROBLEM_RESPONSES, KeyCreate, KeyIssued, KeyPage, KeyPublic
 from service.validation import MAX_ID
 
-router = APIRouter(tags=["keys"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    tags=["keys"],
+    responses=PROBLEM_RESPONSES,
+    route_class=IdempotentPostRoute,
+)
 
 
 def _public(row: ApiKey) -> KeyPublic:

@@ -5,11 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from service.deps import IndexDep, ReaderDep, SessionDep
+from service.idempotency_http import IdempotentPostRoute
 from service.index import draft_profile
 from service.schemas import PROBLEM_RESPONSES, MatchList, MatchRequest
 from service.suggestions import suggest
 
-router = APIRouter(tags=["matches"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    tags=["matches"],
+    responses=PROBLEM_RESPONSES,
+    route_class=IdempotentPostRoute,
+)
 
 
 @router.post("/matches", operation_id="match_profile")

@@ -19,6 +19,7 @@ from service.deps import (
     require_key,
 )
 from service.errors import Conflict, Forbidden
+from service.idempotency_http import IdempotentPostRoute
 from service.index import to_profile
 from service.models import Institution, utc_now
 from service.opportunity_models import Opportunity
@@ -49,7 +50,11 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
         "the institution holds the most expressions of interest allowed.",
     },
 }
-router = APIRouter(tags=["opportunities"], responses=RESPONSES)
+router = APIRouter(
+    tags=["opportunities"],
+    responses=RESPONSES,
+    route_class=IdempotentPostRoute,
+)
 
 
 def get_opportunity(

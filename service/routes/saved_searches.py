@@ -15,6 +15,7 @@ from service.alert_schemas import (
     SavedSearchPage,
 )
 from service.deps import KeyDep, SessionDep
+from service.idempotency_http import IdempotentPostRoute
 from service.opportunity_schemas import Paging
 from service.schemas import PROBLEM_RESPONSES
 from service.validation import MAX_ID
@@ -24,7 +25,11 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {**PROBLEM_RESPONSES[404], "description": "No saved search has this id."},
     409: {**PROBLEM_RESPONSES[409], "description": "The owner has the most searches allowed."},
 }
-router = APIRouter(tags=["saved searches and alerts"], responses=RESPONSES)
+router = APIRouter(
+    tags=["saved searches and alerts"],
+    responses=RESPONSES,
+    route_class=IdempotentPostRoute,
+)
 SavedSearchId = Annotated[int, Path(ge=1, le=MAX_ID, description="The saved search's id.")]
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from service import webhooks
 from service.deps import KeyDep, SessionDep, SettingsDep
+from service.idempotency_http import IdempotentPostRoute
 from service.schemas import PROBLEM_RESPONSES
 from service.validation import MAX_ID
 from service.webhook_schemas import (
@@ -22,7 +23,12 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     **{code: value for code, value in PROBLEM_RESPONSES.items() if code != 409},
     404: {**PROBLEM_RESPONSES[404], "description": "No webhook has this id."},
 }
-router = APIRouter(prefix="/webhooks", tags=["webhooks"], responses=RESPONSES)
+router = APIRouter(
+    prefix="/webhooks",
+    tags=["webhooks"],
+    responses=RESPONSES,
+    route_class=IdempotentPostRoute,
+)
 WebhookId = Annotated[int, Path(ge=1, le=MAX_ID, description="The webhook's id.")]
 
 

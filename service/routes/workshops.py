@@ -17,6 +17,7 @@ from service.deps import (
     SessionDep,
     WorkshopDep,
 )
+from service.idempotency_http import IdempotentPostRoute
 from service.models import (
     Institution,
     PairingRun,
@@ -44,7 +45,12 @@ from service.workshop_schemas import (
     WorkshopReport,
 )
 
-router = APIRouter(prefix="/workshops", tags=["workshops"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/workshops",
+    tags=["workshops"],
+    responses=PROBLEM_RESPONSES,
+    route_class=IdempotentPostRoute,
+)
 RunNumber = Annotated[
     int, Path(ge=1, le=MAX_ID, description="The run's number within the workshop.")
 ]
@@ -98,10 +104,10 @@ def update_workshop(
     With `If-Match`, only if nobody changed it since that version (else 412)."""
     row = etags.lock_current(session, row)
     current = workshops.to_public(session=session, row=row)
-    etags.check_if_match(
-        if_match, etags.workshop_etag(row, participants=current.participants), what="workshop"
-    )
+    version = etags.workshop_etag(row, participants=current.participants)
     row = workshops.update_workshop(session=session, row=row, changes=changes)
+    # After the changes are checked: a change refused anyway is answered 422, not 412.
+    etags.check_if_match(if_match, version, what="workshop")
     session.commit()
     public = workshops.to_public(session=session, row=row)
     response.headers["ETag"] = etags.workshop_etag(row, participants=public.participants)

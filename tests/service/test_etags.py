@@ -113,6 +113,17 @@ def test_a_stale_if_match_gets_412_and_changes_nothing(
     assert client.get(url).status_code == 404
 
 
+def test_a_change_refused_anyway_is_422_even_with_a_stale_tag(
+    client: TestClient, owned: tuple[str, dict[str, str]]
+) -> None:
+    url, key = owned
+    stale = client.get(url, headers=key).headers["etag"]
+    assert client.patch(url, json={"city": "Kampot"}, headers=key).status_code == 200
+    response = client.patch(url, json={"kind": None}, headers={**key, "If-Match": stale})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "kind"]
+
+
 def test_if_match_star_and_the_public_tag(
     client: TestClient, owned: tuple[str, dict[str, str]]
 ) -> None:

@@ -169,6 +169,22 @@ def test_a_malformed_key_is_refused_and_nothing_happens(
     assert total(client) == 0
 
 
+def test_a_malformed_key_is_refused_after_the_callers_key(client: TestClient) -> None:
+    anonymous = client.post(f"{API}/workshops", json=WORKSHOP, headers=keyed(""))
+    assert anonymous.status_code == 401
+    admin = client.post(f"{API}/workshops", json=WORKSHOP, headers=keyed("", ADMIN))
+    assert admin.status_code == 422
+    assert client.get(f"{API}/workshops").json() == []
+
+
+def test_several_keys_are_refused(client: TestClient) -> None:
+    headers = [("Idempotency-Key", "a"), ("Idempotency-Key", "b")]
+    response = client.post(f"{API}/institutions", json=profile(), headers=headers)
+    assert response.status_code == 422
+    assert "not several" in response.json()["detail"]
+    assert total(client) == 0
+
+
 def test_a_quoted_key_is_the_same_key(client: TestClient) -> None:
     first = client.post(f"{API}/institutions", json=profile(), headers=keyed('"abc-123"'))
     again = client.post(f"{API}/institutions", json=profile(), headers=keyed("abc-123"))

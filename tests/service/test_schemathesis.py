@@ -12,6 +12,8 @@ of calls, such as use-after-free, have none to look at here). Generation is dete
 
 from __future__ import annotations
 
+import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,8 @@ from pydantic import SecretStr
 
 from service.config import Settings
 from service.db import make_engine, session_scope
+from service.idempotency_http import HEADER as IDEMPOTENCY_HEADER
+from service.idempotency_http import KEY_PATTERN
 from service.main import create_app
 from service.migrate import upgrade
 from service.seeding import load_seed
@@ -162,6 +166,20 @@ def api_schema(
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+def _fresh_idempotency_key(case: schemathesis.Case[Any]) -> None:
+    """Send a well-formed Idempotency-Key as a client would: a new one for each request.
+
+    Generated values repeat ("0", "!"), and a key sent again with another request is
+    refused (422) by design: a rule of use that no schema can state. A malformed key is
+    left as generated, to be refused.
+    """
+    headers: Any = case.headers or {}
+    key = headers.get(IDEMPOTENCY_HEADER)
+    if isinstance(key, str) and re.fullmatch(KEY_PATTERN, key.strip()):
+        headers[IDEMPOTENCY_HEADER] = str(uuid.uuid4())
+
+
 @schema.parametrize()
 def test_every_operation_answers_as_its_schema_says(case: schemathesis.Case[Any]) -> None:
+    _fresh_idempotency_key(case)
     case.call_and_validate()
