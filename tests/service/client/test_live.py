@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -196,3 +200,29 @@ def test_an_organiser_runs_a_workshop_through_the_client(live: Server, admin_tok
         moved = api.update_workshop(workshop.id, {"venue": "Siem Reap"}, if_match=tagged.etag)
         assert moved.value.venue == "Siem Reap"
         assert moved.etag != tagged.etag
+
+
+def readme_example() -> str:
+    """The README's Python client example, as written there."""
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    section = readme.split("### Python client", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_client_example_runs_as_written(live: Server) -> None:
+    code = readme_example()
+    assert len([line for line in code.splitlines() if line.strip()]) == 5
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TVETMATCH_")}
+    env["TVETMATCH_URL"] = live.url
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    with TvetMatchClient(live.url) as api:
+        npic = api.list_institutions(q="NPIC").items[0]
+        expected = [
+            f"{m.score:.2f} {m.institution.name} {m.reasons[0]}"
+            for m in api.read_matches(npic.id, limit=3).items
+        ]
+    assert "(NPIC)" in npic.name
+    assert run.stdout.splitlines() == expected
