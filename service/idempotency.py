@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, event, insert, select, update
+from sqlalchemy import ColumnElement, Engine, and_, delete, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -117,6 +117,16 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=utc_now().tzinfo)
 
 
+def _unwritten(record_id: int, owner: str) -> ColumnElement[bool]:
+    """The claim ``record_id`` while ``owner`` holds it and it has marked no writes."""
+    table = IdempotencyRecord
+    return and_(
+        col(table.id) == record_id,
+        col(table.nonce) == owner,
+        col(table.effects_committed).is_(False),
+    )
+
+
 def claim(engine: Engine, request: RequestKey, *, ttl: timedelta) -> Claim | Answer | Refusal:
     """Claim ``request``'s key, or return the stored answer, or why it cannot run now."""
     for _ in range(_CLAIM_ATTEMPTS):
@@ -183,11 +193,7 @@ def _existing(
             return Refusal(409, "a request with this Idempotency-Key is still being processed", 1)
         taken = connection.execute(
             update(table)
-            .where(
-                col(table.id) == record.id,
-                col(table.nonce) == record.nonce,
-                col(table.effects_committed).is_(False),
-            )
+            .where(_unwritten(record.id, record.nonce))
             .values(nonce=owner, claimed_at=now, expires_at=now + ttl)
         )
         if taken.rowcount == 1:
@@ -214,15 +220,8 @@ def store_answer(engine: Engine, request: RequestKey, held: Claim, answer: Answe
 
 def release(engine: Engine, held: Claim) -> None:
     """Give the key back (no writes were made, no answer kept): a retry will run."""
-    table = IdempotencyRecord
     with engine.begin() as connection:
-        connection.execute(
-            delete(table).where(
-                col(table.id) == held.record_id,
-                col(table.nonce) == held.owner,
-                col(table.effects_committed).is_(False),
-            )
-        )
+        connection.execute(delete(IdempotencyRecord).where(_unwritten(held.record_id, held.owner)))
 
 
 def purge_expired(engine: Engine) -> int:
@@ -247,14 +246,9 @@ def _before_commit(session: Session) -> None:
         return
     if not (session.new or session.dirty or session.deleted or session.info.get(_WROTE)):
         return
-    table = IdempotencyRecord
     marked = session.execute(
-        update(table)
-        .where(
-            col(table.id) == held.record_id,
-            col(table.nonce) == held.owner,
-            col(table.effects_committed).is_(False),
-        )
+        update(IdempotencyRecord)
+        .where(_unwritten(held.record_id, held.owner))
         .values(effects_committed=True)
         .execution_options(synchronize_session=False)
     )
