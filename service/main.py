@@ -99,7 +99,14 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         writes=settings.rate_limit_writes,
         storage=settings.rate_limit_storage,
     )
-    app.add_middleware(RateLimitMiddleware, limits=limits, exempt=PROBE_PATHS)
+    # The pages' stylesheets, scripts and fonts are not counted: a venue's shared address
+    # would spend its budget on them.
+    app.add_middleware(
+        RateLimitMiddleware,
+        limits=limits,
+        exempt=PROBE_PATHS,
+        exempt_prefixes=(web.STATIC_PREFIX,),
+    )
     if settings.cors_origins:  # added last, so outside the limit: 429s carry CORS headers
         app.add_middleware(
             CORSMiddleware,

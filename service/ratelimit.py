@@ -99,10 +99,18 @@ def caller_key(scope: Scope, authorization: str | None) -> str:
 class RateLimitMiddleware:
     """ASGI middleware answering 429 (with ``Retry-After``) to callers over their limit."""
 
-    def __init__(self, app: ASGIApp, *, limits: RateLimits, exempt: frozenset[str]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limits: RateLimits,
+        exempt: frozenset[str],
+        exempt_prefixes: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.limits = limits
         self.exempt = exempt
+        self.exempt_prefixes = exempt_prefixes
         self._storage_failing = False
 
     def _is_admin(self, scope: Scope, authorization: str) -> bool:
@@ -129,7 +137,12 @@ class RateLimitMiddleware:
         return wait
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.exempt or not self.limits.active:
+        if (
+            scope["type"] != "http"
+            or scope["path"] in self.exempt
+            or scope["path"].startswith(self.exempt_prefixes)
+            or not self.limits.active
+        ):
             await self.app(scope, receive, send)
             return
         authorization = Headers(scope=scope).get("authorization")

@@ -9,17 +9,28 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
 
 from service.web import account, browse, console, insight, runs
 from service.web.pages import PREFIX, STATIC_DIR, STATIC_PREFIX
 
-__all__ = ["mount_static", "router"]
+__all__ = ["STATIC_PREFIX", "mount_static", "router"]
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 for _pages in (browse, account, console, runs, insight):
     router.include_router(_pages.router)
 
 
+class _Assets(StaticFiles):
+    """Static files that browsers may keep for an hour without asking again."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        response.headers.setdefault("Cache-Control", "public, max-age=3600")
+        return response
+
+
 def mount_static(app: FastAPI) -> None:
     """Serve the pages' static files (stylesheets, scripts, fonts) under ``/web/static``."""
-    app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="web-static")
+    app.mount(STATIC_PREFIX, _Assets(directory=STATIC_DIR), name="web-static")

@@ -376,3 +376,15 @@ def test_the_interface_switches_to_chinese_and_remembers_it(web: TestClient) -> 
     web.cookies.clear()  # a new visitor, whose browser prefers Chinese
     greeted = web.get("/web/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
     assert "寻找合作伙伴" in greeted.text
+
+
+def test_static_files_are_cached_and_not_counted_against_the_rate_limit(
+    make_client: ClientFactory, settings: Settings
+) -> None:
+    client = make_client(settings.model_copy(update={"rate_limit": "3/minute"}))
+    for _ in range(10):
+        asset = client.get("/web/static/site.css")
+        assert asset.status_code == 200
+        assert asset.headers["cache-control"] == "public, max-age=3600"
+    pages = [client.get("/web/sign-in").status_code for _ in range(4)]
+    assert pages == [200, 200, 200, 429]
