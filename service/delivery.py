@@ -32,7 +32,7 @@ from sqlmodel import col, select
 
 from service.backoff import Backoff
 from service.config import Settings
-from service.db import session_scope
+from service.db import make_engine, session_scope
 from service.models import utc_now
 from service.outbox import body_of, event_id
 from service.webhook_models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
@@ -86,8 +86,10 @@ class DeliveryWorker:
         allow_private_targets: bool = False,
         batch: int = 20,
         lease_seconds: float | None = None,
+        dispose_engine: bool = False,
     ) -> None:
         self._engine = engine
+        self._dispose_engine = dispose_engine
         self._backoff = backoff
         self._poll_seconds = poll_seconds
         self._timeout = timeout_seconds
@@ -116,6 +118,8 @@ class DeliveryWorker:
             self._thread.join(timeout=self._timeout + 10)
             self._thread = None
         self._client.close()
+        if self._dispose_engine:
+            self._engine.dispose()
 
     def run_once(self) -> int:
         """Claim the due deliveries and attempt each; return how many were attempted."""
@@ -223,10 +227,15 @@ class DeliveryWorker:
             log.info("webhook delivery %d failed: %s", delivery_id, outcome.error)
 
 
-def worker_for(engine: Engine, settings: Settings) -> DeliveryWorker:
-    """Return the delivery worker the settings describe (not started)."""
+def worker_for(settings: Settings) -> DeliveryWorker:
+    """Return the delivery worker the settings describe (not started).
+
+    It has an engine of its own, closed with it: its connections never wait behind the
+    requests' in the pool, and it leaves none open whatever becomes of the app's engine.
+    """
     return DeliveryWorker(
-        engine,
+        make_engine(settings),
+        dispose_engine=True,
         backoff=Backoff(
             base=settings.webhook_backoff_seconds, max_attempts=settings.webhook_max_attempts
         ),

@@ -71,7 +71,7 @@ def _prepare(app: FastAPI, settings: Settings) -> None:
     app.state.engine = engine
     app.state.index = index
     app.state.admin_token = load_admin_token(settings)
-    app.state.deliveries = worker_for(engine, settings)
+    app.state.deliveries = worker_for(settings)
     app.state.deliveries.start()
 
 
