@@ -55,8 +55,11 @@ def create(client: TestClient, **profile: Any) -> dict[str, Any]:
     return created
 
 
-def create_workshop(client: TestClient, name: str = "Phnom Penh 2026") -> tuple[int, str]:
-    """Create a workshop and an organiser key for it (as admin); return its id and the key."""
+def create_workshop(client: httpx.Client, name: str = "Phnom Penh 2026") -> tuple[int, str]:
+    """Create a workshop and an organiser key for it (as admin); return its id and the key.
+
+    ``client`` is the app's TestClient, or an httpx client on a running server.
+    """
     body = {
         "name": name,
         "starts_on": "2026-05-12",

@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.conftest import ADMIN
 from tests.support.server import running_server, server_env
 from tests.web.browser import PHONE, launch, open_page, screenshot
+from tests.web.conftest import create_workshop
 
 pytestmark = [pytest.mark.http, pytest.mark.browser]
 
@@ -50,20 +51,8 @@ class Site:
 
 
 def _workshop(url: str, name: str) -> tuple[int, str]:
-    body = {
-        "name": name,
-        "starts_on": "2026-05-12",
-        "ends_on": "2026-05-13",
-        "venue": "Phnom Penh",
-        "time_zone": "Asia/Phnom_Penh",
-    }
-    workshop = httpx.post(f"{url}{API}/workshops", json=body, headers=ADMIN).json()
-    key = httpx.post(
-        f"{url}{API}/keys",
-        json={"label": name, "role": "organiser", "workshops": [workshop["id"]]},
-        headers=ADMIN,
-    ).json()
-    return workshop["id"], key["key"]
+    with httpx.Client(base_url=url, timeout=60) as client:
+        return create_workshop(client, name)
 
 
 @pytest.fixture(scope="module")
