@@ -26,6 +26,7 @@ from service.errors import NotModified, PreconditionFailed
 from service.models import Institution, Workshop
 from service.schemas import Problem
 
+CONDITION_HEADERS = ("If-Match", "If-None-Match")
 _TAG = re.compile(r'\s*(W/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)')
 _MAX_HEADER = 1000
 

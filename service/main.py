@@ -20,7 +20,9 @@ from service.auth import load_admin_token
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
 from service.delivery import worker_for
-from service.idempotency_http import install_idempotency
+from service.etags import CONDITION_HEADERS
+from service.idempotency_http import HEADER as IDEMPOTENCY_HEADER
+from service.idempotency_http import REPLAYED_HEADER, install_idempotency
 from service.index import MatchIndex
 from service.migrate import upgrade
 from service.observability import PROBE_PATHS, REQUEST_ID_HEADER, Metrics, RequestContext
@@ -112,8 +114,20 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
-            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
-            expose_headers=[REQUEST_ID_HEADER, "Retry-After", "Location"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                REQUEST_ID_HEADER,
+                *CONDITION_HEADERS,
+                IDEMPOTENCY_HEADER,
+            ],
+            expose_headers=[
+                REQUEST_ID_HEADER,
+                "Retry-After",
+                "Location",
+                "ETag",
+                REPLAYED_HEADER,
+            ],
         )
 
 

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from service.config import Settings
 from service.etags import if_match_holds, if_none_match_holds
-from tests.conftest import ADMIN, bearer
+from tests.conftest import ADMIN, ClientFactory, bearer
 
 API = "/api/v1"
 
@@ -204,3 +205,24 @@ def test_the_conditional_headers_are_in_the_openapi_document(client: TestClient)
     for method in ("patch", "delete"):
         assert "If-Match" in {p["name"] for p in item[method]["parameters"]}
         assert "412" in item[method]["responses"]
+
+
+def test_a_browser_may_send_the_conditions_and_read_the_tag(
+    make_client: ClientFactory, settings: Settings
+) -> None:
+    origin = "https://portal.example"
+    client = make_client(settings.model_copy(update={"cors_origins": [origin]}))
+    preflight = client.options(
+        f"{API}/institutions/1",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "if-match, idempotency-key, content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    created = register(client, "Portal College")
+    read = client.get(f"{API}/institutions/{created['id']}", headers={"Origin": origin})
+    exposed = read.headers["access-control-expose-headers"].lower()
+    assert "etag" in exposed
+    assert "idempotent-replayed" in exposed
