@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -14,8 +15,16 @@ from service.validation import WEBSITE_PATTERN, Documented, Text
 
 
 def _http_url(value: str) -> str:
+    refusal = ValueError("must be an http:// or https:// address with a host and valid port")
     if not re.fullmatch(WEBSITE_PATTERN, value):
-        raise ValueError("must be an http:// or https:// address")
+        raise refusal
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (reading it checks it: a port past 65535 raises)
+    except ValueError as error:  # e.g. an unclosed IPv6 bracket
+        raise refusal from error
+    if not parts.hostname:
+        raise refusal
     return value
 
 
