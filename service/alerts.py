@@ -99,11 +99,21 @@ def institutions_written(
     before: Mapping[int, Candidate] | None = None,
 ) -> int:
     """Check the saved searches against committed institution writes; return alerts made."""
+    if not _watching(session, {"institutions"}):
+        return 0  # a bulk import is not read back when nobody watches
     rows = crud.all_institutions(session=session, ids=list(ids))
     after = institution_candidates(session=session, rows=rows)
     before = before or {}
     changes = [Change(before.get(pid), candidate) for pid, candidate in after.items()]
     return check(session=session, index=index, changes=changes)
+
+
+def _watching(session: Session, collections: set[str]) -> list[SavedSearch]:
+    """The saved searches that watch any of these collections."""
+    if not collections:
+        return []
+    searches = session.exec(select(SavedSearch))
+    return [search for search in searches if collections & set(search.targets)]
 
 
 def _passes(search: SavedSearch, asker: Profile, item: Candidate, score: float) -> bool:
@@ -136,7 +146,7 @@ def _passes(search: SavedSearch, asker: Profile, item: Candidate, score: float) 
     return True
 
 
-def _askers(session: Session, index: MatchIndex, ids: Iterable[int]) -> dict[int, Profile]:
+def _askers(session: Session, index: MatchIndex, ids: Sequence[int]) -> dict[int, Profile]:
     askers = {pid: profile for pid in ids if (profile := index.profile(pid)) is not None}
     missing = [pid for pid in ids if pid not in askers]
     if missing:  # written through another instance and not yet polled: read them
@@ -151,12 +161,7 @@ def _askers(session: Session, index: MatchIndex, ids: Iterable[int]) -> dict[int
 def check(*, session: Session, index: MatchIndex, changes: Sequence[Change]) -> int:
     """Record an alert, and enqueue ``match.alert``, for every saved search an item
     entered; commit them. Return how many alerts were made."""
-    collections = {change.after.collection for change in changes}
-    if not collections:
-        return 0
-    searches = [
-        search for search in session.exec(select(SavedSearch)) if collections & set(search.targets)
-    ]
+    searches = _watching(session, {change.after.collection for change in changes})
     if not searches:
         return 0
     askers = _askers(session, index, sorted({search.institution_id for search in searches}))
