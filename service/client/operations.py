@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from service.alert_schemas import AlertPage, SavedSearchCreate, SavedSearchOut, SavedSearchPage
 from service.client.calls import (
     API_PREFIX,
     Call,
@@ -33,6 +34,16 @@ from service.models import (
     WorkshopPublic,
     WorkshopUpdate,
 )
+from service.opportunity_schemas import (
+    InterestCreate,
+    InterestOut,
+    InterestPage,
+    OpportunityCreate,
+    OpportunityMatchList,
+    OpportunityPage,
+    OpportunityPublic,
+    OpportunityUpdate,
+)
 from service.schemas import (
     BulkCreated,
     Health,
@@ -45,6 +56,7 @@ from service.schemas import (
     MatchRequest,
     TaxonomyOut,
 )
+from service.webhook_schemas import DeliveryPage, WebhookCreate, WebhookCreated, WebhookOut
 from service.workshop_schemas import (
     ImportPlanOut,
     ImportResult,
@@ -67,6 +79,9 @@ _PROFILE = Annotated[Profile, Field(union_mode="left_to_right")]
 ExportKind = Literal["pairs", "alternates", "schedule", "ics", "html"]
 _I = f"{API_PREFIX}/institutions"
 _W = f"{API_PREFIX}/workshops"
+_O = f"{API_PREFIX}/opportunities"
+_S = f"{API_PREFIX}/saved-searches"
+_H = f"{API_PREFIX}/webhooks"
 
 
 def _keyed(idempotency_key: str | None) -> dict[str, str]:
@@ -79,6 +94,11 @@ def _if_match(etag: str | None) -> dict[str, str]:
 
 def _page(limit: int, offset: int | None, cursor: str | None) -> dict[str, Any]:
     return clean({"limit": limit, "offset": offset, "cursor": cursor})
+
+
+def _offset_page(limit: int, offset: int | None) -> dict[str, Any]:
+    """Paging for the lists that take ``limit`` and ``offset`` but no cursor."""
+    return clean({"limit": limit, "offset": offset})
 
 
 # -- institutions and suggestions ------------------------------------------------------------
@@ -427,4 +447,201 @@ def workshop_report(workshop_id: int, run: int | None = None) -> Call[WorkshopRe
     """Compare a run's suggestions with what happened."""
     return Call(
         "GET", f"{_W}/{workshop_id}/report", parsed(WorkshopReport), params=clean({"run": run})
+    )
+
+
+# -- opportunities and interest -----------------------------------------------------------
+
+
+def create_opportunity(
+    opportunity: OpportunityCreate | Data, idempotency_key: str | None = None
+) -> Call[OpportunityPublic]:
+    """Publish an offer or a call (an institution's key; admins name the institution)."""
+    return Call(
+        "POST",
+        _O,
+        parsed(OpportunityPublic),
+        json=body(opportunity),
+        headers=_keyed(idempotency_key),
+    )
+
+
+def list_opportunities(
+    *,
+    type: str | None = None,
+    country: str | None = None,
+    kind: str | None = None,
+    institution_id: int | None = None,
+    field: str | None = None,
+    status: Literal["open", "closed", "all"] | None = None,
+    limit: int = 20,
+    offset: int | None = None,
+) -> Call[OpportunityPage]:
+    """Return one page of opportunities in id order (open ones unless ``status`` says)."""
+    params = clean(
+        {
+            "type": type,
+            "country": country,
+            "kind": kind,
+            "institution_id": institution_id,
+            "field": field,
+            "status": status,
+        }
+    )
+    return Call(
+        "GET", _O, parsed(OpportunityPage), params={**params, **_offset_page(limit, offset)}
+    )
+
+
+def read_opportunity(opportunity_id: int) -> Call[OpportunityPublic]:
+    """Read an opportunity, with its status now (closed once past its deadline)."""
+    return Call("GET", f"{_O}/{opportunity_id}", parsed(OpportunityPublic))
+
+
+def update_opportunity(
+    opportunity_id: int, changes: OpportunityUpdate | Data
+) -> Call[OpportunityPublic]:
+    """Change the fields sent (its institution's key or an admin)."""
+    return Call("PATCH", f"{_O}/{opportunity_id}", parsed(OpportunityPublic), json=body(changes))
+
+
+def close_opportunity(opportunity_id: int) -> Call[None]:
+    """Close an opportunity now (its institution's key or an admin); it stays readable."""
+    return Call("DELETE", f"{_O}/{opportunity_id}", nothing)
+
+
+def match_opportunity(
+    opportunity_id: int, *, limit: int = 10, min_score: float = 0.0
+) -> Call[MatchList]:
+    """Rank the institutions that may take up an open opportunity, best first."""
+    return Call(
+        "GET",
+        f"{_O}/{opportunity_id}/matches",
+        parsed(MatchList),
+        params={"limit": limit, "min_score": min_score},
+    )
+
+
+def opportunities_for(
+    institution_id: int, *, limit: int = 10, min_score: float = 0.0
+) -> Call[OpportunityMatchList]:
+    """Rank the open opportunities an institution may take up, best first, with reasons."""
+    return Call(
+        "GET",
+        f"{_I}/{institution_id}/opportunities",
+        parsed(OpportunityMatchList),
+        params={"limit": limit, "min_score": min_score},
+    )
+
+
+def express_interest(
+    opportunity_id: int, interest: InterestCreate | Data, idempotency_key: str | None = None
+) -> Call[InterestOut]:
+    """Express an institution's interest in an open opportunity, with a note for its owner."""
+    return Call(
+        "POST",
+        f"{_O}/{opportunity_id}/interest",
+        parsed(InterestOut),
+        json=body(interest),
+        headers=_keyed(idempotency_key),
+    )
+
+
+def list_interest(
+    opportunity_id: int, *, limit: int = 20, offset: int | None = None
+) -> Call[InterestPage]:
+    """Return one page of who expressed interest, oldest first (the owner or an admin)."""
+    return Call(
+        "GET",
+        f"{_O}/{opportunity_id}/interest",
+        parsed(InterestPage),
+        params=_offset_page(limit, offset),
+    )
+
+
+def withdraw_interest(opportunity_id: int) -> Call[None]:
+    """Withdraw the caller's institution's interest in an opportunity."""
+    return Call("DELETE", f"{_O}/{opportunity_id}/interest", nothing)
+
+
+# -- saved searches and alerts ----------------------------------------------------------
+
+
+def create_saved_search(
+    search: SavedSearchCreate | Data, idempotency_key: str | None = None
+) -> Call[SavedSearchOut]:
+    """Save a search seen from an institution; what enters its results is alerted."""
+    return Call(
+        "POST", _S, parsed(SavedSearchOut), json=body(search), headers=_keyed(idempotency_key)
+    )
+
+
+def list_saved_searches(*, limit: int = 20, offset: int | None = None) -> Call[SavedSearchPage]:
+    """Return one page of the caller's saved searches in id order (an admin: everyone's)."""
+    return Call("GET", _S, parsed(SavedSearchPage), params=_offset_page(limit, offset))
+
+
+def read_saved_search(saved_search_id: int) -> Call[SavedSearchOut]:
+    """Read one of the caller's saved searches."""
+    return Call("GET", f"{_S}/{saved_search_id}", parsed(SavedSearchOut))
+
+
+def delete_saved_search(saved_search_id: int) -> Call[None]:
+    """Delete one of the caller's saved searches, and its alerts."""
+    return Call("DELETE", f"{_S}/{saved_search_id}", nothing)
+
+
+def list_alerts(
+    *, saved_search_id: int | None = None, limit: int = 20, offset: int | None = None
+) -> Call[AlertPage]:
+    """Return one page of the caller's alerts, newest first (an admin: everyone's)."""
+    params = clean({"saved_search_id": saved_search_id})
+    return Call(
+        "GET",
+        f"{API_PREFIX}/alerts",
+        parsed(AlertPage),
+        params={**params, **_offset_page(limit, offset)},
+    )
+
+
+# -- webhooks ---------------------------------------------------------------------------
+
+
+def create_webhook(
+    webhook: WebhookCreate | Data, idempotency_key: str | None = None
+) -> Call[WebhookCreated]:
+    """Register a URL for some events; the answer holds its signing secret, shown this once."""
+    return Call(
+        "POST", _H, parsed(WebhookCreated), json=body(webhook), headers=_keyed(idempotency_key)
+    )
+
+
+def list_webhooks() -> Call[list[WebhookOut]]:
+    """List the caller's webhooks (an admin: everyone's), without secrets."""
+    return Call("GET", _H, parsed(list[WebhookOut]))
+
+
+def read_webhook(webhook_id: int) -> Call[WebhookOut]:
+    """Read one of the caller's webhooks, without its secret."""
+    return Call("GET", f"{_H}/{webhook_id}", parsed(WebhookOut))
+
+
+def delete_webhook(webhook_id: int) -> Call[None]:
+    """Delete one of the caller's webhooks, with its deliveries."""
+    return Call("DELETE", f"{_H}/{webhook_id}", nothing)
+
+
+def list_deliveries(
+    webhook_id: int,
+    *,
+    status: Literal["pending", "delivered", "dead"] | None = None,
+    limit: int = 20,
+    offset: int | None = None,
+) -> Call[DeliveryPage]:
+    """Return one page of a webhook's deliveries, newest first, with every attempt."""
+    return Call(
+        "GET",
+        f"{_H}/{webhook_id}/deliveries",
+        parsed(DeliveryPage),
+        params={**clean({"status": status}), **_offset_page(limit, offset)},
     )
