@@ -633,11 +633,11 @@ def _neighbourhoods(
     The LP optimum of a b-matching is half-integral: most pairs are whole (1) and a few odd
     cycles are split (1/2). First the whole pairs far from any split one are kept and the rest
     re-solved: the participants on split pairs, those up to ``_REPAIR_HOPS`` pairs away, and
-    the pairs among them whose reduced cost is near zero. Then the core: every pair whose
+    the whole or near-zero reduced cost pairs touching them. Then the core: every pair whose
     reduced cost is near zero, the LP optimum's support and its close rivals.
     """
     near = graph.locked | (graph.s - duals[graph.u] - duals[graph.v] >= -_CORE_SLACK)
-    if relaxed is not None and len(relaxed) == len(graph.u):
+    if relaxed is not None:
         whole = relaxed > 1 - _INTEGRAL
         split = (relaxed > _INTEGRAL) & ~whole
         if split.any():
