@@ -2,7 +2,7 @@
 
 Profiles are converted to the API's JSON shape and validated as ``InstitutionCreate``
 (the body of ``POST /api/v1/institutions/bulk``), then stored with
-``service.crud.create_institutions`` in chunks of 10,000, the way a bulk request stores
+``service.institutions.crud.create_institutions`` in chunks of 10,000, the way a bulk request stores
 them, without running a server. Declared partners are added afterwards, once every id
 exists. Ids come out as 1..n, the generated ids, because the database starts empty.
 """
@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from matching import Profile
-from service import crud
 from service.config import Settings
 from service.db import make_engine, session_scope
-from service.models import InstitutionCreate
+from service.institutions import crud
+from service.institutions.models import InstitutionCreate
 
 __all__ = ["CHUNK", "build_database", "to_payload"]
 
@@ -45,7 +45,9 @@ def to_payload(profile: Profile) -> dict[str, Any]:
 def _create_schema(engine: Engine) -> None:
     """Create the tables the way the service does: migrations if it has them."""
     try:
-        create: Callable[[Engine], None] = importlib.import_module("service.migrate").upgrade
+        create: Callable[[Engine], None] = importlib.import_module(
+            "service.migrations.runner"
+        ).upgrade
     except ImportError:
         create = importlib.import_module("service.db").create_schema
     create(engine)

@@ -7,14 +7,14 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from service.cli_organiser import add_commands
 from service.config import get_settings
+from service.workshops.cli import add_commands
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from service.logs import configure_logging
+    from service.http.logs import configure_logging
 
     configure_logging(get_settings().log_format, args.log_level)
     uvicorn.run(
@@ -33,8 +33,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _seed(_args: argparse.Namespace) -> int:
     from service.db import make_engine, session_scope
-    from service.migrate import upgrade
-    from service.seeding import load_seed
+    from service.institutions.seeding import load_seed
+    from service.migrations.runner import upgrade
 
     settings = get_settings()
     engine = make_engine(settings)
@@ -51,8 +51,8 @@ def _seed(_args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from service import migrate
     from service.db import make_engine
+    from service.migrations import runner as migrate
 
     settings = get_settings()
     engine = make_engine(settings)

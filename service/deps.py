@@ -9,13 +9,14 @@ from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from service import crud
-from service.auth import Caller, Role, authenticate
+from service.auth.keys import Caller, Role, authenticate
 from service.config import Settings
 from service.errors import Forbidden, NotAuthenticated, UnknownInstitution, UnknownWorkshop
-from service.index import MatchIndex
-from service.models import Institution, Workshop
-from service.validation import MAX_ID
+from service.institutions import crud
+from service.institutions.index import MatchIndex
+from service.institutions.models import Institution
+from service.values.validation import MAX_ID
+from service.workshops.models import Workshop
 
 
 def get_settings(request: Request) -> Settings:

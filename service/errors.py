@@ -1,4 +1,4 @@
-"""Domain errors raised below the routes; ``service.problems`` maps them to HTTP."""
+"""Domain errors raised below the routes; ``service.http.problems`` maps them to HTTP."""
 
 from __future__ import annotations
 

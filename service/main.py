@@ -15,32 +15,31 @@ from starlette.types import ASGIApp
 
 from matching import Taxonomy
 from seed import load_taxonomy
-from service import crud, web
-from service.auth import load_admin_token
+from service import web
+from service.alerts import routes as saved_searches
+from service.auth import routes as keys
+from service.auth.keys import load_admin_token
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
-from service.delivery import worker_for
-from service.etags import CONDITION_HEADERS
-from service.idempotency_http import HEADER as IDEMPOTENCY_HEADER
-from service.idempotency_http import REPLAYED_HEADER, install_idempotency
-from service.index import MatchIndex
-from service.migrate import upgrade
-from service.observability import PROBE_PATHS, REQUEST_ID_HEADER, Metrics, RequestContext
-from service.openapi import keyless_operations, mark_optional_keys
-from service.problems import DeclaredBodyLimit, install_problem_handlers
-from service.ratelimit import RateLimitMiddleware, RateLimits
-from service.routes import (
-    health,
-    institutions,
-    keys,
-    matches,
-    opportunities,
-    saved_searches,
-    taxonomy,
-    webhooks,
-    workshops,
-)
-from service.seeding import load_seed
+from service.http import health
+from service.http.etags import CONDITION_HEADERS
+from service.http.idempotency import HEADER as IDEMPOTENCY_HEADER
+from service.http.idempotency import REPLAYED_HEADER, install_idempotency
+from service.http.observability import PROBE_PATHS, REQUEST_ID_HEADER, Metrics, RequestContext
+from service.http.openapi import keyless_operations, mark_optional_keys
+from service.http.problems import DeclaredBodyLimit, install_problem_handlers
+from service.http.ratelimit import RateLimitMiddleware, RateLimits
+from service.institutions import crud
+from service.institutions import match_routes as matches
+from service.institutions import routes as institutions
+from service.institutions import taxonomy_routes as taxonomy
+from service.institutions.index import MatchIndex
+from service.institutions.seeding import load_seed
+from service.migrations.runner import upgrade
+from service.opportunities import routes as opportunities
+from service.webhooks import routes as webhooks
+from service.webhooks.delivery import worker_for
+from service.workshops import routes as workshops
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +90,7 @@ class _Service(FastAPI):
         return RequestContext(stack, metrics=self.state.metrics)
 
     def openapi(self) -> dict[str, Any]:
-        """The OpenAPI document, saying where a key is optional (``service.openapi``)."""
+        """The OpenAPI document, saying where a key is optional (``service.http.openapi``)."""
         return mark_optional_keys(super().openapi(), self.state.keyless_operations)
 
 

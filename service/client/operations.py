@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from service.alert_schemas import AlertPage, SavedSearchCreate, SavedSearchOut, SavedSearchPage
+from service.alerts.schemas import AlertPage, SavedSearchCreate, SavedSearchOut, SavedSearchPage
+from service.auth.schemas import KeyIssued, KeyPage, KeyPublic
 from service.client.calls import (
     API_PREFIX,
     Call,
@@ -25,16 +26,22 @@ from service.client.calls import (
     raw,
     tagged,
 )
-from service.models import (
+from service.http.schemas import Health
+from service.institutions.models import (
     InstitutionCreate,
     InstitutionPrivate,
     InstitutionPublic,
     InstitutionUpdate,
-    WorkshopCreate,
-    WorkshopPublic,
-    WorkshopUpdate,
 )
-from service.opportunity_schemas import (
+from service.institutions.schemas import (
+    BulkCreated,
+    InstitutionCreated,
+    InstitutionPage,
+    MatchList,
+    MatchRequest,
+    TaxonomyOut,
+)
+from service.opportunities.schemas import (
     InterestCreate,
     InterestOut,
     InterestPage,
@@ -44,20 +51,9 @@ from service.opportunity_schemas import (
     OpportunityPublic,
     OpportunityUpdate,
 )
-from service.schemas import (
-    BulkCreated,
-    Health,
-    InstitutionCreated,
-    InstitutionPage,
-    KeyIssued,
-    KeyPage,
-    KeyPublic,
-    MatchList,
-    MatchRequest,
-    TaxonomyOut,
-)
-from service.webhook_schemas import DeliveryPage, WebhookCreate, WebhookCreated, WebhookOut
-from service.workshop_schemas import (
+from service.webhooks.schemas import DeliveryPage, WebhookCreate, WebhookCreated, WebhookOut
+from service.workshops.models import WorkshopCreate, WorkshopPublic, WorkshopUpdate
+from service.workshops.schemas import (
     ImportPlanOut,
     ImportResult,
     OutcomeIn,

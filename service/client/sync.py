@@ -12,7 +12,7 @@ import httpx
 
 from service.client import operations as op
 from service.client.calls import Call, RetryPolicy, default_key, default_url, raise_for_problem
-from service.pagination import Page
+from service.http.pagination import Page
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -1,1 +1,1 @@
-"""Alembic migrations of the tvet-match schema (run through ``service.migrate``)."""
+"""Alembic migrations of the tvet-match schema (run through ``service.migrations.runner``)."""

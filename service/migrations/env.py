@@ -1,4 +1,4 @@
-"""Alembic environment: migrate the connection handed over by ``service.migrate``."""
+"""Alembic environment: migrate the connection handed over by ``service.migrations.runner``."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from alembic import context
 from sqlmodel import SQLModel
 
 # Imported for their effect: they register the tables on SQLModel.metadata.
-import service.alert_models
-import service.idempotency_models
-import service.models
-import service.opportunity_models
-import service.webhook_models  # noqa: F401
+import service.alerts.models
+import service.auth.models
+import service.http.idempotency_models
+import service.institutions.models
+import service.opportunities.models
+import service.webhooks.models
+import service.workshops.models  # noqa: F401
 
 connection = context.config.attributes["connection"]
 context.configure(

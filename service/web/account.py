@@ -7,12 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from service import crud
-from service.auth import Role
-from service.codes import COUNTRIES
+from service.auth.keys import Role
 from service.deps import IndexDep, SessionDep
 from service.errors import DuplicateInstitution, FieldError, InvalidInput, NotAuthenticated
-from service.models import Institution, InstitutionUpdate
+from service.institutions import crud
+from service.institutions.models import Institution, InstitutionUpdate
+from service.values.codes import COUNTRIES
 from service.web import forms
 from service.web.browse import kind_options
 from service.web.guards import editable_institution

@@ -13,15 +13,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from matching import Concept, Taxonomy
-from service import crud, directory
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import UnknownInstitution
-from service.index import to_profile
-from service.models import Institution
-from service.problems import field_errors
-from service.schemas import MatchFilters
-from service.suggestions import suggest
-from service.validation import CountryCode, Kind, SearchText
+from service.http.problems import field_errors
+from service.institutions import crud, directory
+from service.institutions.index import to_profile
+from service.institutions.models import Institution
+from service.institutions.schemas import MatchFilters
+from service.institutions.suggestions import suggest
+from service.values.validation import CountryCode, Kind, SearchText
 from service.web import forms
 from service.web.i18n import Translator
 from service.web.pages import PREFIX, PageRefusal, PageRoute, Visitor, VisitorDep, render

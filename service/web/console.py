@@ -11,11 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from service import crud, imports, workshops
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import FieldError, InvalidInput
-from service.models import Workshop
-from service.survey import parse_survey
+from service.institutions import crud
 from service.web import forms
 from service.web.guards import runnable_workshop
 from service.web.pages import (
@@ -30,7 +28,11 @@ from service.web.pages import (
     text,
     upload,
 )
-from service.workshop_schemas import PairingRequest
+from service.workshops import imports
+from service.workshops import operations as workshops
+from service.workshops.models import Workshop
+from service.workshops.schemas import PairingRequest
+from service.workshops.survey import parse_survey
 
 router = APIRouter(route_class=PageRoute)
 

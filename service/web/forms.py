@@ -17,8 +17,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from service.errors import FieldError
-from service.models import Institution
-from service.problems import field_errors
+from service.http.problems import field_errors
+from service.institutions.models import Institution
 from service.web.i18n import Translator
 from service.web.pages import text
 

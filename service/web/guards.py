@@ -1,4 +1,4 @@
-"""Who may open which page: the API's role rules (``service.auth``), answered as pages.
+"""Who may open which page: the API's role rules (``service.auth.keys``), answered as pages.
 
 A visitor without a key is asked to sign in (401) before anything is looked up; a key
 that may not change this profile or run this workshop is refused (403), and nothing is
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from service import crud
-from service.auth import Role
+from service.auth.keys import Role
 from service.errors import UnknownInstitution, UnknownWorkshop
-from service.models import Institution, Workshop
+from service.institutions import crud
+from service.institutions.models import Institution
 from service.web.pages import PageRefusal, Visitor, require_key
+from service.workshops.models import Workshop
 
 
 def editable_institution(visitor: Visitor, session: Session, institution_id: int) -> Institution:

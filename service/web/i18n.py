@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from starlette.requests import Request
 
-from service.codes import COUNTRIES, LANGUAGES
+from service.values.codes import COUNTRIES, LANGUAGES
 from service.web.locales import en as _en
 from service.web.locales import zh as _zh
 

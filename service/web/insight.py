@@ -10,12 +10,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from service import crud, workshops
 from service.deps import SessionDep
-from service.models import PairingRun, Workshop
+from service.institutions import crud
 from service.web.guards import runnable_workshop
 from service.web.i18n import Translator
 from service.web.pages import PageRefusal, PageRoute, VisitorDep, render
+from service.workshops import operations as workshops
+from service.workshops.models import PairingRun, Workshop
 
 router = APIRouter(route_class=PageRoute)
 

@@ -22,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from service.auth import ANONYMOUS, Caller, Role
+from service.auth.keys import ANONYMOUS, Caller, Role
 from service.deps import SessionDep
 from service.errors import (
     Forbidden,

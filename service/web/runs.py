@@ -10,10 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from service import crud, timetable, workshops
 from service.deps import IndexDep, SessionDep
 from service.errors import FieldError, InvalidInput, NoSchedule
-from service.models import PairingRun, Workshop
+from service.institutions import crud
 from service.web import forms
 from service.web.guards import runnable_workshop
 from service.web.pages import (
@@ -27,7 +26,10 @@ from service.web.pages import (
     render,
     text,
 )
-from service.workshop_schemas import (
+from service.workshops import operations as workshops
+from service.workshops import timetable
+from service.workshops.models import PairingRun, Workshop
+from service.workshops.schemas import (
     MeetingOut,
     OutcomeIn,
     PairingRequest,

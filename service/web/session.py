@@ -21,7 +21,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from service.auth import ANONYMOUS, Caller, authenticate
+from service.auth.keys import ANONYMOUS, Caller, authenticate
 from service.errors import NotAuthenticated
 
 KEY_COOKIE = "tvm_key"

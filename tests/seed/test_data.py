@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from seed import SeedInstitution, load_institutions, load_sources
-from service.models import InstitutionCreate
-from service.validation import name_key
+from service.institutions.models import InstitutionCreate
+from service.values.validation import name_key
 
 ENTRIES = load_institutions()
 SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

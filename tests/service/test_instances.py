@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN_TOKEN, bearer, fresh_postgres_database
-from tests.service.test_http import CLI, free_port
+from tests.service.http.test_http import CLI, free_port
 
 pytestmark = [pytest.mark.http, pytest.mark.postgres]
 

@@ -10,11 +10,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, SQLModel
 
-from service import crud, migrate
 from service.config import Settings
 from service.db import make_engine
-from service.models import InstitutionCreate, utc_now
-from service.validation import Kind
+from service.institutions import crud
+from service.institutions.models import InstitutionCreate
+from service.migrations import runner as migrate
+from service.values.times import utc_now
+from service.values.validation import Kind
 
 
 @pytest.fixture

@@ -24,11 +24,11 @@ from pydantic import SecretStr
 
 from service.config import Settings
 from service.db import make_engine, session_scope
-from service.idempotency_http import HEADER as IDEMPOTENCY_HEADER
-from service.idempotency_http import KEY_PATTERN
+from service.http.idempotency import HEADER as IDEMPOTENCY_HEADER
+from service.http.idempotency import KEY_PATTERN
+from service.institutions.seeding import load_seed
 from service.main import create_app
-from service.migrate import upgrade
-from service.seeding import load_seed
+from service.migrations.runner import upgrade
 from tests.conftest import ADMIN, ADMIN_TOKEN
 
 API = "/api/v1"
@@ -58,7 +58,7 @@ STATEFUL_INPUT = [
     "create_webhook",
 ]
 # The survey import takes any bytes as its body ("string" in the schema): what makes a
-# good survey is the CSV inside, checked row by row (tests/service/test_imports.py), so
+# good survey is the CSV inside, checked row by row (tests/service/workshops/test_imports.py), so
 # neither "valid" nor "invalid" bodies can be generated from the schema.
 RAW_BODY = ["import_survey"]
 # A cursor is valid only if the service gave it out, and only without `offset`: no schema

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN_TOKEN
-from tests.service.test_http import CLI, free_port
+from tests.service.http.test_http import CLI, free_port
 
 
 def server_env(*, data_dir: Path, database_url: str | None) -> dict[str, str]:

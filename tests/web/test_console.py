@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from service.codes import COUNTRIES
 from service.config import Settings
+from service.values.codes import COUNTRIES
 from tests.conftest import bearer
 from tests.web.conftest import API, create, create_workshop, csrf_token, sign_in, text_of
 

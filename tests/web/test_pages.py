@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from matching import Taxonomy
 from seed import load_taxonomy
 from service.config import Settings
-from service.directory import field_concepts
+from service.institutions.directory import field_concepts
 from tests.conftest import ADMIN, ClientFactory, bearer
 from tests.web.conftest import API, create, csrf_token, sign_in, text_of
 

@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from service.client import ApiError, AsyncTvetMatchClient, TvetMatchClient
-from service.models import InstitutionCreate, InstitutionPrivate
-from service.validation import Kind
-from service.workshop_schemas import ImportPlanOut, ImportResult
+from service.institutions.models import InstitutionCreate, InstitutionPrivate
+from service.values.validation import Kind
+from service.workshops.schemas import ImportPlanOut, ImportResult
 from tests.service.client.conftest import SAMPLE_SURVEY
 from tests.support.server import Server
 

@@ -14,9 +14,9 @@ import pytest
 
 from service.client import AsyncTvetMatchClient, TvetMatchClient
 from service.client import operations as op
-from service.models import InstitutionCreate
-from service.opportunity_schemas import OpportunityCreate
-from service.validation import Kind
+from service.institutions.models import InstitutionCreate
+from service.opportunities.schemas import OpportunityCreate
+from service.values.validation import Kind
 from tests.conftest import fresh_postgres_database
 from tests.support.server import Server, load_seed, running_server, server_env
 

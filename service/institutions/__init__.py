@@ -1,0 +1,1 @@
+"""Institution profiles: storage, the matching index, suggestions, the directory and the seed."""

@@ -1,0 +1,203 @@
+"""Institution profiles: create, list, read, change, delete, bulk create, suggestions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response, status
+from sqlmodel import col, select
+
+from service.alerts.triggers import institution_candidates, institutions_written
+from service.auth.keys import Role, issue_key
+from service.deps import (
+    EditableInstitutionDep,
+    ImporterDep,
+    IndexDep,
+    InstitutionDep,
+    ReaderDep,
+    RegistrarDep,
+    SessionDep,
+)
+from service.http import etags
+from service.http.idempotency import IdempotentPostRoute
+from service.http.pagination import paginate
+from service.http.schemas import PROBLEM_RESPONSES
+from service.institutions import crud
+from service.institutions.index import to_profile
+from service.institutions.models import (
+    Institution,
+    InstitutionCreate,
+    InstitutionPrivate,
+    InstitutionPublic,
+    InstitutionUpdate,
+)
+from service.institutions.schemas import (
+    MAX_BULK,
+    BulkCreated,
+    InstitutionCreated,
+    InstitutionFilters,
+    InstitutionPage,
+    MatchFilters,
+    MatchList,
+)
+from service.institutions.suggestions import suggest
+
+router = APIRouter(
+    prefix="/institutions",
+    tags=["institutions"],
+    responses=PROBLEM_RESPONSES,
+    route_class=IdempotentPostRoute,
+)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, operation_id="create_institution")
+def create_institution(
+    data: InstitutionCreate, session: SessionDep, index: IndexDep, _caller: RegistrarDep
+) -> InstitutionCreated:
+    """Register an institution and receive, this once, the key that can change it."""
+    (row,) = crud.create_institutions(session=session, items=[data])
+    assert row.id is not None
+    key, secret = issue_key(
+        session, label="issued with the profile", role=Role.institution, institution_id=row.id
+    )
+    session.commit()
+    index.catch_up()
+    institutions_written(session=session, index=index, ids=[row.id])
+    private = crud.to_private(row, list(data.existing_partners))
+    assert key.id is not None
+    return InstitutionCreated(**private.model_dump(), api_key=secret, api_key_id=key.id)
+
+
+@router.post("/bulk", status_code=status.HTTP_201_CREATED, operation_id="create_institutions")
+def create_institutions(
+    items: Annotated[list[InstitutionCreate], Body(max_length=MAX_BULK)],
+    session: SessionDep,
+    index: IndexDep,
+    _caller: ImporterDep,
+) -> BulkCreated:
+    """Register many institutions at once, all or nothing; ids come back in order.
+
+    For organisers and admins; no keys are issued (an admin can issue them later).
+    """
+    rows = crud.create_institutions(session=session, items=items, bulk=True)
+    session.commit()
+    ids = [row.id for row in rows if row.id is not None]
+    index.catch_up()
+    institutions_written(session=session, index=index, ids=ids)
+    return BulkCreated(ids=ids)
+
+
+@router.get("", operation_id="list_institutions")
+def list_institutions(
+    filters: Annotated[InstitutionFilters, Query()], session: SessionDep, _caller: ReaderDep
+) -> InstitutionPage:
+    """List institutions in id order, filtered, one page at a time (by offset or cursor)."""
+    conditions = crud.filter_conditions(
+        country=filters.country, kind=filters.kind, field=filters.field, q=filters.q
+    )
+    window = paginate(
+        session=session,
+        statement=select(Institution).where(*conditions),
+        key=col(Institution.id),
+        key_of=lambda row: row.id,
+        params=filters,
+    )
+    ids = [row.id for row in window.rows if row.id is not None]
+    partners = crud.partners_of(session=session, institution_ids=ids)
+    items = [crud.to_public(row, partners[row.id]) for row in window.rows if row.id]
+    return InstitutionPage.of(window, items, filters)
+
+
+@router.get(
+    "/{institution_id:int}", operation_id="read_institution", responses=etags.READ_RESPONSES
+)
+def read_institution(
+    row: InstitutionDep,
+    session: SessionDep,
+    caller: ReaderDep,
+    response: Response,
+    if_none_match: etags.IfNoneMatch = None,
+) -> InstitutionPrivate | InstitutionPublic:
+    """Read an institution's profile: with its contact email for its own key or an admin.
+
+    The `ETag` names this version; with `If-None-Match` an unchanged profile is not sent
+    again (304)."""
+    assert row.id is not None
+    private = caller.may_edit(row.id)
+    etag = etags.institution_etag(row, private=private)
+    etags.check_not_modified(if_none_match, etag)
+    response.headers["ETag"] = etag
+    response.headers["Vary"] = "Authorization"
+    partners = crud.partners_of(session=session, institution_ids=[row.id])
+    if private:
+        return crud.to_private(row, partners[row.id])
+    return crud.to_public(row, partners[row.id])
+
+
+@router.patch(
+    "/{institution_id:int}",
+    operation_id="update_institution",
+    responses=etags.UPDATE_RESPONSES,
+)
+def update_institution(
+    row: EditableInstitutionDep,
+    changes: InstitutionUpdate,
+    session: SessionDep,
+    index: IndexDep,
+    response: Response,
+    if_match: etags.IfMatch = None,
+) -> InstitutionPrivate:
+    """Change some fields of an institution (its own key or an admin); others stay.
+
+    With `If-Match`, only if nobody changed it since that version (else 412)."""
+    row = etags.lock_current(session, row)
+    version = etags.institution_etag(row, private=True)
+    before = institution_candidates(session=session, rows=[row])
+    row = crud.update_institution(session=session, row=row, changes=changes)
+    # After the changes are checked: a change refused anyway is answered 422, not 412.
+    etags.check_if_match(if_match, version, what="profile")
+    session.commit()
+    assert row.id is not None
+    index.catch_up()
+    institutions_written(session=session, index=index, ids=[row.id], before=before)
+    response.headers["ETag"] = etags.institution_etag(row, private=True)
+    partners = crud.partners_of(session=session, institution_ids=[row.id])
+    return crud.to_private(row, partners[row.id])
+
+
+@router.delete(
+    "/{institution_id:int}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="delete_institution",
+    responses=etags.DELETE_RESPONSES,
+)
+def delete_institution(
+    row: EditableInstitutionDep,
+    session: SessionDep,
+    index: IndexDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
+    """Delete an institution (its own key or an admin) and the partnerships naming it.
+
+    With `If-Match`, only if nobody changed it since that version (else 412)."""
+    row = etags.lock_current(session, row)
+    etags.check_if_match(if_match, etags.institution_etag(row, private=True), what="profile")
+    crud.delete_institution(session=session, row=row)
+    session.commit()
+    index.catch_up()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{institution_id:int}/matches", operation_id="read_matches")
+def read_matches(
+    row: InstitutionDep,
+    filters: Annotated[MatchFilters, Query()],
+    session: SessionDep,
+    index: IndexDep,
+    _caller: ReaderDep,
+) -> MatchList:
+    """Suggest partners for an institution, best first, with reasons."""
+    assert row.id is not None
+    partners = crud.partners_of(session=session, institution_ids=[row.id])
+    query = to_profile(row, partners[row.id])
+    return suggest(session=session, index=index, query=query, filters=filters)

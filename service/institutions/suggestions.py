@@ -1,0 +1,46 @@
+"""Partner suggestions: rank in the index, then attach each partner's public profile."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from sqlmodel import Session
+
+from matching import Match, Profile
+from service.institutions import crud
+from service.institutions.index import MatchIndex
+from service.institutions.schemas import MatchComponents, MatchFilters, MatchItem, MatchList
+
+
+def suggest(
+    *, session: Session, index: MatchIndex, query: Profile, filters: MatchFilters
+) -> MatchList:
+    """Return the best partners for ``query``, best first, with public profiles."""
+    matches = index.rank(
+        query,
+        k=filters.limit,
+        where=filters.candidate_filter(),
+        diversity=filters.diversity,
+        exposure=filters.exposure,
+    )
+    return match_list(session=session, matches=matches)
+
+
+def match_list(*, session: Session, matches: Sequence[Match]) -> MatchList:
+    """Return ranked institutions with their public profiles, in the order given."""
+    ids = [match.id for match in matches]
+    rows = {row.id: row for row in crud.all_institutions(session=session, ids=ids) if row.id}
+    partners = crud.partners_of(session=session, institution_ids=list(rows))
+    items = [
+        MatchItem(
+            institution=crud.to_public(rows[match.id], partners[match.id]),
+            score=match.score,
+            components=MatchComponents(**asdict(match.components)),
+            reasons=list(match.reasons),
+        )
+        # A partner deleted between ranking and this read is left out, not shown stale.
+        for match in matches
+        if match.id in rows
+    ]
+    return MatchList(items=items)

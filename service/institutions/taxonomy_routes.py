@@ -1,0 +1,15 @@
+"""The TVET taxonomy, for clients building pick lists."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from service.institutions.schemas import TaxonomyOut
+
+router = APIRouter(tags=["taxonomy"])
+
+
+@router.get("/taxonomy", operation_id="read_taxonomy")
+def read_taxonomy(request: Request) -> TaxonomyOut:
+    """Canonical technical fields and program types, with labels and synonyms by language."""
+    return TaxonomyOut.model_validate(request.app.state.taxonomy)

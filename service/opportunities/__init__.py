@@ -1,0 +1,1 @@
+"""Opportunities (offers and calls an institution publishes) and expressions of interest."""

@@ -1,0 +1,269 @@
+"""Opportunities: publish, list, read, change, close, match, and expressions of interest."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+from sqlmodel import Session
+
+from service.alerts import triggers as alerts
+from service.auth.keys import Caller
+from service.deps import (
+    IndexDep,
+    InstitutionDep,
+    KeyDep,
+    ReaderDep,
+    SessionDep,
+    SettingsDep,
+    require_key,
+)
+from service.errors import Conflict, Forbidden
+from service.http.idempotency import IdempotentPostRoute
+from service.http.schemas import PROBLEM_RESPONSES
+from service.institutions import crud
+from service.institutions.index import to_profile
+from service.institutions.models import Institution
+from service.institutions.schemas import MatchComponents, MatchList
+from service.institutions.suggestions import match_list
+from service.opportunities import interest
+from service.opportunities import operations as opportunities
+from service.opportunities.models import Opportunity
+from service.opportunities.schemas import (
+    InterestCreate,
+    InterestOut,
+    InterestPage,
+    OpportunityCreate,
+    OpportunityFilters,
+    OpportunityMatchFilters,
+    OpportunityMatchItem,
+    OpportunityMatchList,
+    OpportunityPage,
+    OpportunityPublic,
+    OpportunityUpdate,
+    Paging,
+)
+from service.values.times import utc_now
+from service.values.validation import MAX_ID
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    **PROBLEM_RESPONSES,
+    404: {**PROBLEM_RESPONSES[404], "description": "No opportunity (or institution) has this id."},
+    409: {
+        **PROBLEM_RESPONSES[409],
+        "description": "The opportunity is closed, the interest was already expressed, or "
+        "the institution holds the most expressions of interest allowed.",
+    },
+}
+router = APIRouter(
+    tags=["opportunities"],
+    responses=RESPONSES,
+    route_class=IdempotentPostRoute,
+)
+
+
+def get_opportunity(
+    session: SessionDep,
+    opportunity_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The opportunity's id.")],
+) -> Opportunity:
+    """Return the opportunity named in the path, or answer 404."""
+    return opportunities.get(session=session, opportunity_id=opportunity_id)
+
+
+OpportunityDep = Annotated[Opportunity, Depends(get_opportunity)]
+
+
+def get_owned_opportunity(
+    caller: Annotated[Caller, Depends(require_key)], row: OpportunityDep
+) -> Opportunity:
+    """Return the opportunity in the path if the caller owns it (its institution, admins)."""
+    if not caller.may_edit(row.institution_id):
+        raise Forbidden(f"this key may not manage opportunity {row.id}")
+    return row
+
+
+OwnedOpportunityDep = Annotated[Opportunity, Depends(get_owned_opportunity)]
+
+
+def _public(session: Session, row: Opportunity) -> OpportunityPublic:
+    (public,) = opportunities.publics(session=session, rows=[row])
+    return public
+
+
+def _owner(session: Session, row: Opportunity) -> Institution:
+    owner = crud.get_institution(session=session, institution_id=row.institution_id)
+    assert owner is not None  # opportunities go with their owner (foreign key, cascade)
+    return owner
+
+
+@router.post(
+    "/opportunities", status_code=status.HTTP_201_CREATED, operation_id="create_opportunity"
+)
+def create_opportunity(
+    caller: KeyDep, data: OpportunityCreate, session: SessionDep, index: IndexDep
+) -> OpportunityPublic:
+    """Publish an offer or a call (an institution's key; admins name the institution)."""
+    row = opportunities.create(session=session, caller=caller, data=data)
+    session.commit()
+    change = alerts.Change(None, alerts.opportunity_candidate(row, _owner(session, row)))
+    alerts.check(session=session, index=index, changes=[change])
+    return _public(session, row)
+
+
+@router.get("/opportunities", operation_id="list_opportunities")
+def list_opportunities(
+    filters: Annotated[OpportunityFilters, Query()], session: SessionDep, _caller: ReaderDep
+) -> OpportunityPage:
+    """List opportunities in id order: open ones unless `status` says otherwise."""
+    rows, total = opportunities.list_opportunities(session=session, filters=filters)
+    return OpportunityPage(
+        items=opportunities.publics(session=session, rows=rows),
+        total=total,
+        limit=filters.limit,
+        offset=filters.offset,
+    )
+
+
+@router.get("/opportunities/{opportunity_id:int}", operation_id="read_opportunity")
+def read_opportunity(
+    _caller: ReaderDep, row: OpportunityDep, session: SessionDep
+) -> OpportunityPublic:
+    """Read an opportunity, with its status now (closed once past its deadline)."""
+    return _public(session, row)
+
+
+@router.patch("/opportunities/{opportunity_id:int}", operation_id="update_opportunity")
+def update_opportunity(
+    row: OwnedOpportunityDep, changes: OpportunityUpdate, session: SessionDep, index: IndexDep
+) -> OpportunityPublic:
+    """Change some fields of an opportunity (its institution's key or an admin)."""
+    owner = _owner(session, row)
+    before = alerts.opportunity_candidate(row, owner)
+    row = opportunities.update(session=session, row=row, changes=changes)
+    session.commit()
+    change = alerts.Change(before, alerts.opportunity_candidate(row, owner))
+    alerts.check(session=session, index=index, changes=[change])
+    return _public(session, row)
+
+
+@router.delete(
+    "/opportunities/{opportunity_id:int}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="close_opportunity",
+)
+def close_opportunity(row: OwnedOpportunityDep, session: SessionDep) -> Response:
+    """Close an opportunity now (its institution's key or an admin); it stays readable."""
+    opportunities.close(session=session, row=row)
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/opportunities/{opportunity_id:int}/matches", operation_id="match_opportunity")
+def match_opportunity(
+    _caller: ReaderDep,
+    row: OpportunityDep,
+    filters: Annotated[OpportunityMatchFilters, Query()],
+    session: SessionDep,
+    index: IndexDep,
+) -> MatchList:
+    """Rank the institutions that fit an open opportunity: eligible ones only (countries,
+    kinds, not its owner), by the same reciprocal score as partner suggestions."""
+    if not opportunities.is_open(row, utc_now()):
+        raise Conflict(f"opportunity {row.id} is closed; closed opportunities are not matched")
+    matches = opportunities.rank_institutions(
+        index=index,
+        row=row,
+        owner=_owner(session, row),
+        limit=filters.limit,
+        min_score=filters.min_score,
+    )
+    return match_list(session=session, matches=matches)
+
+
+@router.get("/institutions/{institution_id:int}/opportunities", operation_id="opportunities_for")
+def opportunities_for(
+    _caller: ReaderDep,
+    row: InstitutionDep,
+    filters: Annotated[OpportunityMatchFilters, Query()],
+    session: SessionDep,
+    index: IndexDep,
+) -> OpportunityMatchList:
+    """Rank the open opportunities an institution may take up (eligible, not its own),
+    best fit first, with reasons."""
+    assert row.id is not None
+    query = index.profile(row.id) or to_profile(
+        row, crud.partners_of(session=session, institution_ids=[row.id])[row.id]
+    )
+    ranked = opportunities.ranked_for(
+        session=session,
+        index=index,
+        query=query,
+        institution=row,
+        limit=filters.limit,
+        min_score=filters.min_score,
+    )
+    publics = opportunities.publics(session=session, rows=[opp for opp, _ in ranked])
+    return OpportunityMatchList(
+        items=[
+            OpportunityMatchItem(
+                opportunity=public,
+                score=match.score,
+                components=MatchComponents.model_validate(match.components, from_attributes=True),
+                reasons=list(match.reasons),
+            )
+            for public, (_, match) in zip(publics, ranked, strict=True)
+        ]
+    )
+
+
+@router.post(
+    "/opportunities/{opportunity_id:int}/interest",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="express_interest",
+)
+def express_interest(
+    caller: KeyDep,
+    row: OpportunityDep,
+    data: InterestCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> InterestOut:
+    """Express an institution's interest in an open opportunity, with a note for its owner
+    (the institution's key; admins name it). Once per institution and opportunity."""
+    interested = interest.express(
+        session=session,
+        caller=caller,
+        opportunity=row,
+        data=data,
+        max_open=settings.max_open_interests,
+    )
+    session.commit()
+    institution = crud.get_institution(session=session, institution_id=interested.institution_id)
+    assert institution is not None
+    return interest.to_out(interested, institution)
+
+
+@router.get("/opportunities/{opportunity_id:int}/interest", operation_id="list_interest")
+def list_interest(
+    row: OwnedOpportunityDep,
+    paging: Annotated[Paging, Query()],
+    session: SessionDep,
+) -> InterestPage:
+    """List who expressed interest, oldest first (the owner's key or an admin only)."""
+    assert row.id is not None
+    items, total = interest.listing(
+        session=session, opportunity_id=row.id, limit=paging.limit, offset=paging.offset
+    )
+    return InterestPage(items=items, total=total, limit=paging.limit, offset=paging.offset)
+
+
+@router.delete(
+    "/opportunities/{opportunity_id:int}/interest",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="withdraw_interest",
+)
+def withdraw_interest(caller: KeyDep, row: OpportunityDep, session: SessionDep) -> Response:
+    """Withdraw the caller's institution's interest (its own key); nothing else changes."""
+    interest.withdraw(session=session, caller=caller, opportunity=row)
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

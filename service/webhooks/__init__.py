@@ -1,0 +1,1 @@
+"""Webhooks: registration, the transactional outbox, signing, delivery and its retries."""

@@ -1,0 +1,151 @@
+"""Webhooks: register, list, read, delete, and list their deliveries.
+
+Anyone with a key may register webhooks; each owner sees and deletes its own (admins:
+all). Institution keys may subscribe to every event but the workshop ones, which go to
+admins and organisers only (see ``service.webhooks.outbox`` for who receives what). The secret
+is shown once, at registration.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from service.auth.keys import Caller, Role
+from service.auth.owners import get_owned, owner_of
+from service.errors import FieldError, InvalidInput
+from service.values.times import as_utc
+from service.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
+from service.webhooks.outbox import WORKSHOP_EVENTS, event_id
+from service.webhooks.schemas import (
+    AttemptOut,
+    DeliveryFilters,
+    DeliveryOut,
+    WebhookCreate,
+    WebhookOut,
+)
+from service.webhooks.signing import new_secret
+
+MAX_PER_OWNER = 20
+
+
+def _private_host(url: str) -> bool:
+    """Whether the URL names a loopback, private or otherwise non-public host outright.
+
+    Names are resolved at each delivery (``service.webhooks.delivery``); this refuses the obvious.
+    """
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
+
+
+def create(
+    *, session: Session, caller: Caller, data: WebhookCreate, allow_private: bool
+) -> Webhook:
+    """Store a webhook owned by the caller, with a new secret; the caller commits."""
+    owner = owner_of(caller)
+    errors = []
+    if not allow_private and _private_host(data.url):
+        errors.append(FieldError(("body", "url"), "must be a public address on this service"))
+    if caller.role is Role.institution:
+        errors += [
+            FieldError(("body", "events", i), "workshop events go to admins and organisers only")
+            for i, event in enumerate(data.events)
+            if event in WORKSHOP_EVENTS
+        ]
+    if errors:
+        raise InvalidInput(errors)
+    held = session.exec(
+        select(func.count()).select_from(Webhook).where(col(Webhook.owner) == owner)
+    ).one()
+    if held >= MAX_PER_OWNER:
+        raise InvalidInput([FieldError(("body",), f"an owner may have {MAX_PER_OWNER} webhooks")])
+    row = Webhook(
+        owner=owner,
+        owner_role=str(caller.role),
+        institution_id=caller.institution_id if caller.role is Role.institution else None,
+        key_id=caller.key_id if caller.role is not Role.institution else None,
+        url=data.url,
+        events=[str(event) for event in data.events],
+        description=data.description,
+        secret=new_secret(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get(*, session: Session, caller: Caller, webhook_id: int) -> Webhook:
+    """Return a webhook the caller may see, or raise (404, or 403 for another's)."""
+    return get_owned(session, caller, Webhook, webhook_id, "webhook")
+
+
+def listing(*, session: Session, caller: Caller) -> list[Webhook]:
+    """Return the caller's webhooks (an admin: everyone's), in id order."""
+    statement = select(Webhook).order_by(col(Webhook.id))
+    if caller.role is not Role.admin:
+        statement = statement.where(col(Webhook.owner) == owner_of(caller))
+    return list(session.exec(statement))
+
+
+def to_out(row: Webhook) -> WebhookOut:
+    """Return the API view of a webhook (never its secret)."""
+    return WebhookOut.model_validate(row, from_attributes=True)
+
+
+def deliveries(
+    *, session: Session, webhook_id: int, filters: DeliveryFilters
+) -> tuple[list[DeliveryOut], int]:
+    """Return a page of a webhook's deliveries, newest first, with their attempts."""
+    conditions = [col(WebhookDelivery.webhook_id) == webhook_id]
+    if filters.status:
+        conditions.append(col(WebhookDelivery.status) == filters.status)
+    total = session.exec(select(func.count()).select_from(WebhookDelivery).where(*conditions)).one()
+    rows = list(
+        session.exec(
+            select(WebhookDelivery, WebhookEvent)
+            .join(WebhookEvent, col(WebhookEvent.id) == col(WebhookDelivery.event_id))
+            .where(*conditions)
+            .order_by(col(WebhookDelivery.id).desc())
+            .offset(filters.offset)
+            .limit(filters.limit)
+        )
+    )
+    attempts: dict[int, list[AttemptOut]] = {delivery.id or 0: [] for delivery, _ in rows}
+    statement = (
+        select(WebhookAttempt)
+        .where(col(WebhookAttempt.delivery_id).in_(list(attempts)))
+        .order_by(col(WebhookAttempt.id))
+    )
+    for attempt in session.exec(statement):
+        attempts[attempt.delivery_id].append(
+            AttemptOut.model_validate(attempt, from_attributes=True)
+        )
+    items = [
+        DeliveryOut.model_validate(
+            {
+                "id": delivery.id,
+                "event_id": event_id(event),
+                "event_type": event.type,
+                "status": delivery.status,
+                "attempts": delivery.attempts,
+                "next_attempt_at": as_utc(delivery.next_attempt_at)
+                if delivery.status == "pending"
+                else None,
+                "last_status_code": delivery.last_status_code,
+                "last_error": delivery.last_error,
+                "created_at": delivery.created_at,
+                "finished_at": delivery.finished_at,
+                "attempt_log": attempts[delivery.id or 0],
+            }
+        )
+        for delivery, event in rows
+    ]
+    return items, total

@@ -1,0 +1,1 @@
+"""Workshops: participants, survey imports, pairing runs, timetables, outcomes and reports."""
