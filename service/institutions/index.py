@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -80,6 +80,12 @@ def draft_profile(data: InstitutionCreate) -> Profile:
     return _as_profile(data, profile_id=None, partners=data.existing_partners)
 
 
+class RankerFactory(Protocol):
+    """Makes an unfitted ranker; the index fits it (``ReciprocalRanker`` itself is one)."""
+
+    def __call__(self, *, taxonomy: Taxonomy | None) -> ReciprocalRanker: ...
+
+
 class MatchIndex:
     """Keeps a :class:`ReciprocalRanker` in step with the database."""
 
@@ -91,9 +97,11 @@ class MatchIndex:
         refit_unseen_share: float = 0.05,
         sync_refit_max_profiles: int = 2000,
         taxonomy: Taxonomy | None = None,
+        ranker_factory: RankerFactory = ReciprocalRanker,
     ) -> None:
         self._engine = engine
         self._taxonomy = taxonomy
+        self._ranker_factory = ranker_factory
         self._refit_after_changes = refit_after_changes
         self._refit_unseen_share = refit_unseen_share
         self._sync_refit_max_profiles = sync_refit_max_profiles
@@ -270,7 +278,7 @@ class MatchIndex:
             self._start_background_refit()
 
     def _new_ranker(self) -> ReciprocalRanker:
-        return ReciprocalRanker(taxonomy=self._taxonomy)
+        return self._ranker_factory(taxonomy=self._taxonomy)
 
     def _needs_refit(self) -> bool:
         ranker = self._ranker

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from matching import CandidateFilter, Profile, ReciprocalRanker
 from service.config import Settings
 from service.db import make_engine
-from service.institutions import crud, index
+from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.models import InstitutionCreate
 from service.migrations.runner import upgrade
@@ -84,13 +84,12 @@ class _GatedRanker(ReciprocalRanker):
         return super().fit(profiles)
 
 
-def test_background_refit_keeps_writes_made_while_it_ran(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(index, "ReciprocalRanker", _GatedRanker)
+def test_background_refit_keeps_writes_made_while_it_ran(engine: Engine) -> None:
     _GatedRanker.gate.clear()
     _GatedRanker.started.clear()
-    match_index = MatchIndex(engine, refit_after_changes=1, sync_refit_max_profiles=0)
+    match_index = MatchIndex(
+        engine, refit_after_changes=1, sync_refit_max_profiles=0, ranker_factory=_GatedRanker
+    )
     first = store(engine, name="A", country="CN", offers=["CNC teacher training"])
     match_index.load()
     second = store(engine, name="B", country="CN", offers=["CNC teacher training"])
