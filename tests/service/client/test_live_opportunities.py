@@ -22,7 +22,7 @@ from tests.support.server import Server, load_seed, running_server, server_env
 
 pytestmark = pytest.mark.http
 
-OPERATION_IDS = Path(__file__).resolve().parents[1] / "operation_ids.txt"
+OPERATION_IDS = Path(__file__).resolve().parents[1] / "http" / "operation_ids.txt"
 HOOK_URL = "http://127.0.0.1:9/tvet-match-hook"  # loopback: refused unless allowed
 
 
