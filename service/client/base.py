@@ -10,7 +10,7 @@ an event loop (``service.client.blocking``).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Any, ClassVar, Generic, TypedDict, TypeVar
 
 import httpx
@@ -106,7 +106,7 @@ class Client(Operations, Generic[Http, Transport]):
 
     async def _items(
         self, describe: Callable[..., Call[Page[Item]]], args: Any, kwargs: dict[str, Any]
-    ) -> AsyncIterator[Item]:
+    ) -> AsyncGenerator[Item, None]:
         """Yield every item of a paged list, asking for each next page by its cursor."""
         page = await self._sent(describe(*args, **kwargs))
         for item in page.items:

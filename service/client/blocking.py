@@ -7,7 +7,7 @@ once, and driving a coroutine one step runs it to its end.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Generator
 from typing import TypeVar, cast
 
 T = TypeVar("T")
@@ -27,11 +27,14 @@ def finished(step: Awaitable[T]) -> T:
     raise RuntimeError("a coroutine of the blocking client suspended")
 
 
-def iterated(items: AsyncIterator[T]) -> Iterator[T]:
-    """Yield the items of an async iterator that never suspends."""
-    while True:
-        try:
-            item = finished(anext(items))
-        except StopAsyncIteration:
-            return
-        yield item
+def iterated(items: AsyncGenerator[T, None]) -> Generator[T, None, None]:
+    """Yield the items of an async generator that never suspends, closing it at the end."""
+    try:
+        while True:
+            try:
+                item = finished(anext(items))
+            except StopAsyncIteration:
+                return
+            yield item
+    finally:
+        finished(items.aclose())  # also when the caller stops early
