@@ -7,14 +7,16 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_type
 
 import httpx
 import pytest
 
 from service.client import ApiError, AsyncTvetMatchClient, TvetMatchClient
-from service.institutions.models import InstitutionCreate, InstitutionPrivate
+from service.institutions.models import InstitutionCreate, InstitutionPrivate, InstitutionPublic
+from service.institutions.schemas import InstitutionPage, MatchList
 from service.values.validation import Kind
 from service.workshops.schemas import ImportPlanOut, ImportResult
 from tests.service.client.conftest import SAMPLE_SURVEY
@@ -200,6 +202,35 @@ def test_an_organiser_runs_a_workshop_through_the_client(live: Server, admin_tok
         moved = api.update_workshop(workshop.id, {"venue": "Siem Reap"}, if_match=tagged.etag)
         assert moved.value.venue == "Siem Reap"
         assert moved.etag != tagged.etag
+
+
+def test_both_clients_answer_the_services_own_types(live: Server) -> None:
+    # assert_type is checked by mypy (strict, on tests): a method typed loosely fails it.
+    with TvetMatchClient(live.url) as api:
+        page = assert_type(api.list_institutions(limit=2), InstitutionPage)
+        first = page.items[0]
+        assert_type(api.read_matches(first.id, limit=1), MatchList)
+        assert_type(next(api.iter_institutions(limit=1)), InstitutionPublic)
+
+    async def scenario() -> tuple[InstitutionPage, list[InstitutionPublic]]:
+        async with AsyncTvetMatchClient(live.url) as api:
+            read = assert_type(api.list_institutions(limit=2), Coroutine[Any, Any, InstitutionPage])
+            walk = assert_type(api.iter_institutions(limit=1), AsyncIterator[InstitutionPublic])
+            return await read, [item async for item in walk]
+
+    again, every = asyncio.run(scenario())
+    assert again == page
+    assert [item.id for item in every][:2] == [item.id for item in page.items]
+
+
+def test_the_blocking_client_runs_inside_a_running_event_loop(live: Server) -> None:
+    """Its coroutines never suspend, so it needs no event loop and minds none running."""
+
+    async def inside() -> str:
+        with TvetMatchClient(live.url) as api:
+            return api.health().status
+
+    assert asyncio.run(inside()) == "ok"
 
 
 def readme_example() -> str:

@@ -14,6 +14,7 @@ import pytest
 
 from service.client import AsyncTvetMatchClient, TvetMatchClient
 from service.client import operations as op
+from service.client.methods import Operation
 from service.institutions.models import InstitutionCreate
 from service.opportunities.schemas import OpportunityCreate
 from service.values.validation import Kind
@@ -73,14 +74,14 @@ def test_every_operation_is_named_after_an_operation_id() -> None:
     ids = {line.split()[0] for line in OPERATION_IDS.read_text().splitlines() if line.strip()}
     names = {
         name
-        for name, function in inspect.getmembers(op, inspect.isfunction)
-        if function.__module__ == op.__name__ and not name.startswith("_")
+        for name, member in inspect.getmembers(op.Operations)
+        if isinstance(member, Operation) and not name.startswith("_")
     }
     variants = {name for name in names if name.endswith("_tagged")}
     assert names - variants - ids == set()
     assert {name.removesuffix("_tagged") for name in variants} <= ids
-    assert names <= set(vars(TvetMatchClient))
-    assert names <= set(vars(AsyncTvetMatchClient))
+    assert names <= set(dir(TvetMatchClient))
+    assert names <= set(dir(AsyncTvetMatchClient))
 
 
 def test_opportunities_searches_and_webhooks_through_the_sync_client(live: Server) -> None:

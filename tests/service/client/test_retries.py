@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.client import ApiError, RetryPolicy, TvetMatchClient
+from service.client import ApiError, AsyncTvetMatchClient, RetryPolicy, TvetMatchClient
 from service.client.calls import retry_after
 from tests.support.server import Server, running_server, server_env
 
@@ -90,3 +91,72 @@ def test_a_connection_error_is_retried_for_reads_but_not_for_patch() -> None:
         with pytest.raises(httpx.ConnectError):
             api.create_institution({"name": "X", "country": "KH", "kind": "college"})
     assert attempts == ["GET"] * 3 + ["PATCH"] + ["POST"] * 3
+
+
+class RecordingAsync(httpx.AsyncBaseTransport):
+    """Real HTTP for the asyncio client, noting when each answer came and its status."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.answers: list[tuple[float, int, str | None]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        self.answers.append(
+            (time.monotonic(), response.status_code, response.headers.get("retry-after"))
+        )
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+@pytest.fixture
+def one_a_second(tmp_path: Path) -> Iterator[Server]:
+    """A server allowing each address 1 request a second."""
+    env = server_env(data_dir=tmp_path / "data", database_url=None)
+    env["TVETMATCH_RATE_LIMIT"] = "1/second"
+    with running_server(env, tmp_path / "server.log") as server:
+        yield server
+
+
+def test_the_async_client_retries_a_429_after_retry_after_too(one_a_second: Server) -> None:
+    transport = RecordingAsync()
+
+    async def three_reads_at_once() -> list[int]:
+        policy = RetryPolicy(max_wait=10)
+        async with AsyncTvetMatchClient(one_a_second.url, transport=transport, retry=policy) as api:
+            pages = await asyncio.gather(*(api.list_institutions() for _ in range(3)))
+            return [page.total for page in pages]
+
+    totals = asyncio.run(three_reads_at_once())
+    assert len(totals) == 3
+    assert all(total > 0 for total in totals)  # the embedded demo seed
+    statuses = [status for _, status, _ in transport.answers]
+    assert statuses.count(200) == 3
+    assert set(statuses) == {200, 429}  # over 1/second: refused, then retried
+    refused_at, _, wait = next(answer for answer in transport.answers if answer[1] == 429)
+    assert wait is not None
+    last_read_at = max(at for at, status, _ in transport.answers if status == 200)
+    assert last_read_at - refused_at >= int(wait) - 0.05
+
+
+def test_the_async_client_retries_connection_errors_for_reads_but_not_for_patch() -> None:
+    closed = "http://127.0.0.1:9"  # discard port: nothing listens on loopback
+    attempts: list[str] = []
+
+    class Counting(httpx.AsyncHTTPTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            attempts.append(request.method)
+            return await super().handle_async_request(request)
+
+    async def scenario() -> None:
+        policy = RetryPolicy(retries=2, backoff=0.01)
+        async with AsyncTvetMatchClient(closed, transport=Counting(), retry=policy) as api:
+            with pytest.raises(httpx.ConnectError):
+                await api.list_institutions()
+            with pytest.raises(httpx.ConnectError):
+                await api.update_institution(1, {"city": "Guilin"})
+
+    asyncio.run(scenario())
+    assert attempts == ["GET"] * 3 + ["PATCH"]

@@ -1,0 +1,239 @@
+"""Workshops: participants, survey imports, pairing runs, schedules, exports, outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from service.client.calls import Call, Tagged, body, clean, nothing, parsed, raw, tagged
+from service.client.methods import operation, paged
+from service.client.operations.common import (
+    WORKSHOPS,
+    Data,
+    keyed,
+    page_params,
+    precondition,
+)
+from service.workshops.models import WorkshopCreate, WorkshopPublic, WorkshopUpdate
+from service.workshops.schemas import (
+    ImportPlanOut,
+    ImportResult,
+    OutcomeIn,
+    OutcomeOut,
+    PairingDiff,
+    PairingRequest,
+    PairingRunOut,
+    PairingRunPage,
+    ParticipantPage,
+    ScheduleOut,
+    ScheduleRequest,
+    WorkshopReport,
+)
+
+ExportKind = Literal["pairs", "alternates", "schedule", "ics", "html"]
+
+
+class Workshops:
+    """Run a matchmaking workshop, from its participants to what came of its pairs."""
+
+    @operation
+    def create_workshop(
+        self, workshop: WorkshopCreate | Data, idempotency_key: str | None = None
+    ) -> Call[WorkshopPublic]:
+        """Create a workshop (admins)."""
+        return Call(
+            "POST",
+            WORKSHOPS,
+            parsed(WorkshopPublic),
+            json=body(workshop),
+            headers=keyed(idempotency_key),
+        )
+
+    @operation
+    def list_workshops(self) -> Call[list[WorkshopPublic]]:
+        """List workshops, newest first."""
+        return Call("GET", WORKSHOPS, parsed(list[WorkshopPublic]))
+
+    @operation
+    def read_workshop(self, workshop_id: int) -> Call[WorkshopPublic]:
+        """Read a workshop."""
+        return Call("GET", f"{WORKSHOPS}/{workshop_id}", parsed(WorkshopPublic))
+
+    @operation
+    def read_workshop_tagged(self, workshop_id: int) -> Call[Tagged[WorkshopPublic]]:
+        """Read a workshop and its ETag, to change it later with ``if_match``."""
+        return Call("GET", f"{WORKSHOPS}/{workshop_id}", tagged(WorkshopPublic))
+
+    @operation
+    def update_workshop(
+        self, workshop_id: int, changes: WorkshopUpdate | Data, if_match: str | None = None
+    ) -> Call[Tagged[WorkshopPublic]]:
+        """Change a workshop; with ``if_match``, only if unchanged since (else 412)."""
+        return Call(
+            "PATCH",
+            f"{WORKSHOPS}/{workshop_id}",
+            tagged(WorkshopPublic),
+            json=body(changes),
+            headers=precondition(if_match),
+        )
+
+    @operation
+    def set_participants(self, workshop_id: int, institution_ids: Sequence[int]) -> Call[None]:
+        """Replace the workshop's participants."""
+        data = {"institution_ids": list(institution_ids)}
+        return Call("PUT", f"{WORKSHOPS}/{workshop_id}/participants", nothing, json=data)
+
+    @operation
+    def list_participants(
+        self,
+        workshop_id: int,
+        *,
+        limit: int = 20,
+        offset: int | None = None,
+        cursor: str | None = None,
+    ) -> Call[ParticipantPage]:
+        """Return one page of the workshop's participants, by id."""
+        return Call(
+            "GET",
+            f"{WORKSHOPS}/{workshop_id}/participants",
+            parsed(ParticipantPage),
+            params=page_params(limit, offset, cursor),
+        )
+
+    iter_participants = paged(list_participants)
+
+    @operation
+    def import_survey(
+        self,
+        workshop_id: int,
+        csv: bytes,
+        *,
+        dry_run: bool = False,
+        encoding: str = "utf-8",
+        idempotency_key: str | None = None,
+    ) -> Call[ImportResult | ImportPlanOut]:
+        """Import a survey CSV into a workshop, all or nothing; ``dry_run`` only reports."""
+        reader = parsed(ImportPlanOut if dry_run else ImportResult)
+        return Call(
+            "POST",
+            f"{WORKSHOPS}/{workshop_id}/imports",
+            reader,
+            params={"dry_run": str(dry_run).lower(), "encoding": encoding},
+            content=csv,
+            headers={"content-type": "text/csv", **keyed(idempotency_key)},
+        )
+
+    @operation
+    def run_pairing(
+        self, workshop_id: int, rules: PairingRequest | Data, idempotency_key: str | None = None
+    ) -> Call[PairingRunOut]:
+        """Pre-pair the workshop's participants under ``rules``; the run is stored."""
+        return Call(
+            "POST",
+            f"{WORKSHOPS}/{workshop_id}/pairings",
+            parsed(PairingRunOut),
+            json=body(rules),
+            headers=keyed(idempotency_key),
+        )
+
+    @operation
+    def list_pairings(
+        self,
+        workshop_id: int,
+        *,
+        limit: int = 20,
+        offset: int | None = None,
+        cursor: str | None = None,
+    ) -> Call[PairingRunPage]:
+        """Return one page of the workshop's pairing runs, oldest first."""
+        return Call(
+            "GET",
+            f"{WORKSHOPS}/{workshop_id}/pairings",
+            parsed(PairingRunPage),
+            params=page_params(limit, offset, cursor),
+        )
+
+    iter_pairings = paged(list_pairings)
+
+    @operation
+    def read_pairing(self, workshop_id: int, number: int) -> Call[PairingRunOut]:
+        """Read one pairing run."""
+        return Call("GET", f"{WORKSHOPS}/{workshop_id}/pairings/{number}", parsed(PairingRunOut))
+
+    @operation
+    def diff_pairings(self, workshop_id: int, number: int, against: int) -> Call[PairingDiff]:
+        """Compare two pairing runs."""
+        return Call(
+            "GET",
+            f"{WORKSHOPS}/{workshop_id}/pairings/{number}/diff",
+            parsed(PairingDiff),
+            params={"against": against},
+        )
+
+    @operation
+    def make_schedule(
+        self,
+        workshop_id: int,
+        number: int,
+        request: ScheduleRequest | Data,
+        idempotency_key: str | None = None,
+    ) -> Call[ScheduleOut]:
+        """Put a run's pairs into time slots and tables."""
+        return Call(
+            "POST",
+            f"{WORKSHOPS}/{workshop_id}/pairings/{number}/schedule",
+            parsed(ScheduleOut),
+            json=body(request),
+            headers=keyed(idempotency_key),
+        )
+
+    @operation
+    def read_schedule(self, workshop_id: int, number: int) -> Call[ScheduleOut]:
+        """Read a run's timetable."""
+        return Call(
+            "GET", f"{WORKSHOPS}/{workshop_id}/pairings/{number}/schedule", parsed(ScheduleOut)
+        )
+
+    @operation
+    def export_pairing(
+        self,
+        workshop_id: int,
+        number: int,
+        what: ExportKind = "pairs",
+        institution_id: int | None = None,
+    ) -> Call[bytes]:
+        """Download a run's pairs, alternates or timetable (CSV), .ics or HTML."""
+        return Call(
+            "GET",
+            f"{WORKSHOPS}/{workshop_id}/pairings/{number}/export",
+            raw,
+            params=clean({"what": what, "institution_id": institution_id}),
+        )
+
+    @operation
+    def record_outcome(
+        self, workshop_id: int, outcome: OutcomeIn | Data, idempotency_key: str | None = None
+    ) -> Call[OutcomeOut]:
+        """Record what happened to a pair: met, MoU signed or declined."""
+        return Call(
+            "POST",
+            f"{WORKSHOPS}/{workshop_id}/outcomes",
+            parsed(OutcomeOut),
+            json=body(outcome),
+            headers=keyed(idempotency_key),
+        )
+
+    @operation
+    def list_outcomes(self, workshop_id: int) -> Call[list[OutcomeOut]]:
+        """List a workshop's recorded outcomes by pair."""
+        return Call("GET", f"{WORKSHOPS}/{workshop_id}/outcomes", parsed(list[OutcomeOut]))
+
+    @operation
+    def workshop_report(self, workshop_id: int, run: int | None = None) -> Call[WorkshopReport]:
+        """Compare a run's suggestions with what happened."""
+        return Call(
+            "GET",
+            f"{WORKSHOPS}/{workshop_id}/report",
+            parsed(WorkshopReport),
+            params=clean({"run": run}),
+        )
