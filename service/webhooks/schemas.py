@@ -28,6 +28,9 @@ def _http_url(value: str) -> str:
     return value
 
 
+DeliveryStatus = Literal["pending", "delivered", "dead", "cancelled"]
+
+
 def _distinct(values: list[EventType]) -> list[EventType]:
     return list(dict.fromkeys(values))
 
@@ -77,7 +80,9 @@ class WebhookOut(BaseModel):
 class WebhookCreated(WebhookOut):
     """A new webhook, with the secret that signs its deliveries, shown this once."""
 
-    secret: str = Field(description="Verify each delivery's Webhook-Signature with it.")
+    secret: str = Field(
+        description="Verify each delivery's webhook-signature with it (Standard Webhooks)."
+    )
 
 
 class AttemptOut(BaseModel):
@@ -93,9 +98,9 @@ class DeliveryOut(BaseModel):
     """One event sent (or being sent) to a webhook, with every attempt."""
 
     id: int
-    event_id: str = Field(description="The Webhook-Id header and the body's id.")
+    event_id: str = Field(description="The webhook-id header and the body's id.")
     event_type: EventType
-    status: Literal["pending", "delivered", "dead"]
+    status: DeliveryStatus
     attempts: int
     next_attempt_at: UtcDatetime | None = Field(description="When a pending one is tried next.")
     last_status_code: int | None
@@ -117,4 +122,4 @@ class DeliveryPage(BaseModel):
 class DeliveryFilters(Paging):
     """Which deliveries to list."""
 
-    status: Literal["pending", "delivered", "dead"] | None = None
+    status: DeliveryStatus | None = None
