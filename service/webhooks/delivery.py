@@ -6,25 +6,24 @@ each signed body, and records the attempt. Claiming is one ``UPDATE ... WHERE id
 their due time a lease ahead: on PostgreSQL several instances skip each other's rows,
 on SQLite the statement is atomic. A worker that dies mid-attempt leaves its claim to
 lapse, and the delivery is tried again after the lease: delivery is at least once, and
-the unchanging ``Webhook-Id`` lets a receiver drop a repeat.
+the unchanging ``webhook-id`` lets a receiver drop a repeat.
 
 A failed attempt (no answer, or a status outside 2xx; redirects are not followed) is
 retried on the ``service.webhooks.backoff`` schedule; after the last attempt the delivery is dead.
-Unless private targets are allowed, a URL whose host resolves to a loopback, private,
-link-local or otherwise non-public address is refused at each attempt.
+The host is resolved once per attempt and the connection goes to the address resolved
+(``service.webhooks.addresses``); unless private targets are allowed, an attempt whose
+host resolves to any loopback, private, link-local or otherwise non-public address is
+refused, and recorded without naming the address.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import secrets
-import socket
 import threading
 import time
 from dataclasses import dataclass
-from datetime import timedelta
-from urllib.parse import urlsplit
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import Engine, update
@@ -33,6 +32,7 @@ from sqlmodel import col, select
 from service.config import Settings
 from service.db import make_engine, session_scope
 from service.values.times import utc_now
+from service.webhooks.addresses import Target, TargetRefused, resolve
 from service.webhooks.backoff import Backoff
 from service.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from service.webhooks.outbox import body_of, event_id
@@ -43,23 +43,9 @@ log = logging.getLogger(__name__)
 _ERROR_LENGTH = 500
 
 
-class TargetRefused(Exception):
-    """The webhook's host is not a public address, and private targets are not allowed."""
-
-
 def check_public_host(url: str) -> None:
     """Raise TargetRefused unless every address the URL's host resolves to is public."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except (OSError, ValueError) as error:
-        raise TargetRefused(f"cannot resolve {host!r}: {error}") from error
-    for *_, address in found:
-        ip = ipaddress.ip_address(str(address[0]).split("%")[0])
-        if not ip.is_global:
-            raise TargetRefused(f"{host!r} resolves to {ip}, which is not a public address")
+    resolve(url, allow_private=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +87,13 @@ class DeliveryWorker:
         self._lease = timedelta(seconds=lease)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._client = httpx.Client(timeout=timeout_seconds, follow_redirects=False)
+        # No kept-alive connections: they are keyed by address, and two webhooks on one
+        # address may be different sites (another Host, another TLS server name).
+        self._client = httpx.Client(
+            timeout=timeout_seconds,
+            follow_redirects=False,
+            limits=httpx.Limits(max_keepalive_connections=0),
+        )
 
     def start(self) -> None:
         """Start the worker thread (not when polling is off: ``poll_seconds`` 0)."""
@@ -163,7 +155,7 @@ class DeliveryWorker:
     def _attempt(self, delivery_id: int, claim: str) -> None:
         with session_scope(self._engine) as session:
             delivery = session.get(WebhookDelivery, delivery_id)
-            if delivery is None:  # its webhook was deleted meanwhile
+            if delivery is None or delivery.status != "pending":  # deleted, or cancelled
                 return
             hook = session.get(Webhook, delivery.webhook_id)
             event = session.get(WebhookEvent, delivery.event_id)
@@ -180,11 +172,17 @@ class DeliveryWorker:
         )
         status_code: int | None = None
         error: str | None = None
+        target: Target | None = None
         try:
-            if not self._allow_private:
-                check_public_host(hook.url)
+            target = resolve(hook.url, allow_private=self._allow_private)
+            headers["Host"] = target.host_header
+            extensions = (
+                {"sni_hostname": target.server_name} if target.url.scheme == "https" else {}
+            )
             # Streamed and never read: a receiver's answer body is of no use here.
-            with self._client.stream("POST", hook.url, content=body, headers=headers) as answer:
+            with self._client.stream(
+                "POST", target.url, content=body, headers=headers, extensions=extensions
+            ) as answer:
                 status_code = answer.status_code
             if not 200 <= status_code < 300:
                 error = f"answered {status_code}"
@@ -192,26 +190,23 @@ class DeliveryWorker:
             error = f"refused: {refused}"
         except Exception as failure:  # no answer: refused, timed out, TLS, a URL httpx rejects
             error = f"{type(failure).__name__}: {failure}"
+            if target is not None:  # the log is the registrant's: never show what a name is
+                error = error.replace(target.url.host, target.server_name)
         duration_ms = round((time.perf_counter() - started) * 1000)
         return _Outcome(status_code, error[:_ERROR_LENGTH] if error else None, duration_ms)
 
     def _record(self, delivery_id: int, claim: str, outcome: _Outcome) -> None:
         now = utc_now()
         with session_scope(self._engine) as session:
-            delivery = session.get(WebhookDelivery, delivery_id)
+            # Locked, so a cancellation committed meanwhile is seen, not overwritten.
+            delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True)
             if delivery is None or delivery.claim != claim:
                 return  # deleted, or taken over by another worker after our claim lapsed
-            session.add(
-                WebhookAttempt(
-                    delivery_id=delivery_id,
-                    attempted_at=now,
-                    status_code=outcome.status_code,
-                    error=outcome.error,
-                    duration_ms=outcome.duration_ms,
-                )
-            )
+            session.add(_attempt_row(delivery_id, now, outcome))
             delivery.attempts += 1
             delivery.claim = None
+            if delivery.status != "pending":
+                return  # cancelled while this attempt ran: it is logged, the status stays
             delivery.last_status_code = outcome.status_code
             delivery.last_error = outcome.error
             if outcome.delivered:
@@ -225,6 +220,16 @@ class DeliveryWorker:
             session.add(delivery)
         if not outcome.delivered:
             log.info("webhook delivery %d failed: %s", delivery_id, outcome.error)
+
+
+def _attempt_row(delivery_id: int, now: datetime, outcome: _Outcome) -> WebhookAttempt:
+    return WebhookAttempt(
+        delivery_id=delivery_id,
+        attempted_at=now,
+        status_code=outcome.status_code,
+        error=outcome.error,
+        duration_ms=outcome.duration_ms,
+    )
 
 
 def worker_for(settings: Settings) -> DeliveryWorker:

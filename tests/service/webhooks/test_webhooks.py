@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 
 from service.config import Settings
 from service.db import make_engine
+from service.webhooks.addresses import TargetRefused
 from service.webhooks.backoff import Backoff
-from service.webhooks.delivery import DeliveryWorker, TargetRefused, check_public_host
+from service.webhooks.delivery import DeliveryWorker, check_public_host
 from service.webhooks.models import WebhookDelivery, WebhookEvent
 from service.webhooks.signing import new_secret
 from tests.conftest import ADMIN, ClientFactory, bearer
