@@ -14,8 +14,9 @@ from sqlmodel import Session, col, select
 from service.auth.keys import Caller, Role
 from service.auth.owners import get_owned, owner_of
 from service.errors import FieldError, InvalidInput
-from service.values.times import as_utc
+from service.values.times import as_utc, utc_now
 from service.webhooks.addresses import registration_problem
+from service.webhooks.breaker import state_of
 from service.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from service.webhooks.outbox import WORKSHOP_EVENTS, event_id
 from service.webhooks.schemas import (
@@ -81,7 +82,9 @@ def listing(*, session: Session, caller: Caller) -> list[Webhook]:
 
 def to_out(row: Webhook) -> WebhookOut:
     """Return the API view of a webhook (never its secret)."""
-    return WebhookOut.model_validate(row, from_attributes=True)
+    return WebhookOut.model_validate(
+        {**row.model_dump(exclude={"secret"}), "state": state_of(row, utc_now())}
+    )
 
 
 def deliveries(

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from service.opportunities.schemas import Paging
 from service.values.times import UtcDatetime
 from service.values.validation import WEBSITE_PATTERN, Documented, Text
+from service.webhooks.breaker import BreakerState
 from service.webhooks.outbox import EventType
 
 
@@ -68,13 +69,19 @@ class WebhookCreate(BaseModel):
 
 
 class WebhookOut(BaseModel):
-    """A webhook, without its secret."""
+    """A webhook, without its secret, with the state of its circuit breaker."""
 
     id: int
     url: str
     events: list[EventType]
     description: str
     created_at: UtcDatetime
+    state: BreakerState = Field(
+        description="active; parked (after too many failed attempts in a row, its deliveries "
+        "wait until parked_until); probing (the rest is over: the next attempt decides)."
+    )
+    consecutive_failures: int = Field(description="Failed attempts in a row.")
+    parked_until: UtcDatetime | None = Field(description="When a parked webhook is probed.")
 
 
 class WebhookCreated(WebhookOut):

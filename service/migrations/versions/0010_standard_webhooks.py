@@ -1,10 +1,12 @@
-"""Webhooks in the Standard Webhooks format: secrets registered before keep their key.
+"""Webhooks: Standard Webhooks secrets that keep their key, and a circuit breaker.
 
 Before, a delivery was signed with the secret's UTF-8 bytes as the HMAC key; a Standard
 Webhooks secret is ``whsec_`` and the base64 of the key. Each stored secret becomes
 ``whsec_`` + base64(old secret), which stands for the same key, so a receiver that holds
 the old secret can compute its standard form itself (docs/webhooks.md) and nothing is
 re-issued.
+
+Each webhook also counts its failed attempts in a row and may be parked until a time.
 
 Revision ID: 0010
 Revises: 0007
@@ -53,6 +55,11 @@ def _secrets() -> list[str]:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("webhook", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("consecutive_failures", sa.Integer(), nullable=False, server_default="0")
+        )
+        batch_op.add_column(sa.Column("parked_until", sa.DateTime(timezone=True), nullable=True))
     _rewrite(
         {
             old: _PREFIX + base64.b64encode(old.encode()).decode()
@@ -72,3 +79,6 @@ def downgrade() -> None:
         if key.startswith(_PREFIX.encode()):
             restored[secret] = key.decode()
     _rewrite(restored)
+    with op.batch_alter_table("webhook", schema=None) as batch_op:
+        batch_op.drop_column("parked_until")
+        batch_op.drop_column("consecutive_failures")
