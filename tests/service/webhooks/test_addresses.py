@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 from fastapi.testclient import TestClient
 
 from service.config import Settings
@@ -242,3 +245,49 @@ def test_a_receiver_on_loopback_gets_its_delivery_when_private_targets_are_allow
         (got,) = receiver.received
         assert got.headers["host"] == receiver.url.split("/")[2]
     assert deliveries(client, hook["id"])[0]["status"] == "delivered"
+
+
+@pytest.fixture
+def authority() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.mark.parametrize(
+    ("certified", "delivered"), [("hooks.example", True), ("other.example", False)]
+)
+def test_https_connects_to_the_checked_address_and_verifies_the_registered_name(
+    make_client: ClientFactory,
+    settings: Settings,
+    dns: Callable[[Answers], list[str]],
+    authority: trustme.CA,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    certified: str,
+    delivered: bool,
+) -> None:
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert(certified).configure_cert(server)
+    trusted = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(trusted))
+    monkeypatch.setenv("SSL_CERT_FILE", str(trusted))  # the worker's client trusts our CA
+    with running_receiver(tls=server) as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        client, hook = _hook_with_one_delivery(
+            make_client, settings, f"https://hooks.example:{port}/hooks"
+        )
+        asked = dns({"hooks.example": ["127.0.0.1", "127.0.0.2"]})
+        worker = _worker(settings, allow_private=True)
+        assert worker.run_once() == 1
+        worker.close()
+        assert asked.count("hooks.example") == 1
+        if delivered:  # the certificate names hooks.example: the TLS name was not the address
+            (got,) = receiver.received
+            assert got.headers["host"] == f"hooks.example:{port}"
+        else:
+            assert receiver.received == []
+    (delivery,) = deliveries(client, hook["id"])
+    if delivered:
+        assert delivery["status"] == "delivered"
+    else:
+        assert "certificate" in delivery["attempt_log"][0]["error"].lower()
+        assert "127.0.0.1" not in delivery["attempt_log"][0]["error"]
