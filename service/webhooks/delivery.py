@@ -134,7 +134,12 @@ class DeliveryWorker:
             self._thread.join(timeout=self._timeout + 10)
             self._thread = None
         # Claimed but not started: their claims lapse and they are sent after a restart.
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        # Attempts in progress get as long as one may take (a name lookup is not bounded
+        # by the HTTP timeout, so this is not left to the pool).
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + self._timeout + 10
+        while self._in_progress() and time.monotonic() < deadline:
+            time.sleep(0.02)
         self._client.close()
         if self._dispose_engine:
             self._engine.dispose()
@@ -151,8 +156,7 @@ class DeliveryWorker:
             # Cleared before claiming, so an attempt that ends meanwhile wakes the next round.
             self._wake.clear()
             try:
-                with self._busy_lock:
-                    free = self._concurrency - self._busy
+                free = self._concurrency - self._in_progress()
                 if free > 0:
                     claim = secrets.token_hex(16)
                     for delivery_id in self._claim(claim, free):
@@ -161,21 +165,28 @@ class DeliveryWorker:
                 log.exception("webhook delivery round failed; retrying")
             self._wake.wait(self._poll_seconds)
 
+    def _in_progress(self) -> int:
+        with self._busy_lock:
+            return self._busy
+
     def _submit(self, delivery_id: int, claim: str) -> Future[None]:
         with self._busy_lock:
             self._busy += 1
-        return self._pool.submit(self._attempt_and_free, delivery_id, claim)
+        future = self._pool.submit(self._attempt_logged, delivery_id, claim)
+        future.add_done_callback(self._free)  # also when cancelled before it ran
+        return future
 
-    def _attempt_and_free(self, delivery_id: int, claim: str) -> None:
+    def _free(self, _done: Future[None]) -> None:
+        with self._busy_lock:
+            self._busy -= 1
+        self._wake.set()
+
+    def _attempt_logged(self, delivery_id: int, claim: str) -> None:
         try:
             if not self._stop.is_set():
                 self._attempt(delivery_id, claim)
         except Exception:  # one attempt's trouble must not stop the others
             log.exception("webhook delivery %d: attempt failed to run", delivery_id)
-        finally:
-            with self._busy_lock:
-                self._busy -= 1
-            self._wake.set()
 
     def _claim(self, claim: str, limit: int | None = None) -> list[int]:
         with session_scope(self._engine) as session:

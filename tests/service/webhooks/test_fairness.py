@@ -8,12 +8,16 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from service.config import Settings
+from service.db import make_engine
+from service.webhooks.backoff import Backoff
 from service.webhooks.claims import DueWebhook, pick
+from service.webhooks.delivery import DeliveryWorker
 from tests.conftest import ADMIN, ClientFactory, bearer
 from tests.service.webhooks.test_webhooks import (
     API,
@@ -182,3 +186,36 @@ def test_pick_takes_the_oldest_first_within_the_owner_and_webhook_caps() -> None
     assert pick(due, Counter({1: 1}), busy, limit=4, per_owner=2) == [2, 21]
     assert pick(due, Counter(), Counter(), limit=1, per_owner=2) == [1]
     assert pick(due, Counter(), Counter(), limit=30, per_owner=30) == list(range(1, 22))
+
+
+def test_closing_does_not_wait_forever_for_an_attempt_stuck_in_a_name_lookup(
+    client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.app.state.deliveries.close()  # type: ignore[attr-defined]
+    register(client, "http://stuck.example/hook", ["institution.created"], ADMIN)
+    institution(client, "Stuck Lookup College", "VN")
+    released = threading.Event()
+    looking_up = threading.Event()
+
+    def getaddrinfo(*_args: object, **_kwargs: object) -> list[Any]:
+        looking_up.set()
+        released.wait(60)  # a resolver that does not answer (not bounded by HTTP timeouts)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    engine = make_engine(settings)
+    worker = DeliveryWorker(
+        engine, backoff=Backoff(base=60, max_attempts=3), poll_seconds=0.05, timeout_seconds=0.5
+    )
+    worker.start()
+    try:
+        assert looking_up.wait(15)
+        started = time.monotonic()
+        worker.close()
+        closed_after = time.monotonic() - started
+    finally:
+        released.set()
+        # The abandoned attempt still records itself; let it, then close its connections.
+        wait_until(lambda: worker._in_progress() == 0)
+        engine.dispose()
+    assert closed_after < 0.5 + 10 + 5  # the attempt's timeout, the grace, and slack
