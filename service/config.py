@@ -120,6 +120,33 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(
         default=8, ge=1, le=100, description="Attempts before a delivery is given up (dead)."
     )
+    webhook_connect_timeout_seconds: float = Field(
+        default=3.0,
+        gt=0,
+        le=60,
+        description="How long connecting to a receiver may take (within the attempt's timeout).",
+    )
+    webhook_concurrency: int = Field(
+        default=8, ge=1, le=64, description="Delivery attempts this instance runs at once."
+    )
+    webhook_owner_concurrency: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Attempts one owner's webhooks may have in flight at once (all instances); "
+        "keep it below webhook_concurrency so no owner can take every slot.",
+    )
+    webhook_breaker_failures: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Failed attempts in a row after which a webhook is parked.",
+    )
+    webhook_breaker_cooldown_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="How long a parked webhook rests before one attempt probes it again.",
+    )
     webhook_allow_private_targets: bool = Field(
         default=False,
         description="Let webhooks post to loopback, private and link-local addresses "

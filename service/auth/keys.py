@@ -30,6 +30,7 @@ from service.auth.models import ApiKey
 from service.config import Settings
 from service.errors import NotAuthenticated
 from service.values.times import utc_now
+from service.webhooks.revocation import cancel_orphaned_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -161,8 +162,9 @@ def list_keys(session: Session, *, institution_id: int | None = None) -> list[Ap
 
 
 def revoke_key(session: Session, row: ApiKey) -> None:
-    """Make a key stop working (idempotent)."""
+    """Make a key stop working (idempotent), and cancel deliveries it leaves ownerless."""
     if row.revoked_at is None:
         row.revoked_at = utc_now()
         session.add(row)
         session.flush()
+        cancel_orphaned_deliveries(session, row)

@@ -45,6 +45,12 @@ class Webhook(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # The circuit breaker (service.webhooks.breaker): failed attempts in a row, and until
+    # when the webhook rests after too many; its deliveries wait meanwhile.
+    consecutive_failures: int = 0
+    parked_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
 
 
 class WebhookEvent(SQLModel, table=True):

@@ -9,7 +9,8 @@ Who receives what: institution and opportunity events are public, so every webho
 subscribed to them does; ``match.alert`` goes only to webhooks of the saved search's
 owner; workshop events (``pairing.completed``, ``outcome.recorded``) go to admins'
 webhooks and to those of organiser keys scoped to that workshop. A webhook made with a
-key that has since been revoked receives nothing more.
+key that has since been revoked receives nothing more, nor does an institution's once
+every key of the institution is revoked.
 """
 
 from __future__ import annotations
@@ -55,8 +56,10 @@ class Event:
     workshop_id: int | None = None
 
 
-def _may_receive(hook: Webhook, event: Event, keys: Mapping[int, ApiKey]) -> bool:
-    if event.type not in hook.events:
+def _may_receive(
+    hook: Webhook, event: Event, keys: Mapping[int, ApiKey], keyless: set[int]
+) -> bool:
+    if event.type not in hook.events or hook.institution_id in keyless:
         return False
     key = keys.get(hook.key_id) if hook.key_id is not None else None
     if hook.key_id is not None and (key is None or key.revoked_at is not None):
@@ -75,6 +78,18 @@ def _id(value: int | None) -> int:
     return value
 
 
+def _keyless_institutions(session: Session, institution_ids: set[int | None]) -> set[int]:
+    """Those of these institutions whose every key is revoked: their webhooks lost their owner."""
+    if not institution_ids:
+        return set()
+    live = session.exec(
+        select(ApiKey.institution_id)
+        .where(col(ApiKey.institution_id).in_(institution_ids))
+        .where(col(ApiKey.revoked_at).is_(None))
+    )
+    return {i for i in institution_ids if i is not None} - set(live)
+
+
 def enqueue(session: Session, events: Sequence[Event]) -> int:
     """Store events and their pending deliveries in the caller's transaction.
 
@@ -90,7 +105,10 @@ def enqueue(session: Session, events: Sequence[Event]) -> int:
         for key in session.exec(select(ApiKey).where(col(ApiKey.id).in_(key_ids)))
         if key.id is not None
     }
-    routed = [(event, [h for h in hooks if _may_receive(h, event, keys)]) for event in events]
+    keyless = _keyless_institutions(session, {h.institution_id for h in hooks} - {None})
+    routed = [
+        (event, [h for h in hooks if _may_receive(h, event, keys, keyless)]) for event in events
+    ]
     routed = [(event, receivers) for event, receivers in routed if receivers]
     rows = [WebhookEvent(type=str(event.type), payload=event.data) for event, _ in routed]
     session.add_all(rows)
@@ -106,7 +124,7 @@ def enqueue(session: Session, events: Sequence[Event]) -> int:
 
 
 def event_id(event: WebhookEvent) -> str:
-    """The event's id as receivers see it (``Webhook-Id`` and the body's ``id``)."""
+    """The event's id as receivers see it (``webhook-id`` and the body's ``id``)."""
     return f"evt_{event.id}"
 
 

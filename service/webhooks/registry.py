@@ -8,16 +8,15 @@ is shown once, at registration.
 
 from __future__ import annotations
 
-import ipaddress
-from urllib.parse import urlsplit
-
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from service.auth.keys import Caller, Role
 from service.auth.owners import get_owned, owner_of
 from service.errors import FieldError, InvalidInput
-from service.values.times import as_utc
+from service.values.times import as_utc, utc_now
+from service.webhooks.addresses import registration_problem
+from service.webhooks.breaker import state_of
 from service.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from service.webhooks.outbox import WORKSHOP_EVENTS, event_id
 from service.webhooks.schemas import (
@@ -32,28 +31,14 @@ from service.webhooks.signing import new_secret
 MAX_PER_OWNER = 20
 
 
-def _private_host(url: str) -> bool:
-    """Whether the URL names a loopback, private or otherwise non-public host outright.
-
-    Names are resolved at each delivery (``service.webhooks.delivery``); this refuses the obvious.
-    """
-    host = (urlsplit(url).hostname or "").rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return not ipaddress.ip_address(host).is_global
-    except ValueError:
-        return False
-
-
 def create(
     *, session: Session, caller: Caller, data: WebhookCreate, allow_private: bool
 ) -> Webhook:
     """Store a webhook owned by the caller, with a new secret; the caller commits."""
     owner = owner_of(caller)
     errors = []
-    if not allow_private and _private_host(data.url):
-        errors.append(FieldError(("body", "url"), "must be a public address on this service"))
+    if not allow_private and (problem := registration_problem(data.url)):
+        errors.append(FieldError(("body", "url"), problem))
     if caller.role is Role.institution:
         errors += [
             FieldError(("body", "events", i), "workshop events go to admins and organisers only")
@@ -97,7 +82,9 @@ def listing(*, session: Session, caller: Caller) -> list[Webhook]:
 
 def to_out(row: Webhook) -> WebhookOut:
     """Return the API view of a webhook (never its secret)."""
-    return WebhookOut.model_validate(row, from_attributes=True)
+    return WebhookOut.model_validate(
+        {**row.model_dump(exclude={"secret"}), "state": state_of(row, utc_now())}
+    )
 
 
 def deliveries(

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from service.opportunities.schemas import Paging
 from service.values.times import UtcDatetime
 from service.values.validation import WEBSITE_PATTERN, Documented, Text
+from service.webhooks.breaker import BreakerState
 from service.webhooks.outbox import EventType
 
 
@@ -26,6 +27,9 @@ def _http_url(value: str) -> str:
     if not parts.hostname:
         raise refusal
     return value
+
+
+DeliveryStatus = Literal["pending", "delivered", "dead", "cancelled"]
 
 
 def _distinct(values: list[EventType]) -> list[EventType]:
@@ -65,19 +69,27 @@ class WebhookCreate(BaseModel):
 
 
 class WebhookOut(BaseModel):
-    """A webhook, without its secret."""
+    """A webhook, without its secret, with the state of its circuit breaker."""
 
     id: int
     url: str
     events: list[EventType]
     description: str
     created_at: UtcDatetime
+    state: BreakerState = Field(
+        description="active; parked (after too many failed attempts in a row, its deliveries "
+        "wait until parked_until); probing (the rest is over: the next attempt decides)."
+    )
+    consecutive_failures: int = Field(description="Failed attempts in a row.")
+    parked_until: UtcDatetime | None = Field(description="When a parked webhook is probed.")
 
 
 class WebhookCreated(WebhookOut):
     """A new webhook, with the secret that signs its deliveries, shown this once."""
 
-    secret: str = Field(description="Verify each delivery's Webhook-Signature with it.")
+    secret: str = Field(
+        description="Verify each delivery's webhook-signature with it (Standard Webhooks)."
+    )
 
 
 class AttemptOut(BaseModel):
@@ -93,9 +105,9 @@ class DeliveryOut(BaseModel):
     """One event sent (or being sent) to a webhook, with every attempt."""
 
     id: int
-    event_id: str = Field(description="The Webhook-Id header and the body's id.")
+    event_id: str = Field(description="The webhook-id header and the body's id.")
     event_type: EventType
-    status: Literal["pending", "delivered", "dead"]
+    status: DeliveryStatus
     attempts: int
     next_attempt_at: UtcDatetime | None = Field(description="When a pending one is tried next.")
     last_status_code: int | None
@@ -117,4 +129,4 @@ class DeliveryPage(BaseModel):
 class DeliveryFilters(Paging):
     """Which deliveries to list."""
 
-    status: Literal["pending", "delivered", "dead"] | None = None
+    status: DeliveryStatus | None = None

@@ -8,6 +8,7 @@ watch them retried.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections import deque
@@ -42,7 +43,7 @@ class Received:
 class Receiver:
     """Records every POST; answers with queued status codes, then 200."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.received: list[Received] = []
         self._answers: deque[int] = deque()
         self._always = 200
@@ -63,13 +64,17 @@ class Receiver:
                 return  # keep the test output quiet
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._scheme = "http"
+        if tls is not None:  # serve HTTPS with this context's certificate
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         """Where to send webhooks."""
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/hooks"
+        return f"{self._scheme}://{host!s}:{port}/hooks"
 
     def answer_with(self, *statuses: int) -> None:
         """Answer the next requests with these status codes, in order."""
@@ -119,9 +124,9 @@ class Receiver:
 
 
 @contextmanager
-def running_receiver() -> Iterator[Receiver]:
-    """Run a receiver for the ``with`` block."""
-    receiver = Receiver()
+def running_receiver(tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
+    """Run a receiver (over HTTPS if given a server context) for the ``with`` block."""
+    receiver = Receiver(tls)
     receiver.start()
     try:
         yield receiver
