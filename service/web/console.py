@@ -112,7 +112,9 @@ def _preview(
     encoding: str,
     filename: str,
 ) -> Response:
-    plan = imports.plan_import(session=session, parsed=parse_survey(data, encoding=encoding))
+    assert row.id is not None
+    parsed = parse_survey(data, encoding=encoding)
+    plan = imports.plan_import(session=session, workshop_id=row.id, parsed=parsed)
     context = {
         "workshop": workshops.to_public(session=session, row=row),
         "plan": imports.plan_out(plan),
@@ -163,7 +165,8 @@ def import_apply(
     except binascii.Error:
         data = b""
     encoding = _encoding(text(form, "encoding"))
-    plan = imports.plan_import(session=session, parsed=parse_survey(data, encoding=encoding))
+    parsed = parse_survey(data, encoding=encoding)
+    plan = imports.plan_import(session=session, workshop_id=row.id, parsed=parsed)
     if plan.rejected:
         return _preview(request, visitor, session, row, data, encoding, text(form, "filename"))
     imports.apply_import(session=session, workshop_id=row.id, plan=plan)

@@ -261,16 +261,19 @@ def import_survey(
         str, Query(max_length=40, description="The file's encoding when not UTF-8.")
     ] = "utf-8",
 ) -> ImportResult | ImportPlanOut:
-    """Import a networking-survey CSV: create or update institutions and make them
-    participants, all or nothing (any rejected row: 422, nothing written). With
-    `dry_run=true`, answer 200 with what would be created, updated or rejected (row,
-    column, reason) and write nothing."""
+    """Import a networking-survey CSV, all or nothing (any rejected row: 422, nothing
+    written): create new institutions, update only profiles this workshop's imports created
+    and no institution key has claimed, send every other named institution a proposal of
+    the differing answers, make every row a participant and keep Q2-Q4 answers apart. With
+    `dry_run=true`, answer 200 with what each row would do (create, update, unchanged,
+    proposal, participant) or why it is rejected (row, column, reason); nothing is written."""
     assert row.id is not None
-    plan = imports.plan_import(session=session, parsed=parse_survey(body, encoding=encoding))
+    parsed = parse_survey(body, encoding=encoding)
+    plan = imports.plan_import(session=session, workshop_id=row.id, parsed=parsed)
     if dry_run:
         response.status_code = status.HTTP_200_OK
         return imports.plan_out(plan)
-    before = institution_candidates(session=session, rows=[u.existing for u in plan.update])
+    before = institution_candidates(session=session, rows=plan.written())
     result = imports.apply_import(session=session, workshop_id=row.id, plan=plan)
     session.commit()
     index.catch_up()

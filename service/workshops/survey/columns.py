@@ -1,0 +1,83 @@
+"""The documented survey columns, their header aliases, and how headers are matched."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+MAX_ROWS = 5000
+MAX_CELL_LENGTH = 5000
+MAX_PROGRAMS = 3  # the survey's Q1 asks for "the most needed only 3"
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyColumn:
+    """One documented survey column: its header, accepted aliases and the field it fills."""
+
+    key: str
+    header: str
+    aliases: tuple[str, ...]
+    maps_to: str
+    meaning: str
+    required: bool = False
+    multi: bool = False
+
+
+# fmt: off
+COLUMNS: tuple[SurveyColumn, ...] = (
+    SurveyColumn("name", "Institution name",
+                 ("institution", "name", "organisation", "organization"),
+                 "name", "The institution's name as partners should see it.", required=True),
+    SurveyColumn("country", "Country", ("country code",),
+                 "country", "ISO 3166-1 alpha-2 code (KH) or English name (Cambodia).",
+                 required=True),
+    SurveyColumn("kind", "Type", ("kind", "institution type", "type of institution"),
+                 "kind", "An API kind (college, university, company, government, organisation, "
+                 "other) or a survey word (school, polytechnic, ministry, NGO, ...).",
+                 required=True),
+    SurveyColumn("city", "City", ("town",), "city", "City or province."),
+    SurveyColumn("fields", "Technical fields", ("fields", "technical field", "tvet fields"),
+                 "fields", "Technical fields taught or worked in.", multi=True),
+    SurveyColumn("programs", "Q1 Programs wanted (up to 3)",
+                 ("q1", "programs", "programmes", "q1 programs", "programs wanted"),
+                 "programs", "Q1: the collaboration programs most wanted, at most 3.", multi=True),
+    SurveyColumn("challenges", "Q2 Challenges", ("q2", "challenges"),
+                 "answers", "Q2: challenges in extending cooperation.", multi=True),
+    SurveyColumn("strategies", "Q3 Strategies", ("q3", "strategies"),
+                 "answers", "Q3: strategies that make cooperation work.", multi=True),
+    SurveyColumn("wishes", "Q4 Wishes for the organiser",
+                 ("q4", "wishes", "wishes for the organizer"),
+                 "answers", "Q4: programs or events the organiser should coordinate.",
+                 multi=True),
+    SurveyColumn("offers", "What we offer", ("offers", "we offer"),
+                 "offers", "What the institution can give partners.", multi=True),
+    SurveyColumn("needs", "What we seek", ("needs", "seeks", "what we need"),
+                 "needs", "What the institution looks for in partners.", multi=True),
+    SurveyColumn("languages", "Languages", ("language",),
+                 "languages", "ISO 639-1 codes (km) or English names (Khmer).", multi=True),
+    SurveyColumn("contact_email", "Contact email", ("email", "e-mail", "contact e-mail"),
+                 "contact_email", "Private contact address; never shown publicly."),
+    SurveyColumn("website", "Website", ("web site", "url"), "website", "An http(s) address."),
+    SurveyColumn("description", "Description", ("about",),
+                 "description", "Free text about the institution."),
+)
+# fmt: on
+
+BY_KEY = {column.key: column for column in COLUMNS}
+
+
+def fold(text: str) -> str:
+    # NFKC folds full-width letters typed with a Chinese input method; ’ is Word's apostrophe.
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    return " ".join(folded.split())
+
+
+def header_key(text: str) -> str:
+    return fold(text.replace("_", " "))
+
+
+HEADERS: dict[str, str] = {
+    header_key(name): column.key
+    for column in COLUMNS
+    for name in (column.header, column.key, *column.aliases)
+}
