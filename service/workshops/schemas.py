@@ -32,6 +32,7 @@ from service.values.validation import (
     Note,
     Text,
 )
+from service.workshops.survey_schemas import SurveyAnswersOut
 
 # Keys of JSON objects are strings: these name an institution by its id.
 ID_KEYS: JsonDict = {"propertyNames": {"pattern": ID_KEY_PATTERN}}
@@ -268,6 +269,9 @@ class WorkshopReport(BaseModel):
     )
     never_suggested: list[InstitutionRef] = Field(
         description="Participants the run paired with nobody."
+    )
+    survey_answers: list[SurveyAnswersOut] = Field(
+        default_factory=list, description="Participants' Q2-Q4 answers, for the organiser."
     )
 
 
