@@ -28,8 +28,9 @@ from service.web.pages import (
     text,
     upload,
 )
-from service.workshops import imports
+from service.workshops import answers, imports
 from service.workshops import operations as workshops
+from service.workshops.exports import CSV_MEDIA, answers_csv
 from service.workshops.models import Workshop
 from service.workshops.schemas import PairingRequest
 from service.workshops.survey import parse_survey
@@ -86,6 +87,7 @@ def console_page(
         "errors": forms.messages(errors or [], visitor.t, (*forms.RULE_FIELDS, "survey")),
         "encodings": [(encoding, encoding) for encoding in ENCODINGS],
         "notice": notice,
+        "answers": answers.list_answers(session=session, workshop_id=row.id),
     }
     return render(request, visitor, "console.html", context, status_code=422 if errors else 200)
 
@@ -173,6 +175,15 @@ def import_apply(
     session.commit()
     index.catch_up()
     return redirect(request, visitor, f"{PREFIX}/workshops/{row.id}?imported=1")
+
+
+@router.get("/workshops/{workshop_id:int}/survey-answers.csv")
+def survey_answers_csv(workshop_id: int, visitor: VisitorDep, session: SessionDep) -> Response:
+    """The survey answers as CSV: the same bytes as the API's export."""
+    runnable_workshop(visitor, session, workshop_id)
+    body = answers_csv(answers.list_answers(session=session, workshop_id=workshop_id))
+    disposition = f'attachment; filename="workshop-{workshop_id}-survey-answers.csv"'
+    return Response(body, media_type=CSV_MEDIA, headers={"Content-Disposition": disposition})
 
 
 @router.post("/workshops/{workshop_id:int}/pairings")

@@ -64,12 +64,14 @@ def _import(args: argparse.Namespace) -> int:
             print(f"rejected {where}{column}: {rejected.reason}")
         print(
             f"dry run: {len(result.create)} to create, {len(result.update)} to update, "
-            f"{len(result.unchanged)} unchanged, {len(result.rejected)} rejected"
+            f"{len(result.unchanged)} unchanged, {len(result.proposal)} to propose, "
+            f"{len(result.participant)} participant only, {len(result.rejected)} rejected"
         )
         return 1 if result.rejected else 0
     print(
         f"imported: {len(result.created)} created, {len(result.updated)} updated, "
-        f"{len(result.unchanged)} unchanged; {result.participants} participants"
+        f"{len(result.unchanged)} unchanged, {len(result.proposal)} proposed; "
+        f"{result.participants} participants"
     )
     return 0
 

@@ -200,6 +200,37 @@ MESSAGES: dict[str, str] = {
     "import.cancel": "Cancel",
     "import.back": "Back to the console",
     "import.applied": "The survey has been imported. The workshop has {participants} participants.",
+    "import.proposal": "proposals to other profiles",
+    "import.participant": "participants only",
+    "import.proposal_title": "Proposals to institutions",
+    "import.proposal_lede": (
+        "These institutions keep their own profiles. They become participants, and each is "
+        "sent the answers that differ as a proposal it may accept or dismiss."
+    ),
+    "import.participant_title": "Participants only",
+    "import.proposed": "Fields proposed",
+    "import.answers_moved": "Survey answers move out of the description",
+    "answers.title": "Survey answers (Q2–Q4)",
+    "answers.lede": "Answers for the organiser: they are not part of any profile or matching.",
+    "answers.show": "Show the survey answers",
+    "answers.none": "No survey answers yet.",
+    "answers.download": "Download the answers (CSV)",
+    "answers.challenges": "Challenges",
+    "answers.strategies": "Strategies",
+    "answers.wishes": "Wishes for the organiser",
+    "proposals.title": "Changes proposed by workshop organisers",
+    "proposals.lede": (
+        "A workshop's survey named your institution with answers that differ from your "
+        "profile. Nothing changes unless you accept."
+    ),
+    "proposals.from": "From “{workshop}”",
+    "proposals.field": "Field",
+    "proposals.current": "Now",
+    "proposals.proposed": "Proposed",
+    "proposals.accept": "Accept these changes",
+    "proposals.dismiss": "Ignore",
+    "proposals.accepted": "The proposed changes have been saved to your profile.",
+    "proposals.dismissed": "The proposal has been ignored; your profile is unchanged.",
     # pairing rules
     "rules.title": "Pairing rules",
     "rules.lede": (

@@ -176,6 +176,36 @@ MESSAGES: dict[str, str] = {
     "import.cancel": "取消",
     "import.back": "返回管理台",
     "import.applied": "调查表已导入。该工作坊现有 {participants} 家参会机构。",
+    "import.proposal": "项修改建议（他人资料）",
+    "import.participant": "家仅加入参会",
+    "import.proposal_title": "发给机构的修改建议",
+    "import.proposal_lede": (
+        "这些机构的资料由其自行维护。它们将成为参会机构，调查表中不同的回答将作为修改建议发送给"
+        "对方，由对方决定接受或忽略。"
+    ),
+    "import.participant_title": "仅加入参会",
+    "import.proposed": "建议修改的字段",
+    "import.answers_moved": "调查回答将从机构简介中移出",
+    "answers.title": "调查回答（第 2–4 题）",
+    "answers.lede": "这些回答供组织方参考，不属于任何机构资料，也不参与匹配。",
+    "answers.show": "显示调查回答",
+    "answers.none": "尚无调查回答。",
+    "answers.download": "下载调查回答（CSV）",
+    "answers.challenges": "面临的挑战",
+    "answers.strategies": "有效的策略",
+    "answers.wishes": "对组织方的期望",
+    "proposals.title": "工作坊组织方提出的修改建议",
+    "proposals.lede": (
+        "某工作坊的调查表提到了贵机构，其中的回答与您的资料不同。除非您接受，资料不会改变。"
+    ),
+    "proposals.from": "来自“{workshop}”",
+    "proposals.field": "字段",
+    "proposals.current": "当前",
+    "proposals.proposed": "建议",
+    "proposals.accept": "接受这些修改",
+    "proposals.dismiss": "忽略",
+    "proposals.accepted": "建议的修改已保存到您的资料中。",
+    "proposals.dismissed": "已忽略该建议，您的资料未作改动。",
     # pairing rules
     "rules.title": "配对规则",
     "rules.lede": "系统在这些规则下寻找总分最高的配对方案。已声明的合作伙伴不会被配对。",
