@@ -67,6 +67,7 @@ from service.workshops.schemas import (
     ScheduleRequest,
     WorkshopReport,
 )
+from service.workshops.survey import XLSX_MEDIA, sniff
 
 Data = Mapping[str, Any]
 # The view with the contact email (to its own key and admins) or the public one.
@@ -333,15 +334,17 @@ def import_survey(
     encoding: str = "utf-8",
     idempotency_key: str | None = None,
 ) -> Call[ImportResult | ImportPlanOut]:
-    """Import a survey CSV into a workshop, all or nothing; ``dry_run`` only reports."""
+    """Import a survey CSV or .xlsx workbook into a workshop, all or nothing; ``dry_run``
+    only reports. A workbook is recognised by its bytes and sent with its media type."""
     reader = parsed(ImportPlanOut if dry_run else ImportResult)
+    media = XLSX_MEDIA if sniff(csv) == "xlsx" else "text/csv"
     return Call(
         "POST",
         f"{_W}/{workshop_id}/imports",
         reader,
         params={"dry_run": str(dry_run).lower(), "encoding": encoding},
         content=csv,
-        headers={"content-type": "text/csv", **_keyed(idempotency_key)},
+        headers={"content-type": media, **_keyed(idempotency_key)},
     )
 
 

@@ -33,7 +33,7 @@ from service.workshops import operations as workshops
 from service.workshops.exports import CSV_MEDIA, answers_csv
 from service.workshops.models import Workshop
 from service.workshops.schemas import PairingRequest
-from service.workshops.survey import parse_survey
+from service.workshops.survey import parse_survey, sniff
 
 router = APIRouter(route_class=PageRoute)
 
@@ -115,7 +115,8 @@ def _preview(
     filename: str,
 ) -> Response:
     assert row.id is not None
-    parsed = parse_survey(data, encoding=encoding)
+    # A workbook is known by its bytes, whatever the file is called.
+    parsed = parse_survey(data, encoding=encoding, file_type=sniff(data))
     plan = imports.plan_import(session=session, workshop_id=row.id, parsed=parsed)
     context = {
         "workshop": workshops.to_public(session=session, row=row),
@@ -167,7 +168,7 @@ def import_apply(
     except binascii.Error:
         data = b""
     encoding = _encoding(text(form, "encoding"))
-    parsed = parse_survey(data, encoding=encoding)
+    parsed = parse_survey(data, encoding=encoding, file_type=sniff(data))
     plan = imports.plan_import(session=session, workshop_id=row.id, parsed=parsed)
     if plan.rejected:
         return _preview(request, visitor, session, row, data, encoding, text(form, "filename"))

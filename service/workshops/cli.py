@@ -138,8 +138,8 @@ def add_commands(commands: Any) -> None:
         )
         parser.add_argument("--key", help="organiser or admin key (default $TVETMATCH_API_KEY)")
 
-    survey = commands.add_parser("import", help="import a workshop survey CSV")
-    survey.add_argument("file", help="the CSV file")
+    survey = commands.add_parser("import", help="import a workshop survey (CSV or .xlsx)")
+    survey.add_argument("file", help="the CSV or .xlsx file")
     survey.add_argument("--dry-run", action="store_true", help="only report what would happen")
     survey.add_argument("--encoding", default="utf-8", help="the file's encoding if not UTF-8")
     common(survey)

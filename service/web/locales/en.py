@@ -170,11 +170,11 @@ MESSAGES: dict[str, str] = {
         "Upload the networking-survey CSV. You will see what it would create, update or "
         "reject before anything is written."
     ),
-    "import.file": "Survey file (CSV)",
+    "import.file": "Survey file (CSV or Excel .xlsx)",
     "import.encoding": "Encoding",
     "import.encoding.help": "UTF-8 unless the file was saved otherwise.",
     "import.dry_run": "Check the file",
-    "import.choose_file": "Choose a CSV file to upload.",
+    "import.choose_file": "Choose a CSV or .xlsx file to upload.",
     "import.preview_title": "Survey check",
     "import.preview_lede": "What importing “{file}” would do. Nothing has been written yet.",
     "import.summary": "Summary",

@@ -147,11 +147,11 @@ MESSAGES: dict[str, str] = {
     "import.lede": (
         "上传对接调查 CSV 文件。在写入任何内容之前，您会先看到将新建、更新或拒绝的内容。"
     ),
-    "import.file": "调查表文件（CSV）",
+    "import.file": "调查表文件（CSV 或 Excel .xlsx）",
     "import.encoding": "文件编码",
     "import.encoding.help": "默认为 UTF-8；如文件以其他编码保存，请选择相应编码。",
     "import.dry_run": "检查文件",
-    "import.choose_file": "请选择要上传的 CSV 文件。",
+    "import.choose_file": "请选择要上传的 CSV 或 .xlsx 文件。",
     "import.preview_title": "调查表检查",
     "import.preview_lede": "导入“{file}”将执行以下操作。目前尚未写入任何内容。",
     "import.summary": "概要",

@@ -1,12 +1,14 @@
-"""Turn a workshop's networking-survey CSV into validated institution profiles.
+"""Turn a workshop's networking survey (CSV or XLSX) into validated institution profiles.
 
 Pure functions: no database, no web framework. The service builds dry runs and
 all-or-nothing imports on top of :func:`parse_survey`; CSV exports use :func:`safe_cell`.
 Modules: ``columns`` (headers and aliases), ``values`` (countries, kinds, languages),
-``rows`` (a row to a profile), ``answers`` (Q2-Q4, kept apart), ``parse`` (the file).
+``rows`` (a row to a profile), ``answers`` (Q2-Q4, kept apart), ``sheets`` (CSV and
+XLSX files as rows of cells), ``parse`` (the file).
 
-Headers match case-insensitively with surrounding spaces ignored, under their name or an
-alias (:data:`COLUMNS` is the authoritative list; ``seed/SURVEY.md`` the full reference).
+Headers match case-insensitively with surrounding spaces ignored, under their name, an
+English alias or a Chinese header (:data:`COLUMNS` is the authoritative list;
+``seed/SURVEY.md`` the full reference).
 Multi-valued cells separate items with ``;``, the full-width ``；`` or a line break.
 
 ============================  ========  =====  ==============================================
@@ -41,12 +43,15 @@ from service.workshops.survey.columns import (
 )
 from service.workshops.survey.parse import parse_survey
 from service.workshops.survey.rows import RowError, SurveyParse, SurveyRow
+from service.workshops.survey.sheets import XLSX_MEDIA, FileType, sniff
 
 __all__ = [
     "COLUMNS",
     "MAX_CELL_LENGTH",
     "MAX_PROGRAMS",
     "MAX_ROWS",
+    "XLSX_MEDIA",
+    "FileType",
     "RowError",
     "SurveyAnswers",
     "SurveyColumn",
@@ -54,4 +59,5 @@ __all__ = [
     "SurveyRow",
     "parse_survey",
     "safe_cell",
+    "sniff",
 ]

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
-import unicodedata
 
 from service.workshops.survey.columns import MAX_ROWS
 from service.workshops.survey.rows import (
@@ -16,45 +13,32 @@ from service.workshops.survey.rows import (
     SurveyRow,
     read_header,
 )
+from service.workshops.survey.sheets import CsvRows, FileType, decode, sheet_rows, sniff
 from service.workshops.survey.values import Refused
-
-
-def _decode(data: bytes, encoding: str) -> str:
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        raise Refused(f"unknown encoding '{encoding}'") from None
-    # Excel writes UTF-8 with a byte-order mark; utf-8-sig reads both forms alike.
-    codec = "utf-8-sig" if name == "utf-8" else name
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as bad:
-        line = data.count(b"\n", 0, bad.start) + 1
-        raise Refused(
-            f"the file is not valid {encoding}: byte 0x{data[bad.start]:02x} at offset "
-            f"{bad.start} (line {line}) cannot be decoded. If the file was saved in another "
-            "encoding, pass it with the encoding option (e.g. encoding='gb18030' for a "
-            "Chinese Excel export), or save it again as 'CSV UTF-8'"
-        ) from None
-    return unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
 
 
 def _file_error(reason: str) -> SurveyParse:
     return SurveyParse((), (RowError(0, "", reason),), (), ())
 
 
-def parse_survey(data: bytes, *, encoding: str = "utf-8") -> SurveyParse:
-    """Parse a networking-survey CSV into validated profiles, with every error found.
+def parse_survey(
+    data: bytes, *, encoding: str = "utf-8", file_type: FileType = "csv"
+) -> SurveyParse:
+    """Parse a networking survey (CSV or XLSX) into validated profiles, with every error.
 
     Parameters
     ----------
     data:
-        The file's bytes. Comma-separated; a file whose first line has tabs and no
-        commas is read as tab-separated. Quotes, commas inside quotes, line breaks inside
-        quotes and CRLF line ends are handled by the :mod:`csv` module.
+        The file's bytes. A CSV file is comma-separated; one whose first line has tabs
+        and no commas is read as tab-separated. Quotes, commas inside quotes, line breaks
+        inside quotes and CRLF line ends are handled by the :mod:`csv` module. An XLSX
+        workbook is read from its first worksheet.
     encoding:
-        UTF-8 (with or without a byte-order mark) unless given; the encoding is never
-        guessed, so a file in another encoding fails with the offset of the first bad byte.
+        For CSV: UTF-8 (with or without a byte-order mark) unless given; the encoding is
+        never guessed, so a file in another encoding fails with the offset of the first
+        bad byte. XLSX files carry their own.
+    file_type:
+        ``"csv"`` or ``"xlsx"``.
 
     Returns
     -------
@@ -62,16 +46,22 @@ def parse_survey(data: bytes, *, encoding: str = "utf-8") -> SurveyParse:
         Valid rows, per-row and file-level errors (row 0 is the file, row 1 the header),
         warnings (ignored columns) and the file's headers. Blank rows are skipped.
     """
+    source: CsvRows | list[list[str]]
     try:
-        text = _decode(data, encoding)
+        if file_type == "xlsx":
+            source = sheet_rows(data)
+        elif sniff(data) == "xlsx":
+            raise Refused(
+                "the file is an Excel workbook (.xlsx), sent as CSV: send it with the XLSX "
+                "media type, or save it as 'CSV UTF-8'"
+            )
+        else:
+            text = decode(data, encoding)
+            if not text.strip():
+                return _file_error("the file is empty")
+            source = CsvRows(text)
     except Refused as refused:
         return _file_error(str(refused))
-    if not text.strip():
-        return _file_error("the file is empty")
-
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
     rows: list[SurveyRow] = []
     errors: list[RowError] = []
@@ -80,7 +70,7 @@ def parse_survey(data: bytes, *, encoding: str = "utf-8") -> SurveyParse:
     warnings: list[str] = []
     data_rows = 0
     try:
-        for number, cells in enumerate(reader, start=1):
+        for number, cells in enumerate(source, start=1):
             if not any(cell.strip() for cell in cells):
                 continue  # spreadsheets leave blank rows; they are not institutions
             if layout is None:
@@ -119,10 +109,13 @@ def parse_survey(data: bytes, *, encoding: str = "utf-8") -> SurveyParse:
             if profile is not None:
                 rows.append(SurveyRow(number, profile, answers))
     except csv.Error as broken:
-        reason = f"the file is not readable as CSV near line {reader.line_num}: {broken}"
+        line = source.line if isinstance(source, CsvRows) else 0
+        reason = f"the file is not readable as CSV near line {line}: {broken}"
         errors.append(RowError(0, "", reason))
 
-    columns = layout.headers if layout is not None else ()
-    if layout is not None and data_rows == 0:
+    if layout is None:
+        return _file_error("the file is empty")
+    columns = layout.headers
+    if data_rows == 0:
         errors.append(RowError(0, "", "the file has a header but no data rows"))
     return SurveyParse(tuple(rows), tuple(errors), tuple(warnings), columns)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import io
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from service.values.validation import Kind
 from service.workshops import survey
-from service.workshops.survey import COLUMNS, RowError, SurveyAnswers, parse_survey, safe_cell
+from service.workshops.survey import (
+    COLUMNS,
+    FileType,
+    RowError,
+    SurveyAnswers,
+    parse_survey,
+    safe_cell,
+)
 from service.workshops.survey.answers import without_legacy_block
 
 SAMPLE = resources.files("seed").joinpath("survey_sample.csv").read_bytes()
@@ -339,7 +348,9 @@ def test_gb18030_is_refused_by_default_with_a_clear_message() -> None:
     assert error.column == ""
     offset = len(HEADER.encode())
     assert f"at offset {offset} (line 2)" in error.reason
-    assert "encoding='gb18030'" in error.reason
+    # The hint names the encoding in words, not in code syntax (issue 16.4).
+    assert "GB18030" in error.reason
+    assert "encoding=" not in error.reason
 
 
 def test_gb18030_parses_when_the_encoding_is_passed() -> None:
@@ -408,3 +419,51 @@ def test_the_docs_list_every_column_and_alias() -> None:
         for alias in column.aliases:
             assert alias in docs.lower(), alias
         assert column.header in (survey.__doc__ or "")
+
+
+@pytest.mark.parametrize(
+    ("sample", "file_type"), [("survey_sample_zh.csv", "csv"), ("survey_sample.xlsx", "xlsx")]
+)
+def test_chinese_headers_and_the_workbook_read_as_the_english_csv(
+    sample: str, file_type: FileType
+) -> None:
+    data = resources.files("seed").joinpath(sample).read_bytes()
+    parsed = parse_survey(data, file_type=file_type)
+    assert parsed.ok, [str(e) for e in parsed.errors]
+    assert parsed.warnings == ()
+    assert parsed.rows == parse_survey(SAMPLE).rows
+
+
+def test_every_chinese_header_is_documented_and_means_one_column() -> None:
+    docs = SURVEY_MD.read_text(encoding="utf-8")
+    seen: dict[str, str] = {}
+    for column in COLUMNS:
+        assert column.chinese, column.key
+        for name in column.chinese:
+            assert name in docs, name
+            assert seen.setdefault(name, column.key) == column.key
+    header = ",".join(column.chinese[0] for column in COLUMNS if column.required)
+    parsed = parse_survey(f"{header}\n示例学院 Demo,柬埔寨,职业学院\n".encode())
+    assert parsed.ok, parsed.errors
+    assert parsed.rows[0].profile.country == "KH"
+
+
+def test_workbook_cells_become_text_and_blank_rows_keep_their_numbers() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Institution name", "Country", "Type", "City", None])
+    sheet.append([])
+    sheet.append(["Demo A", "KH", "college", 12345])
+    sheet.append(["Demo B", "Atlantis", "college"])
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse_survey(out.getvalue(), file_type="xlsx")
+    assert [(r.row, r.profile.city) for r in parsed.rows] == [(3, "12345")]
+    assert [(e.row, e.column) for e in parsed.errors] == [(4, "Country")]
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_as_a_whole() -> None:
+    parsed = parse_survey(SAMPLE, file_type="xlsx")
+    assert [(e.row, e.column) for e in parsed.errors] == [(0, "")]
+    assert "not an Excel workbook" in parsed.errors[0].reason
