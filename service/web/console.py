@@ -33,7 +33,7 @@ from service.workshops import operations as workshops
 from service.workshops.exports import CSV_MEDIA, answers_csv
 from service.workshops.models import Workshop
 from service.workshops.schemas import PairingRequest
-from service.workshops.survey import parse_survey, sniff
+from service.workshops.survey import RowError, parse_survey, sniff
 
 router = APIRouter(route_class=PageRoute)
 
@@ -105,6 +105,11 @@ def workshop_console(
     return console_page(request, visitor, session, row, notice=notice)
 
 
+def _said(visitor: Visitor, error: RowError) -> str:
+    """Return a refusal in the visitor's language (the API's reason is English)."""
+    return visitor.t(f"survey.{error.code}", **dict(error.params)) if error.code else error.reason
+
+
 def _preview(
     request: Request,
     visitor: Visitor,
@@ -121,6 +126,15 @@ def _preview(
     context = {
         "workshop": workshops.to_public(session=session, row=row),
         "plan": imports.plan_out(plan),
+        # The API's reasons, said in the visitor's language.
+        "refusals": [
+            (
+                e.row,
+                e.column,
+                visitor.t(f"survey.{e.code}", **dict(e.params)) if e.code else e.reason,
+            )
+            for e in plan.rejected
+        ],
         "content": base64.b64encode(data).decode(),
         "encoding": encoding,
         "filename": filename,

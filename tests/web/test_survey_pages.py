@@ -120,3 +120,29 @@ def test_an_institution_accepts_or_ignores_proposals_on_its_own_page(web: TestCl
     assert "your profile is unchanged" in text_of(web.get(dismissed.headers["location"]))
     # Without the form's CSRF token nothing happens.
     assert web.post(accept, data={}).status_code == 403
+
+
+def test_every_refusal_of_the_import_reads_in_chinese_on_the_chinese_console(
+    web: TestClient,
+) -> None:
+    workshop_id, key = create_workshop(web)
+    sign_in(web, key)
+    console = web.get(f"/web/workshops/{workshop_id}?lang=zh")
+    gb18030 = SAMPLE.decode("utf-8-sig").encode("gb18030")
+    for data in ((SEED / "survey_malformed.csv").read_bytes(), gb18030):
+        refused = web.post(
+            f"/web/workshops/{workshop_id}/import?lang=zh",
+            data={"csrf_token": csrf_token(console), "encoding": "utf-8"},
+            files={"survey": ("survey.csv", data, "text/csv")},
+        )
+        assert refused.status_code == 422
+        table = text_of(refused).split('class="rejected"')[1].split("</table>")[0]
+        reasons = re.findall(r"<td>([^<]*)</td></tr>", table)
+        assert reasons
+        for reason in reasons:
+            assert re.search(r"[\u4e00-\u9fff]", reason), reason
+            assert "encoding=" not in reason
+            # Only a profile rule's own detail (the e-mail validator's) stays English.
+            assert " is not " not in reason or reason.startswith("此值不被接受"), reason
+    shown = text_of(refused)
+    assert "请将文件另存为“CSV UTF-8”" in shown

@@ -1,6 +1,10 @@
 """English interface strings. Keys and ``{placeholders}`` must match every other language."""
 
+from service.workshops.survey.messages import ENGLISH as SURVEY_REFUSALS
+
 MESSAGES: dict[str, str] = {
+    # survey refusals: the API's own English words (survey.<code>)
+    **{f"survey.{code}": text for code, text in SURVEY_REFUSALS.items()},
     "app.name": "tvet-match",
     # navigation and frame
     "nav.skip": "Skip to content",

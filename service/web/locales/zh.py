@@ -1,6 +1,48 @@
 """简体中文界面文字。键和 ``{placeholders}`` 必须与其他语言一致。"""
 
 MESSAGES: dict[str, str] = {
+    # survey refusals (survey.<code>): service/workshops/survey/messages.py in Chinese
+    "survey.unknown_encoding": "未知的编码“{encoding}”",
+    "survey.not_decodable": (
+        "文件不是有效的 {encoding} 编码：第 {line} 行（偏移量 {offset}）的字节 0x{byte} 无法解码。"
+        "请将文件另存为“CSV UTF-8”，或在“文件编码”中选择保存时所用的编码（中文版 Excel 导出的 CSV "
+        "一般为 GB18030）"
+    ),
+    "survey.xlsx_as_csv": (
+        "该文件是 Excel 工作簿（.xlsx），却按 CSV 发送：请按 XLSX 格式发送，或另存为“CSV UTF-8”"
+    ),
+    "survey.not_xlsx": "该文件不是 Excel 工作簿（.xlsx）：请另存为“Excel 工作簿”或“CSV UTF-8”",
+    "survey.empty": "文件是空的",
+    "survey.no_data_rows": "文件只有表头，没有数据行",
+    "survey.too_many_rows": "数据行超过 {max} 行：请拆分文件",
+    "survey.not_csv": "文件在第 {line} 行附近无法按 CSV 读取（{detail}）",
+    "survey.duplicate_header": (
+        "表头重复：第 {first} 列（“{first_header}”）和第 {second} 列都表示“{meaning}”"
+    ),
+    "survey.missing_columns": "缺少必填列：{columns}",
+    "survey.cell_too_long": "该单元格有 {length} 个字符，最多允许 {max} 个",
+    "survey.required_empty": "此项必填，但单元格为空",
+    "survey.too_many_programs": "列出了 {count} 个项目，调查表最多允许 {max} 个",
+    "survey.unknown_country": (
+        "无法识别国家“{value}”：请填写 ISO 3166-1 两位字母代码（如 KH、CN）"
+        "或国家名称（如 柬埔寨、中国）"
+    ),
+    "survey.unknown_kind": (
+        "无法识别机构类型“{value}”：请填写 学院（各类职业院校、理工学院、培训中心）、大学、企业、"
+        "政府、协会等组织 或 其他"
+    ),
+    "survey.no_language_code": (
+        "“{value}”没有 ISO 639-1 两位字母代码，不能列为语言；请在机构简介中说明"
+    ),
+    "survey.unknown_language": (
+        "无法识别语言“{value}”：请填写 ISO 639-1 代码（如 en、zh、km）或语言名称（如 中文、英语）"
+    ),
+    "survey.cell_count": (
+        "该行有 {cells} 个单元格，而表头有 {expected} 个（是否多了或少了逗号，或引号未闭合？）"
+    ),
+    "survey.duplicate_institution": "与第 {first} 行是同一机构（名称和国家相同）",
+    "survey.invalid": "此值不被接受（{message}）",
+    "survey.invalid_item": "第 {item} 项（“{shown}”）不被接受（{message}）",
     "app.name": "tvet-match",
     # navigation and frame
     "nav.skip": "跳到正文",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 from service.workshops.survey.columns import MAX_ROWS
+from service.workshops.survey.messages import Refused
 from service.workshops.survey.rows import (
     Layout,
     RowError,
@@ -14,11 +15,10 @@ from service.workshops.survey.rows import (
     read_header,
 )
 from service.workshops.survey.sheets import CsvRows, FileType, decode, sheet_rows, sniff
-from service.workshops.survey.values import Refused
 
 
-def _file_error(reason: str) -> SurveyParse:
-    return SurveyParse((), (RowError(0, "", reason),), (), ())
+def _file_error(code: str, **values: object) -> SurveyParse:
+    return SurveyParse((), (RowError.of(0, "", code, **values),), (), ())
 
 
 def parse_survey(
@@ -51,17 +51,15 @@ def parse_survey(
         if file_type == "xlsx":
             source = sheet_rows(data)
         elif sniff(data) == "xlsx":
-            raise Refused(
-                "the file is an Excel workbook (.xlsx), sent as CSV: send it with the XLSX "
-                "media type, or save it as 'CSV UTF-8'"
-            )
+            raise Refused("xlsx_as_csv")
         else:
             text = decode(data, encoding)
             if not text.strip():
-                return _file_error("the file is empty")
+                return _file_error("empty")
             source = CsvRows(text)
     except Refused as refused:
-        return _file_error(str(refused))
+        error = RowError(0, "", str(refused), refused.code, refused.params)
+        return SurveyParse((), (error,), (), ())
 
     rows: list[SurveyRow] = []
     errors: list[RowError] = []
@@ -80,27 +78,24 @@ def parse_survey(
                 continue
             data_rows += 1
             if data_rows > MAX_ROWS:
-                errors.append(
-                    RowError(number, "", f"more than {MAX_ROWS:,} data rows; split the file")
-                )
+                errors.append(RowError.of(number, "", "too_many_rows", max=MAX_ROWS))
                 break
             if len(cells) != len(layout.headers):
                 errors.append(
-                    RowError(
+                    RowError.of(
                         number,
                         "",
-                        f"the row has {len(cells)} cells but the header has "
-                        f"{len(layout.headers)} (a missing or extra comma, or an unclosed quote?)",
+                        "cell_count",
+                        cells=str(len(cells)),
+                        expected=str(len(layout.headers)),
                     )
                 )
                 continue
             profile, answers, key = RowReader(layout, number, cells, errors).read()
             if key is not None and key in seen:
                 errors.append(
-                    RowError(
-                        number,
-                        layout.header("name"),
-                        f"the same institution (name and country) as row {seen[key]}",
+                    RowError.of(
+                        number, layout.header("name"), "duplicate_institution", first=str(seen[key])
                     )
                 )
                 continue
@@ -110,12 +105,11 @@ def parse_survey(
                 rows.append(SurveyRow(number, profile, answers))
     except csv.Error as broken:
         line = source.line if isinstance(source, CsvRows) else 0
-        reason = f"the file is not readable as CSV near line {line}: {broken}"
-        errors.append(RowError(0, "", reason))
+        errors.append(RowError.of(0, "", "not_csv", line=str(line), detail=str(broken)))
 
     if layout is None:
-        return _file_error("the file is empty")
+        return _file_error("empty")
     columns = layout.headers
     if data_rows == 0:
-        errors.append(RowError(0, "", "the file has a header but no data rows"))
+        errors.append(RowError.of(0, "", "no_data_rows"))
     return SurveyParse(tuple(rows), tuple(errors), tuple(warnings), columns)

@@ -20,6 +20,7 @@ from service.workshops.survey.columns import (
     MAX_PROGRAMS,
     header_key,
 )
+from service.workshops.survey.messages import Params, Refused, english, params_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,15 @@ class RowError:
     row: int
     column: str
     reason: str
+    # What the reason says, as a code of messages.ENGLISH and its values: for translations.
+    code: str = field(default="", compare=False)
+    params: Params = field(default=(), compare=False)
+
+    @classmethod
+    def of(cls, row: int, column: str, code: str, **values: object) -> RowError:
+        """Return the refusal ``code`` with these values, its reason in English."""
+        params = params_of(**values)
+        return cls(row, column, english(code, params), code, params)
 
     def field_error(self) -> FieldError:
         """Return this refusal as a :class:`FieldError` located at ``("file", row[, column])``."""
@@ -113,11 +123,14 @@ def read_header(cells: Sequence[str], row: int) -> tuple[Layout, list[RowError],
         elif key in positions:
             first = positions[key]
             errors.append(
-                RowError(
+                RowError.of(
                     row,
                     header,
-                    f"duplicate header: columns {_column_letter(first)} ('{headers[first]}') "
-                    f"and {letter} both mean '{BY_KEY[key].header}'",
+                    "duplicate_header",
+                    first=_column_letter(first),
+                    first_header=headers[first],
+                    second=letter,
+                    meaning=BY_KEY[key].header,
                 )
             )
         else:
@@ -126,7 +139,7 @@ def read_header(cells: Sequence[str], row: int) -> tuple[Layout, list[RowError],
         column.header for column in COLUMNS if column.required and column.key not in positions
     ]
     if missing:
-        errors.append(RowError(row, "", f"missing required column(s): {', '.join(missing)}"))
+        errors.append(RowError.of(row, "", "missing_columns", columns=", ".join(missing)))
     return Layout(headers, positions), errors, warnings
 
 
@@ -139,8 +152,12 @@ class RowReader:
     cells: Sequence[str]
     errors: list[RowError]
 
-    def error(self, key: str, reason: str) -> None:
-        self.errors.append(RowError(self.row, self.layout.header(key), reason))
+    def error(self, key: str, code: str, **values: object) -> None:
+        self.errors.append(RowError.of(self.row, self.layout.header(key), code, **values))
+
+    def refused(self, key: str, refused: Refused) -> None:
+        header = self.layout.header(key)
+        self.errors.append(RowError(self.row, header, str(refused), refused.code, refused.params))
 
     def cell(self, key: str) -> str:
         index = self.layout.positions.get(key)
@@ -152,11 +169,7 @@ class RowReader:
         failed: set[str] = set()  # profile fields already refused here, not to report twice
         for key, index in self.layout.positions.items():
             if len(self.cells[index]) > MAX_CELL_LENGTH:
-                self.error(
-                    key,
-                    f"the cell has {len(self.cells[index]):,} characters; "
-                    f"at most {MAX_CELL_LENGTH:,} are allowed",
-                )
+                self.error(key, "cell_too_long", length=len(self.cells[index]), max=MAX_CELL_LENGTH)
                 failed.add(BY_KEY[key].maps_to)
         payload: dict[str, object] = {}
         sources: dict[str, str] = {}  # profile field -> header it came from
@@ -167,14 +180,14 @@ class RowReader:
                 continue
             if not value:
                 if BY_KEY[key].required:
-                    self.error(key, "required, but the cell is empty")
+                    self.error(key, "required_empty")
                     failed.add(key)
                 continue
             convert = values.CONVERTERS.get(key)
             try:
                 payload[key] = convert(value) if convert else value
-            except values.Refused as refused:
-                self.error(key, str(refused))
+            except Refused as refused:
+                self.refused(key, refused)
                 failed.add(key)
             sources[key] = self.layout.header(key)
 
@@ -183,10 +196,7 @@ class RowReader:
             if key in failed or not items:
                 continue
             if key == "programs" and len(items) > MAX_PROGRAMS:
-                self.error(
-                    key,
-                    f"lists {len(items)} programs; the survey asks for at most {MAX_PROGRAMS}",
-                )
+                self.error(key, "too_many_programs", count=str(len(items)), max=str(MAX_PROGRAMS))
                 failed.add(key)
                 continue
             payload[key] = items
@@ -197,8 +207,8 @@ class RowReader:
             for item in values.items(self.cell("languages")):
                 try:
                     codes.append(values.language(item))
-                except values.Refused as refused:
-                    self.error("languages", str(refused))
+                except Refused as refused:
+                    self.refused("languages", refused)
                     failed.add("languages")
             if codes and "languages" not in failed:
                 payload["languages"] = codes
@@ -226,11 +236,17 @@ class RowReader:
                 field = str(loc[0]) if loc else ""
                 if field in failed:
                     continue
-                reason = str(detail["msg"]).removeprefix("Value error, ")
+                message = str(detail["msg"]).removeprefix("Value error, ")
+                column = sources.get(field, "")
                 if len(loc) > 1 and isinstance(loc[1], int):
                     shown = str(detail.get("input", ""))
                     shown = shown if len(shown) <= 40 else f"{shown[:39]}…"
-                    reason = f"item {loc[1] + 1} ('{shown}'): {reason}"
-                self.errors.append(RowError(self.row, sources.get(field, ""), reason))
+                    item = str(loc[1] + 1)
+                    error = RowError.of(
+                        self.row, column, "invalid_item", item=item, shown=shown, message=message
+                    )
+                else:
+                    error = RowError.of(self.row, column, "invalid", message=message)
+                self.errors.append(error)
             return None
         return None if failed else profile

@@ -13,7 +13,7 @@ from typing import Literal
 
 from openpyxl import load_workbook
 
-from service.workshops.survey.values import Refused
+from service.workshops.survey.messages import Refused
 
 FileType = Literal["csv", "xlsx"]
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,7 +30,7 @@ def decode(data: bytes, encoding: str) -> str:
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
-        raise Refused(f"unknown encoding '{encoding}'") from None
+        raise Refused("unknown_encoding", encoding=encoding) from None
     # Excel writes UTF-8 with a byte-order mark; utf-8-sig reads both forms alike.
     codec = "utf-8-sig" if name == "utf-8" else name
     try:
@@ -38,9 +38,11 @@ def decode(data: bytes, encoding: str) -> str:
     except UnicodeDecodeError as bad:
         line = data.count(b"\n", 0, bad.start) + 1
         raise Refused(
-            f"the file is not valid {encoding}: byte 0x{data[bad.start]:02x} at offset "
-            f"{bad.start} (line {line}) cannot be decoded. Save it again as 'CSV UTF-8', "
-            "or name the encoding it was saved in (GB18030 for a Chinese Excel export)"
+            "not_decodable",
+            encoding=encoding,
+            byte=f"{data[bad.start]:02x}",
+            offset=str(bad.start),
+            line=str(line),
         ) from None
     return unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
 
@@ -82,10 +84,7 @@ def sheet_rows(data: bytes) -> list[list[str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise Refused(
-            "the file is not an Excel workbook (.xlsx); save it again as 'Excel Workbook' "
-            "or as 'CSV UTF-8'"
-        ) from None
+        raise Refused("not_xlsx") from None
     try:
         sheet = book.worksheets[0]
         rows = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]

@@ -7,10 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from service.values.codes import COUNTRIES, LANGUAGES
 from service.workshops.survey.columns import fold
-
-
-class Refused(ValueError):
-    """A value (a cell, or the file's encoding) this import cannot use; says why."""
+from service.workshops.survey.messages import Refused
 
 
 def _index(names: Mapping[str, Sequence[str]]) -> dict[str, str]:
@@ -105,21 +102,14 @@ def country(value: str) -> str:
         return value.upper()
     code = _COUNTRY_NAMES.get(fold(value))
     if code is None:
-        raise Refused(
-            f"'{value}' is not a country this import knows: write an ISO 3166-1 alpha-2 code "
-            "(e.g. KH, CN) or an English name (e.g. Cambodia, China)"
-        )
+        raise Refused("unknown_country", value=value)
     return code
 
 
 def kind(value: str) -> str:
     kind = _KINDS.get(fold(value))
     if kind is None:
-        raise Refused(
-            f"'{value}' is not a kind of institution this import knows: write college (any "
-            "TVET school, polytechnic or institute), university, company, government, "
-            "organisation or other"
-        )
+        raise Refused("unknown_kind", value=value)
     return kind
 
 
@@ -132,14 +122,8 @@ def language(value: str) -> str:
     if folded in _LANGUAGE_NAMES:
         return _LANGUAGE_NAMES[folded]
     if folded in _NO_TWO_LETTER_CODE:
-        raise Refused(
-            f"'{value}' has no ISO 639-1 (two-letter) code, so it cannot be listed as a "
-            "language; mention it in the description instead"
-        )
-    raise Refused(
-        f"'{value}' is not a language this import knows: write an ISO 639-1 code "
-        "(e.g. en, zh, km) or an English name (e.g. Khmer)"
-    )
+        raise Refused("no_language_code", value=value)
+    raise Refused("unknown_language", value=value)
 
 
 CONVERTERS: dict[str, Callable[[str], str]] = {"country": country, "kind": kind}
