@@ -226,3 +226,15 @@ class ProfileProposal(SQLModel, table=True):
     decided_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+
+
+class SurveyColumnMap(SQLModel, table=True):
+    """A header an organiser matched to a survey column, remembered for the workshop."""
+
+    __tablename__ = "survey_column_map"
+
+    workshop_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True)
+    )
+    header: str = Field(primary_key=True, max_length=200)  # folded: survey.columns.header_key
+    column: str = Field(max_length=40)

@@ -23,7 +23,7 @@ from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.values.validation import MAX_ID
-from service.workshops import imports, timetable
+from service.workshops import column_maps, imports, timetable
 from service.workshops import operations as workshops
 from service.workshops.models import PairingRun, WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.workshops.schemas import (
@@ -271,11 +271,13 @@ def import_survey(
     and no institution key has claimed, send every other named institution a proposal of
     the differing answers, make every row a participant and keep Q2-Q4 answers apart. With
     `dry_run=true`, answer 200 with what each row would do (create, update, unchanged,
-    proposal, participant) or why it is rejected (row, column, reason); nothing is written."""
+    proposal, participant) or why it is rejected (row, column, reason); nothing is written.
+    Headers the workshop's organisers matched to columns in the console are known too."""
     assert row.id is not None
     media = content_type.split(";", 1)[0].strip().lower()
     file_type: FileType = "xlsx" if media == XLSX_MEDIA else "csv"
-    parsed = parse_survey(body, encoding=encoding, file_type=file_type)
+    mapping = column_maps.mapping_for(session=session, workshop_id=row.id)
+    parsed = parse_survey(body, encoding=encoding, file_type=file_type, mapping=mapping)
     plan = imports.plan_import(session=session, workshop_id=row.id, parsed=parsed)
     if dry_run:
         response.status_code = status.HTTP_200_OK

@@ -146,3 +146,55 @@ def test_every_refusal_of_the_import_reads_in_chinese_on_the_chinese_console(
             assert " is not " not in reason or reason.startswith("此值不被接受"), reason
     shown = text_of(refused)
     assert "请将文件另存为“CSV UTF-8”" in shown
+
+
+def test_unknown_headers_are_matched_once_and_remembered_for_the_workshop(
+    web: TestClient,
+) -> None:
+    workshop_id, key = create_workshop(web)
+    other_id, other_key = create_workshop(web, name="Another workshop")
+    sign_in(web, key)
+    survey = "Name of school,Country,Type,Our strengths\nDemo Mapped College,KH,college,welding\n"
+    data = survey.encode()
+    preview = _preview(web, workshop_id, data, "own-headers.csv")
+    assert preview.status_code == 422  # the name column is missing until matched
+    page = text_of(preview)
+    assert "Match the columns" in page
+    assert '<label for="map-1">Name of school</label>' in page
+    assert '<label for="map-2">Our strengths</label>' in page
+    content = re.search(r'name="content" value="([^"]+)"', preview.text)
+    assert content is not None
+    matched = web.post(
+        f"/web/workshops/{workshop_id}/import/columns",
+        data={
+            "csrf_token": csrf_token(preview),
+            "content": content.group(1),
+            "encoding": "utf-8",
+            "filename": "own-headers.csv",
+            "header": ["Name of school", "Our strengths"],
+            "column": ["name", "offers"],
+        },
+    )
+    assert matched.status_code == 200, text_of(matched)
+    assert "Match the columns" not in text_of(matched)
+    assert "<strong>1</strong> new institutions" in text_of(matched)
+    _apply(web, workshop_id, matched)
+    made = web.get(f"{API}/institutions?q=Mapped").json()["items"][0]
+    assert made["offers"] == ["welding"]
+
+    # Remembered: the next file (here through the API) needs no matching; not elsewhere.
+    again = f"{survey}Demo Second College,KH,college,CNC\n".encode()
+    csv_headers = {"content-type": "text/csv"}
+    plan = web.post(
+        f"{API}/workshops/{workshop_id}/imports?dry_run=true",
+        content=again,
+        headers={**bearer(key), **csv_headers},
+    ).json()
+    assert plan["rejected"] == []
+    assert [row["name"] for row in plan["create"]] == ["Demo Second College"]
+    elsewhere = web.post(
+        f"{API}/workshops/{other_id}/imports?dry_run=true",
+        content=again,
+        headers={**bearer(other_key), **csv_headers},
+    ).json()
+    assert "missing required column(s): Institution name" in elsewhere["rejected"][0]["reason"]

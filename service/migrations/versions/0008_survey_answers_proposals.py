@@ -1,4 +1,5 @@
-"""Keep survey answers apart, record which import created an institution, and proposals.
+"""Keep survey answers apart, record which import created an institution, proposals, and
+the survey headers each workshop's organisers matched to columns.
 
 Revision ID: 0008
 Revises: 0007
@@ -28,6 +29,14 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["institution_id"], ["institution.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("workshop_id", "institution_id"),
+    )
+    op.create_table(
+        "survey_column_map",
+        sa.Column("workshop_id", sa.Integer(), nullable=False),
+        sa.Column("header", AutoString(length=200), nullable=False),
+        sa.Column("column", AutoString(length=40), nullable=False),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("workshop_id", "header"),
     )
     op.create_table(
         "survey_origin",
@@ -66,4 +75,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("profile_proposal")
     op.drop_table("survey_origin")
+    op.drop_table("survey_column_map")
     op.drop_table("survey_answer")

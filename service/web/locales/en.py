@@ -203,6 +203,13 @@ MESSAGES: dict[str, str] = {
     "import.apply": "Import now",
     "import.cancel": "Cancel",
     "import.back": "Back to the console",
+    "import.columns_title": "Match the columns",
+    "import.columns_lede": (
+        "These headers are not survey columns. Say what each one means: this workshop "
+        "remembers it for the next files, here and through the API."
+    ),
+    "import.columns_ignore": "— ignore this column —",
+    "import.columns_save": "Remember and check again",
     "import.applied": "The survey has been imported. The workshop has {participants} participants.",
     "import.proposal": "proposals to other profiles",
     "import.participant": "participants only",

@@ -217,6 +217,13 @@ MESSAGES: dict[str, str] = {
     "import.apply": "立即导入",
     "import.cancel": "取消",
     "import.back": "返回管理台",
+    "import.columns_title": "匹配列",
+    "import.columns_lede": (
+        "以下表头不是调查表的列。请指明每一列的含义：本工作坊会记住，之后在此处或通过 API "
+        "导入时都会使用。"
+    ),
+    "import.columns_ignore": "— 忽略此列 —",
+    "import.columns_save": "记住并重新检查",
     "import.applied": "调查表已导入。该工作坊现有 {participants} 家参会机构。",
     "import.proposal": "项修改建议（他人资料）",
     "import.participant": "家仅加入参会",

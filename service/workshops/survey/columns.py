@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 MAX_ROWS = 5000
@@ -90,6 +91,7 @@ def fold(text: str) -> str:
 
 
 def header_key(text: str) -> str:
+    """Return a header as it is compared: folded, ``_`` as a space."""
     return fold(text.replace("_", " "))
 
 
@@ -98,3 +100,12 @@ HEADERS: dict[str, str] = {
     for column in COLUMNS
     for name in (column.header, column.key, *column.aliases, *column.chinese)
 }
+
+
+def unknown_headers(headers: Sequence[str], mapping: Mapping[str, str]) -> list[str]:
+    """Return the non-empty headers neither the survey nor ``mapping`` knows, in order."""
+    return [
+        header
+        for header in dict.fromkeys(headers)
+        if header and header_key(header) not in HEADERS and header_key(header) not in mapping
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 
 from service.workshops.survey.columns import MAX_ROWS
 from service.workshops.survey.messages import Refused
@@ -22,7 +23,11 @@ def _file_error(code: str, **values: object) -> SurveyParse:
 
 
 def parse_survey(
-    data: bytes, *, encoding: str = "utf-8", file_type: FileType = "csv"
+    data: bytes,
+    *,
+    encoding: str = "utf-8",
+    file_type: FileType = "csv",
+    mapping: Mapping[str, str] | None = None,
 ) -> SurveyParse:
     """Parse a networking survey (CSV or XLSX) into validated profiles, with every error.
 
@@ -39,6 +44,9 @@ def parse_survey(
         bad byte. XLSX files carry their own.
     file_type:
         ``"csv"`` or ``"xlsx"``.
+    mapping:
+        More headers, each (folded by :func:`header_key`) to a column key: what an
+        organiser matched for headers the survey does not know.
 
     Returns
     -------
@@ -72,7 +80,7 @@ def parse_survey(
             if not any(cell.strip() for cell in cells):
                 continue  # spreadsheets leave blank rows; they are not institutions
             if layout is None:
-                layout, header_errors, warnings = read_header(cells, number)
+                layout, header_errors, warnings = read_header(cells, number, mapping or {})
                 if header_errors:
                     return SurveyParse((), tuple(header_errors), tuple(warnings), layout.headers)
                 continue

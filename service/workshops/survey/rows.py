@@ -107,7 +107,10 @@ class Layout:
         return self.headers[self.positions[key]] if key in self.positions else ""
 
 
-def read_header(cells: Sequence[str], row: int) -> tuple[Layout, list[RowError], list[str]]:
+def read_header(
+    cells: Sequence[str], row: int, mapping: Mapping[str, str]
+) -> tuple[Layout, list[RowError], list[str]]:
+    """Read the header row; ``mapping`` adds headers (folded) a workshop has matched."""
     headers = tuple(cell.strip() for cell in cells)
     positions: dict[str, int] = {}
     errors: list[RowError] = []
@@ -117,7 +120,7 @@ def read_header(cells: Sequence[str], row: int) -> tuple[Layout, list[RowError],
         if not header:
             warnings.append(f"column {letter} has no header; its cells are ignored")
             continue
-        key = HEADERS.get(header_key(header))
+        key = HEADERS.get(header_key(header)) or mapping.get(header_key(header))
         if key is None:
             warnings.append(f"column {letter} '{header}' is not a survey column; it is ignored")
         elif key in positions:

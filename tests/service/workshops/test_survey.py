@@ -467,3 +467,13 @@ def test_a_file_that_is_not_a_workbook_is_refused_as_a_whole() -> None:
     parsed = parse_survey(SAMPLE, file_type="xlsx")
     assert [(e.row, e.column) for e in parsed.errors] == [(0, "")]
     assert "not an Excel workbook" in parsed.errors[0].reason
+
+
+def test_a_mapping_adds_headers_the_survey_does_not_know() -> None:
+    data = _csv("Demo A,KH,college,welding", header="Name of school,Country,Type,Strengths\n")
+    assert not parse_survey(data).ok
+    parsed = parse_survey(data, mapping={"name of school": "name", "strengths": "offers"})
+    assert parsed.ok, parsed.errors
+    assert parsed.rows[0].profile.offers == ["welding"]
+    # A known header keeps its meaning whatever the mapping says.
+    assert parse_survey(data, mapping={"country": "city", "name of school": "name"}).ok
