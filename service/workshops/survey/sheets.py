@@ -6,7 +6,6 @@ import codecs
 import csv
 import io
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Literal
@@ -83,13 +82,16 @@ def sheet_rows(data: bytes) -> list[list[str]]:
     """
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        try:
+            sheet = book.worksheets[0]
+            rows = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+    # openpyxl reports a damaged or foreign file with many exception types (zip, XML, a
+    # missing part...), while reading as well as opening: to the organiser they mean one
+    # thing, and nothing has been written.
+    except Exception:
         raise Refused("not_xlsx") from None
-    try:
-        sheet = book.worksheets[0]
-        rows = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
     # Spreadsheets report cells formatted but empty at the end of a row: drop them, so a
     # row is as wide as its header, as in CSV.
     for row in rows:
