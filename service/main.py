@@ -40,6 +40,7 @@ from service.opportunities import routes as opportunities
 from service.webhooks import routes as webhooks
 from service.webhooks.delivery import worker_for
 from service.workshops import routes as workshops
+from service.workshops import survey_routes
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             taxonomy,
             keys,
             workshops,
+            survey_routes,
             opportunities,
             saved_searches,
             webhooks,

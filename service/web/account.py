@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from service.auth.keys import Role
 from service.deps import IndexDep, SessionDep
@@ -28,6 +29,7 @@ from service.web.pages import (
     text,
 )
 from service.web.session import check_key, sign_in, sign_out
+from service.workshops import proposals
 
 router = APIRouter(route_class=PageRoute)
 
@@ -76,9 +78,13 @@ def _edit_page(
     row: Institution,
     values: dict[str, str],
     errors: list[FieldError],
+    session: Session,
+    notice: str | None = None,
 ) -> Response:
     t = visitor.t
     context: dict[str, Any] = {
+        "proposals": proposals.list_proposals(session=session, institution=row, only_open=True),
+        "notice": notice,
         "institution_id": row.id,
         "name": row.name,
         "values": values,
@@ -97,7 +103,10 @@ def edit_page(
     row = editable_institution(visitor, session, institution_id)
     assert row.id is not None
     partners = crud.partners_of(session=session, institution_ids=[row.id])[row.id]
-    return _edit_page(request, visitor, row, forms.profile_values(row, partners), [])
+    done = request.query_params.get("proposal")
+    notice = visitor.t(f"proposals.{done}") if done in ("accepted", "dismissed") else None
+    values = forms.profile_values(row, partners)
+    return _edit_page(request, visitor, row, values, [], session, notice)
 
 
 @router.post("/institutions/{institution_id:int}/edit")
@@ -114,16 +123,16 @@ def edit_submit(
     submitted = forms.submitted(form, forms.PROFILE_FIELDS)
     changes, errors = forms.validate(InstitutionUpdate, forms.read_profile(form, visitor.t))
     if changes is None:
-        return _edit_page(request, visitor, row, submitted, errors)
+        return _edit_page(request, visitor, row, submitted, errors, session)
     try:
         crud.update_institution(session=session, row=row, changes=changes)
     except InvalidInput as refused:
         session.rollback()
-        return _edit_page(request, visitor, row, submitted, refused.errors)
+        return _edit_page(request, visitor, row, submitted, refused.errors, session)
     except DuplicateInstitution as duplicate:
         session.rollback()
         error = FieldError(duplicate.loc, str(duplicate), "duplicate")
-        return _edit_page(request, visitor, row, submitted, [error])
+        return _edit_page(request, visitor, row, submitted, [error], session)
     session.commit()
     index.catch_up()
     return redirect(request, visitor, f"{PREFIX}/institutions/{institution_id}?saved=1")

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import FieldError, InvalidInput
@@ -28,11 +29,13 @@ from service.web.pages import (
     text,
     upload,
 )
-from service.workshops import imports
+from service.workshops import answers, column_maps, imports
 from service.workshops import operations as workshops
+from service.workshops.exports import CSV_MEDIA, answers_csv
 from service.workshops.models import Workshop
 from service.workshops.schemas import PairingRequest
-from service.workshops.survey import parse_survey
+from service.workshops.survey import COLUMNS, RowError, parse_survey, sniff
+from service.workshops.survey.columns import unknown_headers
 
 router = APIRouter(route_class=PageRoute)
 
@@ -86,6 +89,7 @@ def console_page(
         "errors": forms.messages(errors or [], visitor.t, (*forms.RULE_FIELDS, "survey")),
         "encodings": [(encoding, encoding) for encoding in ENCODINGS],
         "notice": notice,
+        "answers": answers.list_answers(session=session, workshop_id=row.id),
     }
     return render(request, visitor, "console.html", context, status_code=422 if errors else 200)
 
@@ -103,6 +107,11 @@ def workshop_console(
     return console_page(request, visitor, session, row, notice=notice)
 
 
+def _said(visitor: Visitor, error: RowError) -> str:
+    """Return a refusal in the visitor's language (the API's reason is English)."""
+    return visitor.t(f"survey.{error.code}", **dict(error.params)) if error.code else error.reason
+
+
 def _preview(
     request: Request,
     visitor: Visitor,
@@ -112,10 +121,25 @@ def _preview(
     encoding: str,
     filename: str,
 ) -> Response:
-    plan = imports.plan_import(session=session, parsed=parse_survey(data, encoding=encoding))
+    assert row.id is not None
+    mapping = column_maps.mapping_for(session=session, workshop_id=row.id)
+    # A workbook is known by its bytes, whatever the file is called.
+    parsed = parse_survey(data, encoding=encoding, file_type=sniff(data), mapping=mapping)
+    plan = imports.plan_import(session=session, workshop_id=row.id, parsed=parsed)
     context = {
+        "unknown": unknown_headers(parsed.columns, mapping),
+        "columns": [(c.key, f"{c.header} · {c.chinese[0]}") for c in COLUMNS],
         "workshop": workshops.to_public(session=session, row=row),
         "plan": imports.plan_out(plan),
+        # The API's reasons, said in the visitor's language.
+        "refusals": [
+            (
+                e.row,
+                e.column,
+                visitor.t(f"survey.{e.code}", **dict(e.params)) if e.code else e.reason,
+            )
+            for e in plan.rejected
+        ],
         "content": base64.b64encode(data).decode(),
         "encoding": encoding,
         "filename": filename,
@@ -146,6 +170,34 @@ def import_dry_run(
     )
 
 
+def _content(form: FormData) -> bytes:
+    try:
+        return base64.b64decode(text(form, "content"), validate=True)
+    except binascii.Error:
+        return b""
+
+
+@router.post("/workshops/{workshop_id:int}/import/columns")
+def import_columns(
+    workshop_id: int, request: Request, visitor: VisitorDep, form: FormDep, session: SessionDep
+) -> Response:
+    """Remember which survey column each unknown header of the file means, then check the
+    file again with them."""
+    row = runnable_workshop(visitor, session, workshop_id)
+    assert row.id is not None
+    headers = form.getlist("header")
+    choices = form.getlist("column")
+    matched = {
+        str(header): str(column)
+        for header, column in zip(headers, choices, strict=False)
+        if str(column) in {c.key for c in COLUMNS}
+    }
+    column_maps.remember(session=session, workshop_id=row.id, matched=matched)
+    session.commit()
+    data, encoding = _content(form), _encoding(text(form, "encoding"))
+    return _preview(request, visitor, session, row, data, encoding, text(form, "filename"))
+
+
 @router.post("/workshops/{workshop_id:int}/import/apply")
 def import_apply(
     workshop_id: int,
@@ -158,18 +210,26 @@ def import_apply(
     """Import the previewed survey, all or nothing, and make its rows participants."""
     row = runnable_workshop(visitor, session, workshop_id)
     assert row.id is not None
-    try:
-        data = base64.b64decode(text(form, "content"), validate=True)
-    except binascii.Error:
-        data = b""
+    data = _content(form)
     encoding = _encoding(text(form, "encoding"))
-    plan = imports.plan_import(session=session, parsed=parse_survey(data, encoding=encoding))
+    mapping = column_maps.mapping_for(session=session, workshop_id=row.id)
+    parsed = parse_survey(data, encoding=encoding, file_type=sniff(data), mapping=mapping)
+    plan = imports.plan_import(session=session, workshop_id=row.id, parsed=parsed)
     if plan.rejected:
         return _preview(request, visitor, session, row, data, encoding, text(form, "filename"))
     imports.apply_import(session=session, workshop_id=row.id, plan=plan)
     session.commit()
     index.catch_up()
     return redirect(request, visitor, f"{PREFIX}/workshops/{row.id}?imported=1")
+
+
+@router.get("/workshops/{workshop_id:int}/survey-answers.csv")
+def survey_answers_csv(workshop_id: int, visitor: VisitorDep, session: SessionDep) -> Response:
+    """The survey answers as CSV: the same bytes as the API's export."""
+    runnable_workshop(visitor, session, workshop_id)
+    body = answers_csv(answers.list_answers(session=session, workshop_id=workshop_id))
+    disposition = f'attachment; filename="workshop-{workshop_id}-survey-answers.csv"'
+    return Response(body, media_type=CSV_MEDIA, headers={"Content-Disposition": disposition})
 
 
 @router.post("/workshops/{workshop_id:int}/pairings")

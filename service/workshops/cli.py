@@ -64,12 +64,14 @@ def _import(args: argparse.Namespace) -> int:
             print(f"rejected {where}{column}: {rejected.reason}")
         print(
             f"dry run: {len(result.create)} to create, {len(result.update)} to update, "
-            f"{len(result.unchanged)} unchanged, {len(result.rejected)} rejected"
+            f"{len(result.unchanged)} unchanged, {len(result.proposal)} to propose, "
+            f"{len(result.participant)} participant only, {len(result.rejected)} rejected"
         )
         return 1 if result.rejected else 0
     print(
         f"imported: {len(result.created)} created, {len(result.updated)} updated, "
-        f"{len(result.unchanged)} unchanged; {result.participants} participants"
+        f"{len(result.unchanged)} unchanged, {len(result.proposal)} proposed; "
+        f"{result.participants} participants"
     )
     return 0
 
@@ -136,8 +138,8 @@ def add_commands(commands: Any) -> None:
         )
         parser.add_argument("--key", help="organiser or admin key (default $TVETMATCH_API_KEY)")
 
-    survey = commands.add_parser("import", help="import a workshop survey CSV")
-    survey.add_argument("file", help="the CSV file")
+    survey = commands.add_parser("import", help="import a workshop survey (CSV or .xlsx)")
+    survey.add_argument("file", help="the CSV or .xlsx file")
     survey.add_argument("--dry-run", action="store_true", help="only report what would happen")
     survey.add_argument("--encoding", default="utf-8", help="the file's encoding if not UTF-8")
     common(survey)

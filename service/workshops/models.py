@@ -159,3 +159,82 @@ class Outcome(SQLModel, table=True):
     recorded_at: datetime = Field(
         default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """An institution's Q2-Q4 survey answers at one workshop: for the organiser, not matching."""
+
+    __tablename__ = "survey_answer"
+
+    workshop_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True)
+    )
+    institution_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    challenges: list[str] = Field(default_factory=list, sa_type=JSON)
+    strategies: list[str] = Field(default_factory=list, sa_type=JSON)
+    wishes: list[str] = Field(default_factory=list, sa_type=JSON)
+    updated_at: datetime = Field(
+        default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class SurveyOrigin(SQLModel, table=True):
+    """Which workshop's survey import created an institution: only that workshop's imports
+    may update its profile, and only while no institution key has claimed it."""
+
+    __tablename__ = "survey_origin"
+
+    institution_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    workshop_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("workshop.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+
+
+class ProfileProposal(SQLModel, table=True):
+    """Answers a survey import found for a profile it may not change: the institution
+    accepts them (they are applied) or dismisses them."""
+
+    __tablename__ = "profile_proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("workshop.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    institution_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("institution.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    # An InstitutionUpdate as JSON: only the fields the survey answered differently.
+    changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    status: str = Field(default="open", max_length=20)
+    created_at: datetime = Field(
+        default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    decided_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class SurveyColumnMap(SQLModel, table=True):
+    """A header an organiser matched to a survey column, remembered for the workshop."""
+
+    __tablename__ = "survey_column_map"
+
+    workshop_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True)
+    )
+    header: str = Field(primary_key=True, max_length=200)  # folded: survey.columns.header_key
+    column: str = Field(max_length=40)

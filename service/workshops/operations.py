@@ -18,6 +18,7 @@ from service.institutions.index import MatchIndex
 from service.institutions.models import Institution
 from service.values.times import utc_now
 from service.webhooks.outbox import Event, EventType, enqueue
+from service.workshops import answers
 from service.workshops.models import (
     Outcome,
     PairingRun,
@@ -430,4 +431,5 @@ def report(*, session: Session, workshop_id: int, run_number: int | None) -> Wor
         declined=sum(o.status == "declined" for o in outcomes),
         mous_suggested_share=len(signed & suggested) / len(signed) if signed else None,
         never_suggested=[institution_ref(row) for row in rows if row.id not in paired],
+        survey_answers=answers.list_answers(session=session, workshop_id=workshop_id),
     )

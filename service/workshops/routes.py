@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Response, status
+from fastapi import APIRouter, Body, Header, Path, Query, Response, status
 from sqlmodel import col
 
 from service.alerts.triggers import institution_candidates, institutions_written
@@ -23,7 +23,7 @@ from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.values.validation import MAX_ID
-from service.workshops import imports, timetable
+from service.workshops import column_maps, imports, timetable
 from service.workshops import operations as workshops
 from service.workshops.models import PairingRun, WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.workshops.schemas import (
@@ -41,7 +41,7 @@ from service.workshops.schemas import (
     ScheduleRequest,
     WorkshopReport,
 )
-from service.workshops.survey import parse_survey
+from service.workshops.survey import XLSX_MEDIA, FileType, parse_survey
 
 router = APIRouter(
     prefix="/workshops",
@@ -242,6 +242,9 @@ def workshop_report(
     operation_id="import_survey",
     status_code=status.HTTP_201_CREATED,
     responses={200: {"model": ImportPlanOut, "description": "The dry-run report."}},
+    openapi_extra={
+        "requestBody": {"content": {XLSX_MEDIA: {"schema": {"type": "string", "format": "binary"}}}}
+    },
 )
 def import_survey(
     row: RunnableWorkshopDep,
@@ -250,7 +253,8 @@ def import_survey(
         Body(
             media_type="text/csv",
             description="The survey CSV (columns in seed/SURVEY.md), UTF-8 with or without "
-            "BOM unless `encoding` says otherwise.",
+            "BOM unless `encoding` says otherwise; or an .xlsx workbook, sent with its "
+            "media type.",
         ),
     ],
     session: SessionDep,
@@ -260,17 +264,25 @@ def import_survey(
     encoding: Annotated[
         str, Query(max_length=40, description="The file's encoding when not UTF-8.")
     ] = "utf-8",
+    content_type: Annotated[str, Header(include_in_schema=False)] = "",
 ) -> ImportResult | ImportPlanOut:
-    """Import a networking-survey CSV: create or update institutions and make them
-    participants, all or nothing (any rejected row: 422, nothing written). With
-    `dry_run=true`, answer 200 with what would be created, updated or rejected (row,
-    column, reason) and write nothing."""
+    """Import a networking-survey CSV, all or nothing (any rejected row: 422, nothing
+    written): create new institutions, update only profiles this workshop's imports created
+    and no institution key has claimed, send every other named institution a proposal of
+    the differing answers, make every row a participant and keep Q2-Q4 answers apart. With
+    `dry_run=true`, answer 200 with what each row would do (create, update, unchanged,
+    proposal, participant) or why it is rejected (row, column, reason); nothing is written.
+    Headers the workshop's organisers matched to columns in the console are known too."""
     assert row.id is not None
-    plan = imports.plan_import(session=session, parsed=parse_survey(body, encoding=encoding))
+    media = content_type.split(";", 1)[0].strip().lower()
+    file_type: FileType = "xlsx" if media == XLSX_MEDIA else "csv"
+    mapping = column_maps.mapping_for(session=session, workshop_id=row.id)
+    parsed = parse_survey(body, encoding=encoding, file_type=file_type, mapping=mapping)
+    plan = imports.plan_import(session=session, workshop_id=row.id, parsed=parsed)
     if dry_run:
         response.status_code = status.HTTP_200_OK
         return imports.plan_out(plan)
-    before = institution_candidates(session=session, rows=[u.existing for u in plan.update])
+    before = institution_candidates(session=session, rows=plan.written())
     result = imports.apply_import(session=session, workshop_id=row.id, plan=plan)
     session.commit()
     index.catch_up()

@@ -32,6 +32,7 @@ from service.values.validation import (
     Note,
     Text,
 )
+from service.workshops.survey_schemas import SurveyAnswersOut
 
 # Keys of JSON objects are strings: these name an institution by its id.
 ID_KEYS: JsonDict = {"propertyNames": {"pattern": ID_KEY_PATTERN}}
@@ -269,6 +270,9 @@ class WorkshopReport(BaseModel):
     never_suggested: list[InstitutionRef] = Field(
         description="Participants the run paired with nobody."
     )
+    survey_answers: list[SurveyAnswersOut] = Field(
+        default_factory=list, description="Participants' Q2-Q4 answers, for the organiser."
+    )
 
 
 class ImportRowOut(BaseModel):
@@ -278,7 +282,13 @@ class ImportRowOut(BaseModel):
     name: str
     country: str
     institution_id: int | None = None
-    changed: list[str] = Field(default_factory=list, description="Fields an update changes.")
+    changed: list[str] = Field(
+        default_factory=list, description="Fields an update changes or a proposal suggests."
+    )
+    answers_moved: bool = Field(
+        default=False,
+        description="The description holds the Q2-Q4 block an earlier import wrote; it moves out.",
+    )
 
 
 class RejectedRow(BaseModel):
@@ -293,8 +303,14 @@ class ImportPlanOut(BaseModel):
     """What an import would do (dry run): nothing is written."""
 
     create: list[ImportRowOut]
-    update: list[ImportRowOut]
+    update: list[ImportRowOut] = Field(description="Profiles this workshop's imports created.")
     unchanged: list[ImportRowOut]
+    proposal: list[ImportRowOut] = Field(
+        default_factory=list, description="Other profiles: the differences become a proposal."
+    )
+    participant: list[ImportRowOut] = Field(
+        default_factory=list, description="Other profiles with nothing to propose."
+    )
     rejected: list[RejectedRow]
     warnings: list[str]
 
@@ -303,8 +319,12 @@ class ImportResult(BaseModel):
     """What an import did."""
 
     created: list[int]
-    updated: list[int]
+    updated: list[int] = Field(description="Institutions whose profile the import changed.")
     unchanged: list[int]
+    proposal: list[int] = Field(default_factory=list, description="Institutions sent a proposal.")
+    participant: list[int] = Field(
+        default_factory=list, description="Other institutions, only made participants."
+    )
     participants: int = Field(description="The workshop's participants after the import.")
 
 

@@ -3,8 +3,6 @@ and iCalendar."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import escape
@@ -18,9 +16,9 @@ from matching.schedule import schedule_meetings
 from service.errors import FieldError, InvalidInput, NoSchedule
 from service.institutions import crud
 from service.values.times import utc_now
+from service.workshops.exports import CSV_MEDIA, csv_bytes
 from service.workshops.models import PairingRun, Workshop
 from service.workshops.schemas import InstitutionRef, MeetingOut, ScheduleOut, ScheduleRequest
-from service.workshops.survey import safe_cell
 
 # The zone a participant reads times in, by country; countries spanning several zones
 # take their capital's. Unlisted countries read the workshop's zone.
@@ -128,17 +126,13 @@ def stored_schedule(run: PairingRun) -> ScheduleOut:
     return ScheduleOut.model_validate(run.result["schedule"])
 
 
-def _csv(header: list[str], rows: list[list[object]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    # Cells starting with = + - @ would run as formulas in a spreadsheet: neutralise them.
-    writer.writerows([[safe_cell(str(cell)) for cell in row] for row in rows])
-    return out.getvalue()
+def _csv(header: list[str], rows: list[list[object]]) -> bytes:
+    # With a byte-order mark, and cells starting with = + - @ neutralised (see exports).
+    return csv_bytes(header, rows)
 
 
-def pairs_csv(run: PairingRun) -> str:
-    """The run's pairs as CSV."""
+def pairs_csv(run: PairingRun) -> bytes:
+    """The run's pairs as CSV (UTF-8 with a byte-order mark)."""
     return _csv(
         ["a_id", "a_name", "a_country", "b_id", "b_name", "b_country", "score", "reasons"],
         [
@@ -157,7 +151,7 @@ def pairs_csv(run: PairingRun) -> str:
     )
 
 
-def alternates_csv(run: PairingRun) -> str:
+def alternates_csv(run: PairingRun) -> bytes:
     """The run's alternates as CSV."""
     return _csv(
         ["institution_id", "partner_id", "partner_name", "partner_country", "score"],
@@ -174,7 +168,7 @@ def alternates_csv(run: PairingRun) -> str:
     )
 
 
-def schedule_csv(schedule: ScheduleOut) -> str:
+def schedule_csv(schedule: ScheduleOut) -> bytes:
     """The timetable as CSV, in the workshop's time and each side's own."""
     return _csv(
         [
@@ -288,7 +282,6 @@ th, td {{ border: 1px solid #444; padding: 4px 6px; vertical-align: top; font-si
 
 
 ExportKind = Literal["pairs", "alternates", "schedule", "ics", "html"]
-_CSV_MEDIA = "text/csv; charset=utf-8"
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,12 +303,12 @@ def export_file(
     """
     name = f"workshop-{workshop.id}-run-{run.number}-{what}"
     if what == "pairs":
-        return ExportFile(pairs_csv(run).encode(), _CSV_MEDIA, f"{name}.csv")
+        return ExportFile(pairs_csv(run), CSV_MEDIA, f"{name}.csv")
     if what == "alternates":
-        return ExportFile(alternates_csv(run).encode(), _CSV_MEDIA, f"{name}.csv")
+        return ExportFile(alternates_csv(run), CSV_MEDIA, f"{name}.csv")
     schedule = stored_schedule(run)
     if what == "schedule":
-        return ExportFile(schedule_csv(schedule).encode(), _CSV_MEDIA, f"{name}.csv")
+        return ExportFile(schedule_csv(schedule), CSV_MEDIA, f"{name}.csv")
     if what == "html":
         page = schedule_html(schedule, workshop).encode()
         return ExportFile(page, "text/html; charset=utf-8", f"{name}.html")

@@ -123,7 +123,7 @@ def test_a_survey_is_checked_before_it_is_imported(
         f"/web/workshops/{workshop_id}/import", data={"csrf_token": csrf_token(console)}
     )
     assert empty.status_code == 422
-    assert "Choose a CSV file to upload." in text_of(empty)
+    assert "Choose a CSV or .xlsx file to upload." in text_of(empty)
     api = web.post(
         f"{API}/workshops/{workshop_id}/imports?dry_run=true",
         content=MALFORMED,

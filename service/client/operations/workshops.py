@@ -29,6 +29,7 @@ from service.workshops.schemas import (
     ScheduleRequest,
     WorkshopReport,
 )
+from service.workshops.survey import XLSX_MEDIA, sniff
 
 ExportKind = Literal["pairs", "alternates", "schedule", "ics", "html"]
 
@@ -112,15 +113,17 @@ class Workshops:
         encoding: str = "utf-8",
         idempotency_key: str | None = None,
     ) -> Call[ImportResult | ImportPlanOut]:
-        """Import a survey CSV into a workshop, all or nothing; ``dry_run`` only reports."""
+        """Import a survey CSV or .xlsx workbook into a workshop, all or nothing; ``dry_run``
+        only reports. A workbook is recognised by its bytes and sent with its media type."""
         reader = parsed(ImportPlanOut if dry_run else ImportResult)
+        media = XLSX_MEDIA if sniff(csv) == "xlsx" else "text/csv"
         return Call(
             "POST",
             f"{WORKSHOPS}/{workshop_id}/imports",
             reader,
             params={"dry_run": str(dry_run).lower(), "encoding": encoding},
             content=csv,
-            headers={"content-type": "text/csv", **keyed(idempotency_key)},
+            headers={"content-type": media, **keyed(idempotency_key)},
         )
 
     @operation

@@ -1,6 +1,10 @@
 """English interface strings. Keys and ``{placeholders}`` must match every other language."""
 
+from service.workshops.survey.messages import ENGLISH as SURVEY_REFUSALS
+
 MESSAGES: dict[str, str] = {
+    # survey refusals: the API's own English words (survey.<code>)
+    **{f"survey.{code}": text for code, text in SURVEY_REFUSALS.items()},
     "app.name": "tvet-match",
     # navigation and frame
     "nav.skip": "Skip to content",
@@ -170,11 +174,11 @@ MESSAGES: dict[str, str] = {
         "Upload the networking-survey CSV. You will see what it would create, update or "
         "reject before anything is written."
     ),
-    "import.file": "Survey file (CSV)",
+    "import.file": "Survey file (CSV or Excel .xlsx)",
     "import.encoding": "Encoding",
     "import.encoding.help": "UTF-8 unless the file was saved otherwise.",
     "import.dry_run": "Check the file",
-    "import.choose_file": "Choose a CSV file to upload.",
+    "import.choose_file": "Choose a CSV or .xlsx file to upload.",
     "import.preview_title": "Survey check",
     "import.preview_lede": "What importing “{file}” would do. Nothing has been written yet.",
     "import.summary": "Summary",
@@ -199,7 +203,45 @@ MESSAGES: dict[str, str] = {
     "import.apply": "Import now",
     "import.cancel": "Cancel",
     "import.back": "Back to the console",
+    "import.columns_title": "Match the columns",
+    "import.columns_lede": (
+        "These headers are not survey columns. Say what each one means: this workshop "
+        "remembers it for the next files, here and through the API."
+    ),
+    "import.columns_ignore": "— ignore this column —",
+    "import.columns_save": "Remember and check again",
     "import.applied": "The survey has been imported. The workshop has {participants} participants.",
+    "import.proposal": "proposals to other profiles",
+    "import.participant": "participants only",
+    "import.proposal_title": "Proposals to institutions",
+    "import.proposal_lede": (
+        "These institutions keep their own profiles. They become participants, and each is "
+        "sent the answers that differ as a proposal it may accept or dismiss."
+    ),
+    "import.participant_title": "Participants only",
+    "import.proposed": "Fields proposed",
+    "import.answers_moved": "Survey answers move out of the description",
+    "answers.title": "Survey answers (Q2–Q4)",
+    "answers.lede": "Answers for the organiser: they are not part of any profile or matching.",
+    "answers.show": "Show the survey answers",
+    "answers.none": "No survey answers yet.",
+    "answers.download": "Download the answers (CSV)",
+    "answers.challenges": "Challenges",
+    "answers.strategies": "Strategies",
+    "answers.wishes": "Wishes for the organiser",
+    "proposals.title": "Changes proposed by workshop organisers",
+    "proposals.lede": (
+        "A workshop's survey named your institution with answers that differ from your "
+        "profile. Nothing changes unless you accept."
+    ),
+    "proposals.from": "From “{workshop}”",
+    "proposals.field": "Field",
+    "proposals.current": "Now",
+    "proposals.proposed": "Proposed",
+    "proposals.accept": "Accept these changes",
+    "proposals.dismiss": "Ignore",
+    "proposals.accepted": "The proposed changes have been saved to your profile.",
+    "proposals.dismissed": "The proposal has been ignored; your profile is unchanged.",
     # pairing rules
     "rules.title": "Pairing rules",
     "rules.lede": (

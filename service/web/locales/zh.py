@@ -1,6 +1,48 @@
 """简体中文界面文字。键和 ``{placeholders}`` 必须与其他语言一致。"""
 
 MESSAGES: dict[str, str] = {
+    # survey refusals (survey.<code>): service/workshops/survey/messages.py in Chinese
+    "survey.unknown_encoding": "未知的编码“{encoding}”",
+    "survey.not_decodable": (
+        "文件不是有效的 {encoding} 编码：第 {line} 行（偏移量 {offset}）的字节 0x{byte} 无法解码。"
+        "请将文件另存为“CSV UTF-8”，或在“文件编码”中选择保存时所用的编码（中文版 Excel 导出的 CSV "
+        "一般为 GB18030）"
+    ),
+    "survey.xlsx_as_csv": (
+        "该文件是 Excel 工作簿（.xlsx），却按 CSV 发送：请按 XLSX 格式发送，或另存为“CSV UTF-8”"
+    ),
+    "survey.not_xlsx": "该文件不是 Excel 工作簿（.xlsx）：请另存为“Excel 工作簿”或“CSV UTF-8”",
+    "survey.empty": "文件是空的",
+    "survey.no_data_rows": "文件只有表头，没有数据行",
+    "survey.too_many_rows": "数据行超过 {max} 行：请拆分文件",
+    "survey.not_csv": "文件在第 {line} 行附近无法按 CSV 读取（{detail}）",
+    "survey.duplicate_header": (
+        "表头重复：第 {first} 列（“{first_header}”）和第 {second} 列都表示“{meaning}”"
+    ),
+    "survey.missing_columns": "缺少必填列：{columns}",
+    "survey.cell_too_long": "该单元格有 {length} 个字符，最多允许 {max} 个",
+    "survey.required_empty": "此项必填，但单元格为空",
+    "survey.too_many_programs": "列出了 {count} 个项目，调查表最多允许 {max} 个",
+    "survey.unknown_country": (
+        "无法识别国家“{value}”：请填写 ISO 3166-1 两位字母代码（如 KH、CN）"
+        "或国家名称（如 柬埔寨、中国）"
+    ),
+    "survey.unknown_kind": (
+        "无法识别机构类型“{value}”：请填写 学院（各类职业院校、理工学院、培训中心）、大学、企业、"
+        "政府、协会等组织 或 其他"
+    ),
+    "survey.no_language_code": (
+        "“{value}”没有 ISO 639-1 两位字母代码，不能列为语言；请在机构简介中说明"
+    ),
+    "survey.unknown_language": (
+        "无法识别语言“{value}”：请填写 ISO 639-1 代码（如 en、zh、km）或语言名称（如 中文、英语）"
+    ),
+    "survey.cell_count": (
+        "该行有 {cells} 个单元格，而表头有 {expected} 个（是否多了或少了逗号，或引号未闭合？）"
+    ),
+    "survey.duplicate_institution": "与第 {first} 行是同一机构（名称和国家相同）",
+    "survey.invalid": "此值不被接受（{message}）",
+    "survey.invalid_item": "第 {item} 项（“{shown}”）不被接受（{message}）",
     "app.name": "tvet-match",
     # navigation and frame
     "nav.skip": "跳到正文",
@@ -147,11 +189,11 @@ MESSAGES: dict[str, str] = {
     "import.lede": (
         "上传对接调查 CSV 文件。在写入任何内容之前，您会先看到将新建、更新或拒绝的内容。"
     ),
-    "import.file": "调查表文件（CSV）",
+    "import.file": "调查表文件（CSV 或 Excel .xlsx）",
     "import.encoding": "文件编码",
     "import.encoding.help": "默认为 UTF-8；如文件以其他编码保存，请选择相应编码。",
     "import.dry_run": "检查文件",
-    "import.choose_file": "请选择要上传的 CSV 文件。",
+    "import.choose_file": "请选择要上传的 CSV 或 .xlsx 文件。",
     "import.preview_title": "调查表检查",
     "import.preview_lede": "导入“{file}”将执行以下操作。目前尚未写入任何内容。",
     "import.summary": "概要",
@@ -175,7 +217,44 @@ MESSAGES: dict[str, str] = {
     "import.apply": "立即导入",
     "import.cancel": "取消",
     "import.back": "返回管理台",
+    "import.columns_title": "匹配列",
+    "import.columns_lede": (
+        "以下表头不是调查表的列。请指明每一列的含义：本工作坊会记住，之后在此处或通过 API "
+        "导入时都会使用。"
+    ),
+    "import.columns_ignore": "— 忽略此列 —",
+    "import.columns_save": "记住并重新检查",
     "import.applied": "调查表已导入。该工作坊现有 {participants} 家参会机构。",
+    "import.proposal": "项修改建议（他人资料）",
+    "import.participant": "家仅加入参会",
+    "import.proposal_title": "发给机构的修改建议",
+    "import.proposal_lede": (
+        "这些机构的资料由其自行维护。它们将成为参会机构，调查表中不同的回答将作为修改建议发送给"
+        "对方，由对方决定接受或忽略。"
+    ),
+    "import.participant_title": "仅加入参会",
+    "import.proposed": "建议修改的字段",
+    "import.answers_moved": "调查回答将从机构简介中移出",
+    "answers.title": "调查回答（第 2–4 题）",
+    "answers.lede": "这些回答供组织方参考，不属于任何机构资料，也不参与匹配。",
+    "answers.show": "显示调查回答",
+    "answers.none": "尚无调查回答。",
+    "answers.download": "下载调查回答（CSV）",
+    "answers.challenges": "面临的挑战",
+    "answers.strategies": "有效的策略",
+    "answers.wishes": "对组织方的期望",
+    "proposals.title": "工作坊组织方提出的修改建议",
+    "proposals.lede": (
+        "某工作坊的调查表提到了贵机构，其中的回答与您的资料不同。除非您接受，资料不会改变。"
+    ),
+    "proposals.from": "来自“{workshop}”",
+    "proposals.field": "字段",
+    "proposals.current": "当前",
+    "proposals.proposed": "建议",
+    "proposals.accept": "接受这些修改",
+    "proposals.dismiss": "忽略",
+    "proposals.accepted": "建议的修改已保存到您的资料中。",
+    "proposals.dismissed": "已忽略该建议，您的资料未作改动。",
     # pairing rules
     "rules.title": "配对规则",
     "rules.lede": "系统在这些规则下寻找总分最高的配对方案。已声明的合作伙伴不会被配对。",

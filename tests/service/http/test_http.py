@@ -145,7 +145,7 @@ def test_organiser_commands_import_pair_and_export(
     out = tmp_path / "pairs.csv"
     export = cli("export", "--run", "1", "--output", str(out))
     assert export.returncode == 0, export.stderr
-    assert out.read_text().startswith("a_id,a_name")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfa_id,a_name")
     refused = cli("export", "--run", "1", "--format", "ics")
     assert refused.returncode == 1
     assert "no schedule yet" in refused.stderr

@@ -113,3 +113,49 @@ def test_only_the_workshops_organisers_import(client: TestClient, workshop: int)
     )
     assert response.status_code == 403
     assert total(client) == 1
+
+
+SAMPLES = ("survey_sample.csv", "survey_sample_zh.csv", "survey_sample.xlsx")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_the_three_samples_import_the_same_institutions(
+    client: TestClient, workshop: int, sample: str
+) -> None:
+    data = resources.files("seed").joinpath(sample).read_bytes()
+    media = XLSX if sample.endswith(".xlsx") else "text/csv"
+    response = client.post(
+        f"{API}/workshops/{workshop}/imports",
+        content=data,
+        headers={**ADMIN, "content-type": media},
+    )
+    assert response.status_code == 201, response.text
+    assert len(response.json()["created"]) == 28
+    imported = client.get(f"{API}/workshops/{workshop}/participants?limit=100", headers=ADMIN)
+    profiles = sorted(
+        (p["name"], p["country"], p["kind"], p["fields"], p["offers"], p["languages"])
+        for p in imported.json()["items"]
+    )
+    expected = client.post(
+        f"{API}/workshops/{workshop}/imports?dry_run=true",
+        content=SAMPLE,
+        headers={**ADMIN, **CSV},
+    ).json()
+    assert len(expected["unchanged"]) == 28  # the English CSV finds nothing to change
+    assert len(profiles) == 28
+    answers = client.get(f"{API}/workshops/{workshop}/survey-answers", headers=ADMIN).json()
+    assert len(answers) == 28
+
+
+def test_a_workbook_sent_as_csv_is_refused_with_a_hint(client: TestClient, workshop: int) -> None:
+    data = resources.files("seed").joinpath("survey_sample.xlsx").read_bytes()
+    plan = post(client, workshop, data, "?dry_run=true").json()
+    assert plan["rejected"][0]["row"] == 0
+    assert "XLSX media type" in plan["rejected"][0]["reason"]
+    broken = client.post(
+        f"{API}/workshops/{workshop}/imports?dry_run=true",
+        content=SAMPLE,
+        headers={**ADMIN, "content-type": XLSX},
+    ).json()
+    assert "not an Excel workbook" in broken["rejected"][0]["reason"]

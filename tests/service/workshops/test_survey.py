@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import io
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from service.values.validation import Kind
 from service.workshops import survey
-from service.workshops.survey import COLUMNS, RowError, parse_survey, safe_cell
+from service.workshops.survey import (
+    COLUMNS,
+    FileType,
+    RowError,
+    SurveyAnswers,
+    parse_survey,
+    safe_cell,
+)
+from service.workshops.survey.answers import without_legacy_block
 
 SAMPLE = resources.files("seed").joinpath("survey_sample.csv").read_bytes()
 MALFORMED = resources.files("seed").joinpath("survey_malformed.csv").read_bytes()
@@ -63,11 +73,15 @@ def test_the_sample_maps_every_column() -> None:
     assert guilin.languages == ["zh", "en"]
     assert guilin.contact_email == "intl@guilin-emt-demo.example.org"
     assert guilin.website == "https://guilin-emt-demo.example.org"
-    assert guilin.description.startswith("Public vocational college")
-    assert guilin.description.endswith(
-        "Challenges: language barriers; difficulties finding suitable partners. "
-        "Strategies: industry partnerships; win-win workshops. "
-        "Wishes for the organiser: teacher training; AI; hybrid workshops."
+    assert guilin.description == (
+        "Public vocational college training technicians for intelligent manufacturing, "
+        "with a skills-competition team."
+    )
+    answers = next(r.answers for r in parse_survey(SAMPLE).rows if r.profile.name == guilin.name)
+    assert answers == SurveyAnswers(
+        challenges=("language barriers", "difficulties finding suitable partners"),
+        strategies=("industry partnerships", "win-win workshops"),
+        wishes=("teacher training", "AI", "hybrid workshops"),
     )
     kinds = {p.kind for p in rows.values()}
     assert kinds == {
@@ -260,23 +274,53 @@ def test_pydantic_refusals_map_back_to_their_column_and_item() -> None:
     assert _found(parsed.errors, 2, "Website", "must be an http:// or https:// address")
 
 
-def test_q2_to_q4_become_labelled_sentences_after_the_description() -> None:
+def test_q2_to_q4_are_answers_for_the_organiser_not_description() -> None:
     header = "Name,Country,Type,Description,Q2,Q3 Strategies,Q4\n"
     line = (
         'Demo A,KH,college,Small institute.,"budget constraints；red tape.",,"AI\nhybrid workshops"'
     )
     parsed = parse_survey(_csv(line, header=header))
-    assert parsed.rows[0].profile.description == (
-        "Small institute. Challenges: budget constraints; red tape. "
-        "Wishes for the organiser: AI; hybrid workshops."
+    assert parsed.rows[0].profile.description == "Small institute."
+    assert parsed.rows[0].answers == SurveyAnswers(
+        challenges=("budget constraints", "red tape."), wishes=("AI", "hybrid workshops")
     )
 
 
-def test_a_description_built_too_long_names_the_column_that_overflows() -> None:
+def test_no_profile_of_the_sample_holds_survey_labels() -> None:
+    for row in parse_survey(SAMPLE).rows:
+        text = row.profile.model_dump_json().casefold()
+        for label in ("challenge", "strategies", "wishes for the organiser"):
+            assert label not in text, (row.profile.name, label)
+
+
+def test_a_long_description_and_long_answers_are_each_within_limits() -> None:
     header = "Name,Country,Type,Description,Q2 Challenges\n"
     parsed = parse_survey(_csv(f"Demo A,KH,college,{'d' * 4990},{'c' * 20}", header=header))
-    assert parsed.rows == ()
-    assert _found(parsed.errors, 2, "Q2 Challenges", "at most 5,000 are allowed")
+    assert parsed.ok
+    too_long = parse_survey(_csv(f"Demo A,KH,college,{'d' * 5001},c", header=header))
+    assert _found(too_long.errors, 2, "Description", "at most 5,000 are allowed")
+
+
+@pytest.mark.parametrize(
+    ("description", "kept"),
+    [
+        (
+            "Small institute. Challenges: budget; red tape. Wishes for the organiser: AI.",
+            "Small institute.",
+        ),
+        ("Challenges: budget; red tape. Wishes for the organiser: AI.", ""),
+        ("Small institute.", "Small institute."),
+        # Answers that changed since: the block is not the one these answers wrote.
+        ("Small institute. Challenges: budget. Wishes for the organiser: AI.", None),
+        ("NoChallenges: budget; red tape. Wishes for the organiser: AI.", None),
+    ],
+)
+def test_only_the_block_an_earlier_import_wrote_for_these_answers_is_removed(
+    description: str, kept: str | None
+) -> None:
+    answers = SurveyAnswers(challenges=("budget", "red tape"), wishes=("AI",))
+    expected = description if kept is None else kept
+    assert without_legacy_block(description, answers) == expected
 
 
 def test_cells_longer_than_the_limit_are_refused() -> None:
@@ -288,7 +332,7 @@ def test_cells_longer_than_the_limit_are_refused() -> None:
 
 
 def test_more_rows_than_the_limit_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(survey, "MAX_ROWS", 2)
+    monkeypatch.setattr(survey.parse, "MAX_ROWS", 2)
     parsed = parse_survey(_csv("Demo A,KH,college,,,", "Demo B,KH,college,,,", "Demo C,KH,x,,,"))
     assert parsed.errors == (RowError(4, "", "more than 2 data rows; split the file"),)
 
@@ -304,7 +348,9 @@ def test_gb18030_is_refused_by_default_with_a_clear_message() -> None:
     assert error.column == ""
     offset = len(HEADER.encode())
     assert f"at offset {offset} (line 2)" in error.reason
-    assert "encoding='gb18030'" in error.reason
+    # The hint names the encoding in words, not in code syntax (issue 16.4).
+    assert "GB18030" in error.reason
+    assert "encoding=" not in error.reason
 
 
 def test_gb18030_parses_when_the_encoding_is_passed() -> None:
@@ -373,3 +419,61 @@ def test_the_docs_list_every_column_and_alias() -> None:
         for alias in column.aliases:
             assert alias in docs.lower(), alias
         assert column.header in (survey.__doc__ or "")
+
+
+@pytest.mark.parametrize(
+    ("sample", "file_type"), [("survey_sample_zh.csv", "csv"), ("survey_sample.xlsx", "xlsx")]
+)
+def test_chinese_headers_and_the_workbook_read_as_the_english_csv(
+    sample: str, file_type: FileType
+) -> None:
+    data = resources.files("seed").joinpath(sample).read_bytes()
+    parsed = parse_survey(data, file_type=file_type)
+    assert parsed.ok, [str(e) for e in parsed.errors]
+    assert parsed.warnings == ()
+    assert parsed.rows == parse_survey(SAMPLE).rows
+
+
+def test_every_chinese_header_is_documented_and_means_one_column() -> None:
+    docs = SURVEY_MD.read_text(encoding="utf-8")
+    seen: dict[str, str] = {}
+    for column in COLUMNS:
+        assert column.chinese, column.key
+        for name in column.chinese:
+            assert name in docs, name
+            assert seen.setdefault(name, column.key) == column.key
+    header = ",".join(column.chinese[0] for column in COLUMNS if column.required)
+    parsed = parse_survey(f"{header}\n示例学院 Demo,柬埔寨,职业学院\n".encode())
+    assert parsed.ok, parsed.errors
+    assert parsed.rows[0].profile.country == "KH"
+
+
+def test_workbook_cells_become_text_and_blank_rows_keep_their_numbers() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Institution name", "Country", "Type", "City", None])
+    sheet.append([])
+    sheet.append(["Demo A", "KH", "college", 12345])
+    sheet.append(["Demo B", "Atlantis", "college"])
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse_survey(out.getvalue(), file_type="xlsx")
+    assert [(r.row, r.profile.city) for r in parsed.rows] == [(3, "12345")]
+    assert [(e.row, e.column) for e in parsed.errors] == [(4, "Country")]
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_as_a_whole() -> None:
+    parsed = parse_survey(SAMPLE, file_type="xlsx")
+    assert [(e.row, e.column) for e in parsed.errors] == [(0, "")]
+    assert "not an Excel workbook" in parsed.errors[0].reason
+
+
+def test_a_mapping_adds_headers_the_survey_does_not_know() -> None:
+    data = _csv("Demo A,KH,college,welding", header="Name of school,Country,Type,Strengths\n")
+    assert not parse_survey(data).ok
+    parsed = parse_survey(data, mapping={"name of school": "name", "strengths": "offers"})
+    assert parsed.ok, parsed.errors
+    assert parsed.rows[0].profile.offers == ["welding"]
+    # A known header keeps its meaning whatever the mapping says.
+    assert parse_survey(data, mapping={"country": "city", "name of school": "name"}).ok

@@ -332,7 +332,9 @@ def test_exports_csv_and_ics(
     url = f"{API}/workshops/{workshop['id']}/pairings/1"
     pairs = client.get(f"{url}/export?what=pairs", headers=organiser)
     assert pairs.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(pairs.text)))
+    # Excel and WPS read UTF-8 only after a byte-order mark.
+    assert pairs.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(pairs.content.decode("utf-8-sig"))))
     assert len(rows) == len(result["pairs"])
     assert {int(r["a_id"]) for r in rows} == {p["a"]["id"] for p in result["pairs"]}
     assert client.get(f"{url}/export?what=schedule", headers=organiser).status_code == 404
@@ -340,7 +342,9 @@ def test_exports_csv_and_ics(
         f"{url}/schedule", json={"starts_at": "2026-05-13T14:00:00+07:00"}, headers=organiser
     )
     schedule = client.get(f"{url}/export?what=schedule", headers=organiser)
-    assert len(list(csv.DictReader(io.StringIO(schedule.text)))) == len(result["pairs"])
+    assert schedule.content.startswith(b"\xef\xbb\xbf")
+    schedule_text = schedule.content.decode("utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(schedule_text)))) == len(result["pairs"])
     ics = client.get(f"{url}/export?what=ics", headers=organiser)
     assert ics.headers["content-type"].startswith("text/calendar")
     calendar = Calendar.from_ical(ics.content)
