@@ -52,3 +52,15 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def committed(session: Session) -> Iterator[Session]:
+    """Commit what the block wrote; on any error roll it back, so a refused write leaves
+    the session clean for the caller to answer with (a page re-rendered, say)."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from service.errors import InvalidInput
 from service.institutions import crud
 from service.institutions.models import Institution, InstitutionCreate, InstitutionUpdate
-from service.workshops import operations as workshops
+from service.workshops import participants as workshops
 from service.workshops.schemas import ImportPlanOut, ImportResult, ImportRowOut, RejectedRow
 from service.workshops.survey import RowError, SurveyParse
 

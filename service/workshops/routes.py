@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path, Query, Response, status
 from sqlmodel import col
 
-from service.alerts.triggers import institution_candidates, institutions_written
 from service.deps import (
     AdminDep,
     IndexDep,
@@ -23,8 +22,9 @@ from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.values.validation import MAX_ID
-from service.workshops import imports, timetable
-from service.workshops import operations as workshops
+from service.workshops import crud as workshops
+from service.workshops import imports, operations, outcomes, participants, runs, timetable
+from service.workshops.adjustments import RunAdjustment
 from service.workshops.models import PairingRun, WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.workshops.schemas import (
     ImportPlanOut,
@@ -57,8 +57,7 @@ RunNumber = Annotated[
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="create_workshop")
 def create_workshop(data: WorkshopCreate, session: SessionDep, _admin: AdminDep) -> WorkshopPublic:
     """Create a workshop (admins); then give its organisers a key scoped to it."""
-    row = workshops.create_workshop(session=session, data=data)
-    session.commit()
+    row = operations.create_workshop(session=session, data=data)
     return workshops.to_public(session=session, row=row)
 
 
@@ -100,13 +99,7 @@ def update_workshop(
     """Change a workshop's name, dates, venue or time zone (its organisers, admins).
 
     With `If-Match`, only if nobody changed it since that version (else 412)."""
-    row = etags.lock_current(session, row)
-    current = workshops.to_public(session=session, row=row)
-    version = etags.workshop_etag(row, participants=current.participants)
-    row = workshops.update_workshop(session=session, row=row, changes=changes)
-    # After the changes are checked: a change refused anyway is answered 422, not 412.
-    etags.check_if_match(if_match, version, what="workshop")
-    session.commit()
+    row = operations.update_workshop(session=session, row=row, changes=changes, if_match=if_match)
     public = workshops.to_public(session=session, row=row)
     response.headers["ETag"] = etags.workshop_etag(row, participants=public.participants)
     return public
@@ -119,11 +112,7 @@ def update_workshop(
 )
 def set_participants(row: RunnableWorkshopDep, data: Participants, session: SessionDep) -> Response:
     """Replace the workshop's participants with these institutions."""
-    assert row.id is not None
-    workshops.set_participants(
-        session=session, workshop_id=row.id, institution_ids=data.institution_ids
-    )
-    session.commit()
+    operations.set_participants(session=session, workshop=row, institution_ids=data.institution_ids)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -138,7 +127,7 @@ def list_participants(
     assert row.id is not None
     window = paginate(
         session=session,
-        statement=workshops.participants_query(row.id),
+        statement=participants.participants_query(row.id),
         key=col(Institution.id),
         key_of=lambda item: item.id,
         params=page,
@@ -157,9 +146,8 @@ def run_pairing(
 ) -> PairingRunOut:
     """Pre-pair the participants for MoUs: the best total score under the rules, stored
     as the next numbered run, with alternates, unpaired participants and reasons."""
-    run = workshops.run_pairing(session=session, index=index, workshop=row, request=request)
-    session.commit()
-    return workshops.run_out(run)
+    run = operations.run_pairing(session=session, index=index, workshop=row, request=request)
+    return runs.run_out(run)
 
 
 @router.get("/{workshop_id:int}/pairings", operation_id="list_pairings")
@@ -170,19 +158,19 @@ def list_pairings(
     assert row.id is not None
     window = paginate(
         session=session,
-        statement=workshops.runs_query(row.id),
+        statement=runs.runs_query(row.id),
         key=col(PairingRun.number),
         key_of=lambda run: run.number,
         params=page,
     )
-    return PairingRunPage.of(window, [workshops.run_summary(run) for run in window.rows], page)
+    return PairingRunPage.of(window, [runs.run_summary(run) for run in window.rows], page)
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}", operation_id="read_pairing")
 def read_pairing(row: RunnableWorkshopDep, number: RunNumber, session: SessionDep) -> PairingRunOut:
     """Read one pairing run."""
     assert row.id is not None
-    return workshops.run_out(workshops.get_run(session=session, workshop_id=row.id, number=number))
+    return runs.run_out(runs.get_run(session=session, workshop_id=row.id, number=number))
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}/diff", operation_id="diff_pairings")
@@ -194,9 +182,31 @@ def diff_pairings(
 ) -> PairingDiff:
     """Compare two runs: pairs added, removed, kept, and the change in total score."""
     assert row.id is not None
-    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
-    other = workshops.get_run(session=session, workshop_id=row.id, number=against)
-    return workshops.diff_runs(run, other)
+    run = runs.get_run(session=session, workshop_id=row.id, number=number)
+    other = runs.get_run(session=session, workshop_id=row.id, number=against)
+    return runs.diff_runs(run, other)
+
+
+@router.post(
+    "/{workshop_id:int}/pairings/{number:int}/adjustments",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="adjust_pairing",
+)
+def adjust_pairing(
+    row: RunnableWorkshopDep,
+    number: RunNumber,
+    adjustment: RunAdjustment,
+    session: SessionDep,
+    index: IndexDep,
+) -> PairingRunOut:
+    """Lock or forbid one of the run's pairs, or swap two pairs' partners, and pair again
+    under the rules so changed: the answer is a new run (the adjusted one stays)."""
+    assert row.id is not None
+    run = runs.get_run(session=session, workshop_id=row.id, number=number)
+    new_run = operations.adjust_run(
+        session=session, index=index, workshop=row, run=run, adjustment=adjustment
+    )
+    return runs.run_out(new_run)
 
 
 @router.post(
@@ -206,22 +216,14 @@ def diff_pairings(
 )
 def record_outcome(row: RunnableWorkshopDep, data: OutcomeIn, session: SessionDep) -> OutcomeOut:
     """Record what happened to a pair: met, MoU signed, or declined (latest word kept)."""
-    assert row.id is not None
-    outcome = workshops.record_outcome(session=session, workshop_id=row.id, data=data)
-    session.commit()
-    (recorded,) = [
-        item
-        for item in workshops.list_outcomes(session=session, workshop_id=row.id)
-        if (item.a.id, item.b.id) == (outcome.institution_a, outcome.institution_b)
-    ]
-    return recorded
+    return operations.record_outcome(session=session, workshop=row, data=data)
 
 
 @router.get("/{workshop_id:int}/outcomes", operation_id="list_outcomes")
 def list_outcomes(row: RunnableWorkshopDep, session: SessionDep) -> list[OutcomeOut]:
     """List the recorded outcomes by pair."""
     assert row.id is not None
-    return workshops.list_outcomes(session=session, workshop_id=row.id)
+    return outcomes.list_outcomes(session=session, workshop_id=row.id)
 
 
 @router.get("/{workshop_id:int}/report", operation_id="workshop_report")
@@ -234,7 +236,7 @@ def workshop_report(
 ) -> WorkshopReport:
     """Participants, pairs suggested, met and signed, and who was never suggested."""
     assert row.id is not None
-    return workshops.report(session=session, workshop_id=row.id, run_number=run)
+    return outcomes.report(session=session, workshop_id=row.id, run_number=run)
 
 
 @router.post(
@@ -265,18 +267,11 @@ def import_survey(
     participants, all or nothing (any rejected row: 422, nothing written). With
     `dry_run=true`, answer 200 with what would be created, updated or rejected (row,
     column, reason) and write nothing."""
-    assert row.id is not None
     plan = imports.plan_import(session=session, parsed=parse_survey(body, encoding=encoding))
     if dry_run:
         response.status_code = status.HTTP_200_OK
         return imports.plan_out(plan)
-    before = institution_candidates(session=session, rows=[u.existing for u in plan.update])
-    result = imports.apply_import(session=session, workshop_id=row.id, plan=plan)
-    session.commit()
-    index.catch_up()
-    written = [*result.created, *result.updated]
-    institutions_written(session=session, index=index, ids=written, before=before)
-    return result
+    return operations.import_survey(session=session, index=index, workshop=row, plan=plan)
 
 
 @router.post(
@@ -291,17 +286,15 @@ def make_schedule(
     in two meetings at once, unavailable slots respected, as few slots as the greedy
     placement manages (the lower bound is reported). Replaces any earlier timetable."""
     assert row.id is not None
-    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
-    schedule = timetable.make_schedule(session=session, workshop=row, run=run, request=request)
-    session.commit()
-    return schedule
+    run = runs.get_run(session=session, workshop_id=row.id, number=number)
+    return operations.make_schedule(session=session, workshop=row, run=run, request=request)
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}/schedule", operation_id="read_schedule")
 def read_schedule(row: RunnableWorkshopDep, number: RunNumber, session: SessionDep) -> ScheduleOut:
     """Read the run's timetable."""
     assert row.id is not None
-    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
+    run = runs.get_run(session=session, workshop_id=row.id, number=number)
     return timetable.stored_schedule(run)
 
 
@@ -327,7 +320,7 @@ def export_pairing(
     """Download the run's pairs, alternates or timetable as CSV, or the timetable as .ics
     or as a printable HTML page."""
     assert row.id is not None
-    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
+    run = runs.get_run(session=session, workshop_id=row.id, number=number)
     download = timetable.export_file(
         run=run, workshop=row, what=what, institution_id=institution_id
     )
