@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from service.alerts import saved_searches
+from service.alerts import operations, saved_searches
 from service.alerts.schemas import (
     AlertFilters,
     AlertPage,
@@ -41,8 +41,7 @@ def create_saved_search(
 ) -> SavedSearchOut:
     """Save a search seen from an institution: profiles and opportunities that enter its
     results from now on are alerted (GET /alerts, and the `match.alert` webhook event)."""
-    row = saved_searches.create(session=session, caller=caller, data=data)
-    session.commit()
+    row = operations.save_search(session=session, caller=caller, data=data)
     return saved_searches.to_out(row)
 
 
@@ -80,9 +79,7 @@ def delete_saved_search(
     caller: KeyDep, saved_search_id: SavedSearchId, session: SessionDep
 ) -> Response:
     """Delete one of the caller's saved searches, and its alerts."""
-    row = saved_searches.get(session=session, caller=caller, saved_search_id=saved_search_id)
-    saved_searches.delete(session=session, row=row)
-    session.commit()
+    operations.delete_search(session=session, caller=caller, saved_search_id=saved_search_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

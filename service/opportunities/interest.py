@@ -17,8 +17,8 @@ from service.auth.owners import acting_institution
 from service.errors import Conflict, Forbidden
 from service.institutions import crud
 from service.institutions.models import Institution
+from service.opportunities.crud import eligible, is_open, open_conditions, owner_ref
 from service.opportunities.models import Opportunity, OpportunityInterest
-from service.opportunities.operations import eligible, is_open, open_conditions, owner_ref
 from service.opportunities.schemas import InterestCreate, InterestOut
 from service.values.times import utc_now
 

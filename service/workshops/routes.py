@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 from sqlmodel import col
 
 from service.deps import (
     AdminDep,
     IndexDep,
+    PairingRunDep,
     ReaderDep,
     RunnableWorkshopDep,
     SessionDep,
@@ -49,9 +50,6 @@ router = APIRouter(
     responses=PROBLEM_RESPONSES,
     route_class=IdempotentPostRoute,
 )
-RunNumber = Annotated[
-    int, Path(ge=1, le=MAX_ID, description="The run's number within the workshop.")
-]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="create_workshop")
@@ -167,22 +165,20 @@ def list_pairings(
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}", operation_id="read_pairing")
-def read_pairing(row: RunnableWorkshopDep, number: RunNumber, session: SessionDep) -> PairingRunOut:
+def read_pairing(run: PairingRunDep) -> PairingRunOut:
     """Read one pairing run."""
-    assert row.id is not None
-    return runs.run_out(runs.get_run(session=session, workshop_id=row.id, number=number))
+    return runs.run_out(run)
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}/diff", operation_id="diff_pairings")
 def diff_pairings(
     row: RunnableWorkshopDep,
-    number: RunNumber,
+    run: PairingRunDep,
     against: Annotated[int, Query(ge=1, le=MAX_ID, description="The run to compare with.")],
     session: SessionDep,
 ) -> PairingDiff:
     """Compare two runs: pairs added, removed, kept, and the change in total score."""
     assert row.id is not None
-    run = runs.get_run(session=session, workshop_id=row.id, number=number)
     other = runs.get_run(session=session, workshop_id=row.id, number=against)
     return runs.diff_runs(run, other)
 
@@ -194,15 +190,13 @@ def diff_pairings(
 )
 def adjust_pairing(
     row: RunnableWorkshopDep,
-    number: RunNumber,
+    run: PairingRunDep,
     adjustment: RunAdjustment,
     session: SessionDep,
     index: IndexDep,
 ) -> PairingRunOut:
     """Lock or forbid one of the run's pairs, or swap two pairs' partners, and pair again
     under the rules so changed: the answer is a new run (the adjusted one stays)."""
-    assert row.id is not None
-    run = runs.get_run(session=session, workshop_id=row.id, number=number)
     new_run = operations.adjust_run(
         session=session, index=index, workshop=row, run=run, adjustment=adjustment
     )
@@ -280,21 +274,17 @@ def import_survey(
     operation_id="make_schedule",
 )
 def make_schedule(
-    row: RunnableWorkshopDep, number: RunNumber, request: ScheduleRequest, session: SessionDep
+    row: RunnableWorkshopDep, run: PairingRunDep, request: ScheduleRequest, session: SessionDep
 ) -> ScheduleOut:
     """Put the run's pairs (and optionally alternates) into time slots and tables: nobody
     in two meetings at once, unavailable slots respected, as few slots as the greedy
     placement manages (the lower bound is reported). Replaces any earlier timetable."""
-    assert row.id is not None
-    run = runs.get_run(session=session, workshop_id=row.id, number=number)
     return operations.make_schedule(session=session, workshop=row, run=run, request=request)
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}/schedule", operation_id="read_schedule")
-def read_schedule(row: RunnableWorkshopDep, number: RunNumber, session: SessionDep) -> ScheduleOut:
+def read_schedule(run: PairingRunDep) -> ScheduleOut:
     """Read the run's timetable."""
-    assert row.id is not None
-    run = runs.get_run(session=session, workshop_id=row.id, number=number)
     return timetable.stored_schedule(run)
 
 
@@ -306,8 +296,7 @@ def read_schedule(row: RunnableWorkshopDep, number: RunNumber, session: SessionD
 )
 def export_pairing(
     row: RunnableWorkshopDep,
-    number: RunNumber,
-    session: SessionDep,
+    run: PairingRunDep,
     what: Annotated[
         timetable.ExportKind,
         Query(description="What to export; html is a printable timetable."),
@@ -319,8 +308,6 @@ def export_pairing(
 ) -> Response:
     """Download the run's pairs, alternates or timetable as CSV, or the timetable as .ics
     or as a printable HTML page."""
-    assert row.id is not None
-    run = runs.get_run(session=session, workshop_id=row.id, number=number)
     download = timetable.export_file(
         run=run, workshop=row, what=what, institution_id=institution_id
     )

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from matching import PairingRules, PairingSolver
-from service.errors import FieldError, InvalidInput, UnknownPairingRun
+from service.errors import FieldError, InvalidInput, unknown_run
 from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.models import Institution
@@ -152,14 +152,14 @@ def compute_run(
 
 
 def get_run(*, session: Session, workshop_id: int, number: int) -> PairingRun:
-    """Return a workshop's pairing run by number, or raise UnknownPairingRun."""
+    """Return a workshop's pairing run by number, or raise NotFound."""
     run = session.exec(
         select(PairingRun).where(
             col(PairingRun.workshop_id) == workshop_id, col(PairingRun.number) == number
         )
     ).first()
     if run is None:
-        raise UnknownPairingRun(workshop_id, number)
+        raise unknown_run(workshop_id, number)
     return run
 
 
