@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from service.alerts.schemas import AlertPage, SavedSearchCreate, SavedSearchOut, SavedSearchPage
+from service.alerts.schemas import AlertPage, SavedSearchCreate, SavedSearchPage, SavedSearchPublic
 from service.auth.schemas import KeyIssued, KeyPage, KeyPublic
 from service.client.calls import (
     API_PREFIX,
@@ -39,31 +39,31 @@ from service.institutions.schemas import (
     InstitutionPage,
     MatchList,
     MatchRequest,
-    TaxonomyOut,
+    TaxonomyPublic,
 )
 from service.opportunities.schemas import (
     InterestCreate,
-    InterestOut,
     InterestPage,
+    InterestPublic,
     OpportunityCreate,
     OpportunityMatchList,
     OpportunityPage,
     OpportunityPublic,
     OpportunityUpdate,
 )
-from service.webhooks.schemas import DeliveryPage, WebhookCreate, WebhookCreated, WebhookOut
+from service.webhooks.schemas import DeliveryPage, WebhookCreate, WebhookCreated, WebhookPublic
 from service.workshops.models import WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.workshops.schemas import (
-    ImportPlanOut,
+    ImportPlanPublic,
     ImportResult,
     OutcomeIn,
-    OutcomeOut,
+    OutcomePublic,
     PairingDiff,
     PairingRequest,
-    PairingRunOut,
     PairingRunPage,
+    PairingRunPublic,
     ParticipantPage,
-    ScheduleOut,
+    SchedulePublic,
     ScheduleRequest,
     WorkshopReport,
 )
@@ -208,9 +208,9 @@ def match_profile(
     )
 
 
-def read_taxonomy() -> Call[TaxonomyOut]:
+def read_taxonomy() -> Call[TaxonomyPublic]:
     """Return the canonical technical fields and program types."""
-    return Call("GET", f"{API_PREFIX}/taxonomy", parsed(TaxonomyOut))
+    return Call("GET", f"{API_PREFIX}/taxonomy", parsed(TaxonomyPublic))
 
 
 def health() -> Call[Health]:
@@ -332,9 +332,9 @@ def import_survey(
     dry_run: bool = False,
     encoding: str = "utf-8",
     idempotency_key: str | None = None,
-) -> Call[ImportResult | ImportPlanOut]:
+) -> Call[ImportResult | ImportPlanPublic]:
     """Import a survey CSV into a workshop, all or nothing; ``dry_run`` only reports."""
-    reader = parsed(ImportPlanOut if dry_run else ImportResult)
+    reader = parsed(ImportPlanPublic if dry_run else ImportResult)
     return Call(
         "POST",
         f"{_W}/{workshop_id}/imports",
@@ -347,12 +347,12 @@ def import_survey(
 
 def run_pairing(
     workshop_id: int, rules: PairingRequest | Data, idempotency_key: str | None = None
-) -> Call[PairingRunOut]:
+) -> Call[PairingRunPublic]:
     """Pre-pair the workshop's participants under ``rules``; the run is stored."""
     return Call(
         "POST",
         f"{_W}/{workshop_id}/pairings",
-        parsed(PairingRunOut),
+        parsed(PairingRunPublic),
         json=body(rules),
         headers=_keyed(idempotency_key),
     )
@@ -370,9 +370,9 @@ def list_pairings(
     )
 
 
-def read_pairing(workshop_id: int, number: int) -> Call[PairingRunOut]:
+def read_pairing(workshop_id: int, number: int) -> Call[PairingRunPublic]:
     """Read one pairing run."""
-    return Call("GET", f"{_W}/{workshop_id}/pairings/{number}", parsed(PairingRunOut))
+    return Call("GET", f"{_W}/{workshop_id}/pairings/{number}", parsed(PairingRunPublic))
 
 
 def diff_pairings(workshop_id: int, number: int, against: int) -> Call[PairingDiff]:
@@ -390,20 +390,20 @@ def make_schedule(
     number: int,
     request: ScheduleRequest | Data,
     idempotency_key: str | None = None,
-) -> Call[ScheduleOut]:
+) -> Call[SchedulePublic]:
     """Put a run's pairs into time slots and tables."""
     return Call(
         "POST",
         f"{_W}/{workshop_id}/pairings/{number}/schedule",
-        parsed(ScheduleOut),
+        parsed(SchedulePublic),
         json=body(request),
         headers=_keyed(idempotency_key),
     )
 
 
-def read_schedule(workshop_id: int, number: int) -> Call[ScheduleOut]:
+def read_schedule(workshop_id: int, number: int) -> Call[SchedulePublic]:
     """Read a run's timetable."""
-    return Call("GET", f"{_W}/{workshop_id}/pairings/{number}/schedule", parsed(ScheduleOut))
+    return Call("GET", f"{_W}/{workshop_id}/pairings/{number}/schedule", parsed(SchedulePublic))
 
 
 def export_pairing(
@@ -423,20 +423,20 @@ def export_pairing(
 
 def record_outcome(
     workshop_id: int, outcome: OutcomeIn | Data, idempotency_key: str | None = None
-) -> Call[OutcomeOut]:
+) -> Call[OutcomePublic]:
     """Record what happened to a pair: met, MoU signed or declined."""
     return Call(
         "POST",
         f"{_W}/{workshop_id}/outcomes",
-        parsed(OutcomeOut),
+        parsed(OutcomePublic),
         json=body(outcome),
         headers=_keyed(idempotency_key),
     )
 
 
-def list_outcomes(workshop_id: int) -> Call[list[OutcomeOut]]:
+def list_outcomes(workshop_id: int) -> Call[list[OutcomePublic]]:
     """List a workshop's recorded outcomes by pair."""
-    return Call("GET", f"{_W}/{workshop_id}/outcomes", parsed(list[OutcomeOut]))
+    return Call("GET", f"{_W}/{workshop_id}/outcomes", parsed(list[OutcomePublic]))
 
 
 def workshop_report(workshop_id: int, run: int | None = None) -> Call[WorkshopReport]:
@@ -532,12 +532,12 @@ def opportunities_for(
 
 def express_interest(
     opportunity_id: int, interest: InterestCreate | Data, idempotency_key: str | None = None
-) -> Call[InterestOut]:
+) -> Call[InterestPublic]:
     """Express an institution's interest in an open opportunity, with a note for its owner."""
     return Call(
         "POST",
         f"{_O}/{opportunity_id}/interest",
-        parsed(InterestOut),
+        parsed(InterestPublic),
         json=body(interest),
         headers=_keyed(idempotency_key),
     )
@@ -565,10 +565,10 @@ def withdraw_interest(opportunity_id: int) -> Call[None]:
 
 def create_saved_search(
     search: SavedSearchCreate | Data, idempotency_key: str | None = None
-) -> Call[SavedSearchOut]:
+) -> Call[SavedSearchPublic]:
     """Save a search seen from an institution; what enters its results is alerted."""
     return Call(
-        "POST", _S, parsed(SavedSearchOut), json=body(search), headers=_keyed(idempotency_key)
+        "POST", _S, parsed(SavedSearchPublic), json=body(search), headers=_keyed(idempotency_key)
     )
 
 
@@ -577,9 +577,9 @@ def list_saved_searches(*, limit: int = 20, offset: int | None = None) -> Call[S
     return Call("GET", _S, parsed(SavedSearchPage), params=_offset_page(limit, offset))
 
 
-def read_saved_search(saved_search_id: int) -> Call[SavedSearchOut]:
+def read_saved_search(saved_search_id: int) -> Call[SavedSearchPublic]:
     """Read one of the caller's saved searches."""
-    return Call("GET", f"{_S}/{saved_search_id}", parsed(SavedSearchOut))
+    return Call("GET", f"{_S}/{saved_search_id}", parsed(SavedSearchPublic))
 
 
 def delete_saved_search(saved_search_id: int) -> Call[None]:
@@ -612,14 +612,14 @@ def create_webhook(
     )
 
 
-def list_webhooks() -> Call[list[WebhookOut]]:
+def list_webhooks() -> Call[list[WebhookPublic]]:
     """List the caller's webhooks (an admin: everyone's), without secrets."""
-    return Call("GET", _H, parsed(list[WebhookOut]))
+    return Call("GET", _H, parsed(list[WebhookPublic]))
 
 
-def read_webhook(webhook_id: int) -> Call[WebhookOut]:
+def read_webhook(webhook_id: int) -> Call[WebhookPublic]:
     """Read one of the caller's webhooks, without its secret."""
-    return Call("GET", f"{_H}/{webhook_id}", parsed(WebhookOut))
+    return Call("GET", f"{_H}/{webhook_id}", parsed(WebhookPublic))
 
 
 def delete_webhook(webhook_id: int) -> Call[None]:

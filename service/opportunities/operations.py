@@ -20,7 +20,7 @@ from service.opportunities import crud, interest
 from service.opportunities.models import Opportunity
 from service.opportunities.schemas import (
     InterestCreate,
-    InterestOut,
+    InterestPublic,
     OpportunityCreate,
     OpportunityUpdate,
 )
@@ -73,7 +73,7 @@ def express_interest(
     opportunity: Opportunity,
     data: InterestCreate,
     max_open: int,
-) -> InterestOut:
+) -> InterestPublic:
     """Record an institution's interest in an open opportunity, once."""
     with committed(session):
         interested = interest.express(

@@ -29,8 +29,8 @@ from service.opportunities import interest, operations
 from service.opportunities.models import Opportunity
 from service.opportunities.schemas import (
     InterestCreate,
-    InterestOut,
     InterestPage,
+    InterestPublic,
     OpportunityCreate,
     OpportunityFilters,
     OpportunityMatchFilters,
@@ -186,7 +186,7 @@ def express_interest(
     data: InterestCreate,
     session: SessionDep,
     settings: SettingsDep,
-) -> InterestOut:
+) -> InterestPublic:
     """Express an institution's interest in an open opportunity, with a note for its owner
     (the institution's key; admins name it). Once per institution and opportunity."""
     return operations.express_interest(

@@ -33,9 +33,9 @@ from service.workshops import operations, outcomes, participants, runs, timetabl
 from service.workshops.adjustments import RunAdjustment
 from service.workshops.models import PairingRun, Workshop
 from service.workshops.schemas import (
-    MeetingOut,
+    MeetingPublic,
     OutcomeIn,
-    ScheduleOut,
+    SchedulePublic,
     ScheduleRequest,
 )
 
@@ -203,13 +203,13 @@ class GridRow:
 
     slot: int
     label: str
-    cells: list[MeetingOut | None]
+    cells: list[MeetingPublic | None]
 
 
-def grid(schedule: ScheduleOut) -> tuple[int, list[GridRow]]:
+def grid(schedule: SchedulePublic) -> tuple[int, list[GridRow]]:
     """Return the number of tables and one row per used slot, in time order."""
     tables = max((m.table for m in schedule.meetings), default=0)
-    by_slot: dict[int, dict[int, MeetingOut]] = {}
+    by_slot: dict[int, dict[int, MeetingPublic]] = {}
     for meeting in schedule.meetings:
         by_slot.setdefault(meeting.slot, {})[meeting.table] = meeting
     days = {m.starts_at.date() for m in schedule.meetings}

@@ -16,7 +16,7 @@ from service.errors import InvalidInput
 from service.institutions import crud
 from service.institutions.models import Institution, InstitutionCreate, InstitutionUpdate
 from service.workshops import participants as workshops
-from service.workshops.schemas import ImportPlanOut, ImportResult, ImportRowOut, RejectedRow
+from service.workshops.schemas import ImportPlanPublic, ImportResult, ImportRowPublic, RejectedRow
 from service.workshops.survey import RowError, SurveyParse
 
 
@@ -66,12 +66,12 @@ def plan_import(*, session: Session, parsed: SurveyParse) -> ImportPlan:
     return ImportPlan(create, update, unchanged, parsed.errors, parsed.warnings)
 
 
-def plan_out(plan: ImportPlan) -> ImportPlanOut:
+def plan_out(plan: ImportPlan) -> ImportPlanPublic:
     """Return the dry-run report of a plan."""
-    return ImportPlanOut(
-        create=[ImportRowOut(row=row, name=p.name, country=p.country) for row, p in plan.create],
+    return ImportPlanPublic(
+        create=[ImportRowPublic(row=row, name=p.name, country=p.country) for row, p in plan.create],
         update=[
-            ImportRowOut(
+            ImportRowPublic(
                 row=u.row,
                 name=u.existing.name,
                 country=u.existing.country,
@@ -81,7 +81,7 @@ def plan_out(plan: ImportPlan) -> ImportPlanOut:
             for u in plan.update
         ],
         unchanged=[
-            ImportRowOut(row=row, name=r.name, country=r.country, institution_id=r.id)
+            ImportRowPublic(row=row, name=r.name, country=r.country, institution_id=r.id)
             for row, r in plan.unchanged
         ],
         rejected=[RejectedRow(row=e.row, column=e.column, reason=e.reason) for e in plan.rejected],

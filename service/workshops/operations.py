@@ -23,9 +23,9 @@ from service.workshops.models import PairingRun, Workshop, WorkshopCreate, Works
 from service.workshops.schemas import (
     ImportResult,
     OutcomeIn,
-    OutcomeOut,
+    OutcomePublic,
     PairingRequest,
-    ScheduleOut,
+    SchedulePublic,
     ScheduleRequest,
 )
 
@@ -101,13 +101,13 @@ def adjust_run(
 
 def make_schedule(
     *, session: Session, workshop: Workshop, run: PairingRun, request: ScheduleRequest
-) -> ScheduleOut:
+) -> SchedulePublic:
     """Lay the run's meetings out in time slots and tables, replacing any timetable."""
     with committed(session):
         return timetable.make_schedule(session=session, workshop=workshop, run=run, request=request)
 
 
-def record_outcome(*, session: Session, workshop: Workshop, data: OutcomeIn) -> OutcomeOut:
+def record_outcome(*, session: Session, workshop: Workshop, data: OutcomeIn) -> OutcomePublic:
     """Record (or replace) what happened to a pair of participants; return it as listed."""
     with committed(session):
         row = outcomes.store_outcome(session=session, workshop_id=_id(workshop), data=data)

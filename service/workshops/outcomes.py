@@ -14,7 +14,7 @@ from service.workshops.runs import get_run, institution_ref, list_runs, pair_sco
 from service.workshops.schemas import (
     CountryCount,
     OutcomeIn,
-    OutcomeOut,
+    OutcomePublic,
     WorkshopReport,
 )
 
@@ -59,7 +59,7 @@ def store_outcome(*, session: Session, workshop_id: int, data: OutcomeIn) -> Out
     return row
 
 
-def list_outcomes(*, session: Session, workshop_id: int) -> list[OutcomeOut]:
+def list_outcomes(*, session: Session, workshop_id: int) -> list[OutcomePublic]:
     """Return a workshop's outcomes by pair."""
     rows = list(
         session.exec(
@@ -71,7 +71,7 @@ def list_outcomes(*, session: Session, workshop_id: int) -> list[OutcomeOut]:
     ids = sorted({pid for row in rows for pid in (row.institution_a, row.institution_b)})
     refs = {row.id: institution_ref(row) for row in crud.all_institutions(session=session, ids=ids)}
     return [
-        OutcomeOut(
+        OutcomePublic(
             a=refs[row.institution_a],
             b=refs[row.institution_b],
             status=row.status,

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import JSON, Dialect
 from sqlalchemy.types import TypeDecorator
 
-from service.workshops.schemas import AlternateOut, PairOut, ScheduleOut, UnpairedOut
+from service.workshops.schemas import AlternatePublic, PairPublic, SchedulePublic, UnpairedPublic
 
 
 class RunResult(BaseModel):
@@ -27,10 +27,10 @@ class RunResult(BaseModel):
     objective: Literal["total", "maximin"]
     floor: float
     solver_seconds: float
-    pairs: list[PairOut]
-    alternates: list[AlternateOut]
-    unpaired: list[UnpairedOut]
-    schedule: ScheduleOut | None = None
+    pairs: list[PairPublic]
+    alternates: list[AlternatePublic]
+    unpaired: list[UnpairedPublic]
+    schedule: SchedulePublic | None = None
 
     def pair_ids(self) -> set[tuple[int, int]]:
         """The pairs as (smaller id, larger id)."""

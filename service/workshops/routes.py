@@ -28,17 +28,17 @@ from service.workshops import imports, operations, outcomes, participants, runs,
 from service.workshops.adjustments import RunAdjustment
 from service.workshops.models import PairingRun, WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.workshops.schemas import (
-    ImportPlanOut,
+    ImportPlanPublic,
     ImportResult,
     OutcomeIn,
-    OutcomeOut,
+    OutcomePublic,
     PairingDiff,
     PairingRequest,
-    PairingRunOut,
     PairingRunPage,
+    PairingRunPublic,
     ParticipantPage,
     Participants,
-    ScheduleOut,
+    SchedulePublic,
     ScheduleRequest,
     WorkshopReport,
 )
@@ -141,7 +141,7 @@ def list_participants(
 )
 def run_pairing(
     row: RunnableWorkshopDep, request: PairingRequest, session: SessionDep, index: IndexDep
-) -> PairingRunOut:
+) -> PairingRunPublic:
     """Pre-pair the participants for MoUs: the best total score under the rules, stored
     as the next numbered run, with alternates, unpaired participants and reasons."""
     run = operations.run_pairing(session=session, index=index, workshop=row, request=request)
@@ -165,7 +165,7 @@ def list_pairings(
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}", operation_id="read_pairing")
-def read_pairing(run: PairingRunDep) -> PairingRunOut:
+def read_pairing(run: PairingRunDep) -> PairingRunPublic:
     """Read one pairing run."""
     return runs.run_out(run)
 
@@ -194,7 +194,7 @@ def adjust_pairing(
     adjustment: RunAdjustment,
     session: SessionDep,
     index: IndexDep,
-) -> PairingRunOut:
+) -> PairingRunPublic:
     """Lock or forbid one of the run's pairs, or swap two pairs' partners, and pair again
     under the rules so changed: the answer is a new run (the adjusted one stays)."""
     new_run = operations.adjust_run(
@@ -208,13 +208,13 @@ def adjust_pairing(
     status_code=status.HTTP_201_CREATED,
     operation_id="record_outcome",
 )
-def record_outcome(row: RunnableWorkshopDep, data: OutcomeIn, session: SessionDep) -> OutcomeOut:
+def record_outcome(row: RunnableWorkshopDep, data: OutcomeIn, session: SessionDep) -> OutcomePublic:
     """Record what happened to a pair: met, MoU signed, or declined (latest word kept)."""
     return operations.record_outcome(session=session, workshop=row, data=data)
 
 
 @router.get("/{workshop_id:int}/outcomes", operation_id="list_outcomes")
-def list_outcomes(row: RunnableWorkshopDep, session: SessionDep) -> list[OutcomeOut]:
+def list_outcomes(row: RunnableWorkshopDep, session: SessionDep) -> list[OutcomePublic]:
     """List the recorded outcomes by pair."""
     assert row.id is not None
     return outcomes.list_outcomes(session=session, workshop_id=row.id)
@@ -237,7 +237,7 @@ def workshop_report(
     "/{workshop_id:int}/imports",
     operation_id="import_survey",
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": ImportPlanOut, "description": "The dry-run report."}},
+    responses={200: {"model": ImportPlanPublic, "description": "The dry-run report."}},
 )
 def import_survey(
     row: RunnableWorkshopDep,
@@ -256,7 +256,7 @@ def import_survey(
     encoding: Annotated[
         str, Query(max_length=40, description="The file's encoding when not UTF-8.")
     ] = "utf-8",
-) -> ImportResult | ImportPlanOut:
+) -> ImportResult | ImportPlanPublic:
     """Import a networking-survey CSV: create or update institutions and make them
     participants, all or nothing (any rejected row: 422, nothing written). With
     `dry_run=true`, answer 200 with what would be created, updated or rejected (row,
@@ -275,7 +275,7 @@ def import_survey(
 )
 def make_schedule(
     row: RunnableWorkshopDep, run: PairingRunDep, request: ScheduleRequest, session: SessionDep
-) -> ScheduleOut:
+) -> SchedulePublic:
     """Put the run's pairs (and optionally alternates) into time slots and tables: nobody
     in two meetings at once, unavailable slots respected, as few slots as the greedy
     placement manages (the lower bound is reported). Replaces any earlier timetable."""
@@ -283,7 +283,7 @@ def make_schedule(
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}/schedule", operation_id="read_schedule")
-def read_schedule(run: PairingRunDep) -> ScheduleOut:
+def read_schedule(run: PairingRunDep) -> SchedulePublic:
     """Read the run's timetable."""
     return timetable.stored_schedule(run)
 

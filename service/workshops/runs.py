@@ -23,14 +23,14 @@ from service.workshops.models import PairingRun, Workshop
 from service.workshops.participants import participant_ids
 from service.workshops.results import RunResult
 from service.workshops.schemas import (
-    AlternateOut,
+    AlternatePublic,
     InstitutionRef,
     PairingDiff,
     PairingRequest,
-    PairingRunOut,
+    PairingRunPublic,
     PairingRunSummary,
-    PairOut,
-    UnpairedOut,
+    PairPublic,
+    UnpairedPublic,
 )
 
 
@@ -105,7 +105,7 @@ def compute_run(
         floor=result.floor,
         solver_seconds=result.solver_seconds,
         pairs=[
-            PairOut(
+            PairPublic(
                 a=ref(pair.a),
                 b=ref(pair.b),
                 score=pair.score,
@@ -116,11 +116,11 @@ def compute_run(
             for pair, match in zip(result.pairs, explained, strict=True)
         ],
         alternates=[
-            AlternateOut(institution_id=alt.id, partner=ref(alt.partner), score=alt.score)
+            AlternatePublic(institution_id=alt.id, partner=ref(alt.partner), score=alt.score)
             for alt in result.alternates
         ],
         unpaired=[
-            UnpairedOut(institution=ref(item.id), reason=item.reason) for item in result.unpaired
+            UnpairedPublic(institution=ref(item.id), reason=item.reason) for item in result.unpaired
         ],
     )
     latest = session.exec(
@@ -185,10 +185,10 @@ def list_runs(*, session: Session, workshop_id: int) -> list[PairingRunSummary]:
     return [run_summary(run) for run in runs]
 
 
-def run_out(run: PairingRun) -> PairingRunOut:
+def run_out(run: PairingRun) -> PairingRunPublic:
     """Return the API view of a stored run."""
     result = run.result
-    return PairingRunOut(
+    return PairingRunPublic(
         workshop_id=run.workshop_id,
         number=run.number,
         created_at=run.created_at,

@@ -134,7 +134,7 @@ class InstitutionRef(BaseModel):
     country: str
 
 
-class PairOut(BaseModel):
+class PairPublic(BaseModel):
     """One suggested pair, why, and how well it scores."""
 
     a: InstitutionRef
@@ -145,7 +145,7 @@ class PairOut(BaseModel):
     locked: bool
 
 
-class AlternateOut(BaseModel):
+class AlternatePublic(BaseModel):
     """A ranked fallback partner for a participant."""
 
     institution_id: int
@@ -153,14 +153,14 @@ class AlternateOut(BaseModel):
     score: float
 
 
-class UnpairedOut(BaseModel):
+class UnpairedPublic(BaseModel):
     """A participant left without (enough) partners, and why."""
 
     institution: InstitutionRef
     reason: Literal["no eligible partner", "below threshold", "capacity"]
 
 
-class PairingRunOut(BaseModel):
+class PairingRunPublic(BaseModel):
     """A stored pairing run: its number, rules and result."""
 
     workshop_id: int
@@ -174,9 +174,9 @@ class PairingRunOut(BaseModel):
     objective: Literal["total", "maximin"]
     floor: float = Field(description="Lowest best-partner score among those pairable.")
     solver_seconds: float
-    pairs: list[PairOut]
-    alternates: list[AlternateOut]
-    unpaired: list[UnpairedOut]
+    pairs: list[PairPublic]
+    alternates: list[AlternatePublic]
+    unpaired: list[UnpairedPublic]
 
 
 class PairingRunSummary(BaseModel):
@@ -233,7 +233,7 @@ class OutcomeIn(BaseModel):
         return self
 
 
-class OutcomeOut(BaseModel):
+class OutcomePublic(BaseModel):
     """A recorded outcome."""
 
     a: InstitutionRef
@@ -271,7 +271,7 @@ class WorkshopReport(BaseModel):
     )
 
 
-class ImportRowOut(BaseModel):
+class ImportRowPublic(BaseModel):
     """A survey row and what the import does with it."""
 
     row: int = Field(description="Spreadsheet row number (the header is row 1).")
@@ -289,12 +289,12 @@ class RejectedRow(BaseModel):
     reason: str
 
 
-class ImportPlanOut(BaseModel):
+class ImportPlanPublic(BaseModel):
     """What an import would do (dry run): nothing is written."""
 
-    create: list[ImportRowOut]
-    update: list[ImportRowOut]
-    unchanged: list[ImportRowOut]
+    create: list[ImportRowPublic]
+    update: list[ImportRowPublic]
+    unchanged: list[ImportRowPublic]
     rejected: list[RejectedRow]
     warnings: list[str]
 
@@ -343,7 +343,7 @@ class ScheduleRequest(BaseModel):
     )
 
 
-class MeetingOut(BaseModel):
+class MeetingPublic(BaseModel):
     """One scheduled meeting, in the workshop's time and in each side's own."""
 
     slot: int
@@ -357,7 +357,7 @@ class MeetingOut(BaseModel):
     kind: Literal["pair", "alternate"]
 
 
-class ScheduleOut(BaseModel):
+class SchedulePublic(BaseModel):
     """A run's timetable."""
 
     workshop_id: int
@@ -367,5 +367,5 @@ class ScheduleOut(BaseModel):
     slots_used: int
     lower_bound: int = Field(description="No timetable could use fewer slots.")
     idle_slots: int = Field(description="Empty slots between participants' meetings, summed.")
-    meetings: list[MeetingOut]
+    meetings: list[MeetingPublic]
     unplaced: list[IdPair]

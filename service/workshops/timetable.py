@@ -19,7 +19,7 @@ from service.errors import FieldError, InvalidInput, NoSchedule
 from service.institutions import crud
 from service.values.times import utc_now
 from service.workshops.models import PairingRun, Workshop
-from service.workshops.schemas import InstitutionRef, MeetingOut, ScheduleOut, ScheduleRequest
+from service.workshops.schemas import InstitutionRef, MeetingPublic, SchedulePublic, ScheduleRequest
 from service.workshops.survey import safe_cell
 
 # The zone a participant reads times in, by country; countries spanning several zones
@@ -43,7 +43,7 @@ COUNTRY_ZONES = {
 
 def make_schedule(
     *, session: Session, workshop: Workshop, run: PairingRun, request: ScheduleRequest
-) -> ScheduleOut:
+) -> SchedulePublic:
     """Lay out the run's pairs (and optionally alternates) in slots; store it on the run."""
     result = run.result
     refs = {ref.id: ref for p in result.pairs for ref in (p.a, p.b)}
@@ -93,7 +93,7 @@ def make_schedule(
         start = first + meeting.slot * step
         a, b = refs[meeting.a], refs[meeting.b]
         meetings.append(
-            MeetingOut(
+            MeetingPublic(
                 slot=meeting.slot,
                 table=meeting.table,
                 starts_at=start,
@@ -105,7 +105,7 @@ def make_schedule(
                 kind=kinds[(meeting.a, meeting.b)],
             )
         )
-    schedule = ScheduleOut(
+    schedule = SchedulePublic(
         workshop_id=run.workshop_id,
         run=run.number,
         time_zone=workshop.time_zone,
@@ -123,7 +123,7 @@ def make_schedule(
     return schedule
 
 
-def stored_schedule(run: PairingRun) -> ScheduleOut:
+def stored_schedule(run: PairingRun) -> SchedulePublic:
     """Return the run's stored timetable, or raise NoSchedule."""
     if run.result.schedule is None:
         raise NoSchedule(run.number)
@@ -176,7 +176,7 @@ def alternates_csv(run: PairingRun) -> str:
     )
 
 
-def schedule_csv(schedule: ScheduleOut) -> str:
+def schedule_csv(schedule: SchedulePublic) -> str:
     """The timetable as CSV, in the workshop's time and each side's own."""
     return _csv(
         [
@@ -212,7 +212,7 @@ def schedule_csv(schedule: ScheduleOut) -> str:
 
 
 def schedule_ics(
-    schedule: ScheduleOut, workshop: Workshop, institution_id: int | None = None
+    schedule: SchedulePublic, workshop: Workshop, institution_id: int | None = None
 ) -> bytes:
     """The timetable as an iCalendar file, for everyone or one institution."""
     calendar = Calendar()
@@ -249,10 +249,10 @@ def schedule_ics(
     return ics
 
 
-def schedule_html(schedule: ScheduleOut, workshop: Workshop) -> str:
+def schedule_html(schedule: SchedulePublic, workshop: Workshop) -> str:
     """The timetable as a printable HTML page: one row per slot, one column per table."""
     tables = max((m.table for m in schedule.meetings), default=0)
-    by_slot: dict[int, dict[int, MeetingOut]] = {}
+    by_slot: dict[int, dict[int, MeetingPublic]] = {}
     for meeting in schedule.meetings:
         by_slot.setdefault(meeting.slot, {})[meeting.table] = meeting
     head = "".join(f"<th scope='col'>Table {t}</th>" for t in range(1, tables + 1))
