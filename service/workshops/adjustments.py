@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from service.errors import FieldError, InvalidInput
+from service.http.problems import field_errors
 from service.workshops.models import PairingRun
 from service.workshops.schemas import IdPair, PairingRequest
 
@@ -69,4 +70,7 @@ def adjusted_rules(run: PairingRun, adjustment: RunAdjustment) -> PairingRequest
         forbidden = (forbidden - new) | {first, second}
     rules["locked"] = [list(pair) for pair in sorted(locked)]
     rules["forbidden"] = [list(pair) for pair in sorted(forbidden)]
-    return PairingRequest.model_validate(rules)
+    try:
+        return PairingRequest.model_validate(rules)
+    except ValidationError as error:  # rules stored by an older version, say
+        raise InvalidInput(field_errors(error.errors())) from error
