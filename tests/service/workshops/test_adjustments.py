@@ -80,7 +80,8 @@ def test_lock_forbid_and_swap_make_new_runs_under_changed_rules(
         ({"action": "lock", "pair": [1, 99]}, "pair"),
         ({"action": "swap", "pair": "first"}, "pair"),
         ({"action": "swap"}, "pair"),
-        ({"action": "promote", "pair": [1, 2]}, "action"),
+        # A tag that is none of the three is refused at the body, saying so.
+        ({"action": "promote", "pair": [1, 2]}, "body"),
         ({"action": "forbid", "pair": [1, 2], "surprise": 1}, "surprise"),
     ],
 )
