@@ -1,4 +1,5 @@
-"""The only place that makes a database engine and opens sessions."""
+"""The only place that makes a database engine and opens sessions; ``committed`` ends a
+write."""
 
 from __future__ import annotations
 
@@ -42,13 +43,30 @@ def make_engine(settings: Settings) -> Engine:
     return create_engine(url, json_serializer=_json_dumps, pool_pre_ping=True)
 
 
+def open_session(engine: Engine) -> Session:
+    """Open a session whose rows stay readable after a commit."""
+    return Session(engine, expire_on_commit=False)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """Open a session that commits on success and rolls back on any error."""
-    with Session(engine, expire_on_commit=False) as session:
+    with open_session(engine) as session:
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def committed(session: Session) -> Iterator[Session]:
+    """Commit what the block wrote; on any error roll it back, so a refused write leaves
+    the session clean for the caller to answer with (a page re-rendered, say)."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()

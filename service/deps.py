@@ -1,4 +1,6 @@
-"""Dependencies shared by the routes: settings, session, index, caller, lookups."""
+"""Dependencies shared by the routes: settings, session, index, caller, and the one
+lookup of each resource named in a path (``InstitutionDep``, ``WorkshopDep``,
+``PairingRunDep``, ``OpportunityDep``...), which answers 404 with :class:`NotFound`."""
 
 from __future__ import annotations
 
@@ -11,12 +13,16 @@ from sqlmodel import Session
 
 from service.auth.keys import Caller, Role, authenticate
 from service.config import Settings
-from service.errors import Forbidden, NotAuthenticated, UnknownInstitution, UnknownWorkshop
+from service.db import open_session
+from service.errors import Forbidden, NotAuthenticated, NotFound
 from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.models import Institution
+from service.opportunities import crud as opportunities
+from service.opportunities.models import Opportunity
 from service.values.validation import MAX_ID
-from service.workshops.models import Workshop
+from service.workshops import runs
+from service.workshops.models import PairingRun, Workshop
 
 
 def get_settings(request: Request) -> Settings:
@@ -27,7 +33,7 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """Yield a session; routes commit their writes, anything uncommitted is rolled back."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    with open_session(request.app.state.engine) as session:
         yield session
 
 
@@ -114,7 +120,7 @@ def get_institution(
     """Return the institution named in the path, or answer 404."""
     row = crud.get_institution(session=session, institution_id=institution_id)
     if row is None:
-        raise UnknownInstitution(institution_id)
+        raise NotFound("institution", institution_id)
     return row
 
 
@@ -147,7 +153,7 @@ def get_workshop(
     """Return the workshop named in the path, or answer 404."""
     row = session.get(Workshop, workshop_id)
     if row is None:
-        raise UnknownWorkshop(workshop_id)
+        raise NotFound("workshop", workshop_id)
     return row
 
 
@@ -171,3 +177,41 @@ def get_runnable_workshop(
 
 
 RunnableWorkshopDep = Annotated[Workshop, Depends(get_runnable_workshop)]
+
+
+def get_pairing_run(
+    session: SessionDep,
+    workshop: RunnableWorkshopDep,
+    number: Annotated[
+        int, Path(ge=1, le=MAX_ID, description="The run's number within the workshop.")
+    ],
+) -> PairingRun:
+    """Return the pairing run named in the path, of a workshop the caller may run."""
+    assert workshop.id is not None
+    return runs.get_run(session=session, workshop_id=workshop.id, number=number)
+
+
+PairingRunDep = Annotated[PairingRun, Depends(get_pairing_run)]
+
+
+def get_opportunity(
+    session: SessionDep,
+    opportunity_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The opportunity's id.")],
+) -> Opportunity:
+    """Return the opportunity named in the path, or answer 404."""
+    return opportunities.get(session=session, opportunity_id=opportunity_id)
+
+
+OpportunityDep = Annotated[Opportunity, Depends(get_opportunity)]
+
+
+def get_owned_opportunity(
+    caller: Annotated[Caller, Depends(require_key)], row: OpportunityDep
+) -> Opportunity:
+    """Return the opportunity in the path if the caller owns it (its institution, admins)."""
+    if not caller.may_edit(row.institution_id):
+        raise Forbidden(f"this key may not manage opportunity {row.id}")
+    return row
+
+
+OwnedOpportunityDep = Annotated[Opportunity, Depends(get_owned_opportunity)]

@@ -11,43 +11,31 @@ class TvetMatchError(Exception):
     """Base of every error the service raises on purpose."""
 
 
-class UnknownInstitution(TvetMatchError):
-    """No institution has this id."""
+class NotFound(TvetMatchError):
+    """Nothing of this kind has this id (answered 404).
 
-    def __init__(self, institution_id: int) -> None:
-        super().__init__(f"no institution has id {institution_id}")
-        self.institution_id = institution_id
+    ``kind`` names the resource ("institution", "workshop", "pairing run", "key",
+    "opportunity", "saved search", "webhook", "schedule"); ``detail`` replaces the
+    message when "no <kind> has id <id>" would not say it.
+    """
+
+    def __init__(self, kind: str, resource_id: int, detail: str | None = None) -> None:
+        super().__init__(detail or f"no {kind} has id {resource_id}")
+        self.kind = kind
+        self.resource_id = resource_id
 
 
-class UnknownWorkshop(TvetMatchError):
-    """No workshop has this id."""
-
-    def __init__(self, workshop_id: int) -> None:
-        super().__init__(f"no workshop has id {workshop_id}")
-
-
-class UnknownPairingRun(TvetMatchError):
+def unknown_run(workshop_id: int, number: int) -> NotFound:
     """The workshop has no pairing run with this number."""
-
-    def __init__(self, workshop_id: int, number: int) -> None:
-        super().__init__(f"workshop {workshop_id} has no pairing run {number}")
+    return NotFound("pairing run", number, f"workshop {workshop_id} has no pairing run {number}")
 
 
-class NoSchedule(UnknownPairingRun):
+class NoSchedule(NotFound):
     """The pairing run has no timetable yet (answered like a missing resource: 404)."""
 
     def __init__(self, number: int) -> None:
-        TvetMatchError.__init__(
-            self, f"pairing run {number} has no schedule yet; POST one to its schedule first"
-        )
-
-
-class UnknownKey(TvetMatchError):
-    """No API key has this id."""
-
-    def __init__(self, key_id: int) -> None:
-        super().__init__(f"no key has id {key_id}")
-        self.key_id = key_id
+        detail = f"pairing run {number} has no schedule yet; POST one to its schedule first"
+        super().__init__("schedule", number, detail)
 
 
 class DuplicateInstitution(TvetMatchError):
@@ -99,13 +87,6 @@ class NotModified(TvetMatchError):
     def __init__(self, etag: str) -> None:
         super().__init__(f"not modified: {etag}")
         self.etag = etag
-
-
-class UnknownResource(TvetMatchError):
-    """No opportunity, saved search or webhook has this id (answered 404)."""
-
-    def __init__(self, what: str, resource_id: int) -> None:
-        super().__init__(f"no {what} has id {resource_id}")
 
 
 class Conflict(TvetMatchError):

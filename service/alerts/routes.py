@@ -6,13 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from service.alerts import saved_searches
+from service.alerts import operations, saved_searches
 from service.alerts.schemas import (
     AlertFilters,
     AlertPage,
     SavedSearchCreate,
-    SavedSearchOut,
     SavedSearchPage,
+    SavedSearchPublic,
 )
 from service.deps import KeyDep, SessionDep
 from service.http.idempotency import IdempotentPostRoute
@@ -38,11 +38,10 @@ SavedSearchId = Annotated[int, Path(ge=1, le=MAX_ID, description="The saved sear
 )
 def create_saved_search(
     caller: KeyDep, data: SavedSearchCreate, session: SessionDep
-) -> SavedSearchOut:
+) -> SavedSearchPublic:
     """Save a search seen from an institution: profiles and opportunities that enter its
     results from now on are alerted (GET /alerts, and the `match.alert` webhook event)."""
-    row = saved_searches.create(session=session, caller=caller, data=data)
-    session.commit()
+    row = operations.save_search(session=session, caller=caller, data=data)
     return saved_searches.to_out(row)
 
 
@@ -65,7 +64,7 @@ def list_saved_searches(
 @router.get("/saved-searches/{saved_search_id:int}", operation_id="read_saved_search")
 def read_saved_search(
     caller: KeyDep, saved_search_id: SavedSearchId, session: SessionDep
-) -> SavedSearchOut:
+) -> SavedSearchPublic:
     """Read one of the caller's saved searches."""
     row = saved_searches.get(session=session, caller=caller, saved_search_id=saved_search_id)
     return saved_searches.to_out(row)
@@ -80,9 +79,7 @@ def delete_saved_search(
     caller: KeyDep, saved_search_id: SavedSearchId, session: SessionDep
 ) -> Response:
     """Delete one of the caller's saved searches, and its alerts."""
-    row = saved_searches.get(session=session, caller=caller, saved_search_id=saved_search_id)
-    saved_searches.delete(session=session, row=row)
-    session.commit()
+    operations.delete_search(session=session, caller=caller, saved_search_id=saved_search_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

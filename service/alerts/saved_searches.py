@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from service.alerts.models import Alert, SavedSearch
-from service.alerts.schemas import AlertFilters, AlertOut, SavedSearchCreate, SavedSearchOut
+from service.alerts.schemas import AlertFilters, AlertPublic, SavedSearchCreate, SavedSearchPublic
 from service.auth.keys import Caller, Role
 from service.auth.owners import acting_institution, get_owned, owner_of
 from service.errors import Conflict
@@ -69,10 +69,10 @@ def delete(*, session: Session, row: SavedSearch) -> None:
     session.flush()
 
 
-def to_out(row: SavedSearch) -> SavedSearchOut:
+def to_out(row: SavedSearch) -> SavedSearchPublic:
     """Return the API view of a saved search."""
     assert row.id is not None
-    return SavedSearchOut(
+    return SavedSearchPublic(
         id=row.id,
         name=row.name,
         institution_id=row.institution_id,
@@ -88,7 +88,7 @@ def to_out(row: SavedSearch) -> SavedSearchOut:
 
 def alerts(
     *, session: Session, caller: Caller, filters: AlertFilters
-) -> tuple[list[AlertOut], int]:
+) -> tuple[list[AlertPublic], int]:
     """Return a page of the caller's alerts (an admin: everyone's), newest first."""
     conditions = [] if caller.role is Role.admin else [col(Alert.owner) == owner_of(caller)]
     if filters.saved_search_id is not None:
@@ -106,10 +106,10 @@ def alerts(
     return items, total
 
 
-def alert_out(row: Alert, institution_id: int) -> AlertOut:
+def alert_out(row: Alert, institution_id: int) -> AlertPublic:
     """Return the API view of an alert."""
     assert row.id is not None
-    return AlertOut(
+    return AlertPublic(
         id=row.id,
         saved_search_id=row.saved_search_id,
         institution_id=institution_id,

@@ -67,7 +67,7 @@ class SavedSearchCreate(BaseModel):
     )
 
 
-class SavedSearchOut(BaseModel):
+class SavedSearchPublic(BaseModel):
     """A saved search."""
 
     id: int
@@ -85,13 +85,13 @@ class SavedSearchOut(BaseModel):
 class SavedSearchPage(BaseModel):
     """One page of the caller's saved searches."""
 
-    items: list[SavedSearchOut]
+    items: list[SavedSearchPublic]
     total: int
     limit: int
     offset: int
 
 
-class AlertOut(BaseModel):
+class AlertPublic(BaseModel):
     """A profile or opportunity that entered a saved search's results."""
 
     id: int
@@ -107,7 +107,7 @@ class AlertOut(BaseModel):
 class AlertPage(BaseModel):
     """One page of alerts, newest first."""
 
-    items: list[AlertOut]
+    items: list[AlertPublic]
     total: int
     limit: int
     offset: int

@@ -31,7 +31,7 @@ from service.alerts.saved_searches import alert_out
 from service.institutions import crud
 from service.institutions.index import MatchIndex, to_profile
 from service.institutions.models import Institution
-from service.opportunities import operations as opportunities
+from service.opportunities import crud as opportunities
 from service.opportunities.models import Opportunity
 from service.values.times import utc_now
 from service.webhooks.outbox import Event, EventType, enqueue

@@ -13,7 +13,7 @@ from typing import Protocol, TypeVar
 from sqlmodel import Session
 
 from service.auth.keys import Caller, Role
-from service.errors import FieldError, Forbidden, InvalidInput, NotAuthenticated, UnknownResource
+from service.errors import FieldError, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from service.institutions import crud
 from service.institutions.models import Institution
 
@@ -53,7 +53,7 @@ def get_owned(
     """Return the ``what`` with this id if the caller may manage it (else 404 or 403)."""
     row = session.get(model, resource_id)
     if row is None:
-        raise UnknownResource(what, resource_id)
+        raise NotFound(what, resource_id)
     if not may_manage(caller, row.owner):
         raise Forbidden(f"{what} {resource_id} belongs to someone else")
     return row

@@ -12,7 +12,7 @@ from service.auth.keys import Role
 from service.auth.models import ApiKey
 from service.auth.schemas import KeyCreate, KeyIssued, KeyPage, KeyPublic
 from service.deps import AdminDep, CallerDep, EditableInstitutionDep, SessionDep
-from service.errors import Forbidden, NotAuthenticated, UnknownKey
+from service.errors import Forbidden, NotAuthenticated, NotFound
 from service.http.idempotency import IdempotentPostRoute
 from service.http.pagination import PageParams, paginate
 from service.http.schemas import PROBLEM_RESPONSES
@@ -72,7 +72,7 @@ def revoke_key(
         raise NotAuthenticated("revoking a key needs a key")
     row = session.get(ApiKey, key_id)
     if row is None:
-        raise UnknownKey(key_id)
+        raise NotFound("key", key_id)
     if caller.role is not Role.admin and not (
         caller.role is Role.institution and row.institution_id == caller.institution_id
     ):

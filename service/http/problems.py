@@ -25,13 +25,9 @@ from service.errors import (
     Forbidden,
     InvalidInput,
     NotAuthenticated,
+    NotFound,
     NotModified,
     PreconditionFailed,
-    UnknownInstitution,
-    UnknownKey,
-    UnknownPairingRun,
-    UnknownResource,
-    UnknownWorkshop,
 )
 
 log = logging.getLogger(__name__)
@@ -185,11 +181,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     """Map validation, domain and HTTP errors to problem documents."""
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(InvalidInput, _on_invalid_input)
-    app.add_exception_handler(UnknownInstitution, _on_unknown)
-    app.add_exception_handler(UnknownKey, _on_unknown)
-    app.add_exception_handler(UnknownWorkshop, _on_unknown)
-    app.add_exception_handler(UnknownPairingRun, _on_unknown)
-    app.add_exception_handler(UnknownResource, _on_unknown)
+    app.add_exception_handler(NotFound, _on_unknown)
     app.add_exception_handler(Conflict, _on_conflict)
     app.add_exception_handler(NotAuthenticated, _on_not_authenticated)
     app.add_exception_handler(Forbidden, _on_forbidden)

@@ -3,10 +3,10 @@
 How the index stays fresh:
 
 * On start it is built from the database (``load``).
-* Every committed write is applied at once (``upsert``/``remove``): the changed profile is
-  transformed with the fitted vocabulary and appended, its old row is hidden, a deleted
-  profile disappears. The very next match request sees the change; nothing is refitted
-  per request.
+* Every committed write is applied at once (``catch_up`` after the commit, ``sync`` of the
+  written ids): the changed profile is transformed with the fitted vocabulary and
+  appended, its old row is hidden, a deleted profile disappears. The very next match
+  request sees the change; nothing is refitted per request.
 * Terms the fitted vocabulary has never seen are not indexed until a refit. The index
   refits, re-learning vocabulary and IDF from its own profiles, when changes since the
   last fit pile up (``refit_after_changes``) or unseen terms pass a share of the new text
@@ -145,8 +145,8 @@ class MatchIndex:
     def catch_up(self) -> int:
         """Apply every change in the database's change log not yet seen; return how many.
 
-        Routes call it right after committing, so their own write shows in the next
-        request; the poller calls it for writes made by other service instances.
+        Write operations call it right after committing, so their own write shows in the
+        next request; the poller calls it for writes made by other service instances.
         """
         with self._write_lock:
             with session_scope(self._engine) as session:

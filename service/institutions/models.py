@@ -1,4 +1,5 @@
-"""The institution model family: base, table, create, update and public shapes.
+"""The institution model family (base, table, create, update, public, private), the
+declared partnerships, and the change log every instance's index catches up from.
 
 Field checks live in the annotated types of ``service.values.validation``. Only data models are
 inherited from; the table model adds the database-only columns.

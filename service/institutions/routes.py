@@ -7,8 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Response, status
 from sqlmodel import col, select
 
-from service.alerts.triggers import institution_candidates, institutions_written
-from service.auth.keys import Role, issue_key
 from service.deps import (
     EditableInstitutionDep,
     ImporterDep,
@@ -22,7 +20,7 @@ from service.http import etags
 from service.http.idempotency import IdempotentPostRoute
 from service.http.pagination import paginate
 from service.http.schemas import PROBLEM_RESPONSES
-from service.institutions import crud
+from service.institutions import crud, operations
 from service.institutions.index import to_profile
 from service.institutions.models import (
     Institution,
@@ -55,17 +53,7 @@ def create_institution(
     data: InstitutionCreate, session: SessionDep, index: IndexDep, _caller: RegistrarDep
 ) -> InstitutionCreated:
     """Register an institution and receive, this once, the key that can change it."""
-    (row,) = crud.create_institutions(session=session, items=[data])
-    assert row.id is not None
-    key, secret = issue_key(
-        session, label="issued with the profile", role=Role.institution, institution_id=row.id
-    )
-    session.commit()
-    index.catch_up()
-    institutions_written(session=session, index=index, ids=[row.id])
-    private = crud.to_private(row, list(data.existing_partners))
-    assert key.id is not None
-    return InstitutionCreated(**private.model_dump(), api_key=secret, api_key_id=key.id)
+    return operations.register_institution(session=session, index=index, data=data)
 
 
 @router.post("/bulk", status_code=status.HTTP_201_CREATED, operation_id="create_institutions")
@@ -79,12 +67,9 @@ def create_institutions(
 
     For organisers and admins; no keys are issued (an admin can issue them later).
     """
-    rows = crud.create_institutions(session=session, items=items, bulk=True)
-    session.commit()
-    ids = [row.id for row in rows if row.id is not None]
-    index.catch_up()
-    institutions_written(session=session, index=index, ids=ids)
-    return BulkCreated(ids=ids)
+    return BulkCreated(
+        ids=operations.create_institutions(session=session, index=index, items=items)
+    )
 
 
 @router.get("", operation_id="list_institutions")
@@ -150,16 +135,10 @@ def update_institution(
     """Change some fields of an institution (its own key or an admin); others stay.
 
     With `If-Match`, only if nobody changed it since that version (else 412)."""
-    row = etags.lock_current(session, row)
-    version = etags.institution_etag(row, private=True)
-    before = institution_candidates(session=session, rows=[row])
-    row = crud.update_institution(session=session, row=row, changes=changes)
-    # After the changes are checked: a change refused anyway is answered 422, not 412.
-    etags.check_if_match(if_match, version, what="profile")
-    session.commit()
+    row = operations.update_institution(
+        session=session, index=index, row=row, changes=changes, if_match=if_match
+    )
     assert row.id is not None
-    index.catch_up()
-    institutions_written(session=session, index=index, ids=[row.id], before=before)
     response.headers["ETag"] = etags.institution_etag(row, private=True)
     partners = crud.partners_of(session=session, institution_ids=[row.id])
     return crud.to_private(row, partners[row.id])
@@ -180,11 +159,7 @@ def delete_institution(
     """Delete an institution (its own key or an admin) and the partnerships naming it.
 
     With `If-Match`, only if nobody changed it since that version (else 412)."""
-    row = etags.lock_current(session, row)
-    etags.check_if_match(if_match, etags.institution_etag(row, private=True), what="profile")
-    crud.delete_institution(session=session, row=row)
-    session.commit()
-    index.catch_up()
+    operations.delete_institution(session=session, index=index, row=row, if_match=if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

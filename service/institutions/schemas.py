@@ -169,7 +169,7 @@ class TaxonomyEntry(BaseModel):
     synonyms: dict[str, list[str]] = Field(description="Synonyms and abbreviations by language.")
 
 
-class TaxonomyOut(BaseModel):
+class TaxonomyPublic(BaseModel):
     """Technical fields and collaboration program types that free text is mapped onto."""
 
     version: int

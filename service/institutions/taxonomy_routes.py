@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from service.institutions.schemas import TaxonomyOut
+from service.institutions.schemas import TaxonomyPublic
 
 router = APIRouter(tags=["taxonomy"])
 
 
 @router.get("/taxonomy", operation_id="read_taxonomy")
-def read_taxonomy(request: Request) -> TaxonomyOut:
+def read_taxonomy(request: Request) -> TaxonomyPublic:
     """Canonical technical fields and program types, with labels and synonyms by language."""
-    return TaxonomyOut.model_validate(request.app.state.taxonomy)
+    return TaxonomyPublic.model_validate(request.app.state.taxonomy)

@@ -17,9 +17,9 @@ from service.auth.owners import acting_institution
 from service.errors import Conflict, Forbidden
 from service.institutions import crud
 from service.institutions.models import Institution
+from service.opportunities.crud import eligible, is_open, open_conditions, owner_ref
 from service.opportunities.models import Opportunity, OpportunityInterest
-from service.opportunities.operations import eligible, is_open, open_conditions, owner_ref
-from service.opportunities.schemas import InterestCreate, InterestOut
+from service.opportunities.schemas import InterestCreate, InterestPublic
 from service.values.times import utc_now
 
 
@@ -103,7 +103,7 @@ def withdraw(*, session: Session, caller: Caller, opportunity: Opportunity) -> N
 
 def listing(
     *, session: Session, opportunity_id: int, limit: int, offset: int
-) -> tuple[list[InterestOut], int]:
+) -> tuple[list[InterestPublic], int]:
     """Return a page of an opportunity's expressions of interest, oldest first, and the total."""
     where = col(OpportunityInterest.opportunity_id) == opportunity_id
     total = session.exec(select(func.count()).select_from(OpportunityInterest).where(where)).one()
@@ -123,10 +123,10 @@ def listing(
     return [to_out(row, institutions[row.institution_id]) for row in rows], total
 
 
-def to_out(row: OpportunityInterest, institution: Institution) -> InterestOut:
+def to_out(row: OpportunityInterest, institution: Institution) -> InterestPublic:
     """Return the owner's view of an expression of interest."""
     assert row.id is not None
-    return InterestOut(
+    return InterestPublic(
         id=row.id,
         opportunity_id=row.opportunity_id,
         institution=owner_ref(institution),

@@ -4,35 +4,33 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from sqlmodel import Session
 
-from service.alerts import triggers as alerts
-from service.auth.keys import Caller
 from service.deps import (
     IndexDep,
     InstitutionDep,
     KeyDep,
+    OpportunityDep,
+    OwnedOpportunityDep,
     ReaderDep,
     SessionDep,
     SettingsDep,
-    require_key,
 )
-from service.errors import Conflict, Forbidden
+from service.errors import Conflict
 from service.http.idempotency import IdempotentPostRoute
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.index import to_profile
-from service.institutions.models import Institution
 from service.institutions.schemas import MatchComponents, MatchList
 from service.institutions.suggestions import match_list
-from service.opportunities import interest
-from service.opportunities import operations as opportunities
+from service.opportunities import crud as opportunities
+from service.opportunities import interest, operations
 from service.opportunities.models import Opportunity
 from service.opportunities.schemas import (
     InterestCreate,
-    InterestOut,
     InterestPage,
+    InterestPublic,
     OpportunityCreate,
     OpportunityFilters,
     OpportunityMatchFilters,
@@ -44,7 +42,6 @@ from service.opportunities.schemas import (
     Paging,
 )
 from service.values.times import utc_now
-from service.values.validation import MAX_ID
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
     **PROBLEM_RESPONSES,
@@ -62,38 +59,9 @@ router = APIRouter(
 )
 
 
-def get_opportunity(
-    session: SessionDep,
-    opportunity_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The opportunity's id.")],
-) -> Opportunity:
-    """Return the opportunity named in the path, or answer 404."""
-    return opportunities.get(session=session, opportunity_id=opportunity_id)
-
-
-OpportunityDep = Annotated[Opportunity, Depends(get_opportunity)]
-
-
-def get_owned_opportunity(
-    caller: Annotated[Caller, Depends(require_key)], row: OpportunityDep
-) -> Opportunity:
-    """Return the opportunity in the path if the caller owns it (its institution, admins)."""
-    if not caller.may_edit(row.institution_id):
-        raise Forbidden(f"this key may not manage opportunity {row.id}")
-    return row
-
-
-OwnedOpportunityDep = Annotated[Opportunity, Depends(get_owned_opportunity)]
-
-
 def _public(session: Session, row: Opportunity) -> OpportunityPublic:
     (public,) = opportunities.publics(session=session, rows=[row])
     return public
-
-
-def _owner(session: Session, row: Opportunity) -> Institution:
-    owner = crud.get_institution(session=session, institution_id=row.institution_id)
-    assert owner is not None  # opportunities go with their owner (foreign key, cascade)
-    return owner
 
 
 @router.post(
@@ -103,10 +71,7 @@ def create_opportunity(
     caller: KeyDep, data: OpportunityCreate, session: SessionDep, index: IndexDep
 ) -> OpportunityPublic:
     """Publish an offer or a call (an institution's key; admins name the institution)."""
-    row = opportunities.create(session=session, caller=caller, data=data)
-    session.commit()
-    change = alerts.Change(None, alerts.opportunity_candidate(row, _owner(session, row)))
-    alerts.check(session=session, index=index, changes=[change])
+    row = operations.publish(session=session, index=index, caller=caller, data=data)
     return _public(session, row)
 
 
@@ -137,12 +102,7 @@ def update_opportunity(
     row: OwnedOpportunityDep, changes: OpportunityUpdate, session: SessionDep, index: IndexDep
 ) -> OpportunityPublic:
     """Change some fields of an opportunity (its institution's key or an admin)."""
-    owner = _owner(session, row)
-    before = alerts.opportunity_candidate(row, owner)
-    row = opportunities.update(session=session, row=row, changes=changes)
-    session.commit()
-    change = alerts.Change(before, alerts.opportunity_candidate(row, owner))
-    alerts.check(session=session, index=index, changes=[change])
+    row = operations.change(session=session, index=index, row=row, changes=changes)
     return _public(session, row)
 
 
@@ -153,8 +113,7 @@ def update_opportunity(
 )
 def close_opportunity(row: OwnedOpportunityDep, session: SessionDep) -> Response:
     """Close an opportunity now (its institution's key or an admin); it stays readable."""
-    opportunities.close(session=session, row=row)
-    session.commit()
+    operations.close(session=session, row=row)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -173,7 +132,7 @@ def match_opportunity(
     matches = opportunities.rank_institutions(
         index=index,
         row=row,
-        owner=_owner(session, row),
+        owner=operations.owner_of(session, row),
         limit=filters.limit,
         min_score=filters.min_score,
     )
@@ -227,20 +186,16 @@ def express_interest(
     data: InterestCreate,
     session: SessionDep,
     settings: SettingsDep,
-) -> InterestOut:
+) -> InterestPublic:
     """Express an institution's interest in an open opportunity, with a note for its owner
     (the institution's key; admins name it). Once per institution and opportunity."""
-    interested = interest.express(
+    return operations.express_interest(
         session=session,
         caller=caller,
         opportunity=row,
         data=data,
         max_open=settings.max_open_interests,
     )
-    session.commit()
-    institution = crud.get_institution(session=session, institution_id=interested.institution_id)
-    assert institution is not None
-    return interest.to_out(interested, institution)
 
 
 @router.get("/opportunities/{opportunity_id:int}/interest", operation_id="list_interest")
@@ -264,6 +219,5 @@ def list_interest(
 )
 def withdraw_interest(caller: KeyDep, row: OpportunityDep, session: SessionDep) -> Response:
     """Withdraw the caller's institution's interest (its own key); nothing else changes."""
-    interest.withdraw(session=session, caller=caller, opportunity=row)
-    session.commit()
+    operations.withdraw_interest(session=session, caller=caller, opportunity=row)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -193,7 +193,7 @@ class InterestCreate(BaseModel):
     note: Note = ""
 
 
-class InterestOut(BaseModel):
+class InterestPublic(BaseModel):
     """An expression of interest, as its opportunity's owner sees it."""
 
     id: int
@@ -206,7 +206,7 @@ class InterestOut(BaseModel):
 class InterestPage(BaseModel):
     """One page of expressions of interest, oldest first."""
 
-    items: list[InterestOut]
+    items: list[InterestPublic]
     total: int
     limit: int
     offset: int

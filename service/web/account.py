@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from service.auth.keys import Role
 from service.deps import IndexDep, SessionDep
-from service.errors import DuplicateInstitution, FieldError, InvalidInput, NotAuthenticated
-from service.institutions import crud
+from service.errors import FieldError, NotAuthenticated
+from service.institutions import crud, operations
 from service.institutions.models import Institution, InstitutionUpdate
 from service.values.codes import COUNTRIES
 from service.web import forms
@@ -29,6 +29,7 @@ from service.web.pages import (
     text,
 )
 from service.web.session import check_key, sign_in, sign_out
+from service.web.submit import submit
 from service.workshops import proposals
 
 router = APIRouter(route_class=PageRoute)
@@ -121,18 +122,14 @@ def edit_submit(
     """Save the whole profile, or show the API's refusals beside the fields."""
     row = editable_institution(visitor, session, institution_id)
     submitted = forms.submitted(form, forms.PROFILE_FIELDS)
-    changes, errors = forms.validate(InstitutionUpdate, forms.read_profile(form, visitor.t))
-    if changes is None:
-        return _edit_page(request, visitor, row, submitted, errors, session)
-    try:
-        crud.update_institution(session=session, row=row, changes=changes)
-    except InvalidInput as refused:
-        session.rollback()
-        return _edit_page(request, visitor, row, submitted, refused.errors, session)
-    except DuplicateInstitution as duplicate:
-        session.rollback()
-        error = FieldError(duplicate.loc, str(duplicate), "duplicate")
-        return _edit_page(request, visitor, row, submitted, [error], session)
-    session.commit()
-    index.catch_up()
-    return redirect(request, visitor, f"{PREFIX}/institutions/{institution_id}?saved=1")
+    return submit(
+        InstitutionUpdate,
+        forms.read_profile(form, visitor.t),
+        lambda changes: operations.update_institution(
+            session=session, index=index, row=row, changes=changes
+        ),
+        refused=lambda errors: _edit_page(request, visitor, row, submitted, errors, session),
+        done=lambda _row: redirect(
+            request, visitor, f"{PREFIX}/institutions/{institution_id}?saved=1"
+        ),
+    )

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from matching import Concept, Taxonomy
 from service.deps import IndexDep, SessionDep, SettingsDep
-from service.errors import UnknownInstitution
+from service.errors import NotFound
 from service.http.problems import field_errors
 from service.institutions import crud, directory
 from service.institutions.index import to_profile
@@ -158,7 +158,7 @@ def institution_page(
     _check_reads(visitor, settings.reads_require_key)
     row = crud.get_institution(session=session, institution_id=institution_id)
     if row is None or row.id is None:
-        raise UnknownInstitution(institution_id)
+        raise NotFound("institution", institution_id)
     partner_ids = crud.partners_of(session=session, institution_ids=[row.id])[row.id]
     values = {
         "partners_from": request.query_params.get("partners_from", "abroad"),

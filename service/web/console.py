@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from service.deps import IndexDep, SessionDep, SettingsDep
-from service.errors import FieldError, InvalidInput
+from service.errors import FieldError
 from service.institutions import crud
 from service.web import forms
 from service.web.guards import runnable_workshop
@@ -29,8 +29,9 @@ from service.web.pages import (
     text,
     upload,
 )
-from service.workshops import answers, column_maps, imports
-from service.workshops import operations as workshops
+from service.web.submit import submit
+from service.workshops import answers, column_maps, imports, operations, participants, runs
+from service.workshops import crud as workshops
 from service.workshops.exports import CSV_MEDIA, answers_csv
 from service.workshops.models import Workshop
 from service.workshops.schemas import PairingRequest
@@ -61,10 +62,10 @@ def workshops_page(
 
 def latest_rules(session: Session, workshop_id: int) -> dict[str, Any]:
     """The rules of the workshop's latest run, or the defaults: where the form starts."""
-    runs = workshops.list_runs(session=session, workshop_id=workshop_id)
-    if runs:
-        run = workshops.get_run(session=session, workshop_id=workshop_id, number=runs[-1].number)
-        return dict(run.rules)
+    listed = runs.list_runs(session=session, workshop_id=workshop_id)
+    if listed:
+        number = listed[-1].number
+        return dict(runs.get_run(session=session, workshop_id=workshop_id, number=number).rules)
     return PairingRequest().model_dump(mode="json")
 
 
@@ -80,11 +81,11 @@ def console_page(
 ) -> Response:
     """Render the console, with the rules form as submitted and its refusals if any."""
     assert row.id is not None
-    ids = workshops.participant_ids(session=session, workshop_id=row.id)
+    ids = participants.participant_ids(session=session, workshop_id=row.id)
     context = {
         "workshop": workshops.to_public(session=session, row=row),
         "participants": crud.all_institutions(session=session, ids=ids),
-        "runs": workshops.list_runs(session=session, workshop_id=row.id),
+        "runs": runs.list_runs(session=session, workshop_id=row.id),
         "rules": rules or forms.rules_values(latest_rules(session, row.id)),
         "errors": forms.messages(errors or [], visitor.t, (*forms.RULE_FIELDS, "survey")),
         "encodings": [(encoding, encoding) for encoding in ENCODINGS],
@@ -102,7 +103,7 @@ def workshop_console(
     row = runnable_workshop(visitor, session, workshop_id)
     notice = None
     if request.query_params.get("imported") == "1":
-        count = len(workshops.participant_ids(session=session, workshop_id=workshop_id))
+        count = len(participants.participant_ids(session=session, workshop_id=workshop_id))
         notice = visitor.t("import.applied", participants=count)
     return console_page(request, visitor, session, row, notice=notice)
 
@@ -217,9 +218,7 @@ def import_apply(
     plan = imports.plan_import(session=session, workshop_id=row.id, parsed=parsed)
     if plan.rejected:
         return _preview(request, visitor, session, row, data, encoding, text(form, "filename"))
-    imports.apply_import(session=session, workshop_id=row.id, plan=plan)
-    session.commit()
-    index.catch_up()
+    operations.import_survey(session=session, index=index, workshop=row, plan=plan)
     return redirect(request, visitor, f"{PREFIX}/workshops/{row.id}?imported=1")
 
 
@@ -244,13 +243,16 @@ def run_pairing(
     """Run the pairing under the rules in the form; show the new run."""
     row = runnable_workshop(visitor, session, workshop_id)
     submitted = forms.submitted(form, forms.RULE_FIELDS)
-    rules, errors = forms.validate(PairingRequest, forms.read_rules(form, visitor.t))
-    if rules is None:
-        return console_page(request, visitor, session, row, rules=submitted, errors=errors)
-    try:
-        run = workshops.run_pairing(session=session, index=index, workshop=row, request=rules)
-    except InvalidInput as refused:
-        session.rollback()
-        return console_page(request, visitor, session, row, rules=submitted, errors=refused.errors)
-    session.commit()
-    return redirect(request, visitor, f"{PREFIX}/workshops/{workshop_id}/runs/{run.number}")
+    return submit(
+        PairingRequest,
+        forms.read_rules(form, visitor.t),
+        lambda rules: operations.run_pairing(
+            session=session, index=index, workshop=row, request=rules
+        ),
+        refused=lambda errors: console_page(
+            request, visitor, session, row, rules=submitted, errors=errors
+        ),
+        done=lambda run: redirect(
+            request, visitor, f"{PREFIX}/workshops/{workshop_id}/runs/{run.number}"
+        ),
+    )

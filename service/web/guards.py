@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from service.auth.keys import Role
-from service.errors import UnknownInstitution, UnknownWorkshop
+from service.errors import NotFound
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.web.pages import PageRefusal, Visitor, require_key
@@ -22,7 +22,7 @@ def editable_institution(visitor: Visitor, session: Session, institution_id: int
     require_key(visitor)
     row = crud.get_institution(session=session, institution_id=institution_id)
     if row is None and visitor.caller.role is Role.admin:
-        raise UnknownInstitution(institution_id)
+        raise NotFound("institution", institution_id)
     # Another institution's key gets the same answer for a missing id: it learns nothing.
     if row is None or not visitor.caller.may_edit(row.id):
         raise PageRefusal(403, "error.not_your_profile")
@@ -34,7 +34,7 @@ def runnable_workshop(visitor: Visitor, session: Session, workshop_id: int) -> W
     require_key(visitor)
     row = session.get(Workshop, workshop_id)
     if row is None:
-        raise UnknownWorkshop(workshop_id)
+        raise NotFound("workshop", workshop_id)
     if not visitor.caller.may_run_workshop(row.id):
         raise PageRefusal(403, "error.not_your_workshop")
     return row

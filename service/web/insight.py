@@ -15,7 +15,8 @@ from service.institutions import crud
 from service.web.guards import runnable_workshop
 from service.web.i18n import Translator
 from service.web.pages import PageRefusal, PageRoute, VisitorDep, render
-from service.workshops import operations as workshops
+from service.workshops import crud as workshops
+from service.workshops import outcomes, participants, runs
 from service.workshops.models import PairingRun, Workshop
 
 router = APIRouter(route_class=PageRoute)
@@ -47,12 +48,12 @@ def _run_number(request: Request, session: Session, workshop_id: int) -> int | N
     """The run asked for (``?run=``), else the latest; None when there is none yet."""
     asked = request.query_params.get("run", "")
     if asked.isdigit() and 0 < int(asked) < 2**31:
-        workshops.get_run(session=session, workshop_id=workshop_id, number=int(asked))
+        runs.get_run(session=session, workshop_id=workshop_id, number=int(asked))
         return int(asked)
     if asked:
         raise PageRefusal(404, "error.unknown_run")
-    runs = workshops.list_runs(session=session, workshop_id=workshop_id)
-    return runs[-1].number if runs else None
+    listed = runs.list_runs(session=session, workshop_id=workshop_id)
+    return listed[-1].number if listed else None
 
 
 def _bars(items: list[tuple[str, int]]) -> list[dict[str, Any]]:
@@ -71,13 +72,13 @@ def report_page(
     """Pairs suggested, met and signed, participants by country, and who was never paired."""
     row = runnable_workshop(visitor, session, workshop_id)
     number = _run_number(request, session, workshop_id)
-    report = workshops.report(session=session, workshop_id=workshop_id, run_number=number)
+    report = outcomes.report(session=session, workshop_id=workshop_id, run_number=number)
     t = visitor.t
     context = {
         "workshop": workshops.to_public(session=session, row=row),
         "report": report,
-        "runs": workshops.list_runs(session=session, workshop_id=workshop_id),
-        "outcomes": workshops.list_outcomes(session=session, workshop_id=workshop_id),
+        "runs": runs.list_runs(session=session, workshop_id=workshop_id),
+        "outcomes": outcomes.list_outcomes(session=session, workshop_id=workshop_id),
         "results": _bars(
             [
                 (t("report.suggested"), report.pairs_suggested),
@@ -99,15 +100,15 @@ def network(
     """Nodes (participants, coloured by country) and edges (pairs the run suggested, and
     pairs recorded as met or signed) of a workshop, for the graph and its table."""
     assert row.id is not None
-    ids = workshops.participant_ids(session=session, workshop_id=row.id)
+    ids = participants.participant_ids(session=session, workshop_id=row.id)
     rows = crud.all_institutions(session=session, ids=ids)
     by_size = Counter(r.country for r in rows).most_common()
     colours = {code: PALETTE[i % len(PALETTE)] for i, (code, _) in enumerate(by_size)}
     edges: dict[tuple[int, int], dict[str, Any]] = {}
-    for pair in run.result["pairs"] if run is not None else []:
-        key = (pair["a"]["id"], pair["b"]["id"])
+    for pair in run.result.pairs if run is not None else []:
+        key = (pair.a.id, pair.b.id)
         edges[key] = {"a": key[0], "b": key[1], "status": "suggested", "suggested": True}
-    for outcome in workshops.list_outcomes(session=session, workshop_id=row.id):
+    for outcome in outcomes.list_outcomes(session=session, workshop_id=row.id):
         if outcome.status == "declined":
             continue
         key = (outcome.a.id, outcome.b.id)
@@ -142,7 +143,7 @@ def network_page(
     row = runnable_workshop(visitor, session, workshop_id)
     number = _run_number(request, session, workshop_id)
     run = (
-        workshops.get_run(session=session, workshop_id=workshop_id, number=number)
+        runs.get_run(session=session, workshop_id=workshop_id, number=number)
         if number is not None
         else None
     )
@@ -151,7 +152,7 @@ def network_page(
     context = {
         "workshop": workshops.to_public(session=session, row=row),
         "run_number": number,
-        "runs": workshops.list_runs(session=session, workshop_id=workshop_id),
+        "runs": runs.list_runs(session=session, workshop_id=workshop_id),
         "graph": graph,
         "names": names,
     }

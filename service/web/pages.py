@@ -27,9 +27,7 @@ from service.deps import SessionDep
 from service.errors import (
     Forbidden,
     NotAuthenticated,
-    UnknownInstitution,
-    UnknownPairingRun,
-    UnknownWorkshop,
+    NotFound,
 )
 from service.web import i18n
 from service.web.session import CSRF_FIELD, Csrf, caller_of
@@ -186,15 +184,18 @@ def _refusal_page(request: Request, refusal: PageRefusal) -> Response:
     return render(request, visitor, "error.html", {"message": message}, status_code=refusal.status)
 
 
+_UNKNOWN = {
+    "institution": "error.unknown_institution",
+    "workshop": "error.unknown_workshop",
+    "pairing run": "error.unknown_run",
+}
+
+
 def _as_refusal(error: Exception) -> PageRefusal | None:
     if isinstance(error, PageRefusal):
         return error
-    if isinstance(error, UnknownInstitution):
-        return PageRefusal(404, "error.unknown_institution")
-    if isinstance(error, UnknownWorkshop):
-        return PageRefusal(404, "error.unknown_workshop")
-    if isinstance(error, UnknownPairingRun):
-        return PageRefusal(404, "error.unknown_run")
+    if isinstance(error, NotFound) and error.kind in _UNKNOWN:
+        return PageRefusal(404, _UNKNOWN[error.kind])
     if isinstance(error, NotAuthenticated):
         return PageRefusal(401, "error.sign_in_needed")
     if isinstance(error, Forbidden):

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from service.deps import IndexDep, SessionDep
-from service.errors import Conflict, UnknownResource
+from service.errors import Conflict, NotFound
 from service.web.guards import editable_institution
 from service.web.pages import PREFIX, FormDep, PageRefusal, PageRoute, VisitorDep, redirect
 from service.workshops import proposals
@@ -33,7 +33,7 @@ def accept(
     row = editable_institution(visitor, session, institution_id)
     try:
         proposals.accept(session=session, index=index, institution=row, proposal_id=proposal_id)
-    except UnknownResource:
+    except NotFound:
         raise PageRefusal(404, "error.not_found") from None
     except Conflict:
         # Decided meanwhile (another tab): the page shows what is still open.
@@ -54,7 +54,7 @@ def dismiss(
     row = editable_institution(visitor, session, institution_id)
     try:
         proposals.dismiss(session=session, institution=row, proposal_id=proposal_id)
-    except UnknownResource:
+    except NotFound:
         raise PageRefusal(404, "error.not_found") from None
     except Conflict:
         return redirect(request, visitor, _back(institution_id, None))

@@ -9,9 +9,10 @@ from typing import Any, get_args
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from service.deps import IndexDep, SessionDep
-from service.errors import FieldError, InvalidInput, NoSchedule
+from service.errors import FieldError, NoSchedule
 from service.institutions import crud
 from service.web import forms
 from service.web.guards import runnable_workshop
@@ -26,14 +27,15 @@ from service.web.pages import (
     render,
     text,
 )
-from service.workshops import operations as workshops
-from service.workshops import timetable
+from service.web.submit import submit
+from service.workshops import crud as workshops
+from service.workshops import operations, outcomes, participants, runs, timetable
+from service.workshops.adjustments import RunAdjustment
 from service.workshops.models import PairingRun, Workshop
 from service.workshops.schemas import (
-    MeetingOut,
+    MeetingPublic,
     OutcomeIn,
-    PairingRequest,
-    ScheduleOut,
+    SchedulePublic,
     ScheduleRequest,
 )
 
@@ -48,7 +50,7 @@ def _run_url(workshop_id: int, number: int) -> str:
 
 
 def _schedule_defaults(row: Workshop, run: PairingRun) -> dict[str, str]:
-    pairs = len(run.result["pairs"])
+    pairs = len(run.result.pairs)
     return {
         "starts_at": f"{row.starts_on.isoformat()}T09:00",
         "slot_minutes": "20",
@@ -72,8 +74,8 @@ def run_page(
 ) -> Response:
     """Render a run; ``form`` names the form whose ``values`` and ``errors`` are shown."""
     assert row.id is not None
-    out = workshops.run_out(run)
-    ids = workshops.participant_ids(session=session, workshop_id=row.id)
+    out = runs.run_out(run)
+    ids = participants.participant_ids(session=session, workshop_id=row.id)
     names = {r.id: r for r in crud.all_institutions(session=session, ids=ids)}
     alternates: dict[int, list[Any]] = {}
     for alternate in out.alternates:
@@ -84,8 +86,8 @@ def run_page(
         "run": out,
         "names": names,
         "alternates": alternates,
-        "outcomes": workshops.list_outcomes(session=session, workshop_id=row.id),
-        "has_schedule": "schedule" in run.result,
+        "outcomes": outcomes.list_outcomes(session=session, workshop_id=row.id),
+        "has_schedule": run.result.schedule is not None,
         "form": form,
         "errors": forms.messages(errors or [], visitor.t, fields),
         "schedule_values": values
@@ -100,7 +102,7 @@ def run_page(
 
 def _run(session: Session, row: Workshop, number: int) -> PairingRun:
     assert row.id is not None
-    return workshops.get_run(session=session, workshop_id=row.id, number=number)
+    return runs.get_run(session=session, workshop_id=row.id, number=number)
 
 
 @router.get("/workshops/{workshop_id:int}/runs/{number:int}")
@@ -112,39 +114,26 @@ def run_view(
     return run_page(request, visitor, session, row, _run(session, row, number))
 
 
-def _pair(value: str) -> tuple[int, int] | None:
+def _pair(value: str) -> list[int] | None:
     parts = value.split("-")
     if len(parts) != 2 or not all(part.isdigit() for part in parts):
         return None
-    a, b = int(parts[0]), int(parts[1])
-    return (min(a, b), max(a, b))
+    return sorted(int(part) for part in parts)
 
 
-def adjusted_rules(
-    rules: dict[str, Any], action: str, first: tuple[int, int], second: tuple[int, int] | None
-) -> dict[str, Any]:
-    """Return a run's rules changed to lock or forbid a pair, or to swap two pairs'
-    partners (a-b and c-d become a-d and c-b, locked, with a-b and c-d forbidden)."""
-    locked = {tuple(sorted(pair)) for pair in rules["locked"]}
-    forbidden = {tuple(sorted(pair)) for pair in rules["forbidden"]}
-    if action == "lock":
-        locked.add(first)
-        forbidden.discard(first)
-    elif action == "forbid":
-        forbidden.add(first)
-        locked.discard(first)
-    elif action == "swap" and second is not None:
-        (a, b), (c, d) = first, second
-        new = {tuple(sorted((a, d))), tuple(sorted((c, b)))}
-        locked = (locked - {first, second}) | new
-        forbidden = (forbidden - new) | {first, second}
-    else:
-        raise ValueError(f"unknown adjustment {action!r}")
-    return {
-        **rules,
-        "locked": [list(pair) for pair in sorted(locked)],
-        "forbidden": [list(pair) for pair in sorted(forbidden)],
-    }
+def _adjustment(form: FormData, run: PairingRun) -> forms.Parsed:
+    """The adjustment a run page's buttons send, or a refusal page: they only name the
+    run's own pairs, so anything else is a forged or stale form."""
+    action = text(form, "action")
+    pairs = run.result.pair_ids()
+    first, second = _pair(text(form, "pair")), _pair(text(form, "pair2"))
+    if action not in ("lock", "forbid", "swap") or first is None or (*first,) not in pairs:
+        raise PageRefusal(422, "run.bad_adjustment")
+    if action != "swap":
+        return forms.Parsed({"action": action, "pair": first})
+    if second is None or (*second,) not in pairs or {*first} & {*second}:
+        raise PageRefusal(422, "run.swap_needs_two_pairs")
+    return forms.Parsed({"action": action, "pair": first, "swap_with": second})
 
 
 @router.post("/workshops/{workshop_id:int}/runs/{number:int}/adjust")
@@ -160,27 +149,17 @@ def adjust_run(
     """Lock, forbid or swap pairs of this run, and run again with the changed rules."""
     row = runnable_workshop(visitor, session, workshop_id)
     run = _run(session, row, number)
-    action = text(form, "action")
-    pairs = {(p["a"]["id"], p["b"]["id"]) for p in run.result["pairs"]}
-    first, second = _pair(text(form, "pair")), _pair(text(form, "pair2"))
-    if action not in ("lock", "forbid", "swap") or first is None or first not in pairs:
-        raise PageRefusal(422, "run.bad_adjustment")
-    if action == "swap" and (second is None or second not in pairs or {*first} & {*second}):
-        raise PageRefusal(422, "run.swap_needs_two_pairs")
-    rules = adjusted_rules(dict(run.rules), action, first, second)
-    try:
-        new_run = workshops.run_pairing(
-            session=session,
-            index=index,
-            workshop=row,
-            request=PairingRequest.model_validate(rules),
-        )
-    except InvalidInput as refused:
-        session.rollback()
-        run = _run(session, row, number)
-        return run_page(request, visitor, session, row, run, form="adjust", errors=refused.errors)
-    session.commit()
-    return redirect(request, visitor, _run_url(workshop_id, new_run.number))
+    return submit(
+        RunAdjustment,
+        _adjustment(form, run),
+        lambda adjustment: operations.adjust_run(
+            session=session, index=index, workshop=row, run=run, adjustment=adjustment
+        ),
+        refused=lambda errors: run_page(
+            request, visitor, session, row, _run(session, row, number), form="adjust", errors=errors
+        ),
+        done=lambda new_run: redirect(request, visitor, _run_url(workshop_id, new_run.number)),
+    )
 
 
 @router.post("/workshops/{workshop_id:int}/runs/{number:int}/schedule")
@@ -196,20 +175,26 @@ def schedule_run(
     row = runnable_workshop(visitor, session, workshop_id)
     run = _run(session, row, number)
     submitted = forms.submitted(form, forms.SCHEDULE_FIELDS)
-    wanted, errors = forms.validate(ScheduleRequest, forms.read_schedule(form, visitor.t))
-    if wanted is not None:
-        try:
-            timetable.make_schedule(session=session, workshop=row, run=run, request=wanted)
-        except InvalidInput as refused:
-            session.rollback()
-            errors = refused.errors
-    if errors:
-        run = _run(session, row, number)
-        return run_page(
-            request, visitor, session, row, run, form="schedule", values=submitted, errors=errors
-        )
-    session.commit()
-    return redirect(request, visitor, f"{_run_url(workshop_id, number)}/schedule")
+    return submit(
+        ScheduleRequest,
+        forms.read_schedule(form, visitor.t),
+        lambda wanted: operations.make_schedule(
+            session=session, workshop=row, run=run, request=wanted
+        ),
+        refused=lambda errors: run_page(
+            request,
+            visitor,
+            session,
+            row,
+            _run(session, row, number),
+            form="schedule",
+            values=submitted,
+            errors=errors,
+        ),
+        done=lambda _schedule: redirect(
+            request, visitor, f"{_run_url(workshop_id, number)}/schedule"
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,13 +203,13 @@ class GridRow:
 
     slot: int
     label: str
-    cells: list[MeetingOut | None]
+    cells: list[MeetingPublic | None]
 
 
-def grid(schedule: ScheduleOut) -> tuple[int, list[GridRow]]:
+def grid(schedule: SchedulePublic) -> tuple[int, list[GridRow]]:
     """Return the number of tables and one row per used slot, in time order."""
     tables = max((m.table for m in schedule.meetings), default=0)
-    by_slot: dict[int, dict[int, MeetingOut]] = {}
+    by_slot: dict[int, dict[int, MeetingPublic]] = {}
     for meeting in schedule.meetings:
         by_slot.setdefault(meeting.slot, {})[meeting.table] = meeting
     days = {m.starts_at.date() for m in schedule.meetings}
@@ -294,22 +279,25 @@ def record_outcome(
 ) -> Response:
     """Record what happened to a pair (met, MoU signed, declined)."""
     row = runnable_workshop(visitor, session, workshop_id)
-    run = _run(session, row, number)
-    assert row.id is not None
+    _run(session, row, number)  # a run that does not exist is refused (404) first
     submitted = forms.submitted(form, OUTCOME_FIELDS)
     parsed = forms.read_outcome(form, visitor.t)
     parsed.data["run"] = number
-    outcome, errors = forms.validate(OutcomeIn, parsed)
-    if outcome is not None:
-        try:
-            workshops.record_outcome(session=session, workshop_id=row.id, data=outcome)
-        except InvalidInput as refused:
-            session.rollback()
-            errors = refused.errors
-    if errors:
-        run = _run(session, row, number)
-        return run_page(
-            request, visitor, session, row, run, form="outcome", values=submitted, errors=errors
-        )
-    session.commit()
-    return redirect(request, visitor, f"{_run_url(workshop_id, number)}?recorded=1#outcomes")
+    return submit(
+        OutcomeIn,
+        parsed,
+        lambda outcome: operations.record_outcome(session=session, workshop=row, data=outcome),
+        refused=lambda errors: run_page(
+            request,
+            visitor,
+            session,
+            row,
+            _run(session, row, number),
+            form="outcome",
+            values=submitted,
+            errors=errors,
+        ),
+        done=lambda _outcome: redirect(
+            request, visitor, f"{_run_url(workshop_id, number)}?recorded=1#outcomes"
+        ),
+    )

@@ -20,11 +20,11 @@ from service.webhooks.breaker import state_of
 from service.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from service.webhooks.outbox import WORKSHOP_EVENTS, event_id
 from service.webhooks.schemas import (
-    AttemptOut,
+    AttemptPublic,
     DeliveryFilters,
-    DeliveryOut,
+    DeliveryPublic,
     WebhookCreate,
-    WebhookOut,
+    WebhookPublic,
 )
 from service.webhooks.signing import new_secret
 
@@ -80,16 +80,16 @@ def listing(*, session: Session, caller: Caller) -> list[Webhook]:
     return list(session.exec(statement))
 
 
-def to_out(row: Webhook) -> WebhookOut:
+def to_out(row: Webhook) -> WebhookPublic:
     """Return the API view of a webhook (never its secret)."""
-    return WebhookOut.model_validate(
+    return WebhookPublic.model_validate(
         {**row.model_dump(exclude={"secret"}), "state": state_of(row, utc_now())}
     )
 
 
 def deliveries(
     *, session: Session, webhook_id: int, filters: DeliveryFilters
-) -> tuple[list[DeliveryOut], int]:
+) -> tuple[list[DeliveryPublic], int]:
     """Return a page of a webhook's deliveries, newest first, with their attempts."""
     conditions = [col(WebhookDelivery.webhook_id) == webhook_id]
     if filters.status:
@@ -105,7 +105,7 @@ def deliveries(
             .limit(filters.limit)
         )
     )
-    attempts: dict[int, list[AttemptOut]] = {delivery.id or 0: [] for delivery, _ in rows}
+    attempts: dict[int, list[AttemptPublic]] = {delivery.id or 0: [] for delivery, _ in rows}
     statement = (
         select(WebhookAttempt)
         .where(col(WebhookAttempt.delivery_id).in_(list(attempts)))
@@ -113,10 +113,10 @@ def deliveries(
     )
     for attempt in session.exec(statement):
         attempts[attempt.delivery_id].append(
-            AttemptOut.model_validate(attempt, from_attributes=True)
+            AttemptPublic.model_validate(attempt, from_attributes=True)
         )
     items = [
-        DeliveryOut.model_validate(
+        DeliveryPublic.model_validate(
             {
                 "id": delivery.id,
                 "event_id": event_id(event),

@@ -16,7 +16,7 @@ from service.webhooks.schemas import (
     DeliveryPage,
     WebhookCreate,
     WebhookCreated,
-    WebhookOut,
+    WebhookPublic,
 )
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -50,13 +50,13 @@ def create_webhook(
 
 
 @router.get("", operation_id="list_webhooks")
-def list_webhooks(caller: KeyDep, session: SessionDep) -> list[WebhookOut]:
+def list_webhooks(caller: KeyDep, session: SessionDep) -> list[WebhookPublic]:
     """List the caller's webhooks (an admin: everyone's), without secrets."""
     return [webhooks.to_out(row) for row in webhooks.listing(session=session, caller=caller)]
 
 
 @router.get("/{webhook_id:int}", operation_id="read_webhook")
-def read_webhook(caller: KeyDep, webhook_id: WebhookId, session: SessionDep) -> WebhookOut:
+def read_webhook(caller: KeyDep, webhook_id: WebhookId, session: SessionDep) -> WebhookPublic:
     """Read one of the caller's webhooks, without its secret."""
     return webhooks.to_out(webhooks.get(session=session, caller=caller, webhook_id=webhook_id))
 

@@ -68,7 +68,7 @@ class WebhookCreate(BaseModel):
     description: Annotated[Text, StringConstraints(max_length=200)] = ""
 
 
-class WebhookOut(BaseModel):
+class WebhookPublic(BaseModel):
     """A webhook, without its secret, with the state of its circuit breaker."""
 
     id: int
@@ -84,7 +84,7 @@ class WebhookOut(BaseModel):
     parked_until: UtcDatetime | None = Field(description="When a parked webhook is probed.")
 
 
-class WebhookCreated(WebhookOut):
+class WebhookCreated(WebhookPublic):
     """A new webhook, with the secret that signs its deliveries, shown this once."""
 
     secret: str = Field(
@@ -92,7 +92,7 @@ class WebhookCreated(WebhookOut):
     )
 
 
-class AttemptOut(BaseModel):
+class AttemptPublic(BaseModel):
     """One try at a delivery."""
 
     attempted_at: UtcDatetime
@@ -101,7 +101,7 @@ class AttemptOut(BaseModel):
     duration_ms: int
 
 
-class DeliveryOut(BaseModel):
+class DeliveryPublic(BaseModel):
     """One event sent (or being sent) to a webhook, with every attempt."""
 
     id: int
@@ -114,13 +114,13 @@ class DeliveryOut(BaseModel):
     last_error: str | None
     created_at: UtcDatetime
     finished_at: UtcDatetime | None
-    attempt_log: list[AttemptOut]
+    attempt_log: list[AttemptPublic]
 
 
 class DeliveryPage(BaseModel):
     """One page of a webhook's deliveries, newest first."""
 
-    items: list[DeliveryOut]
+    items: list[DeliveryPublic]
     total: int
     limit: int
     offset: int

@@ -8,7 +8,7 @@ from service.institutions.models import Institution
 from service.values.times import utc_now
 from service.workshops.models import SurveyAnswer
 from service.workshops.survey import SurveyAnswers
-from service.workshops.survey_schemas import SurveyAnswersOut
+from service.workshops.survey_schemas import SurveyAnswersPublic
 
 
 def store(
@@ -36,7 +36,7 @@ def store(
         session.add(row)
 
 
-def list_answers(*, session: Session, workshop_id: int) -> list[SurveyAnswersOut]:
+def list_answers(*, session: Session, workshop_id: int) -> list[SurveyAnswersPublic]:
     """Return the workshop's stored answers, by institution name."""
     statement = (
         select(SurveyAnswer, Institution)
@@ -45,7 +45,7 @@ def list_answers(*, session: Session, workshop_id: int) -> list[SurveyAnswersOut
         .order_by(col(Institution.name_key), col(Institution.id))
     )
     return [
-        SurveyAnswersOut(
+        SurveyAnswersPublic(
             institution_id=answer.institution_id,
             name=institution.name,
             country=institution.country,

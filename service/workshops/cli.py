@@ -17,7 +17,7 @@ import httpx
 
 from service.client import ApiError, TvetMatchClient
 from service.client.operations import ExportKind
-from service.workshops.schemas import ImportPlanOut
+from service.workshops.schemas import ImportPlanPublic
 
 
 @contextmanager
@@ -57,7 +57,7 @@ def _import(args: argparse.Namespace) -> int:
         result = api.import_survey(
             args.workshop, data, dry_run=args.dry_run, encoding=args.encoding
         )
-    if isinstance(result, ImportPlanOut):
+    if isinstance(result, ImportPlanPublic):
         for rejected in result.rejected:
             where = f"row {rejected.row}" if rejected.row else "file"
             column = f", {rejected.column}" if rejected.column else ""

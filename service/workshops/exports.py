@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 
 from service.workshops.survey import safe_cell
-from service.workshops.survey_schemas import SurveyAnswersOut
+from service.workshops.survey_schemas import SurveyAnswersPublic
 
 CSV_MEDIA = "text/csv; charset=utf-8"
 
@@ -27,7 +27,7 @@ def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
 
-def answers_csv(answers: Sequence[SurveyAnswersOut]) -> bytes:
+def answers_csv(answers: Sequence[SurveyAnswersPublic]) -> bytes:
     """Return survey answers as CSV, one row per institution, items joined by "; "."""
     return csv_bytes(
         ["institution_id", "name", "country", "challenges", "strategies", "wishes"],

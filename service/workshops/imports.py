@@ -28,10 +28,10 @@ from service.errors import InvalidInput
 from service.institutions import crud
 from service.institutions.models import Institution, InstitutionCreate, InstitutionUpdate
 from service.workshops import answers as survey_answers
-from service.workshops import operations as workshops
+from service.workshops import participants as workshops
 from service.workshops import proposals
 from service.workshops.models import SurveyOrigin
-from service.workshops.schemas import ImportPlanOut, ImportResult, ImportRowOut, RejectedRow
+from service.workshops.schemas import ImportPlanPublic, ImportResult, ImportRowPublic, RejectedRow
 from service.workshops.survey import RowError, SurveyAnswers, SurveyParse
 from service.workshops.survey.answers import without_legacy_block
 
@@ -124,13 +124,13 @@ def plan_import(*, session: Session, workshop_id: int, parsed: SurveyParse) -> I
     return ImportPlan(tuple(planned), parsed.errors, parsed.warnings)
 
 
-def _row_out(row: PlannedRow) -> ImportRowOut:
+def _row_out(row: PlannedRow) -> ImportRowPublic:
     name, country = (
         (row.existing.name, row.existing.country)
         if row.existing is not None
         else (row.profile.name, row.profile.country)
     )
-    return ImportRowOut(
+    return ImportRowPublic(
         row=row.row,
         name=name,
         country=country,
@@ -140,9 +140,9 @@ def _row_out(row: PlannedRow) -> ImportRowOut:
     )
 
 
-def plan_out(plan: ImportPlan) -> ImportPlanOut:
+def plan_out(plan: ImportPlan) -> ImportPlanPublic:
     """Return the dry-run report of a plan."""
-    return ImportPlanOut(
+    return ImportPlanPublic(
         create=[_row_out(row) for row in plan.having("create")],
         update=[_row_out(row) for row in plan.having("update")],
         unchanged=[_row_out(row) for row in plan.having("unchanged")],

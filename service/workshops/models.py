@@ -17,6 +17,7 @@ from service.values.validation import (
     TimeZone,
     drop_null,
 )
+from service.workshops.results import RunResult, StoredResult
 
 
 def _ends_after_start(starts_on: date | None, ends_on: date | None) -> None:
@@ -127,7 +128,7 @@ class PairingRun(SQLModel, table=True):
     )
     number: int
     rules: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    result: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    result: RunResult = Field(sa_type=StoredResult)
     created_at: datetime = Field(
         default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

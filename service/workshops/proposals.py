@@ -11,13 +11,13 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from service.alerts.triggers import institution_candidates, institutions_written
-from service.errors import Conflict, UnknownResource
+from service.errors import Conflict, NotFound
 from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.models import Institution, InstitutionUpdate
 from service.values.times import utc_now
 from service.workshops.models import ProfileProposal, Workshop
-from service.workshops.survey_schemas import FieldChange, ProposalOut
+from service.workshops.survey_schemas import FieldChange, ProposalPublic
 
 
 def propose(
@@ -53,13 +53,13 @@ def _json(value: object) -> object:
     return str(value) if isinstance(value, StrEnum) else value
 
 
-def _out(row: ProfileProposal, workshop: Workshop | None, current: Institution) -> ProposalOut:
+def _out(row: ProfileProposal, workshop: Workshop | None, current: Institution) -> ProposalPublic:
     assert row.id is not None
     # Validated as the update it is, then shown as JSON values beside the current ones.
     changes = InstitutionUpdate.model_validate(row.changes).model_dump(
         mode="json", exclude_unset=True
     )
-    return ProposalOut(
+    return ProposalPublic(
         id=row.id,
         institution_id=row.institution_id,
         workshop_id=row.workshop_id,
@@ -76,7 +76,7 @@ def _out(row: ProfileProposal, workshop: Workshop | None, current: Institution) 
 
 def list_proposals(
     *, session: Session, institution: Institution, only_open: bool = False
-) -> list[ProposalOut]:
+) -> list[ProposalPublic]:
     """Return the institution's proposals, newest first."""
     statement = select(ProfileProposal, Workshop).join(
         Workshop, col(Workshop.id) == ProfileProposal.workshop_id
@@ -91,7 +91,7 @@ def list_proposals(
 def _open(session: Session, institution: Institution, proposal_id: int) -> ProfileProposal:
     row = session.get(ProfileProposal, proposal_id)
     if row is None or row.institution_id != institution.id:
-        raise UnknownResource("proposal", proposal_id)
+        raise NotFound("proposal", proposal_id)
     if row.status != "open":
         raise Conflict(f"proposal {proposal_id} was already {row.status}")
     return row
@@ -99,7 +99,7 @@ def _open(session: Session, institution: Institution, proposal_id: int) -> Profi
 
 def accept(
     *, session: Session, index: MatchIndex, institution: Institution, proposal_id: int
-) -> ProposalOut:
+) -> ProposalPublic:
     """Apply the proposal's changes to the profile, commit, and tell the index and alerts."""
     row = _open(session, institution, proposal_id)
     assert institution.id is not None
@@ -115,7 +115,7 @@ def accept(
     return _out(row, session.get(Workshop, row.workshop_id), institution)
 
 
-def dismiss(*, session: Session, institution: Institution, proposal_id: int) -> ProposalOut:
+def dismiss(*, session: Session, institution: Institution, proposal_id: int) -> ProposalPublic:
     """Mark the proposal dismissed; the profile stays as it is."""
     row = _open(session, institution, proposal_id)
     row.status, row.decided_at = "dismissed", utc_now()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Path, Query, Response, status
+from fastapi import APIRouter, Body, Header, Query, Response, status
 from sqlmodel import col
 
-from service.alerts.triggers import institution_candidates, institutions_written
 from service.deps import (
     AdminDep,
     IndexDep,
+    PairingRunDep,
     ReaderDep,
     RunnableWorkshopDep,
     SessionDep,
@@ -23,21 +23,30 @@ from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.values.validation import MAX_ID
-from service.workshops import column_maps, imports, timetable
-from service.workshops import operations as workshops
+from service.workshops import (
+    column_maps,
+    imports,
+    operations,
+    outcomes,
+    participants,
+    runs,
+    timetable,
+)
+from service.workshops import crud as workshops
+from service.workshops.adjustments import RunAdjustment
 from service.workshops.models import PairingRun, WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.workshops.schemas import (
-    ImportPlanOut,
+    ImportPlanPublic,
     ImportResult,
     OutcomeIn,
-    OutcomeOut,
+    OutcomePublic,
     PairingDiff,
     PairingRequest,
-    PairingRunOut,
     PairingRunPage,
+    PairingRunPublic,
     ParticipantPage,
     Participants,
-    ScheduleOut,
+    SchedulePublic,
     ScheduleRequest,
     WorkshopReport,
 )
@@ -49,16 +58,12 @@ router = APIRouter(
     responses=PROBLEM_RESPONSES,
     route_class=IdempotentPostRoute,
 )
-RunNumber = Annotated[
-    int, Path(ge=1, le=MAX_ID, description="The run's number within the workshop.")
-]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="create_workshop")
 def create_workshop(data: WorkshopCreate, session: SessionDep, _admin: AdminDep) -> WorkshopPublic:
     """Create a workshop (admins); then give its organisers a key scoped to it."""
-    row = workshops.create_workshop(session=session, data=data)
-    session.commit()
+    row = operations.create_workshop(session=session, data=data)
     return workshops.to_public(session=session, row=row)
 
 
@@ -100,13 +105,7 @@ def update_workshop(
     """Change a workshop's name, dates, venue or time zone (its organisers, admins).
 
     With `If-Match`, only if nobody changed it since that version (else 412)."""
-    row = etags.lock_current(session, row)
-    current = workshops.to_public(session=session, row=row)
-    version = etags.workshop_etag(row, participants=current.participants)
-    row = workshops.update_workshop(session=session, row=row, changes=changes)
-    # After the changes are checked: a change refused anyway is answered 422, not 412.
-    etags.check_if_match(if_match, version, what="workshop")
-    session.commit()
+    row = operations.update_workshop(session=session, row=row, changes=changes, if_match=if_match)
     public = workshops.to_public(session=session, row=row)
     response.headers["ETag"] = etags.workshop_etag(row, participants=public.participants)
     return public
@@ -119,11 +118,7 @@ def update_workshop(
 )
 def set_participants(row: RunnableWorkshopDep, data: Participants, session: SessionDep) -> Response:
     """Replace the workshop's participants with these institutions."""
-    assert row.id is not None
-    workshops.set_participants(
-        session=session, workshop_id=row.id, institution_ids=data.institution_ids
-    )
-    session.commit()
+    operations.set_participants(session=session, workshop=row, institution_ids=data.institution_ids)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -138,7 +133,7 @@ def list_participants(
     assert row.id is not None
     window = paginate(
         session=session,
-        statement=workshops.participants_query(row.id),
+        statement=participants.participants_query(row.id),
         key=col(Institution.id),
         key_of=lambda item: item.id,
         params=page,
@@ -154,12 +149,11 @@ def list_participants(
 )
 def run_pairing(
     row: RunnableWorkshopDep, request: PairingRequest, session: SessionDep, index: IndexDep
-) -> PairingRunOut:
+) -> PairingRunPublic:
     """Pre-pair the participants for MoUs: the best total score under the rules, stored
     as the next numbered run, with alternates, unpaired participants and reasons."""
-    run = workshops.run_pairing(session=session, index=index, workshop=row, request=request)
-    session.commit()
-    return workshops.run_out(run)
+    run = operations.run_pairing(session=session, index=index, workshop=row, request=request)
+    return runs.run_out(run)
 
 
 @router.get("/{workshop_id:int}/pairings", operation_id="list_pairings")
@@ -170,33 +164,51 @@ def list_pairings(
     assert row.id is not None
     window = paginate(
         session=session,
-        statement=workshops.runs_query(row.id),
+        statement=runs.runs_query(row.id),
         key=col(PairingRun.number),
         key_of=lambda run: run.number,
         params=page,
     )
-    return PairingRunPage.of(window, [workshops.run_summary(run) for run in window.rows], page)
+    return PairingRunPage.of(window, [runs.run_summary(run) for run in window.rows], page)
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}", operation_id="read_pairing")
-def read_pairing(row: RunnableWorkshopDep, number: RunNumber, session: SessionDep) -> PairingRunOut:
+def read_pairing(run: PairingRunDep) -> PairingRunPublic:
     """Read one pairing run."""
-    assert row.id is not None
-    return workshops.run_out(workshops.get_run(session=session, workshop_id=row.id, number=number))
+    return runs.run_out(run)
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}/diff", operation_id="diff_pairings")
 def diff_pairings(
     row: RunnableWorkshopDep,
-    number: RunNumber,
+    run: PairingRunDep,
     against: Annotated[int, Query(ge=1, le=MAX_ID, description="The run to compare with.")],
     session: SessionDep,
 ) -> PairingDiff:
     """Compare two runs: pairs added, removed, kept, and the change in total score."""
     assert row.id is not None
-    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
-    other = workshops.get_run(session=session, workshop_id=row.id, number=against)
-    return workshops.diff_runs(run, other)
+    other = runs.get_run(session=session, workshop_id=row.id, number=against)
+    return runs.diff_runs(run, other)
+
+
+@router.post(
+    "/{workshop_id:int}/pairings/{number:int}/adjustments",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="adjust_pairing",
+)
+def adjust_pairing(
+    row: RunnableWorkshopDep,
+    run: PairingRunDep,
+    adjustment: RunAdjustment,
+    session: SessionDep,
+    index: IndexDep,
+) -> PairingRunPublic:
+    """Lock or forbid one of the run's pairs, or swap two pairs' partners, and pair again
+    under the rules so changed: the answer is a new run (the adjusted one stays)."""
+    new_run = operations.adjust_run(
+        session=session, index=index, workshop=row, run=run, adjustment=adjustment
+    )
+    return runs.run_out(new_run)
 
 
 @router.post(
@@ -204,24 +216,16 @@ def diff_pairings(
     status_code=status.HTTP_201_CREATED,
     operation_id="record_outcome",
 )
-def record_outcome(row: RunnableWorkshopDep, data: OutcomeIn, session: SessionDep) -> OutcomeOut:
+def record_outcome(row: RunnableWorkshopDep, data: OutcomeIn, session: SessionDep) -> OutcomePublic:
     """Record what happened to a pair: met, MoU signed, or declined (latest word kept)."""
-    assert row.id is not None
-    outcome = workshops.record_outcome(session=session, workshop_id=row.id, data=data)
-    session.commit()
-    (recorded,) = [
-        item
-        for item in workshops.list_outcomes(session=session, workshop_id=row.id)
-        if (item.a.id, item.b.id) == (outcome.institution_a, outcome.institution_b)
-    ]
-    return recorded
+    return operations.record_outcome(session=session, workshop=row, data=data)
 
 
 @router.get("/{workshop_id:int}/outcomes", operation_id="list_outcomes")
-def list_outcomes(row: RunnableWorkshopDep, session: SessionDep) -> list[OutcomeOut]:
+def list_outcomes(row: RunnableWorkshopDep, session: SessionDep) -> list[OutcomePublic]:
     """List the recorded outcomes by pair."""
     assert row.id is not None
-    return workshops.list_outcomes(session=session, workshop_id=row.id)
+    return outcomes.list_outcomes(session=session, workshop_id=row.id)
 
 
 @router.get("/{workshop_id:int}/report", operation_id="workshop_report")
@@ -234,14 +238,14 @@ def workshop_report(
 ) -> WorkshopReport:
     """Participants, pairs suggested, met and signed, and who was never suggested."""
     assert row.id is not None
-    return workshops.report(session=session, workshop_id=row.id, run_number=run)
+    return outcomes.report(session=session, workshop_id=row.id, run_number=run)
 
 
 @router.post(
     "/{workshop_id:int}/imports",
     operation_id="import_survey",
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": ImportPlanOut, "description": "The dry-run report."}},
+    responses={200: {"model": ImportPlanPublic, "description": "The dry-run report."}},
     openapi_extra={
         "requestBody": {"content": {XLSX_MEDIA: {"schema": {"type": "string", "format": "binary"}}}}
     },
@@ -265,7 +269,7 @@ def import_survey(
         str, Query(max_length=40, description="The file's encoding when not UTF-8.")
     ] = "utf-8",
     content_type: Annotated[str, Header(include_in_schema=False)] = "",
-) -> ImportResult | ImportPlanOut:
+) -> ImportResult | ImportPlanPublic:
     """Import a networking-survey CSV, all or nothing (any rejected row: 422, nothing
     written): create new institutions, update only profiles this workshop's imports created
     and no institution key has claimed, send every other named institution a proposal of
@@ -282,13 +286,7 @@ def import_survey(
     if dry_run:
         response.status_code = status.HTTP_200_OK
         return imports.plan_out(plan)
-    before = institution_candidates(session=session, rows=plan.written())
-    result = imports.apply_import(session=session, workshop_id=row.id, plan=plan)
-    session.commit()
-    index.catch_up()
-    written = [*result.created, *result.updated]
-    institutions_written(session=session, index=index, ids=written, before=before)
-    return result
+    return operations.import_survey(session=session, index=index, workshop=row, plan=plan)
 
 
 @router.post(
@@ -297,23 +295,17 @@ def import_survey(
     operation_id="make_schedule",
 )
 def make_schedule(
-    row: RunnableWorkshopDep, number: RunNumber, request: ScheduleRequest, session: SessionDep
-) -> ScheduleOut:
+    row: RunnableWorkshopDep, run: PairingRunDep, request: ScheduleRequest, session: SessionDep
+) -> SchedulePublic:
     """Put the run's pairs (and optionally alternates) into time slots and tables: nobody
     in two meetings at once, unavailable slots respected, as few slots as the greedy
     placement manages (the lower bound is reported). Replaces any earlier timetable."""
-    assert row.id is not None
-    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
-    schedule = timetable.make_schedule(session=session, workshop=row, run=run, request=request)
-    session.commit()
-    return schedule
+    return operations.make_schedule(session=session, workshop=row, run=run, request=request)
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}/schedule", operation_id="read_schedule")
-def read_schedule(row: RunnableWorkshopDep, number: RunNumber, session: SessionDep) -> ScheduleOut:
+def read_schedule(run: PairingRunDep) -> SchedulePublic:
     """Read the run's timetable."""
-    assert row.id is not None
-    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
     return timetable.stored_schedule(run)
 
 
@@ -325,8 +317,7 @@ def read_schedule(row: RunnableWorkshopDep, number: RunNumber, session: SessionD
 )
 def export_pairing(
     row: RunnableWorkshopDep,
-    number: RunNumber,
-    session: SessionDep,
+    run: PairingRunDep,
     what: Annotated[
         timetable.ExportKind,
         Query(description="What to export; html is a printable timetable."),
@@ -338,8 +329,6 @@ def export_pairing(
 ) -> Response:
     """Download the run's pairs, alternates or timetable as CSV, or the timetable as .ics
     or as a printable HTML page."""
-    assert row.id is not None
-    run = workshops.get_run(session=session, workshop_id=row.id, number=number)
     download = timetable.export_file(
         run=run, workshop=row, what=what, institution_id=institution_id
     )

@@ -32,7 +32,7 @@ from service.values.validation import (
     Note,
     Text,
 )
-from service.workshops.survey_schemas import SurveyAnswersOut
+from service.workshops.survey_schemas import SurveyAnswersPublic
 
 # Keys of JSON objects are strings: these name an institution by its id.
 ID_KEYS: JsonDict = {"propertyNames": {"pattern": ID_KEY_PATTERN}}
@@ -135,7 +135,7 @@ class InstitutionRef(BaseModel):
     country: str
 
 
-class PairOut(BaseModel):
+class PairPublic(BaseModel):
     """One suggested pair, why, and how well it scores."""
 
     a: InstitutionRef
@@ -146,7 +146,7 @@ class PairOut(BaseModel):
     locked: bool
 
 
-class AlternateOut(BaseModel):
+class AlternatePublic(BaseModel):
     """A ranked fallback partner for a participant."""
 
     institution_id: int
@@ -154,14 +154,14 @@ class AlternateOut(BaseModel):
     score: float
 
 
-class UnpairedOut(BaseModel):
+class UnpairedPublic(BaseModel):
     """A participant left without (enough) partners, and why."""
 
     institution: InstitutionRef
     reason: Literal["no eligible partner", "below threshold", "capacity"]
 
 
-class PairingRunOut(BaseModel):
+class PairingRunPublic(BaseModel):
     """A stored pairing run: its number, rules and result."""
 
     workshop_id: int
@@ -175,9 +175,9 @@ class PairingRunOut(BaseModel):
     objective: Literal["total", "maximin"]
     floor: float = Field(description="Lowest best-partner score among those pairable.")
     solver_seconds: float
-    pairs: list[PairOut]
-    alternates: list[AlternateOut]
-    unpaired: list[UnpairedOut]
+    pairs: list[PairPublic]
+    alternates: list[AlternatePublic]
+    unpaired: list[UnpairedPublic]
 
 
 class PairingRunSummary(BaseModel):
@@ -234,7 +234,7 @@ class OutcomeIn(BaseModel):
         return self
 
 
-class OutcomeOut(BaseModel):
+class OutcomePublic(BaseModel):
     """A recorded outcome."""
 
     a: InstitutionRef
@@ -270,12 +270,12 @@ class WorkshopReport(BaseModel):
     never_suggested: list[InstitutionRef] = Field(
         description="Participants the run paired with nobody."
     )
-    survey_answers: list[SurveyAnswersOut] = Field(
+    survey_answers: list[SurveyAnswersPublic] = Field(
         default_factory=list, description="Participants' Q2-Q4 answers, for the organiser."
     )
 
 
-class ImportRowOut(BaseModel):
+class ImportRowPublic(BaseModel):
     """A survey row and what the import does with it."""
 
     row: int = Field(description="Spreadsheet row number (the header is row 1).")
@@ -299,16 +299,16 @@ class RejectedRow(BaseModel):
     reason: str
 
 
-class ImportPlanOut(BaseModel):
+class ImportPlanPublic(BaseModel):
     """What an import would do (dry run): nothing is written."""
 
-    create: list[ImportRowOut]
-    update: list[ImportRowOut] = Field(description="Profiles this workshop's imports created.")
-    unchanged: list[ImportRowOut]
-    proposal: list[ImportRowOut] = Field(
+    create: list[ImportRowPublic]
+    update: list[ImportRowPublic] = Field(description="Profiles this workshop's imports created.")
+    unchanged: list[ImportRowPublic]
+    proposal: list[ImportRowPublic] = Field(
         default_factory=list, description="Other profiles: the differences become a proposal."
     )
-    participant: list[ImportRowOut] = Field(
+    participant: list[ImportRowPublic] = Field(
         default_factory=list, description="Other profiles with nothing to propose."
     )
     rejected: list[RejectedRow]
@@ -363,7 +363,7 @@ class ScheduleRequest(BaseModel):
     )
 
 
-class MeetingOut(BaseModel):
+class MeetingPublic(BaseModel):
     """One scheduled meeting, in the workshop's time and in each side's own."""
 
     slot: int
@@ -377,7 +377,7 @@ class MeetingOut(BaseModel):
     kind: Literal["pair", "alternate"]
 
 
-class ScheduleOut(BaseModel):
+class SchedulePublic(BaseModel):
     """A run's timetable."""
 
     workshop_id: int
@@ -387,5 +387,5 @@ class ScheduleOut(BaseModel):
     slots_used: int
     lower_bound: int = Field(description="No timetable could use fewer slots.")
     idle_slots: int = Field(description="Empty slots between participants' meetings, summed.")
-    meetings: list[MeetingOut]
+    meetings: list[MeetingPublic]
     unplaced: list[IdPair]

@@ -12,7 +12,7 @@ from service.http.schemas import PROBLEM_RESPONSES
 from service.values.validation import MAX_ID
 from service.workshops import answers, proposals
 from service.workshops.exports import CSV_MEDIA, answers_csv
-from service.workshops.survey_schemas import ProposalOut, SurveyAnswersOut
+from service.workshops.survey_schemas import ProposalPublic, SurveyAnswersPublic
 
 router = APIRouter(responses=PROBLEM_RESPONSES, route_class=IdempotentPostRoute)
 ProposalId = Annotated[int, Path(ge=1, le=MAX_ID, description="The proposal's id.")]
@@ -23,7 +23,7 @@ ProposalId = Annotated[int, Path(ge=1, le=MAX_ID, description="The proposal's id
     operation_id="list_survey_answers",
     tags=["workshops"],
 )
-def list_survey_answers(row: RunnableWorkshopDep, session: SessionDep) -> list[SurveyAnswersOut]:
+def list_survey_answers(row: RunnableWorkshopDep, session: SessionDep) -> list[SurveyAnswersPublic]:
     """The participants' Q2-Q4 survey answers (challenges, strategies, wishes), by name."""
     assert row.id is not None
     return answers.list_answers(session=session, workshop_id=row.id)
@@ -49,7 +49,7 @@ def export_survey_answers(row: RunnableWorkshopDep, session: SessionDep) -> Resp
     operation_id="list_proposals",
     tags=["institutions"],
 )
-def list_proposals(row: EditableInstitutionDep, session: SessionDep) -> list[ProposalOut]:
+def list_proposals(row: EditableInstitutionDep, session: SessionDep) -> list[ProposalPublic]:
     """Changes workshops' survey imports propose for this profile, newest first (its key
     or an admin only)."""
     return proposals.list_proposals(session=session, institution=row)
@@ -62,7 +62,7 @@ def list_proposals(row: EditableInstitutionDep, session: SessionDep) -> list[Pro
 )
 def accept_proposal(
     row: EditableInstitutionDep, proposal_id: ProposalId, session: SessionDep, index: IndexDep
-) -> ProposalOut:
+) -> ProposalPublic:
     """Apply an open proposal's changes to the profile (409 if already decided)."""
     return proposals.accept(session=session, index=index, institution=row, proposal_id=proposal_id)
 
@@ -74,6 +74,6 @@ def accept_proposal(
 )
 def dismiss_proposal(
     row: EditableInstitutionDep, proposal_id: ProposalId, session: SessionDep
-) -> ProposalOut:
+) -> ProposalPublic:
     """Dismiss an open proposal; the profile is left as it is (409 if already decided)."""
     return proposals.dismiss(session=session, institution=row, proposal_id=proposal_id)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from service.values.times import UtcDatetime
 
 
-class SurveyAnswersOut(BaseModel):
+class SurveyAnswersPublic(BaseModel):
     """An institution's Q2-Q4 answers at a workshop, for the organiser."""
 
     institution_id: int
@@ -28,7 +28,7 @@ class FieldChange(BaseModel):
     proposed: Any
 
 
-class ProposalOut(BaseModel):
+class ProposalPublic(BaseModel):
     """Changes a workshop's survey import proposes for a profile it may not edit."""
 
     id: int

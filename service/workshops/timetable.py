@@ -18,7 +18,7 @@ from service.institutions import crud
 from service.values.times import utc_now
 from service.workshops.exports import CSV_MEDIA, csv_bytes
 from service.workshops.models import PairingRun, Workshop
-from service.workshops.schemas import InstitutionRef, MeetingOut, ScheduleOut, ScheduleRequest
+from service.workshops.schemas import InstitutionRef, MeetingPublic, SchedulePublic, ScheduleRequest
 
 # The zone a participant reads times in, by country; countries spanning several zones
 # take their capital's. Unlisted countries read the workshop's zone.
@@ -41,26 +41,28 @@ COUNTRY_ZONES = {
 
 def make_schedule(
     *, session: Session, workshop: Workshop, run: PairingRun, request: ScheduleRequest
-) -> ScheduleOut:
+) -> SchedulePublic:
     """Lay out the run's pairs (and optionally alternates) in slots; store it on the run."""
-    refs = {p[side]["id"]: p[side] for p in run.result["pairs"] for side in ("a", "b")}
+    result = run.result
+    refs = {ref.id: ref for p in result.pairs for ref in (p.a, p.b)}
     # An unpaired participant still meets its alternates.
-    refs.update({u["institution"]["id"]: u["institution"] for u in run.result["unpaired"]})
-    kinds = {(p["a"]["id"], p["b"]["id"]): "pair" for p in run.result["pairs"]}
+    refs.update({u.institution.id: u.institution for u in result.unpaired})
+    kinds = {(p.a.id, p.b.id): "pair" for p in result.pairs}
     if request.with_alternates:
         taken: dict[int, int] = {}
-        for alt in run.result["alternates"]:
-            pid, partner = alt["institution_id"], alt["partner"]["id"]
+        for alt in result.alternates:
+            pid, partner = alt.institution_id, alt.partner.id
             key = (min(pid, partner), max(pid, partner))
             if key not in kinds and taken.get(pid, 0) < request.with_alternates:
                 kinds[key] = "alternate"
                 taken[pid] = taken.get(pid, 0) + 1
-                refs.setdefault(partner, alt["partner"])
+                refs.setdefault(partner, alt.partner)
     # Left out of the pairing (max_partners_by_id 0), yet offered alternates: read from the
     # database; one deleted since the run meets nobody.
     unknown = sorted({pid for pair in kinds for pid in pair} - refs.keys())
     for row in crud.all_institutions(session=session, ids=unknown):
-        refs[row.id] = {"id": row.id, "name": row.name, "country": row.country}
+        assert row.id is not None
+        refs[row.id] = InstitutionRef(id=row.id, name=row.name, country=row.country)
     kinds = {pair: kind for pair, kind in kinds.items() if refs.keys() >= set(pair)}
     meeting_ids = {pid for pair in kinds for pid in pair}
     missing = [pid for pid in request.unavailable if pid not in meeting_ids]
@@ -80,8 +82,8 @@ def make_schedule(
     step = timedelta(minutes=request.slot_minutes + request.break_minutes)
     length = timedelta(minutes=request.slot_minutes)
 
-    def local(moment: datetime, ref: dict[str, object]) -> datetime:
-        own = COUNTRY_ZONES.get(str(ref["country"]))
+    def local(moment: datetime, ref: InstitutionRef) -> datetime:
+        own = COUNTRY_ZONES.get(ref.country)
         return moment.astimezone(ZoneInfo(own) if own else zone)
 
     meetings = []
@@ -89,19 +91,19 @@ def make_schedule(
         start = first + meeting.slot * step
         a, b = refs[meeting.a], refs[meeting.b]
         meetings.append(
-            MeetingOut(
+            MeetingPublic(
                 slot=meeting.slot,
                 table=meeting.table,
                 starts_at=start,
                 ends_at=start + length,
-                a=InstitutionRef.model_validate(a),
-                b=InstitutionRef.model_validate(b),
+                a=a,
+                b=b,
                 a_local_start=local(start, a),
                 b_local_start=local(start, b),
                 kind=kinds[(meeting.a, meeting.b)],
             )
         )
-    schedule = ScheduleOut(
+    schedule = SchedulePublic(
         workshop_id=run.workshop_id,
         run=run.number,
         time_zone=workshop.time_zone,
@@ -112,18 +114,18 @@ def make_schedule(
         meetings=meetings,
         unplaced=[list(pair) for pair in placed.unplaced],
     )
-    # A new dict, so the JSON column is seen as changed.
-    run.result = {**run.result, "schedule": schedule.model_dump(mode="json")}
+    # A new value, so the JSON column is seen as changed.
+    run.result = result.model_copy(update={"schedule": schedule})
     session.add(run)
     session.flush()
     return schedule
 
 
-def stored_schedule(run: PairingRun) -> ScheduleOut:
+def stored_schedule(run: PairingRun) -> SchedulePublic:
     """Return the run's stored timetable, or raise NoSchedule."""
-    if "schedule" not in run.result:
+    if run.result.schedule is None:
         raise NoSchedule(run.number)
-    return ScheduleOut.model_validate(run.result["schedule"])
+    return run.result.schedule
 
 
 def _csv(header: list[str], rows: list[list[object]]) -> bytes:
@@ -137,16 +139,16 @@ def pairs_csv(run: PairingRun) -> bytes:
         ["a_id", "a_name", "a_country", "b_id", "b_name", "b_country", "score", "reasons"],
         [
             [
-                p["a"]["id"],
-                p["a"]["name"],
-                p["a"]["country"],
-                p["b"]["id"],
-                p["b"]["name"],
-                p["b"]["country"],
-                f"{p['score']:.4f}",
-                " | ".join(p["reasons"]),
+                p.a.id,
+                p.a.name,
+                p.a.country,
+                p.b.id,
+                p.b.name,
+                p.b.country,
+                f"{p.score:.4f}",
+                " | ".join(p.reasons),
             ]
-            for p in run.result["pairs"]
+            for p in run.result.pairs
         ],
     )
 
@@ -157,18 +159,18 @@ def alternates_csv(run: PairingRun) -> bytes:
         ["institution_id", "partner_id", "partner_name", "partner_country", "score"],
         [
             [
-                a["institution_id"],
-                a["partner"]["id"],
-                a["partner"]["name"],
-                a["partner"]["country"],
-                f"{a['score']:.4f}",
+                a.institution_id,
+                a.partner.id,
+                a.partner.name,
+                a.partner.country,
+                f"{a.score:.4f}",
             ]
-            for a in run.result["alternates"]
+            for a in run.result.alternates
         ],
     )
 
 
-def schedule_csv(schedule: ScheduleOut) -> bytes:
+def schedule_csv(schedule: SchedulePublic) -> bytes:
     """The timetable as CSV, in the workshop's time and each side's own."""
     return _csv(
         [
@@ -204,7 +206,7 @@ def schedule_csv(schedule: ScheduleOut) -> bytes:
 
 
 def schedule_ics(
-    schedule: ScheduleOut, workshop: Workshop, institution_id: int | None = None
+    schedule: SchedulePublic, workshop: Workshop, institution_id: int | None = None
 ) -> bytes:
     """The timetable as an iCalendar file, for everyone or one institution."""
     calendar = Calendar()
@@ -241,10 +243,10 @@ def schedule_ics(
     return ics
 
 
-def schedule_html(schedule: ScheduleOut, workshop: Workshop) -> str:
+def schedule_html(schedule: SchedulePublic, workshop: Workshop) -> str:
     """The timetable as a printable HTML page: one row per slot, one column per table."""
     tables = max((m.table for m in schedule.meetings), default=0)
-    by_slot: dict[int, dict[int, MeetingOut]] = {}
+    by_slot: dict[int, dict[int, MeetingPublic]] = {}
     for meeting in schedule.meetings:
         by_slot.setdefault(meeting.slot, {})[meeting.table] = meeting
     head = "".join(f"<th scope='col'>Table {t}</th>" for t in range(1, tables + 1))

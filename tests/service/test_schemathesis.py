@@ -48,6 +48,8 @@ STATEFUL_INPUT = [
     "set_participants",
     "run_pairing",
     "record_outcome",
+    # The pairs an adjustment names must be pairs of that run.
+    "adjust_pairing",
     # An admin must name the institution, which must exist; deadlines must be in the
     # future; interest needs an open opportunity the institution is eligible for; webhook
     # URLs must be public addresses.

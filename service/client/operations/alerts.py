@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.alerts.schemas import AlertPage, SavedSearchCreate, SavedSearchOut, SavedSearchPage
+from service.alerts.schemas import AlertPage, SavedSearchCreate, SavedSearchPage, SavedSearchPublic
 from service.client.calls import API_PREFIX, Call, body, clean, nothing, parsed
 from service.client.methods import operation
 from service.client.operations.common import SAVED_SEARCHES, Data, keyed, offset_params
@@ -14,12 +14,12 @@ class Alerts:
     @operation
     def create_saved_search(
         self, search: SavedSearchCreate | Data, idempotency_key: str | None = None
-    ) -> Call[SavedSearchOut]:
+    ) -> Call[SavedSearchPublic]:
         """Save a search seen from an institution; what enters its results is alerted."""
         return Call(
             "POST",
             SAVED_SEARCHES,
-            parsed(SavedSearchOut),
+            parsed(SavedSearchPublic),
             json=body(search),
             headers=keyed(idempotency_key),
         )
@@ -34,9 +34,9 @@ class Alerts:
         )
 
     @operation
-    def read_saved_search(self, saved_search_id: int) -> Call[SavedSearchOut]:
+    def read_saved_search(self, saved_search_id: int) -> Call[SavedSearchPublic]:
         """Read one of the caller's saved searches."""
-        return Call("GET", f"{SAVED_SEARCHES}/{saved_search_id}", parsed(SavedSearchOut))
+        return Call("GET", f"{SAVED_SEARCHES}/{saved_search_id}", parsed(SavedSearchPublic))
 
     @operation
     def delete_saved_search(self, saved_search_id: int) -> Call[None]:

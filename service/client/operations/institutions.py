@@ -23,7 +23,7 @@ from service.institutions.schemas import (
     InstitutionPage,
     MatchList,
     MatchRequest,
-    TaxonomyOut,
+    TaxonomyPublic,
 )
 
 
@@ -150,9 +150,9 @@ class Institutions:
         )
 
     @operation
-    def read_taxonomy(self) -> Call[TaxonomyOut]:
+    def read_taxonomy(self) -> Call[TaxonomyPublic]:
         """Return the canonical technical fields and program types."""
-        return Call("GET", f"{API_PREFIX}/taxonomy", parsed(TaxonomyOut))
+        return Call("GET", f"{API_PREFIX}/taxonomy", parsed(TaxonomyPublic))
 
     @operation
     def health(self) -> Call[Health]:

@@ -16,8 +16,8 @@ from service.client.operations.common import (
 from service.institutions.schemas import MatchList
 from service.opportunities.schemas import (
     InterestCreate,
-    InterestOut,
     InterestPage,
+    InterestPublic,
     OpportunityCreate,
     OpportunityMatchList,
     OpportunityPage,
@@ -125,12 +125,12 @@ class Opportunities:
         opportunity_id: int,
         interest: InterestCreate | Data,
         idempotency_key: str | None = None,
-    ) -> Call[InterestOut]:
+    ) -> Call[InterestPublic]:
         """Express an institution's interest in an open opportunity, with a note for its owner."""
         return Call(
             "POST",
             f"{OPPORTUNITIES}/{opportunity_id}/interest",
-            parsed(InterestOut),
+            parsed(InterestPublic),
             json=body(interest),
             headers=keyed(idempotency_key),
         )

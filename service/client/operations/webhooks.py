@@ -7,7 +7,7 @@ from typing import Literal
 from service.client.calls import Call, body, clean, nothing, parsed
 from service.client.methods import operation
 from service.client.operations.common import WEBHOOKS, Data, keyed, offset_params
-from service.webhooks.schemas import DeliveryPage, WebhookCreate, WebhookCreated, WebhookOut
+from service.webhooks.schemas import DeliveryPage, WebhookCreate, WebhookCreated, WebhookPublic
 
 
 class Webhooks:
@@ -27,14 +27,14 @@ class Webhooks:
         )
 
     @operation
-    def list_webhooks(self) -> Call[list[WebhookOut]]:
+    def list_webhooks(self) -> Call[list[WebhookPublic]]:
         """List the caller's webhooks (an admin: everyone's), without secrets."""
-        return Call("GET", WEBHOOKS, parsed(list[WebhookOut]))
+        return Call("GET", WEBHOOKS, parsed(list[WebhookPublic]))
 
     @operation
-    def read_webhook(self, webhook_id: int) -> Call[WebhookOut]:
+    def read_webhook(self, webhook_id: int) -> Call[WebhookPublic]:
         """Read one of the caller's webhooks, without its secret."""
-        return Call("GET", f"{WEBHOOKS}/{webhook_id}", parsed(WebhookOut))
+        return Call("GET", f"{WEBHOOKS}/{webhook_id}", parsed(WebhookPublic))
 
     @operation
     def delete_webhook(self, webhook_id: int) -> Call[None]:

@@ -16,16 +16,16 @@ from service.client.operations.common import (
 )
 from service.workshops.models import WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.workshops.schemas import (
-    ImportPlanOut,
+    ImportPlanPublic,
     ImportResult,
     OutcomeIn,
-    OutcomeOut,
+    OutcomePublic,
     PairingDiff,
     PairingRequest,
-    PairingRunOut,
     PairingRunPage,
+    PairingRunPublic,
     ParticipantPage,
-    ScheduleOut,
+    SchedulePublic,
     ScheduleRequest,
     WorkshopReport,
 )
@@ -112,10 +112,10 @@ class Workshops:
         dry_run: bool = False,
         encoding: str = "utf-8",
         idempotency_key: str | None = None,
-    ) -> Call[ImportResult | ImportPlanOut]:
+    ) -> Call[ImportResult | ImportPlanPublic]:
         """Import a survey CSV or .xlsx workbook into a workshop, all or nothing; ``dry_run``
         only reports. A workbook is recognised by its bytes and sent with its media type."""
-        reader = parsed(ImportPlanOut if dry_run else ImportResult)
+        reader = parsed(ImportPlanPublic if dry_run else ImportResult)
         media = XLSX_MEDIA if sniff(csv) == "xlsx" else "text/csv"
         return Call(
             "POST",
@@ -129,12 +129,12 @@ class Workshops:
     @operation
     def run_pairing(
         self, workshop_id: int, rules: PairingRequest | Data, idempotency_key: str | None = None
-    ) -> Call[PairingRunOut]:
+    ) -> Call[PairingRunPublic]:
         """Pre-pair the workshop's participants under ``rules``; the run is stored."""
         return Call(
             "POST",
             f"{WORKSHOPS}/{workshop_id}/pairings",
-            parsed(PairingRunOut),
+            parsed(PairingRunPublic),
             json=body(rules),
             headers=keyed(idempotency_key),
         )
@@ -159,9 +159,9 @@ class Workshops:
     iter_pairings = paged(list_pairings)
 
     @operation
-    def read_pairing(self, workshop_id: int, number: int) -> Call[PairingRunOut]:
+    def read_pairing(self, workshop_id: int, number: int) -> Call[PairingRunPublic]:
         """Read one pairing run."""
-        return Call("GET", f"{WORKSHOPS}/{workshop_id}/pairings/{number}", parsed(PairingRunOut))
+        return Call("GET", f"{WORKSHOPS}/{workshop_id}/pairings/{number}", parsed(PairingRunPublic))
 
     @operation
     def diff_pairings(self, workshop_id: int, number: int, against: int) -> Call[PairingDiff]:
@@ -180,21 +180,21 @@ class Workshops:
         number: int,
         request: ScheduleRequest | Data,
         idempotency_key: str | None = None,
-    ) -> Call[ScheduleOut]:
+    ) -> Call[SchedulePublic]:
         """Put a run's pairs into time slots and tables."""
         return Call(
             "POST",
             f"{WORKSHOPS}/{workshop_id}/pairings/{number}/schedule",
-            parsed(ScheduleOut),
+            parsed(SchedulePublic),
             json=body(request),
             headers=keyed(idempotency_key),
         )
 
     @operation
-    def read_schedule(self, workshop_id: int, number: int) -> Call[ScheduleOut]:
+    def read_schedule(self, workshop_id: int, number: int) -> Call[SchedulePublic]:
         """Read a run's timetable."""
         return Call(
-            "GET", f"{WORKSHOPS}/{workshop_id}/pairings/{number}/schedule", parsed(ScheduleOut)
+            "GET", f"{WORKSHOPS}/{workshop_id}/pairings/{number}/schedule", parsed(SchedulePublic)
         )
 
     @operation
@@ -216,20 +216,20 @@ class Workshops:
     @operation
     def record_outcome(
         self, workshop_id: int, outcome: OutcomeIn | Data, idempotency_key: str | None = None
-    ) -> Call[OutcomeOut]:
+    ) -> Call[OutcomePublic]:
         """Record what happened to a pair: met, MoU signed or declined."""
         return Call(
             "POST",
             f"{WORKSHOPS}/{workshop_id}/outcomes",
-            parsed(OutcomeOut),
+            parsed(OutcomePublic),
             json=body(outcome),
             headers=keyed(idempotency_key),
         )
 
     @operation
-    def list_outcomes(self, workshop_id: int) -> Call[list[OutcomeOut]]:
+    def list_outcomes(self, workshop_id: int) -> Call[list[OutcomePublic]]:
         """List a workshop's recorded outcomes by pair."""
-        return Call("GET", f"{WORKSHOPS}/{workshop_id}/outcomes", parsed(list[OutcomeOut]))
+        return Call("GET", f"{WORKSHOPS}/{workshop_id}/outcomes", parsed(list[OutcomePublic]))
 
     @operation
     def workshop_report(self, workshop_id: int, run: int | None = None) -> Call[WorkshopReport]:

@@ -18,7 +18,7 @@ from service.client import ApiError, AsyncTvetMatchClient, TvetMatchClient
 from service.institutions.models import InstitutionCreate, InstitutionPrivate, InstitutionPublic
 from service.institutions.schemas import InstitutionPage, MatchList
 from service.values.validation import Kind
-from service.workshops.schemas import ImportPlanOut, ImportResult
+from service.workshops.schemas import ImportPlanPublic, ImportResult
 from tests.service.client.conftest import SAMPLE_SURVEY
 from tests.support.server import Server
 
@@ -164,7 +164,7 @@ def test_an_organiser_runs_a_workshop_through_the_client(live: Server, admin_tok
         organiser = admin.create_key("client organisers", "organiser", [workshop.id])
     with TvetMatchClient(live.url, key=organiser.key) as api:
         plan = api.import_survey(workshop.id, survey, dry_run=True)
-        assert isinstance(plan, ImportPlanOut)
+        assert isinstance(plan, ImportPlanPublic)
         assert not plan.rejected
         result = api.import_survey(workshop.id, survey)
         assert isinstance(result, ImportResult)
