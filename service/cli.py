@@ -16,7 +16,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from service.http.logs import configure_logging
 
-    configure_logging(get_settings().log_format, args.log_level)
+    settings = get_settings()
+    configure_logging(settings.log_format, args.log_level)
     uvicorn.run(
         "service.main:create_app",
         factory=True,
@@ -27,6 +28,10 @@ def _serve(args: argparse.Namespace) -> int:
         # the service writes its own access line, with the request id.
         log_config=None,
         access_log=False,
+        # Forwarding headers are believed from configured proxies only (uvicorn would
+        # believe 127.0.0.1 by default): anyone else could pick the address counted.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
     )
     return 0
 

@@ -97,6 +97,12 @@ class Settings(BaseSettings):
         description="Where rate-limit counters live: memory:// (this process only) or a "
         "storage URI of the limits package shared by every instance, e.g. redis://host:6379.",
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto the server believes (comma-separated or a JSON list; '*' for "
+        "any). Empty: none, and every request is counted against the peer address.",
+    )
     max_open_interests: int = Field(
         default=20,
         ge=1,
@@ -126,7 +132,7 @@ class Settings(BaseSettings):
         "(for a receiver on the same machine or network).",
     )
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -105,6 +105,20 @@ def issue_key(
     return row, secret
 
 
+def bearer_token(authorization: str) -> str | None:
+    """Return the key an ``Authorization`` header carries, or None when it is malformed.
+
+    The scheme is case-insensitive and spaces around the key do not count, so
+    ``bearer K``, ``Bearer  K`` and ``BEARER K`` all carry ``K``; the rate limiter keys on
+    the same value, so spelling the header differently buys no fresh budget.
+    """
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token
+
+
 def authenticate(session: Session, authorization: str | None, admin_token: str | None) -> Caller:
     """Return the caller named by an ``Authorization`` header (anonymous when absent).
 
@@ -113,9 +127,8 @@ def authenticate(session: Session, authorization: str | None, admin_token: str |
     """
     if authorization is None:
         return ANONYMOUS
-    scheme, _, token = authorization.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token(authorization)
+    if token is None:
         raise NotAuthenticated("use 'Authorization: Bearer <key>'")
     if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
         return ADMIN
