@@ -37,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.errors import FieldError
 from service.http import idempotency_store as idempotency
 from service.http.idempotency_store import Answer, Claim, ClaimLost, Refusal, RequestKey
-from service.http.problems import problem
+from service.http.problems import database_unavailable, is_database_outage, problem
 from service.http.ratelimit import caller_key
 from service.values.validation import Documented, drop_null
 
@@ -219,8 +219,15 @@ class IdempotencyMiddleware:
             ),
         )
         engine = scope["app"].state.engine
-        await self._purge_now_and_then(engine)
-        outcome = await run_in_threadpool(idempotency.claim, engine, request, ttl=self.ttl)
+        try:
+            await self._purge_now_and_then(engine)
+            outcome = await run_in_threadpool(idempotency.claim, engine, request, ttl=self.ttl)
+        except Exception as error:  # outside the app's handlers: answer as they would
+            if not is_database_outage(error):
+                raise
+            log.error("idempotency keys cannot be stored: %s", getattr(error, "orig", error))
+            await database_unavailable()(scope, receive, send)
+            return
         if isinstance(outcome, Answer):
             await _send_answer(outcome, send)
         elif isinstance(outcome, Refusal):

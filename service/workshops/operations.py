@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from matching import PairingRules, PairingSolver
+from service.db import hold_lock
 from service.errors import FieldError, InvalidInput, UnknownPairingRun
 from service.http.etags import bump_versions
 from service.institutions import crud
@@ -228,6 +229,8 @@ def run_pairing(
             {"institution": ref(item.id), "reason": item.reason} for item in result.unpaired
         ],
     }
+    # Runs finishing at once would take the same number; they take it one after another.
+    hold_lock(session, "pairing_run", f"pairing-runs:{workshop.id}")
     latest = session.exec(
         select(func.max(PairingRun.number)).where(col(PairingRun.workshop_id) == workshop.id)
     ).one()

@@ -22,6 +22,7 @@ from service.http.pagination import PageParams, paginate
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.models import Institution
+from service.values.encodings import TextEncoding
 from service.values.validation import MAX_ID
 from service.workshops import imports, timetable
 from service.workshops import operations as workshops
@@ -258,7 +259,7 @@ def import_survey(
     response: Response,
     dry_run: Annotated[bool, Query(description="Only report what would happen.")] = False,
     encoding: Annotated[
-        str, Query(max_length=40, description="The file's encoding when not UTF-8.")
+        TextEncoding, Query(description="The file's encoding when not UTF-8.")
     ] = "utf-8",
 ) -> ImportResult | ImportPlanOut:
     """Import a networking-survey CSV: create or update institutions and make them
