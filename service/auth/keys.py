@@ -143,6 +143,10 @@ def authenticate(session: Session, authorization: str | None, admin_token: str |
     )
 
 
+class AdminTokenUnusable(RuntimeError):
+    """The admin token file exists but holds no usable token."""
+
+
 def load_admin_token(settings: Settings) -> str | None:
     """Return the admin token: from the environment, or on the embedded default from a
     file in the data directory, created with owner-only permissions on first start."""
@@ -153,7 +157,17 @@ def load_admin_token(settings: Settings) -> str | None:
         return None
     path = Path(settings.data_dir) / ADMIN_TOKEN_FILE
     if path.exists():
-        return path.read_text().strip()
+        # An admin token that cannot be read must stop the start, not switch the admin off.
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise AdminTokenUnusable(f"cannot read the admin token file {path}: {error}") from None
+        if not token:
+            raise AdminTokenUnusable(
+                f"the admin token file {path} is empty; put a token in it, or delete it "
+                "to have a new one generated"
+            )
+        return token
     path.parent.mkdir(parents=True, exist_ok=True)
     token = new_secret()
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -73,6 +73,9 @@ class _Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+_MAX_WAIT = 60.0  # seconds between rounds while the database keeps failing
+
+
 class DeliveryWorker:
     """Sends due deliveries every ``poll_seconds`` until closed."""
 
@@ -132,14 +135,23 @@ class DeliveryWorker:
         return len(ids)
 
     def _run(self) -> None:
+        failures = 0  # rounds failed in a row: the wait doubles, and one traceback is logged
         while not self._stop.is_set():
             try:
                 busy = self.run_once() > 0
-            except Exception:  # the worker must outlive a database hiccup
-                log.exception("webhook delivery round failed; retrying")
+            except Exception as error:  # the worker must outlive a database hiccup
+                failures += 1
+                if failures == 1:
+                    log.exception("webhook delivery round failed; backing off")
+                else:
+                    log.warning("webhook delivery round %d in a row failed: %s", failures, error)
                 busy = False
+            else:
+                if failures:
+                    log.warning("webhook delivery works again after %d failed rounds", failures)
+                failures = 0
             if not busy:
-                self._stop.wait(self._poll_seconds)
+                self._stop.wait(min(self._poll_seconds * 2 ** min(failures, 16), _MAX_WAIT))
 
     def _claim(self, claim: str) -> list[int]:
         now = utc_now()
