@@ -74,7 +74,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=64 * 1024 * 1024,
         ge=0,
-        description="Largest request body accepted, in bytes (a 20,000-profile bulk fits).",
+        description="Largest upload accepted, in bytes: survey imports and bulk creation "
+        "(a 20,000-profile bulk fits).",
+    )
+    max_request_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=0,
+        description="Largest body of any other request, in bytes (a profile is a few KiB).",
     )
     idempotency_ttl_seconds: int = Field(
         default=24 * 60 * 60,
@@ -148,6 +154,11 @@ class Settings(BaseSettings):
         if value.strip():
             parse_many(value)  # raises ValueError, naming the string it cannot read
         return value.strip()
+
+    @property
+    def request_body_limit(self) -> int:
+        """The body limit of routes that take no uploads (never above the upload limit)."""
+        return min(self.max_request_body_bytes, self.max_body_bytes)
 
     @property
     def resolved_database_url(self) -> str:

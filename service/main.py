@@ -22,6 +22,7 @@ from service.auth.keys import load_admin_token
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
 from service.http import health
+from service.http.body_limit import RouteBodyLimit, is_upload
 from service.http.etags import CONDITION_HEADERS
 from service.http.idempotency import HEADER as IDEMPOTENCY_HEADER
 from service.http.idempotency import REPLAYED_HEADER, install_idempotency
@@ -86,7 +87,13 @@ class _Service(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         stack = super().build_middleware_stack()
-        stack = DeclaredBodyLimit(stack, max_body_size=self.max_body_size)
+        settings: Settings = self.state.settings
+        stack = DeclaredBodyLimit(
+            stack,
+            limit_for=lambda path: (
+                settings.max_body_bytes if is_upload(path) else settings.request_body_limit
+            ),
+        )
         return RequestContext(stack, metrics=self.state.metrics)
 
     def openapi(self) -> dict[str, Any]:
@@ -108,6 +115,8 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         exempt=PROBE_PATHS,
         exempt_prefixes=(web.STATIC_PREFIX,),
     )
+    # Outermost of ours, inside FastAPI's upload-sized limit: lowers it for other routes.
+    app.add_middleware(RouteBodyLimit, max_body_size=settings.request_body_limit)
     if settings.cors_origins:  # added last, so outside the limit: 429s carry CORS headers
         app.add_middleware(
             CORSMiddleware,

@@ -128,9 +128,9 @@ async def _read_body(receive: Receive, limit: int | None) -> bytes | None:
     while True:
         try:
             message = await receive()
-        except HTTPException as error:  # FastAPI's own count of the body's bytes
+        except HTTPException as error:  # FastAPI's count of the body's bytes, or ours
             if error.status_code == 413:
-                raise _BodyTooLarge from error
+                raise _BodyTooLarge(error.detail) from error
             raise
         if message["type"] == "http.disconnect":
             return None
@@ -201,8 +201,8 @@ class IdempotencyMiddleware:
             return
         try:
             body = await _read_body(receive, self.max_body_size)
-        except _BodyTooLarge:
-            detail = f"The request body is larger than {self.max_body_size} bytes."
+        except _BodyTooLarge as error:
+            detail = str(error) or f"The request body is larger than {self.max_body_size} bytes."
             await problem(413, detail)(scope, receive, send)
             return
         if body is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -233,15 +233,17 @@ class DeclaredBodyLimit:
     then answers in plain text from outside every handler. This answers that case first.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_size: int | None) -> None:
+    def __init__(self, app: ASGIApp, *, limit_for: Callable[[str], int | None]) -> None:
         self.app = app
-        self.max_body_size = max_body_size
+        self.limit_for = limit_for
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.max_body_size is not None:
+        if scope["type"] == "http" and (limit := self.limit_for(scope["path"])) is not None:
             declared = Headers(scope=scope).get("content-length", "")
-            if declared.isdigit() and int(declared) > self.max_body_size:
-                detail = f"The request body is larger than {self.max_body_size} bytes."
+            if declared.isdigit() and int(declared) > limit:
+                detail = (
+                    f"The request body is larger than {limit} bytes, the most this route takes."
+                )
                 await problem(413, detail)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
