@@ -15,6 +15,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.http.logs import configure_logging
+    from service.http.slow_clients import guarded_protocol
 
     settings = get_settings()
     configure_logging(settings.log_format, args.log_level)
@@ -32,6 +33,13 @@ def _serve(args: argparse.Namespace) -> int:
         # believe 127.0.0.1 by default): anyone else could pick the address counted.
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+        # Slow or idle clients must not hold sockets for ever (service.http.slow_clients).
+        http=guarded_protocol(
+            header_timeout=settings.header_timeout_seconds,
+            body_timeout=settings.body_timeout_seconds,
+        ),
+        timeout_keep_alive=settings.keep_alive_seconds,
+        limit_concurrency=settings.max_connections,
     )
     return 0
 

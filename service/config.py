@@ -109,6 +109,27 @@ class Settings(BaseSettings):
         "X-Forwarded-Proto the server believes (comma-separated or a JSON list; '*' for "
         "any). Empty: none, and every request is counted against the peer address.",
     )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Close a connection whose request line and headers have not all "
+        "arrived this long after it opened (or after the previous answer).",
+    )
+    body_timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Close a connection whose request body has not all arrived this long "
+        "after its headers (a 64 MiB upload at 5 Mbit/s takes about 110 s).",
+    )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, description="Close a connection idle this long between requests."
+    )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description="Connections and requests in progress beyond which new ones get 503 "
+        "(keep it below the process's open-file limit).",
+    )
     max_open_interests: int = Field(
         default=20,
         ge=1,
