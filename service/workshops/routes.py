@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from sqlmodel import col
 
 from service.alerts.triggers import institution_candidates, institutions_written
@@ -16,6 +16,7 @@ from service.deps import (
     SessionDep,
     WorkshopDep,
 )
+from service.errors import FieldError, InvalidInput
 from service.http import etags
 from service.http.idempotency import IdempotentPostRoute
 from service.http.pagination import PageParams, paginate
@@ -238,25 +239,44 @@ def workshop_report(
     return workshops.report(session=session, workshop_id=row.id, run_number=run)
 
 
+async def _survey_file(request: Request) -> bytes:
+    """Return the uploaded survey, refusing an empty body with a 422 that says so."""
+    body = await request.body()
+    if not body:
+        why = "the survey file is empty: send the CSV file itself as the request body"
+        raise InvalidInput([FieldError(("body",), why, "empty_file")])
+    return body
+
+
+# Stated by hand: the body is read by _survey_file, so FastAPI does not describe it.
+_SURVEY_BODY = {
+    "required": True,
+    "content": {
+        "text/csv": {
+            "schema": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The survey CSV (columns in seed/SURVEY.md), UTF-8 with or "
+                "without BOM unless `encoding` says otherwise. An empty body gets 422.",
+            }
+        }
+    },
+}
+
+
 @router.post(
     "/{workshop_id:int}/imports",
     operation_id="import_survey",
     status_code=status.HTTP_201_CREATED,
     responses={200: {"model": ImportPlanOut, "description": "The dry-run report."}},
+    openapi_extra={"requestBody": _SURVEY_BODY},
 )
 def import_survey(
     row: RunnableWorkshopDep,
-    body: Annotated[
-        bytes,
-        Body(
-            media_type="text/csv",
-            description="The survey CSV (columns in seed/SURVEY.md), UTF-8 with or without "
-            "BOM unless `encoding` says otherwise.",
-        ),
-    ],
     session: SessionDep,
     index: IndexDep,
     response: Response,
+    body: Annotated[bytes, Depends(_survey_file)],
     dry_run: Annotated[bool, Query(description="Only report what would happen.")] = False,
     encoding: Annotated[
         TextEncoding, Query(description="The file's encoding when not UTF-8.")
