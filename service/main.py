@@ -38,6 +38,7 @@ from service.institutions.index import MatchIndex
 from service.institutions.seeding import load_seed
 from service.migrations.runner import upgrade
 from service.opportunities import routes as opportunities
+from service.web import docs as web_docs
 from service.webhooks import routes as webhooks
 from service.webhooks.delivery import worker_for
 from service.workshops import routes as workshops
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.engine.dispose()
 
     app = _Service(
+        docs_url=None,  # served from vendored files by service.web.docs
         title="tvet-match",
         version="0.1.0",
         description=DESCRIPTION,
@@ -189,6 +191,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(web.router)
+    app.include_router(web_docs.router)
     web.mount_static(app)
     app.state.keyless_operations = keyless_operations(api_routers, settings)
 
