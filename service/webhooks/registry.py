@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from service.auth.keys import Caller, Role
 from service.auth.owners import get_owned, owner_of
+from service.db import hold_lock
 from service.errors import FieldError, InvalidInput
 from service.values.times import as_utc
 from service.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
@@ -62,6 +63,7 @@ def create(
         ]
     if errors:
         raise InvalidInput(errors)
+    hold_lock(session, "webhook", f"webhooks:{owner}")  # count and write as one
     held = session.exec(
         select(func.count()).select_from(Webhook).where(col(Webhook.owner) == owner)
     ).one()

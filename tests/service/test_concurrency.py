@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from service.alerts.saved_searches import MAX_PER_OWNER
+from service.webhooks.registry import MAX_PER_OWNER as MAX_WEBHOOKS
 from tests.conftest import ADMIN, bearer
 from tests.support.server import Server, running_server, server_env
 
@@ -147,3 +148,14 @@ def test_pairing_runs_at_once_each_get_their_own_number(api: httpx.Client) -> No
     answers = at_once([lambda: api.post(runs, json={}, headers=ADMIN)] * 4)
     assert [answer.status_code for answer in answers] == [201] * 4, [a.text for a in answers]
     assert sorted(answer.json()["number"] for answer in answers) == [1, 2, 3, 4]
+
+
+def test_webhooks_stay_under_the_cap_when_sent_at_once(api: httpx.Client) -> None:
+    owner = register(api, "Hooked", "KH")
+    auth = bearer(owner["api_key"])
+    body = {"url": "https://receiver.example.org/hook", "events": ["match.alert"]}
+    for _ in range(MAX_WEBHOOKS - 5):
+        assert api.post("/webhooks", json=body, headers=auth).status_code == 201
+    answers = at_once([lambda: api.post("/webhooks", json=body, headers=auth)] * 15)
+    assert Counter(answer.status_code for answer in answers) == {201: 5, 422: 10}
+    assert len(api.get("/webhooks", headers=auth).json()) == MAX_WEBHOOKS
