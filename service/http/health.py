@@ -57,8 +57,8 @@ def readiness(request: Request) -> Health:
         raise HTTPException(503, "The matching index is not loaded yet.")
     try:
         with engine.connect() as connection:
-            # A write that changes nothing, rolled back: a read-only database (a replica,
-            # a full or read-only disk) refuses it, where SELECT 1 would pass.
+            # A write that changes nothing, rolled back: a read-only database (a standby,
+            # a read-only file or mount) refuses it, where SELECT 1 would pass.
             connection.execute(_PROBE_WRITE)
             connection.rollback()
     except SQLAlchemyError as error:
