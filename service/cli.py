@@ -15,8 +15,10 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.http.logs import configure_logging
+    from service.http.slow_clients import guarded_protocol
 
-    configure_logging(get_settings().log_format, args.log_level)
+    settings = get_settings()
+    configure_logging(settings.log_format, args.log_level)
     uvicorn.run(
         "service.main:create_app",
         factory=True,
@@ -27,6 +29,17 @@ def _serve(args: argparse.Namespace) -> int:
         # the service writes its own access line, with the request id.
         log_config=None,
         access_log=False,
+        # Forwarding headers are believed from configured proxies only (uvicorn would
+        # believe 127.0.0.1 by default): anyone else could pick the address counted.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+        # Slow or idle clients must not hold sockets for ever (service.http.slow_clients).
+        http=guarded_protocol(
+            header_timeout=settings.header_timeout_seconds,
+            body_timeout=settings.body_timeout_seconds,
+        ),
+        timeout_keep_alive=settings.keep_alive_seconds,
+        limit_concurrency=settings.max_connections,
     )
     return 0
 

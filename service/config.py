@@ -74,7 +74,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=64 * 1024 * 1024,
         ge=0,
-        description="Largest request body accepted, in bytes (a 20,000-profile bulk fits).",
+        description="Largest upload accepted, in bytes: survey imports and bulk creation "
+        "(a 20,000-profile bulk fits).",
+    )
+    max_request_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=0,
+        description="Largest body of any other request, in bytes (a profile is a few KiB).",
     )
     idempotency_ttl_seconds: int = Field(
         default=24 * 60 * 60,
@@ -96,6 +102,33 @@ class Settings(BaseSettings):
         default="memory://",
         description="Where rate-limit counters live: memory:// (this process only) or a "
         "storage URI of the limits package shared by every instance, e.g. redis://host:6379.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto the server believes (comma-separated or a JSON list; '*' for "
+        "any). Empty: none, and every request is counted against the peer address.",
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Close a connection whose request line and headers have not all "
+        "arrived this long after it opened (or after the previous answer).",
+    )
+    body_timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Close a connection whose request body has not all arrived this long "
+        "after its headers (a 64 MiB upload at 5 Mbit/s takes about 110 s).",
+    )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, description="Close a connection idle this long between requests."
+    )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description="Connections and requests in progress beyond which new ones get 503 "
+        "(keep it below the process's open-file limit).",
     )
     max_open_interests: int = Field(
         default=20,
@@ -153,7 +186,7 @@ class Settings(BaseSettings):
         "(for a receiver on the same machine or network).",
     )
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -169,6 +202,11 @@ class Settings(BaseSettings):
         if value.strip():
             parse_many(value)  # raises ValueError, naming the string it cannot read
         return value.strip()
+
+    @property
+    def request_body_limit(self) -> int:
+        """The body limit of routes that take no uploads (never above the upload limit)."""
+        return min(self.max_request_body_bytes, self.max_body_bytes)
 
     @property
     def resolved_database_url(self) -> str:

@@ -3,12 +3,13 @@ write."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -70,3 +71,19 @@ def committed(session: Session) -> Iterator[Session]:
         session.rollback()
         raise
     session.commit()
+
+
+def hold_lock(session: Session, table: str, name: str) -> None:
+    """Wait for a lock on ``name`` and hold it until the session's transaction ends.
+
+    A cap checked by counting rows holds only if no one else counts and writes in between:
+    callers take this lock first, so concurrent requests (and instances) queue up.
+    PostgreSQL: an advisory lock on the name. SQLite: the database's one write lock, taken
+    by a write to ``table`` that changes nothing.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    else:
+        connection.execute(text(f'UPDATE "{table}" SET id = id WHERE 0'))

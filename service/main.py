@@ -22,11 +22,12 @@ from service.auth.keys import load_admin_token
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
 from service.http import health
+from service.http.body_limit import RouteBodyLimit, is_upload
 from service.http.etags import CONDITION_HEADERS
 from service.http.idempotency import HEADER as IDEMPOTENCY_HEADER
 from service.http.idempotency import REPLAYED_HEADER, install_idempotency
 from service.http.observability import PROBE_PATHS, REQUEST_ID_HEADER, Metrics, RequestContext
-from service.http.openapi import keyless_operations, mark_optional_keys
+from service.http.openapi import declare_common_answers, keyless_operations, mark_optional_keys
 from service.http.problems import DeclaredBodyLimit, install_problem_handlers
 from service.http.ratelimit import RateLimitMiddleware, RateLimits
 from service.institutions import crud
@@ -37,6 +38,7 @@ from service.institutions.index import MatchIndex
 from service.institutions.seeding import load_seed
 from service.migrations.runner import upgrade
 from service.opportunities import routes as opportunities
+from service.web import docs as web_docs
 from service.webhooks import routes as webhooks
 from service.webhooks.delivery import worker_for
 from service.workshops import routes as workshops
@@ -87,12 +89,20 @@ class _Service(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         stack = super().build_middleware_stack()
-        stack = DeclaredBodyLimit(stack, max_body_size=self.max_body_size)
+        settings: Settings = self.state.settings
+        stack = DeclaredBodyLimit(
+            stack,
+            limit_for=lambda path: (
+                settings.max_body_bytes if is_upload(path) else settings.request_body_limit
+            ),
+        )
         return RequestContext(stack, metrics=self.state.metrics)
 
     def openapi(self) -> dict[str, Any]:
-        """The OpenAPI document, saying where a key is optional (``service.http.openapi``)."""
-        return mark_optional_keys(super().openapi(), self.state.keyless_operations)
+        """The OpenAPI document, with the answers every operation can give and where a key
+        is optional (``service.http.openapi``)."""
+        schema = declare_common_answers(super().openapi())
+        return mark_optional_keys(schema, self.state.keyless_operations)
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
@@ -109,6 +119,8 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         exempt=PROBE_PATHS,
         exempt_prefixes=(web.STATIC_PREFIX,),
     )
+    # Outermost of ours, inside FastAPI's upload-sized limit: lowers it for other routes.
+    app.add_middleware(RouteBodyLimit, max_body_size=settings.request_body_limit)
     if settings.cors_origins:  # added last, so outside the limit: 429s carry CORS headers
         app.add_middleware(
             CORSMiddleware,
@@ -147,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.engine.dispose()
 
     app = _Service(
+        docs_url=None,  # served from vendored files by service.web.docs
         title="tvet-match",
         version="0.1.0",
         description=DESCRIPTION,
@@ -180,6 +193,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(web.router)
+    app.include_router(web_docs.router)
     web.mount_static(app)
     app.state.keyless_operations = keyless_operations(api_routers, settings)
 

@@ -9,6 +9,7 @@ from service.alerts.models import Alert, SavedSearch
 from service.alerts.schemas import AlertFilters, AlertPublic, SavedSearchCreate, SavedSearchPublic
 from service.auth.keys import Caller, Role
 from service.auth.owners import acting_institution, get_owned, owner_of
+from service.db import hold_lock
 from service.errors import Conflict
 
 MAX_PER_OWNER = 100
@@ -20,6 +21,7 @@ def create(*, session: Session, caller: Caller, data: SavedSearchCreate) -> Save
     seen_from = acting_institution(
         session, caller, data.institution_id, doing="save searches", organisers_too=True
     )
+    hold_lock(session, "saved_search", f"saved-searches:{owner}")  # count and write as one
     held = session.exec(
         select(func.count()).select_from(SavedSearch).where(col(SavedSearch.owner) == owner)
     ).one()

@@ -106,6 +106,20 @@ def issue_key(
     return row, secret
 
 
+def bearer_token(authorization: str) -> str | None:
+    """Return the key an ``Authorization`` header carries, or None when it is malformed.
+
+    The scheme is case-insensitive and spaces around the key do not count, so
+    ``bearer K``, ``Bearer  K`` and ``BEARER K`` all carry ``K``; the rate limiter keys on
+    the same value, so spelling the header differently buys no fresh budget.
+    """
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token
+
+
 def authenticate(session: Session, authorization: str | None, admin_token: str | None) -> Caller:
     """Return the caller named by an ``Authorization`` header (anonymous when absent).
 
@@ -114,9 +128,8 @@ def authenticate(session: Session, authorization: str | None, admin_token: str |
     """
     if authorization is None:
         return ANONYMOUS
-    scheme, _, token = authorization.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token(authorization)
+    if token is None:
         raise NotAuthenticated("use 'Authorization: Bearer <key>'")
     if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
         return ADMIN
@@ -131,6 +144,10 @@ def authenticate(session: Session, authorization: str | None, admin_token: str |
     )
 
 
+class AdminTokenUnusable(RuntimeError):
+    """The admin token file exists but holds no usable token."""
+
+
 def load_admin_token(settings: Settings) -> str | None:
     """Return the admin token: from the environment, or on the embedded default from a
     file in the data directory, created with owner-only permissions on first start."""
@@ -141,7 +158,17 @@ def load_admin_token(settings: Settings) -> str | None:
         return None
     path = Path(settings.data_dir) / ADMIN_TOKEN_FILE
     if path.exists():
-        return path.read_text().strip()
+        # An admin token that cannot be read must stop the start, not switch the admin off.
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise AdminTokenUnusable(f"cannot read the admin token file {path}: {error}") from None
+        if not token:
+            raise AdminTokenUnusable(
+                f"the admin token file {path} is empty; put a token in it, or delete it "
+                "to have a new one generated"
+            )
+        return token
     path.parent.mkdir(parents=True, exist_ok=True)
     token = new_secret()
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

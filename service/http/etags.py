@@ -1,8 +1,11 @@
 """Entity tags: an ``ETag`` on reads, ``If-None-Match`` (304) and ``If-Match`` (412).
 
 A stored institution or workshop carries a ``version`` that every change to what GET
-shows increases. Its ETag is made from that version (and, for a workshop, its number of
-participants, which the deletion of an institution can change). The tag is strong: two
+shows increases. Its ETag is made from that version and the moment the row was created
+(and, for a workshop, its number of participants, which the deletion of an institution
+can change). The creation moment is there because versions start again at 1 for a new
+row, and SQLite gives a deleted row's id to the next one: without it, a client holding
+the old row's tag would be told 304 about the new one. The tag is strong: two
 answers with one tag are byte for byte the same, so an institution's view with its
 contact email has a tag of its own.
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Header
@@ -50,14 +54,22 @@ IfNoneMatch = Annotated[
 ]
 
 
+def _born(created_at: datetime) -> str:
+    # SQLite gives the stored moment back without its zone (it is UTC); compare it so.
+    if created_at.tzinfo is not None:
+        created_at = created_at.astimezone(UTC).replace(tzinfo=None)
+    return created_at.strftime("%Y%m%d%H%M%S%f")
+
+
 def institution_etag(row: Institution, *, private: bool) -> str:
     """Return the ETag of an institution's public view, or of the view with its email."""
-    return f'"{row.version}-private"' if private else f'"{row.version}"'
+    tag = f"{_born(row.created_at)}.{row.version}"
+    return f'"{tag}-private"' if private else f'"{tag}"'
 
 
 def workshop_etag(row: Workshop, *, participants: int) -> str:
     """Return the ETag of a workshop as read (its participant count is part of it)."""
-    return f'"{row.version}.{participants}"'
+    return f'"{_born(row.created_at)}.{row.version}.{participants}"'
 
 
 def _tags(header: str) -> list[tuple[bool, str]] | None:

@@ -18,6 +18,7 @@ from service.institutions.index import MatchIndex
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["health"])
+_PROBE_WRITE = text("UPDATE alembic_version SET version_num = version_num WHERE 1 = 0")
 
 
 class Liveness(BaseModel):
@@ -41,20 +42,28 @@ async def liveness() -> Liveness:
 @router.get(
     "/readyz",
     operation_id="readiness",
-    responses={503: {"description": "The database or the matching index is not ready."}},
+    responses={
+        503: {
+            "description": "The database refuses writes or does not answer, or the "
+            "matching index is not loaded."
+        }
+    },
 )
 def readiness(request: Request) -> Health:
-    """Say whether the service can answer: the database answers and the index is loaded."""
+    """Say whether the service can answer: the database takes writes and the index is loaded."""
     index: MatchIndex | None = getattr(request.app.state, "index", None)
     engine: Engine | None = getattr(request.app.state, "engine", None)
     if index is None or engine is None:
         raise HTTPException(503, "The matching index is not loaded yet.")
     try:
         with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            # A write that changes nothing, rolled back: a read-only database (a standby,
+            # a read-only file or mount) refuses it, where SELECT 1 would pass.
+            connection.execute(_PROBE_WRITE)
+            connection.rollback()
     except SQLAlchemyError as error:
-        log.warning("not ready: the database does not answer: %s", getattr(error, "orig", error))
-        raise HTTPException(503, "The database does not answer.") from None
+        log.warning("not ready: the database refuses writes: %s", getattr(error, "orig", error))
+        raise HTTPException(503, "The database does not answer or refuses writes.") from None
     return Health(status="ready", institutions=len(index))
 
 

@@ -37,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.errors import FieldError
 from service.http import idempotency_store as idempotency
 from service.http.idempotency_store import Answer, Claim, ClaimLost, Refusal, RequestKey
-from service.http.problems import problem
+from service.http.problems import database_unavailable, is_database_outage, problem
 from service.http.ratelimit import caller_key
 from service.values.validation import Documented, drop_null
 
@@ -128,9 +128,9 @@ async def _read_body(receive: Receive, limit: int | None) -> bytes | None:
     while True:
         try:
             message = await receive()
-        except HTTPException as error:  # FastAPI's own count of the body's bytes
+        except HTTPException as error:  # FastAPI's count of the body's bytes, or ours
             if error.status_code == 413:
-                raise _BodyTooLarge from error
+                raise _BodyTooLarge(error.detail) from error
             raise
         if message["type"] == "http.disconnect":
             return None
@@ -201,8 +201,8 @@ class IdempotencyMiddleware:
             return
         try:
             body = await _read_body(receive, self.max_body_size)
-        except _BodyTooLarge:
-            detail = f"The request body is larger than {self.max_body_size} bytes."
+        except _BodyTooLarge as error:
+            detail = str(error) or f"The request body is larger than {self.max_body_size} bytes."
             await problem(413, detail)(scope, receive, send)
             return
         if body is None:
@@ -219,8 +219,15 @@ class IdempotencyMiddleware:
             ),
         )
         engine = scope["app"].state.engine
-        await self._purge_now_and_then(engine)
-        outcome = await run_in_threadpool(idempotency.claim, engine, request, ttl=self.ttl)
+        try:
+            await self._purge_now_and_then(engine)
+            outcome = await run_in_threadpool(idempotency.claim, engine, request, ttl=self.ttl)
+        except Exception as error:  # outside the app's handlers: answer as they would
+            if not is_database_outage(error):
+                raise
+            log.error("idempotency keys cannot be stored: %s", getattr(error, "orig", error))
+            await database_unavailable()(scope, receive, send)
+            return
         if isinstance(outcome, Answer):
             await _send_answer(outcome, send)
         elif isinstance(outcome, Refusal):

@@ -49,3 +49,38 @@ def mark_optional_keys(schema: dict[str, Any], operation_ids: frozenset[str]) ->
             if operation.get("operationId") in operation_ids and security and {} not in security:
                 security.append({})
     return schema
+
+
+_PROBLEM_CONTENT = {
+    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+}
+_COMMON_ANSWERS = {
+    "401": "A key is needed, or the one sent is malformed, unknown or revoked.",
+    "429": "Too many requests from this key or address; `Retry-After` says when to retry.",
+    "503": "The database does not answer or refuses writes; `Retry-After` says when to retry.",
+}
+_BODY_ANSWERS = {
+    "413": "The body is larger than this route takes.",
+    "422": "A field was refused; `errors` says which and why.",
+}
+
+
+def declare_common_answers(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add to every API operation the answers the layers around the routes give.
+
+    The rate limit (429), the database (503), authentication (401) and the body limit
+    (413) answer before or around a route, where FastAPI does not see them (in place).
+    """
+    for path, path_item in schema.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            answers = dict(_COMMON_ANSWERS)
+            if "requestBody" in operation:
+                answers.update(_BODY_ANSWERS)
+            for status, description in answers.items():
+                responses.setdefault(
+                    status, {"description": description, "content": _PROBLEM_CONTENT}
+                )
+    return schema

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -159,17 +159,40 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=headers)
 
 
+# SQLSTATE 25006: PostgreSQL refuses writes (a read-only replica, or
+# default_transaction_read_only). SQLite's refusal is an OperationalError.
+_READ_ONLY_SQLSTATE = "25006"
+DATABASE_RETRY_SECONDS = 5
+
+
+def is_database_outage(exc: Exception) -> bool:
+    """Whether a database error is an outage (unreachable, read-only, out of connections)
+    rather than a bug such as a broken constraint."""
+    if isinstance(exc, PoolTimeout | OperationalError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    return exc.connection_invalidated or (
+        getattr(exc.orig, "sqlstate", None) == _READ_ONLY_SQLSTATE
+    )
+
+
+def database_unavailable() -> JSONResponse:
+    """Return the 503 sent while the database cannot take the request."""
+    return problem(
+        503,
+        "The database is unavailable; try again shortly.",
+        headers={"Retry-After": str(DATABASE_RETRY_SECONDS)},
+    )
+
+
 async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    if (
-        isinstance(exc, DBAPIError)
-        and not isinstance(exc, OperationalError)
-        and not exc.connection_invalidated
-    ):
+    if not is_database_outage(exc):
         raise exc  # a bug, not an outage (e.g. IntegrityError): the 500 handler logs it
     # The driver's message only: the SQLAlchemy one carries the statement and parameters.
     reason = getattr(exc, "orig", None) or exc
     log.error("database unavailable on %s %s: %s", request.method, request.url.path, reason)
-    return problem(503, "The database is unavailable; try again shortly.")
+    return database_unavailable()
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -202,15 +225,17 @@ class DeclaredBodyLimit:
     then answers in plain text from outside every handler. This answers that case first.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_size: int | None) -> None:
+    def __init__(self, app: ASGIApp, *, limit_for: Callable[[str], int | None]) -> None:
         self.app = app
-        self.max_body_size = max_body_size
+        self.limit_for = limit_for
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.max_body_size is not None:
+        if scope["type"] == "http" and (limit := self.limit_for(scope["path"])) is not None:
             declared = Headers(scope=scope).get("content-length", "")
-            if declared.isdigit() and int(declared) > self.max_body_size:
-                detail = f"The request body is larger than {self.max_body_size} bytes."
+            if declared.isdigit() and int(declared) > limit:
+                detail = (
+                    f"The request body is larger than {limit} bytes, the most this route takes."
+                )
                 await problem(413, detail)(scope, receive, send)
                 return
         await self.app(scope, receive, send)

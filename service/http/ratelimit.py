@@ -1,11 +1,13 @@
 """Rate limits per caller: per API key when one is sent, else per client address.
 
 Counting happens before the body is read or the key is looked up, so a flood costs
-little. The key is a hash of the ``Authorization`` header (never the key itself); a
-request without one is counted against its client address (an IPv6 address by its /64,
-which one client usually holds whole). Behind a reverse proxy the address is the
-proxy's unless the server trusts its forwarding headers (uvicorn's
-``--forwarded-allow-ips``). The admin token is not limited.
+little. The counter of a keyed request is a hash of the bearer key as authentication
+reads it (scheme in any case, spaces trimmed; never the key itself), so ``bearer K`` and
+``BEARER  K`` share one budget. A request without a well-formed bearer key is counted
+against its client address (an IPv6 address by its /64, which one client usually holds
+whole): inventing malformed headers buys no budget. Behind a reverse proxy the address is
+the proxy's unless the proxy is listed in ``TVETMATCH_TRUSTED_PROXIES``, the only peers
+whose ``X-Forwarded-For`` the server believes. The admin token is not limited.
 
 Counters live in a ``limits`` storage: ``memory://`` counts per process; several
 instances must share one storage (e.g. ``redis://``) or each allows the full rate.
@@ -33,6 +35,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from service.auth.keys import bearer_token
 from service.http.problems import problem
 
 log = logging.getLogger(__name__)
@@ -82,9 +85,10 @@ class RateLimits:
 
 
 def caller_key(scope: Scope, authorization: str | None) -> str:
-    """Return the counter key: a hash of the ``Authorization`` header, else the address."""
-    if authorization:
-        return "key:" + hashlib.sha256(authorization.encode()).hexdigest()[:32]
+    """Return the counter key: a hash of the bearer key, else the client address."""
+    token = bearer_token(authorization) if authorization else None
+    if token is not None:
+        return "key:" + hashlib.sha256(token.encode()).hexdigest()[:32]
     client = scope.get("client")
     host = client[0] if client else "unknown"
     try:
@@ -117,8 +121,8 @@ class RateLimitMiddleware:
         admin_token: str | None = getattr(scope["app"].state, "admin_token", None)
         if not admin_token:
             return False
-        _, _, token = authorization.partition(" ")
-        return hmac.compare_digest(token.strip().encode(), admin_token.encode())
+        token = bearer_token(authorization)
+        return token is not None and hmac.compare_digest(token.encode(), admin_token.encode())
 
     async def _hit(self, key: str, *, write: bool) -> int | None:
         try:
@@ -150,15 +154,15 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         key = caller_key(scope, authorization)
+        keyed = key.startswith("key:")
         wait = await self._hit(key, write=scope["method"] not in READ_METHODS)
         if wait is None:
             await self.app(scope, receive, send)
             return
-        log.info("rate limit reached by %s", "a key" if authorization else key)
+        log.info("rate limit reached by %s", "a key" if keyed else key)
         response = problem(
             429,
-            f"Too many requests from this {'key' if authorization else 'address'}; "
-            f"retry in {wait} s.",
+            f"Too many requests from this {'key' if keyed else 'address'}; retry in {wait} s.",
             headers={"Retry-After": str(wait)},
         )
         await response(scope, receive, send)

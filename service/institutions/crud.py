@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from service.errors import DuplicateInstitution, FieldError, InvalidInput, Location
@@ -253,6 +254,28 @@ def _check_new_names(*, session: Session, items: Sequence[InstitutionCreate], at
             raise DuplicateInstitution(items[index].name, country, existing_id, at(index, "name"))
 
 
+def _flush_names(
+    *, session: Session, names: Sequence[tuple[str, str]], at: Locate, own_id: int | None = None
+) -> None:
+    """Flush; when another request stored one of these (name, country) pairs since they
+    were checked, refuse as duplicates are refused, naming the stored institution."""
+    try:
+        session.flush()
+    except IntegrityError as error:
+        keys = [(name_key(name), country) for name, country in names]
+        # This transaction is spoilt; a connection of its own sees what the other committed.
+        with session.get_bind().engine.connect() as connection:
+            statement = select(Institution.id, Institution.name_key, Institution.country).where(
+                tuple_(col(Institution.name_key), col(Institution.country)).in_(keys)
+            )
+            stored = {(key, country): id_ for id_, key, country in connection.execute(statement)}
+        for index, key in enumerate(keys):
+            if stored.get(key, own_id) != own_id:
+                name, country = names[index]
+                raise DuplicateInstitution(name, country, stored[key], at(index, "name")) from error
+        raise
+
+
 def create_institutions(
     *, session: Session, items: Sequence[InstitutionCreate], bulk: bool = False
 ) -> list[Institution]:
@@ -279,7 +302,7 @@ def create_institutions(
         _refresh_derived(row)
         rows.append(row)
     session.add_all(rows)
-    session.flush()
+    _flush_names(session=session, names=[(item.name, item.country) for item in items], at=at)
     for row, item in zip(rows, items, strict=True):
         assert row.id is not None
         session.add_all(
@@ -314,6 +337,12 @@ def update_institution(
     _refresh_derived(row)
     row.updated_at = utc_now()
     session.add(row)
+    _flush_names(
+        session=session,
+        names=[(new_name, new_country)],
+        at=lambda _index, *rest: ("body", *rest),
+        own_id=row.id,
+    )
     if partners is not None:
         assert row.id is not None
         _check_partners(

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from service.auth.keys import Caller, Role
 from service.auth.owners import acting_institution
+from service.db import hold_lock
 from service.errors import Conflict, Forbidden
 from service.institutions import crud
 from service.institutions.models import Institution
@@ -64,6 +65,9 @@ def express(
             f"institution {institution.id} ({institution.country}, {institution.kind}) is not "
             f"eligible for opportunity {opportunity.id}"
         )
+    # Counting and writing under one lock per institution: parallel requests cannot all
+    # see room under the cap.
+    hold_lock(session, "opportunity_interest", f"interests:{institution.id}")
     if _existing(session, opportunity.id, institution.id):
         raise Conflict(
             f"institution {institution.id} already expressed interest in opportunity "

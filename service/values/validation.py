@@ -73,10 +73,17 @@ def _nfc(value: object) -> object:
     return value
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _no_nul(value: str) -> str:
     # PostgreSQL cannot store U+0000 in text; no name or phrase needs it.
     if "\x00" in value:
         raise ValueError("must not contain the NUL character (U+0000)")
+    # JSON's "\ud800" escapes decode to lone surrogates, which are no text: UTF-8 (and so
+    # either database) cannot encode them.
+    if _SURROGATE.search(value):
+        raise ValueError("must not contain a lone UTF-16 surrogate (U+D800 to U+DFFF)")
     return value
 
 

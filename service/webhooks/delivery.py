@@ -62,6 +62,9 @@ class _Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+_MAX_WAIT = 60.0  # seconds between rounds while the database keeps failing
+
+
 class DeliveryWorker:
     """Sends due deliveries, several at once, every ``poll_seconds`` until closed.
 
@@ -152,6 +155,7 @@ class DeliveryWorker:
         return len(ids)
 
     def _run(self) -> None:
+        failures = 0  # rounds failed in a row: the wait doubles, and one traceback is logged
         while not self._stop.is_set():
             # Cleared before claiming, so an attempt that ends meanwhile wakes the next round.
             self._wake.clear()
@@ -161,9 +165,20 @@ class DeliveryWorker:
                     claim = secrets.token_hex(16)
                     for delivery_id in self._claim(claim, free):
                         self._submit(delivery_id, claim)
-            except Exception:  # the worker must outlive a database hiccup
-                log.exception("webhook delivery round failed; retrying")
-            self._wake.wait(self._poll_seconds)
+            except Exception as error:  # the worker must outlive a database hiccup
+                failures += 1
+                if failures == 1:
+                    log.exception("webhook delivery round failed; backing off")
+                else:
+                    log.warning("webhook delivery round %d in a row failed: %s", failures, error)
+            else:
+                if failures:
+                    log.warning("webhook delivery works again after %d failed rounds", failures)
+                failures = 0
+            wait = self._poll_seconds
+            if failures:
+                wait = min(wait * 2 ** min(failures, 16), max(_MAX_WAIT, wait))
+            self._wake.wait(wait)
 
     def _in_progress(self) -> int:
         with self._busy_lock:

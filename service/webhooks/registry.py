@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from service.auth.keys import Caller, Role
 from service.auth.owners import get_owned, owner_of
+from service.db import hold_lock
 from service.errors import FieldError, InvalidInput
 from service.values.times import as_utc, utc_now
 from service.webhooks.addresses import registration_problem
@@ -47,6 +48,7 @@ def create(
         ]
     if errors:
         raise InvalidInput(errors)
+    hold_lock(session, "webhook", f"webhooks:{owner}")  # count and write as one
     held = session.exec(
         select(func.count()).select_from(Webhook).where(col(Webhook.owner) == owner)
     ).one()

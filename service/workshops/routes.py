@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from sqlmodel import col
 
 from service.deps import (
@@ -16,12 +16,14 @@ from service.deps import (
     SessionDep,
     WorkshopDep,
 )
+from service.errors import FieldError, InvalidInput
 from service.http import etags
 from service.http.idempotency import IdempotentPostRoute
 from service.http.pagination import PageParams, paginate
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.models import Institution
+from service.values.encodings import TextEncoding
 from service.values.validation import MAX_ID
 from service.workshops import (
     column_maps,
@@ -241,32 +243,55 @@ def workshop_report(
     return outcomes.report(session=session, workshop_id=row.id, run_number=run)
 
 
+async def _survey_file(request: Request) -> bytes:
+    """Return the uploaded survey, refusing an empty body with a 422 that says so."""
+    body = await request.body()
+    if not body:
+        why = "the survey file is empty: send the CSV file itself as the request body"
+        raise InvalidInput([FieldError(("body",), why, "empty_file")])
+    return body
+
+
+# Stated by hand: the body is read by _survey_file, so FastAPI does not describe it.
+_SURVEY_BODY = {
+    "required": True,
+    "content": {
+        "text/csv": {
+            "schema": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The survey CSV (columns in seed/SURVEY.md), UTF-8 with or "
+                "without BOM unless `encoding` says otherwise. An empty body gets 422.",
+            }
+        },
+        XLSX_MEDIA: {
+            "schema": {
+                "type": "string",
+                "format": "binary",
+                "minLength": 1,
+                "description": "The survey as an .xlsx workbook (the same columns).",
+            }
+        },
+    },
+}
+
+
 @router.post(
     "/{workshop_id:int}/imports",
     operation_id="import_survey",
     status_code=status.HTTP_201_CREATED,
     responses={200: {"model": ImportPlanPublic, "description": "The dry-run report."}},
-    openapi_extra={
-        "requestBody": {"content": {XLSX_MEDIA: {"schema": {"type": "string", "format": "binary"}}}}
-    },
+    openapi_extra={"requestBody": _SURVEY_BODY},
 )
 def import_survey(
     row: RunnableWorkshopDep,
-    body: Annotated[
-        bytes,
-        Body(
-            media_type="text/csv",
-            description="The survey CSV (columns in seed/SURVEY.md), UTF-8 with or without "
-            "BOM unless `encoding` says otherwise; or an .xlsx workbook, sent with its "
-            "media type.",
-        ),
-    ],
     session: SessionDep,
     index: IndexDep,
     response: Response,
+    body: Annotated[bytes, Depends(_survey_file)],
     dry_run: Annotated[bool, Query(description="Only report what would happen.")] = False,
     encoding: Annotated[
-        str, Query(max_length=40, description="The file's encoding when not UTF-8.")
+        TextEncoding, Query(description="The file's encoding when not UTF-8.")
     ] = "utf-8",
     content_type: Annotated[str, Header(include_in_schema=False)] = "",
 ) -> ImportResult | ImportPlanPublic:

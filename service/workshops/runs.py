@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from matching import PairingRules, PairingSolver
+from service.db import hold_lock
 from service.errors import FieldError, InvalidInput, unknown_run
 from service.institutions import crud
 from service.institutions.index import MatchIndex
@@ -123,6 +124,8 @@ def compute_run(
             UnpairedPublic(institution=ref(item.id), reason=item.reason) for item in result.unpaired
         ],
     )
+    # Runs finishing at once would take the same number; they take it one after another.
+    hold_lock(session, "pairing_run", f"pairing-runs:{workshop.id}")
     latest = session.exec(
         select(func.max(PairingRun.number)).where(col(PairingRun.workshop_id) == workshop.id)
     ).one()

@@ -32,3 +32,33 @@ def test_evaluate_refuses_an_unknown_dataset() -> None:
     result = subprocess.run([*CLI, "evaluate", "nonesuch"], capture_output=True, text=True)
     assert result.returncode == 2
     assert "neither a file nor a shipped dataset" in result.stderr
+
+
+def _serve_without_admin_token(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    from tests.service.http.test_http import free_port
+    from tests.support.server import server_env
+
+    env = server_env(data_dir=data_dir, database_url=None)
+    del env["TVETMATCH_ADMIN_TOKEN"]
+    env["TVETMATCH_SEED_ON_EMPTY"] = "false"
+    port = str(free_port())
+    return subprocess.run(
+        [*CLI, "serve", "--port", port], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_an_empty_admin_token_file_stops_the_start(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "admin-token").write_text("  \n")
+    result = _serve_without_admin_token(data_dir)
+    assert result.returncode != 0
+    assert f"the admin token file {data_dir / 'admin-token'} is empty" in result.stderr
+
+
+def test_an_unreadable_admin_token_file_stops_the_start(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    (data_dir / "admin-token").mkdir(parents=True)  # a folder: reading it fails, even as root
+    result = _serve_without_admin_token(data_dir)
+    assert result.returncode != 0
+    assert f"cannot read the admin token file {data_dir / 'admin-token'}" in result.stderr

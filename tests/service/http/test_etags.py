@@ -226,3 +226,28 @@ def test_a_browser_may_send_the_conditions_and_read_the_tag(
     exposed = read.headers["access-control-expose-headers"].lower()
     assert "etag" in exposed
     assert "idempotent-replayed" in exposed
+
+
+def test_a_new_institution_on_a_reused_id_does_not_match_the_old_etag(
+    client: TestClient, database_url: str
+) -> None:
+    first = register(client, "First Holder")
+    url = f"{API}/institutions/{first['id']}"
+    old = client.get(url).headers["ETag"]
+    assert client.delete(url, headers=ADMIN).status_code == 204
+    second = register(client, "Second Holder")
+    if database_url.startswith("sqlite"):
+        assert second["id"] == first["id"]  # SQLite hands the freed id on
+    again = client.get(f"{API}/institutions/{second['id']}", headers={"If-None-Match": old})
+    assert again.status_code == 200
+    assert again.json()["name"] == "Second Holder"
+    assert again.headers["ETag"] != old
+
+
+def test_a_new_etag_survives_a_read_back(client: TestClient) -> None:
+    created = client.post(
+        f"{API}/institutions", json={"name": "Tagged", "country": "KH", "kind": "college"}
+    )
+    url = f"{API}/institutions/{created.json()['id']}"
+    tag = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": tag}).status_code == 304

@@ -239,3 +239,54 @@ def test_the_default_limit_fits_a_bulk_of_20000_full_profiles() -> None:
     )
     size = len(json.dumps(full, ensure_ascii=False).encode())
     assert size * 20_000 < Settings().max_body_bytes
+
+
+# -- body size per route -----------------------------------------------------------------
+
+TWO_MIB_PROFILE = json.dumps(profile("Big", description="x" * (2 * 1024 * 1024))).encode()
+
+
+def test_an_ordinary_route_refuses_a_2_mib_body_with_413(client: TestClient) -> None:
+    declared = client.post(
+        f"{API}/institutions",
+        content=TWO_MIB_PROFILE,
+        headers={**ADMIN, "Content-Type": "application/json"},
+    )
+    assert declared.status_code == 413
+    assert declared.headers["content-type"] == "application/problem+json"
+    assert str(1024 * 1024) in declared.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for start in range(0, len(TWO_MIB_PROFILE), 64 * 1024):
+            yield TWO_MIB_PROFILE[start : start + 64 * 1024]
+
+    for extra in ({}, {"Idempotency-Key": "big-1"}):
+        streamed = client.post(
+            f"{API}/institutions",
+            content=chunks(),
+            headers={**ADMIN, **extra, "Content-Type": "application/json"},
+        )
+        assert streamed.status_code == 413, (extra, streamed.text[:300])
+        assert streamed.headers["content-type"] == "application/problem+json"
+    assert client.get(f"{API}/institutions").json()["total"] == 0
+
+
+def test_uploads_take_more_than_the_ordinary_limit(client: TestClient) -> None:
+    many = [
+        profile(f"College {n}", description="A vocational college in Kampot. " * 40)
+        for n in range(1000)
+    ]
+    body = json.dumps(many).encode()
+    assert len(body) > 1024 * 1024
+    response = client.post(
+        f"{API}/institutions/bulk",
+        content=body,
+        headers={**ADMIN, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 201, response.text[:300]
+    assert client.get(f"{API}/institutions").json()["total"] == 1000
+
+
+def test_the_ordinary_limit_is_configured_apart() -> None:
+    assert Settings().max_request_body_bytes == 1024 * 1024
+    assert Settings(max_body_bytes=1000).request_body_limit == 1000
