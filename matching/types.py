@@ -15,6 +15,7 @@ class Profile:
     id: int | None = None
     name: str = ""
     country: str = ""
+    city: str = ""
     kind: str = ""
     fields: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
