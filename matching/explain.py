@@ -30,6 +30,8 @@ _TEMPLATES = {
         "fields": "Shared technical fields: {items}.",
         "programs": "Both want to collaborate on {items}.",
         "description": "Their description shares the terms {items}.",
+        "city": "Both are in {city}.",
+        "partners": "You both work with {items}.",
         "separator": ", ",
     },
     "zh": {
@@ -38,6 +40,8 @@ _TEMPLATES = {
         "fields": "共同的技术领域：{items}。",
         "programs": "双方都希望合作开展{items}。",
         "description": "双方简介共有的词：{items}。",
+        "city": "双方都在{city}。",
+        "partners": "双方都与{items}合作。",
         "separator": "、",
     },
 }
@@ -88,8 +92,13 @@ def phrases_of(profile: Profile) -> list[str]:
         *profile.offers,
         *profile.fields,
         *profile.programs,
-        profile.description,
+        about(profile),
     ]
+
+
+def about(profile: Profile) -> str:
+    """The name and the description, as the ranker reads them (a line break ends a phrase)."""
+    return f"{profile.name}\n{profile.description}"
 
 
 def _best_pairs(
@@ -141,10 +150,12 @@ def explain(
     *,
     space: PhraseSpace,
     language: str | None = None,
+    shared_partners: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """Say why ``candidate`` suits ``query``, one sentence per contributing part.
 
-    ``language`` defaults to :func:`reason_language` of the query.
+    ``language`` defaults to :func:`reason_language` of the query; ``shared_partners``
+    names the partners both work with, most selective first.
     """
     say = _TEMPLATES[language or reason_language(query)]
 
@@ -167,7 +178,12 @@ def explain(
         if pairs:
             reasons.append(say["programs"].format(items=listing([theirs for _, theirs in pairs])))
     if components.description > 0:
-        shared = space.shared_terms(query.description, candidate.description, _DESCRIPTION_TERMS)
+        shared = space.shared_terms(about(query), about(candidate), _DESCRIPTION_TERMS)
         if shared:
             reasons.append(say["description"].format(items=listing(shared)))
+    if components.city > 0:
+        reasons.append(say["city"].format(city=candidate.city))
+    if components.shared_partners > 0 and shared_partners:
+        named = listing(shared_partners[:_SHARED_PER_LIST]).replace("“", "").replace("”", "")
+        reasons.append(say["partners"].format(items=named))
     return tuple(reasons)

@@ -37,6 +37,8 @@ import numpy.typing as npt
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from matching.floor import MIN_SCORE
+
 __all__ = [
     "Alternate",
     "Pair",
@@ -91,7 +93,8 @@ class PairingRules:
     ``forbidden``: pairs never to make (existing partners, vetoes), in either order; ids
     that are not participants are ignored.
     ``locked``: pairs that must be made; each must pass every rule and fit the capacities.
-    ``min_score``: a pair needs a score above zero and at least ``min_score``.
+    ``min_score``: a pair needs a score above zero and at least ``min_score`` (default
+    :data:`matching.floor.MIN_SCORE`, chosen on the evaluation sets).
     ``fairness``: ``"none"`` maximises the total score; ``"maximin"`` first maximises the
     lowest best-partner score among participants who have an eligible partner.
     """
@@ -104,7 +107,7 @@ class PairingRules:
     allowed_group_pairs: frozenset[frozenset[str]] = frozenset()
     forbidden: frozenset[tuple[int, int]] = frozenset()
     locked: frozenset[tuple[int, int]] = frozenset()
-    min_score: float = 0.0
+    min_score: float = MIN_SCORE
     fairness: Fairness = "none"
 
     def __post_init__(self) -> None:

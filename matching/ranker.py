@@ -1,22 +1,22 @@
 """The reciprocal TF-IDF ranker: who offers what I need, and needs what I offer.
 
-Every profile is cut into five documents (needs, offers, fields, programs, description)
-that share one TF-IDF vocabulary, fitted on whole profiles so a term's weight reflects
-how many institutions use it. For an asker ``q`` and a candidate ``c``:
+Every profile is cut into five documents (needs, offers, fields, programs, and the name
+with the description) that share one TF-IDF vocabulary, fitted on whole profiles so a
+term's weight reflects how many institutions use it. For an asker ``q`` and a candidate ``c``:
 
     a = cos(offers_c, needs_q)            they meet my needs
     b = cos(needs_c, offers_q)            I meet their needs
     reciprocal = 2ab / (a + b)            when both directions are known
-               = one_sided_factor * a     (or * b) when only one side wrote the text for it
-    overlap = (wf*cos(fields) + wp*cos(programs) + wd*cos(description)) / (wf + wp + wd)
-    score = wr * reciprocal + (1 - wr) * overlap
+    fields, programs                      mean IDF of the shared items (not a cosine)
+    description (with the name)           cosine; city: 1 when both are in the same one
+    text = weighted mean over the parts both sides hold     (matching.score)
+    score = (1 - wg) * text + wg * partners-of-partners     (matching.graph)
 
 The harmonic mean is zero when either direction is zero and never exceeds the weaker
 direction, so a one-sided pair ranks below a mutual one; a look-alike competitor (same
-needs, same offers) has a and b near zero and can only score through ``overlap``, which
-carries a quarter of the weight by default. When a side left its needs or offers empty,
-the direction it cannot inform is unknown rather than zero, so the known direction still
-counts, at half weight. See ``docs/ranking.md`` for the reasoning and worked examples.
+needs, same offers) has a and b near zero and can only score through the other parts,
+which together weigh far less than the core. A part one side left empty is unknown
+rather than zero. See ``docs/ranking.md`` for the reasoning and worked examples.
 """
 
 from __future__ import annotations
@@ -31,10 +31,13 @@ from scipy import sparse
 from sklearn.exceptions import NotFittedError
 from sklearn.preprocessing import normalize
 
-from matching.corpus import PARTS, SIMILARITIES, Corpus
+from matching.corpus import PARTS, SIMILARITIES, Corpus, place_key
 from matching.explain import PhraseSpace, phrases_of, reason_language
 from matching.explain import explain as _explain
+from matching.floor import MIN_SCORE
+from matching.graph import blend, shared_partner_scores, shared_partners
 from matching.rerank import mmr_order
+from matching.score import OVERLAP_PARTS, fuse
 from matching.taxonomy import Taxonomy
 from matching.text import analyze
 from matching.types import CandidateFilter, Components, Match, Profile
@@ -47,6 +50,9 @@ _MIN_POOL = 50
 
 FloatArray = npt.NDArray[np.float32]
 PartTerms = dict[str, list[str]]
+BoolArray = npt.NDArray[np.bool_]
+# Short lists of items: scored by how informative the shared items are, not by a cosine.
+_ITEM_PARTS = frozenset(("fields", "programs"))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -68,14 +74,15 @@ class ReciprocalRanker:
 
     Parameters
     ----------
-    reciprocal_weight:
-        Share of the score given to the two need/offer directions; the rest goes to
-        the overlap of fields, programs and description.
-    fields_weight, programs_weight, description_weight:
-        Relative weights of the three overlap parts.
+    reciprocal_weight, fields_weight, programs_weight, description_weight, city_weight:
+        Relative weights of the parts; each score is the weighted mean over the parts
+        both profiles hold (see :mod:`matching.score`).
     one_sided_factor:
         Multiplier on the one known direction when the other cannot be computed
         because a side left its needs or offers empty.
+    graph_weight:
+        Share of the score given to partners in common when the asker declared partners
+        (see :mod:`matching.graph`); 0 turns the graph off.
     taxonomy:
         Canonical concepts to find in the text; each concept mentioned adds one term, so
         profiles in different languages meet on the concepts they share.
@@ -86,11 +93,13 @@ class ReciprocalRanker:
     def __init__(
         self,
         *,
-        reciprocal_weight: float = 0.75,
+        reciprocal_weight: float = 3.0,
         fields_weight: float = 0.5,
         programs_weight: float = 0.3,
         description_weight: float = 0.2,
+        city_weight: float = 0.2,
         one_sided_factor: float = 0.5,
+        graph_weight: float = 0.3,
         taxonomy: Taxonomy | None = None,
         concept_weight: float = 3.0,
     ) -> None:
@@ -98,7 +107,9 @@ class ReciprocalRanker:
         self.fields_weight = fields_weight
         self.programs_weight = programs_weight
         self.description_weight = description_weight
+        self.city_weight = city_weight
         self.one_sided_factor = one_sided_factor
+        self.graph_weight = graph_weight
         self.taxonomy = taxonomy
         self.concept_weight = concept_weight
 
@@ -199,6 +210,10 @@ class ReciprocalRanker:
         if self.weights_ is None or not len(corpus.ids):
             return []
         score, similarity, reciprocal, overlap = self.score_all(query, corpus)
+        graph = self._graph_scores(query, corpus)
+        if graph is not None:
+            similarity = {**similarity, "shared_partners": graph}
+            score = blend(score, graph, self.graph_weight)
         if diversity > 0 or exposure > 0:
             pool = self._top_rows(corpus, query, score, max(_POOL_PER_RESULT * k, _MIN_POOL), where)
             rows = self._rerank(corpus, pool, score, k, diversity, exposure)
@@ -221,7 +236,14 @@ class ReciprocalRanker:
                     score=float(score[row]),
                     components=components,
                     reasons=(
-                        _explain(query, candidate, components, space=space, language=language)
+                        _explain(
+                            query,
+                            candidate,
+                            components,
+                            space=space,
+                            language=language,
+                            shared_partners=self._shared_names(query, candidate, corpus),
+                        )
                         if explain
                         else ()
                     ),
@@ -241,19 +263,28 @@ class ReciprocalRanker:
         corpus = corpus or self.corpus_
         asked = self._transform_one(query)
         similarity = corpus.similarities(self._lay_out(asked))
-        score, reciprocal, overlap = self._fuse(
-            similarity,
-            a_known=corpus.has_offers & (asked["needs"].nnz > 0),
-            b_known=corpus.has_needs & (asked["offers"].nnz > 0),
-        )
+        has = {part: asked[part].nnz > 0 for part in PARTS}
+        present = {
+            name: corpus.present[stored] & has[asked_part]
+            for name, stored, asked_part in SIMILARITIES
+        }
+        city = place_key(query.city)
+        code = corpus.city_codes.get(city, -2) if city else -2
+        similarity["city"] = (corpus.cities == code).astype(np.float32)
+        present["city"] = corpus.cities >= 0 if city else np.zeros(len(corpus.ids), dtype=bool)
+        score, reciprocal, overlap = self._fuse(similarity, present)
         return score, similarity, reciprocal, overlap
 
-    def score_matrix(self, ids: Sequence[int], *, block: int = 512) -> FloatArray:
+    def score_matrix(
+        self, ids: Sequence[int], *, block: int = 512, grounded: bool = True
+    ) -> FloatArray:
         """Return the mutual scores among stored profiles (symmetric, zero diagonal).
 
         Computed ``block`` askers at a time, so memory stays ``O(block x len(ids))``; for a
-        workshop's pairing or a region's all-pairs top-k. Raises ``KeyError`` for an id
-        that is not indexed.
+        workshop's pairing or a region's all-pairs top-k. When ``grounded`` (the default),
+        two profiles that share no need, offer or field score zero: a pairing is a promise
+        to meet, and a name, a place or survey wording in common is no reason to. Raises
+        ``KeyError`` for an id that is not indexed.
         """
         self._check_fitted()
         corpus = self.corpus_
@@ -261,7 +292,9 @@ class ReciprocalRanker:
         scores = np.zeros((len(rows), len(rows)), dtype=np.float32)
         for start in range(0, len(rows), block):
             askers = rows[start : start + block]
-            scores[:, start : start + len(askers)] = self._cross_scores(corpus, rows, askers)
+            scores[:, start : start + len(askers)] = self._cross_scores(
+                corpus, rows, askers, grounded=grounded
+            )
         np.fill_diagonal(scores, 0.0)
         # The score is symmetric in theory; average away float noise between the directions.
         symmetric: FloatArray = ((scores + scores.T) / 2).astype(np.float32)
@@ -282,11 +315,14 @@ class ReciprocalRanker:
             ).ravel()
             for name, stored, asked in SIMILARITIES
         }
-        score, reciprocal, overlap = self._fuse(
-            similarity,
-            a_known=corpus.has_offers[rows] & corpus.has_needs[askers],
-            b_known=corpus.has_needs[rows] & corpus.has_offers[askers],
-        )
+        present = {
+            name: corpus.present[stored][rows] & corpus.present[asked][askers]
+            for name, stored, asked in SIMILARITIES
+        }
+        similarity["city"] = (corpus.cities[rows] == corpus.cities[askers]).astype(np.float32)
+        present["city"] = (corpus.cities[rows] >= 0) & (corpus.cities[askers] >= 0)
+        similarity["city"] *= present["city"]
+        score, reciprocal, overlap = self._fuse(similarity, present)
         profiles = [(corpus.profiles[int(a)], corpus.profiles[int(b)]) for a, b in pairs]
         space = PhraseSpace(
             [phrase for pair in profiles for profile in pair for phrase in phrases_of(profile)],
@@ -329,7 +365,7 @@ class ReciprocalRanker:
         candidates: Sequence[Profile],
         *,
         k: int = 10,
-        min_score: float = 0.0,
+        min_score: float = MIN_SCORE,
         explain: bool = True,
     ) -> list[Match]:
         """Rank profiles that are not indexed (offers, calls, drafts) as partners for ``query``.
@@ -384,15 +420,21 @@ class ReciprocalRanker:
             for name, stored_part, asked_part in SIMILARITIES
         }
 
-        def has(matrices: Mapping[str, sparse.csr_matrix], part: str) -> npt.NDArray[np.bool_]:
-            rows_with_terms: npt.NDArray[np.bool_] = np.diff(matrices[part].indptr) > 0
+        def has(matrices: Mapping[str, sparse.csr_matrix], part: str) -> BoolArray:
+            rows_with_terms: BoolArray = np.diff(matrices[part].indptr) > 0
             return rows_with_terms
 
-        score, reciprocal, overlap = self._fuse(
-            similarity,
-            a_known=has(stored, "offers")[:, None] & has(asked, "needs")[None, :],
-            b_known=has(stored, "needs")[:, None] & has(asked, "offers")[None, :],
+        present = {
+            name: has(stored, stored_part)[:, None] & has(asked, asked_part)[None, :]
+            for name, stored_part, asked_part in SIMILARITIES
+        }
+        theirs = np.array([place_key(c.city) for c in candidates], dtype=np.str_)
+        mine = np.array([place_key(a.city) for a in askers], dtype=np.str_)
+        present["city"] = (theirs != "")[:, None] & (mine != "")[None, :]
+        similarity["city"] = ((theirs[:, None] == mine[None, :]) & present["city"]).astype(
+            np.float32
         )
+        score, reciprocal, overlap = self._fuse(similarity, present)
         return score, similarity, reciprocal, overlap
 
     def _asker_matrices(self, askers: Sequence[Profile]) -> dict[str, sparse.csr_matrix]:
@@ -427,20 +469,27 @@ class ReciprocalRanker:
             "offers": _phrase_terms(profile.offers, self.taxonomy),
             "fields": _phrase_terms(profile.fields, self.taxonomy),
             "programs": _phrase_terms(profile.programs, self.taxonomy),
-            "description": _phrase_terms([profile.description], self.taxonomy),
+            # The name is a one-line description ("Kampot Dairy School"); reading both as
+            # one document lets a newcomer's name meet an established profile's text.
+            "description": _phrase_terms([profile.name, profile.description], self.taxonomy),
         }
 
     def _part_matrices(self, terms: Sequence[PartTerms]) -> dict[str, sparse.csr_matrix]:
         if self.weights_ is None:
             empty = sparse.csr_matrix((len(terms), 0), dtype=np.float32)
             return dict.fromkeys(PARTS, empty)
-        return {part: vectorize(self.weights_, [doc[part] for doc in terms]) for part in PARTS}
+        return {
+            part: vectorize(
+                self.weights_, [doc[part] for doc in terms], informative=part in _ITEM_PARTS
+            )
+            for part in PARTS
+        }
 
     def _transform_one(self, profile: Profile) -> dict[str, sparse.csr_matrix]:
         return self._part_matrices([self._part_terms(profile)])
 
     def _lay_out(self, asked: Mapping[str, sparse.csr_matrix]) -> sparse.csr_matrix:
-        """Lay the asker's parts on a diagonal (5 x 5V), each on the block it meets."""
+        """Lay the asker's parts on a diagonal, each on the block of the part it meets."""
         blocks = [asked[asked_part] for _, _, asked_part in SIMILARITIES]
         return sparse.block_diag(blocks, format="csr", dtype=np.float32)
 
@@ -451,41 +500,55 @@ class ReciprocalRanker:
         )
 
     def _check_params(self) -> None:
-        if not 0.0 <= self.reciprocal_weight <= 1.0:
-            raise ValueError("reciprocal_weight must be within [0, 1]")
         if not 0.0 <= self.one_sided_factor <= 1.0:
             raise ValueError("one_sided_factor must be within [0, 1]")
+        if not 0.0 <= self.graph_weight <= 1.0:
+            raise ValueError("graph_weight must be within [0, 1]")
         if self.concept_weight <= 0:
             raise ValueError("concept_weight must be positive")
-        weights = (self.fields_weight, self.programs_weight, self.description_weight)
-        if min(weights) < 0 or sum(weights) <= 0:
-            raise ValueError("overlap weights must be non-negative and not all zero")
+        weights = self._weights()
+        if min(weights.values()) < 0 or sum(weights.values()) <= 0:
+            raise ValueError("part weights must be non-negative and not all zero")
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "corpus_"):
             raise NotFittedError("call fit() before using this ReciprocalRanker")
 
+    def _weights(self) -> dict[str, float]:
+        return {
+            "reciprocal": self.reciprocal_weight,
+            "fields": self.fields_weight,
+            "programs": self.programs_weight,
+            "description": self.description_weight,
+            "city": self.city_weight,
+        }
+
     def _fuse(
-        self,
-        similarity: Mapping[str, FloatArray],
-        a_known: npt.NDArray[np.bool_],
-        b_known: npt.NDArray[np.bool_],
+        self, similarity: Mapping[str, FloatArray], present: Mapping[str, BoolArray]
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Combine part similarities into (score, reciprocal, overlap); any array shape."""
-        a = similarity["they_meet_my_needs"]
-        b = similarity["i_meet_their_needs"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            harmonic = np.where(a + b > 0, 2 * a * b / (a + b), 0.0)
-        one_sided = self.one_sided_factor * (np.where(a_known, a, 0.0) + np.where(b_known, b, 0.0))
-        reciprocal = np.where(a_known & b_known, harmonic, one_sided).astype(np.float32)
-        weights = (self.fields_weight, self.programs_weight, self.description_weight)
-        overlap = (
-            weights[0] * similarity["fields"]
-            + weights[1] * similarity["programs"]
-            + weights[2] * similarity["description"]
-        ) / sum(weights)
-        score = self.reciprocal_weight * reciprocal + (1 - self.reciprocal_weight) * overlap
-        return score.astype(np.float32), reciprocal, overlap.astype(np.float32)
+        return fuse(similarity, present, self._weights(), self.one_sided_factor)
+
+    def _graph_scores(self, query: Profile, corpus: Corpus) -> FloatArray | None:
+        """Partners-of-partners score of every row, or None when the graph says nothing."""
+        if self.graph_weight <= 0 or not query.existing_partners:
+            return None
+        found = shared_partner_scores(query.existing_partners, corpus.profiles, corpus.declared_by)
+        rows = [corpus.row_of[c] for c in found if c in corpus.row_of]
+        if not rows:
+            return None
+        graph = np.zeros(len(corpus.ids), dtype=np.float32)
+        graph[rows] = [found[int(corpus.ids[row])] for row in rows]
+        top = float(graph.max())
+        return graph / top if top > 0 else None
+
+    def _shared_names(self, query: Profile, candidate: Profile, corpus: Corpus) -> list[str]:
+        if self.graph_weight <= 0 or not query.existing_partners or candidate.id is None:
+            return []
+        shared = shared_partners(
+            query.existing_partners, candidate.id, corpus.profiles, corpus.declared_by
+        )
+        return [corpus.profiles[p].name for p in shared if p in corpus.profiles]
 
     def _rerank(
         self,
@@ -507,7 +570,12 @@ class ReciprocalRanker:
         return [pool[i] for i in mmr_order(relevance, likeness, k, diversity)]
 
     def _cross_scores(
-        self, corpus: Corpus, rows: npt.NDArray[np.intp], askers: npt.NDArray[np.intp]
+        self,
+        corpus: Corpus,
+        rows: npt.NDArray[np.intp],
+        askers: npt.NDArray[np.intp],
+        *,
+        grounded: bool = False,
     ) -> FloatArray:
         """Scores of ``rows`` (as candidates, down) for ``askers`` (across)."""
         similarity = {
@@ -517,12 +585,21 @@ class ReciprocalRanker:
             )
             for name, stored, asked in SIMILARITIES
         }
-        has_needs, has_offers = corpus.has_needs, corpus.has_offers
-        score, _, _ = self._fuse(
-            similarity,
-            a_known=has_offers[rows][:, None] & has_needs[askers][None, :],
-            b_known=has_needs[rows][:, None] & has_offers[askers][None, :],
-        )
+        present = {
+            name: corpus.present[stored][rows][:, None] & corpus.present[asked][askers][None, :]
+            for name, stored, asked in SIMILARITIES
+        }
+        theirs, mine = corpus.cities[rows][:, None], corpus.cities[askers][None, :]
+        present["city"] = (theirs >= 0) & (mine >= 0)
+        similarity["city"] = ((theirs == mine) & present["city"]).astype(np.float32)
+        score, _, _ = self._fuse(similarity, present)
+        if grounded:
+            shared = (
+                (similarity["they_meet_my_needs"] > 0)
+                | (similarity["i_meet_their_needs"] > 0)
+                | (similarity["fields"] > 0)
+            )
+            score = np.where(shared, score, 0.0).astype(np.float32)
         return score
 
     def _appeal(self, corpus: Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
@@ -565,14 +642,15 @@ def _components(
     similarity: Mapping[str, FloatArray], reciprocal: FloatArray, overlap: FloatArray, at: int
 ) -> Components:
     """The score parts of one position of the score arrays."""
+    parts = {name: float(similarity[name][at]) for name in OVERLAP_PARTS}
+    graph = similarity.get("shared_partners")
     return Components(
         they_meet_my_needs=float(similarity["they_meet_my_needs"][at]),
         i_meet_their_needs=float(similarity["i_meet_their_needs"][at]),
         reciprocal=float(reciprocal[at]),
-        fields=float(similarity["fields"][at]),
-        programs=float(similarity["programs"][at]),
-        description=float(similarity["description"][at]),
         overlap=float(overlap[at]),
+        shared_partners=float(graph[at]) if graph is not None else 0.0,
+        **parts,
     )
 
 

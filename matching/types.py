@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from matching.floor import MIN_SCORE
+
 
 @dataclass(frozen=True, slots=True)
 class Profile:
@@ -33,7 +35,12 @@ class Components:
     ``they_meet_my_needs``: the candidate's offers against the asker's needs.
     ``i_meet_their_needs``: the asker's offers against the candidate's needs.
     ``reciprocal``: the two directions fused (harmonic mean, or half of the one known).
-    ``overlap``: the weighted blend of ``fields``, ``programs`` and ``description``.
+    ``fields``, ``programs``: the mean informativeness (IDF) of the items both list.
+    ``description``: cosine of name and description; ``city``: 1 when both are in the
+    same city.
+    ``overlap``: the weighted blend of the parts besides ``reciprocal`` that both hold.
+    ``shared_partners``: partners in common (Adamic–Adar), scaled to 1 for the
+    best-connected candidate of this asker; 0 without declared partners.
     """
 
     they_meet_my_needs: float
@@ -43,6 +50,8 @@ class Components:
     programs: float
     description: float
     overlap: float
+    city: float = 0.0
+    shared_partners: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +60,14 @@ class CandidateFilter:
 
     ``cross_border`` keeps only candidates from another country than the asker's;
     empty ``countries``/``kinds`` mean any; ``exclude`` lists ids never to return.
-    Only candidates scoring above zero and at least ``min_score`` are returned.
+    Only candidates scoring above zero and at least ``min_score`` are returned; the
+    default is :data:`matching.floor.MIN_SCORE`.
     """
 
     cross_border: bool = True
     countries: frozenset[str] = frozenset()
     kinds: frozenset[str] = frozenset()
-    min_score: float = 0.0
+    min_score: float = MIN_SCORE
     exclude: frozenset[int] = frozenset()
 
 
