@@ -16,9 +16,17 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import numpy.typing as npt
 
+from matching.corpus import Corpus
 from matching.types import Profile
 
-__all__ = ["blend", "neighbours", "shared_partner_scores", "shared_partners"]
+__all__ = [
+    "blend",
+    "graph_scores",
+    "neighbours",
+    "shared_names",
+    "shared_partner_scores",
+    "shared_partners",
+]
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -65,12 +73,35 @@ def shared_partners(
 def blend(text: FloatArray, graph: FloatArray, weight: float) -> FloatArray:
     """Fuse text scores and graph scores (same rows) into one score in [0, 1].
 
-    The graph scores are scaled to a maximum of 1 for this asker, then
+    With graph scores scaled to a maximum of 1 for this asker,
     ``score = (1 - w) * text + w * graph``: the best-connected candidate gains ``w``,
     the others in proportion. With no graph score anywhere the text order is untouched.
     """
-    top = float(graph.max()) if graph.size else 0.0
-    if top <= 0 or weight <= 0:
+    if weight <= 0 or not graph.size or float(graph.max()) <= 0:
         return text
-    fused: FloatArray = ((1 - weight) * text + weight * (graph / top)).astype(np.float32)
+    fused: FloatArray = ((1 - weight) * text + weight * graph).astype(np.float32)
     return fused
+
+
+def graph_scores(query: Profile, corpus: Corpus) -> FloatArray | None:
+    """Adamic–Adar of every row for ``query``, scaled to a maximum of 1; None if all zero."""
+    if not query.existing_partners:
+        return None
+    found = shared_partner_scores(query.existing_partners, corpus.profiles, corpus.declared_by)
+    rows = [corpus.row_of[c] for c in found if c in corpus.row_of]
+    if not rows:
+        return None
+    graph = np.zeros(len(corpus.ids), dtype=np.float32)
+    graph[rows] = [found[int(corpus.ids[row])] for row in rows]
+    top = float(graph.max())
+    return graph / top if top > 0 else None
+
+
+def shared_names(query: Profile, candidate: Profile, corpus: Corpus) -> list[str]:
+    """Names of the partners ``query`` and ``candidate`` share, most selective first."""
+    if not query.existing_partners or candidate.id is None:
+        return []
+    shared = shared_partners(
+        query.existing_partners, candidate.id, corpus.profiles, corpus.declared_by
+    )
+    return [corpus.profiles[p].name for p in shared if p in corpus.profiles]

@@ -20,7 +20,9 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["OVERLAP_PARTS", "Fused", "fuse"]
+from matching.types import Components
+
+__all__ = ["OVERLAP_PARTS", "Fused", "components_at", "fuse"]
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
@@ -64,3 +66,19 @@ def fuse(
         denominator += core
         score = np.where(denominator > 0, numerator / denominator, 0.0).astype(np.float32)
     return score, reciprocal, overlap
+
+
+def components_at(
+    similarity: Mapping[str, FloatArray], reciprocal: FloatArray, overlap: FloatArray, at: int
+) -> Components:
+    """The score parts of one position of the score arrays."""
+    parts = {name: float(similarity[name][at]) for name in OVERLAP_PARTS}
+    graph = similarity.get("shared_partners")
+    return Components(
+        they_meet_my_needs=float(similarity["they_meet_my_needs"][at]),
+        i_meet_their_needs=float(similarity["i_meet_their_needs"][at]),
+        reciprocal=float(reciprocal[at]),
+        overlap=float(overlap[at]),
+        shared_partners=float(graph[at]) if graph is not None else 0.0,
+        **parts,
+    )
