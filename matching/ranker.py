@@ -87,7 +87,7 @@ class ReciprocalRanker:
         description_weight: float = 0.2,
         city_weight: float = 0.2,
         one_sided_factor: float = 0.5,
-        graph_weight: float = 0.3,
+        graph_weight: float = 0.2,
         taxonomy: Taxonomy | None = None,
         concept_weight: float = 3.0,
     ) -> None:
