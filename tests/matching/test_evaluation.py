@@ -345,7 +345,7 @@ def test_a_time_split_hides_every_pair_and_knows_only_what_was_declared() -> Non
     dataset = parse_dataset(data)
     ids = dataset.ids
     assert dataset.known()[ids["a"]] == {ids["d"]}
-    assert dataset.askers == {ids["a"]}
+    assert dataset.askers == frozenset({ids["a"]})
     spy = _Spy(sorted(dataset.keys))
     report = evaluate(dataset, rankers={"spy": spy}, resamples=10)
     assert [o.query for o in report.outcomes] == ["a", "a"]

@@ -12,7 +12,16 @@ import numpy.typing as npt
 import pytest
 
 from matching import pairing
-from matching.pairing import Alternate, Pair, PairingResult, PairingRules, PairingSolver, Unpaired
+from matching.pairing import (
+    Alternate,
+    Pair,
+    PairingResult,
+    PairingRules,
+    PairingSolver,
+    Unpaired,
+    bounds,
+    problem,
+)
 
 ASEAN = {"KH": "ASEAN", "TH": "ASEAN", "VN": "ASEAN"}
 CN_ASEAN = frozenset({frozenset({"CN", "ASEAN"})})
@@ -244,12 +253,12 @@ def test_upper_bound_holds_for_the_full_problem_on_a_candidate_graph(seed: int) 
 @pytest.mark.parametrize("seed", range(4))
 def test_lagrangian_bound_holds_for_any_nonnegative_multipliers(seed: int) -> None:
     instance = random_instance(seed, n=8, capacities=True)
-    problem = pairing._prepare(instance.ids, instance.countries, instance.scores, instance.rules)
+    prepared = problem.prepare(instance.ids, instance.countries, instance.scores, instance.rules)
     optimum = max(objective(instance, edges)[2] for edges in b_matchings(instance))
     rng = np.random.default_rng(seed)
     for _ in range(20):
         duals = rng.random(len(instance.ids)) * rng.choice([0.1, 0.5, 1.0])
-        assert pairing._upper_bound(problem, duals) >= optimum - TOL
+        assert bounds.full_upper_bound(prepared, duals) >= optimum - TOL
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -590,12 +599,19 @@ def test_rules_normalise_pairs_and_copy_mappings() -> None:
 
 
 def test_pairing_uses_numpy_and_scipy_only() -> None:
-    tree = ast.parse(Path(pairing.__file__).read_text(encoding="utf-8"))
+    imported: set[str] = set()
+    for path in Path(pairing.__file__).parent.glob("*.py"):
+        imported |= _imports(path)
+    stdlib = {"__future__", "collections", "dataclasses", "time", "types", "typing"}
+    assert imported - stdlib - {"matching"} == {"numpy", "scipy"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     imported: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             imported.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
-    stdlib = {"__future__", "collections", "dataclasses", "time", "types", "typing"}
-    assert imported - stdlib - {"matching"} == {"numpy", "scipy"}
+    return imported
