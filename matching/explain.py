@@ -11,6 +11,7 @@ text is in Han characters, else English.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -49,6 +50,7 @@ _TEMPLATES = {
 _PAIRS_PER_DIRECTION = 2
 _SHARED_PER_LIST = 3
 _DESCRIPTION_TERMS = 4
+_COMMON_IDF = 1.0 + math.log(2.0)
 
 
 class PhraseSpace:
@@ -59,13 +61,23 @@ class PhraseSpace:
     """
 
     def __init__(
-        self, phrases: Iterable[str], vectorize: Vectorize, terms: npt.NDArray[np.str_]
+        self,
+        phrases: Iterable[str],
+        vectorize: Vectorize,
+        terms: npt.NDArray[np.str_],
+        idf: npt.NDArray[np.float32] | None = None,
     ) -> None:
         unique = list(dict.fromkeys(phrases))
         matrix = vectorize(unique) if unique else sparse.csr_matrix((0, len(terms)))
         columns = np.unique(matrix.indices)
         self._dense = np.asarray(matrix[:, columns].toarray(), dtype=np.float64)
         self._terms = terms[columns]
+        # A term that half the institutions or more use (smooth IDF at most 1 + ln 2) says
+        # nothing about this pair: survey headings copied into every description
+        # ("Challenges:", "Strategies:") or a word in every name are never quoted.
+        self._common = (
+            idf[columns] <= _COMMON_IDF if idf is not None else np.zeros(len(columns), bool)
+        )
         self._row = {phrase: i for i, phrase in enumerate(unique)}
 
     def vectors(self, phrases: Sequence[str]) -> npt.NDArray[np.float64]:
@@ -80,7 +92,9 @@ class PhraseSpace:
         words = [
             str(self._terms[i])
             for i in order
-            if contribution[i] > 0 and not str(self._terms[i]).startswith("~")
+            if contribution[i] > 0
+            and not self._common[i]
+            and not str(self._terms[i]).startswith("~")
         ]
         return words[:limit]
 

@@ -376,6 +376,7 @@ class ReciprocalRanker:
             [p for pair in (pairs if explain else ()) for prof in pair for p in phrases_of(prof)],
             self._transform_phrases,
             self.terms_,
+            self.weights_.weights if self.weights_ is not None else None,
         )
         language = reason_language(pairs[0][0]) if pairs and not by_asker else None
         matches = []
