@@ -35,13 +35,16 @@ def format_report(report: Report) -> str:
         "",
     ]
     metrics = list(report.rankers[0].metrics) if report.rankers else []
+    # Where every ranker finds under a tenth of the partners, two decimals hide the ranking.
+    top = max((e.value for s in report.rankers for e in s.metrics.values()), default=1.0)
+    d = 3 if top < 0.1 else 2
     lines += _table(
         ["ranker", *metrics],
         [
             [
                 scores.name,
                 *(
-                    f"{e.value:.2f} [{e.low:.2f}, {e.high:.2f}]"
+                    f"{e.value:.{d}f} [{e.low:.{d}f}, {e.high:.{d}f}]"
                     for e in (scores.metrics[m] for m in metrics)
                 ),
             ]
@@ -51,7 +54,7 @@ def format_report(report: Report) -> str:
     )
     kinds = sorted({row.kind for scores in report.rankers for row in scores.by_kind})
     cells = {
-        (scores.name, row.kind): f"{row.recall:.2f} / {row.mrr:.2f}"
+        (scores.name, row.kind): f"{row.recall:.{d}f} / {row.mrr:.{d}f}"
         for scores in report.rankers
         for row in scores.by_kind
     }
