@@ -24,25 +24,29 @@ BoolArray = npt.NDArray[np.bool_]
 Rows = npt.NDArray[np.intp]
 Parts = tuple[dict[str, FloatArray], dict[str, BoolArray]]
 Fuse = Callable[
-    [Mapping[str, FloatArray], Mapping[str, BoolArray]], tuple[FloatArray, FloatArray, FloatArray]
+    [Mapping[str, FloatArray], Mapping[str, BoolArray | bool]],
+    tuple[FloatArray, FloatArray, FloatArray],
 ]
 
 
 def present_in_index(
     corpus: Corpus, asked: Mapping[str, sparse.csr_matrix]
-) -> dict[str, BoolArray]:
-    """Which similarities of one asker to every row have text on both sides."""
-    has = {part: asked[part].nnz > 0 for part in asked}
+) -> dict[str, BoolArray | bool]:
+    """Which similarities of one asker to every row have text on both sides.
+
+    ``False`` (not an array) for a part the asker left empty: nothing to compute there.
+    """
     return {
-        name: corpus.present[stored] & has[asked_part] for name, stored, asked_part in SIMILARITIES
+        name: corpus.present[stored] if asked[asked_part].nnz > 0 else False
+        for name, stored, asked_part in SIMILARITIES
     }
 
 
-def locality(corpus: Corpus, city: str) -> tuple[FloatArray, BoolArray]:
+def locality(corpus: Corpus, city: str) -> tuple[FloatArray, BoolArray | bool]:
     """(same city, both have a city) of one asker's ``city`` against every row."""
     key = place_key(city)
     if not key:
-        return np.zeros(len(corpus.ids), np.float32), np.zeros(len(corpus.ids), dtype=bool)
+        return np.zeros(len(corpus.ids), np.float32), False
     same = corpus.cities == corpus.city_codes.get(key, -2)
     return same.astype(np.float32), corpus.cities >= 0
 

@@ -342,7 +342,7 @@ class ReciprocalRanker:
         }
 
     def fuse_parts(
-        self, similarity: Mapping[str, FloatArray], present: Mapping[str, BoolArray]
+        self, similarity: Mapping[str, FloatArray], present: Mapping[str, BoolArray | bool]
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Combine part similarities into (score, reciprocal, overlap); any array shape."""
         return fuse(similarity, present, self._weights(), self.one_sided_factor)
@@ -372,11 +372,15 @@ class ReciprocalRanker:
         Reasons are in the language of the (single) asker, or of each asker when
         ``by_asker``; all phrases involved are vectorised once.
         """
-        space = PhraseSpace(
-            [p for pair in (pairs if explain else ()) for prof in pair for p in phrases_of(prof)],
-            self._transform_phrases,
-            self.terms_,
-            self.weights_.weights if self.weights_ is not None else None,
+        space = (
+            PhraseSpace(
+                [p for pair in pairs for prof in pair for p in phrases_of(prof)],
+                self._transform_phrases,
+                self.terms_,
+                self.weights_.weights if self.weights_ is not None else None,
+            )
+            if explain
+            else None
         )
         language = reason_language(pairs[0][0]) if pairs and not by_asker else None
         matches = []
@@ -391,7 +395,7 @@ class ReciprocalRanker:
                     language=language,
                     shared_partners=shared_names(asker, candidate, self.corpus_),
                 )
-                if explain
+                if space is not None
                 else ()
             )
             matches.append(

@@ -35,7 +35,7 @@ Fused = tuple[FloatArray, FloatArray, FloatArray]
 
 def fuse(
     similarity: Mapping[str, FloatArray],
-    present: Mapping[str, BoolArray],
+    present: Mapping[str, BoolArray | bool],
     weights: Mapping[str, float],
     one_sided_factor: float,
 ) -> Fused:
@@ -43,27 +43,32 @@ def fuse(
 
     ``similarity`` and ``present`` hold ``they_meet_my_needs``, ``i_meet_their_needs``
     and every name of :data:`OVERLAP_PARTS`; ``weights`` holds ``reciprocal`` and the
-    same names. ``overlap`` is the score of the overlap parts alone.
+    same names. A similarity is zero wherever its part is not present (a cosine with an
+    empty side is zero), and ``present`` may be a plain ``False`` for a part the asker
+    left empty. ``overlap`` is the score of the overlap parts alone.
     """
     a = similarity["they_meet_my_needs"]
     b = similarity["i_meet_their_needs"]
     a_known = present["they_meet_my_needs"]
     b_known = present["i_meet_their_needs"]
+    shape = np.broadcast(a, b).shape
+    numerator = np.zeros(shape, dtype=np.float32)
+    denominator = np.zeros(shape, dtype=np.float32)
+    for part in OVERLAP_PARTS:
+        if present[part] is not False:
+            numerator += weights[part] * similarity[part]
+            denominator += weights[part] * np.asarray(present[part], dtype=np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        overlap = np.where(denominator > 0, numerator / denominator, 0.0).astype(np.float32)
+    if a_known is False and b_known is False:
+        return overlap, np.zeros(shape, dtype=np.float32), overlap
     with np.errstate(divide="ignore", invalid="ignore"):
         harmonic = np.where(a + b > 0, 2 * a * b / (a + b), 0.0)
     one_sided = one_sided_factor * (np.where(a_known, a, 0.0) + np.where(b_known, b, 0.0))
     reciprocal = np.where(a_known & b_known, harmonic, one_sided).astype(np.float32)
-    shape = np.broadcast(a, a_known).shape
-    numerator = np.zeros(shape, dtype=np.float32)
-    denominator = np.zeros(shape, dtype=np.float32)
-    for part in OVERLAP_PARTS:
-        numerator += weights[part] * np.where(present[part], similarity[part], 0.0)
-        denominator += weights[part] * present[part]
+    numerator += weights["reciprocal"] * reciprocal
+    denominator += weights["reciprocal"] * np.asarray(a_known | b_known, dtype=np.float32)
     with np.errstate(divide="ignore", invalid="ignore"):
-        overlap = np.where(denominator > 0, numerator / denominator, 0.0).astype(np.float32)
-        core = weights["reciprocal"] * (a_known | b_known)
-        numerator += weights["reciprocal"] * reciprocal
-        denominator += core
         score = np.where(denominator > 0, numerator / denominator, 0.0).astype(np.float32)
     return score, reciprocal, overlap
 
