@@ -7,16 +7,14 @@ term's weight reflects how many institutions use it. For an asker ``q`` and a ca
     a = cos(offers_c, needs_q)            they meet my needs
     b = cos(needs_c, offers_q)            I meet their needs
     reciprocal = 2ab / (a + b)            when both directions are known
-    fields, programs                      mean IDF of the shared items (not a cosine)
+    fields, programs                      informative overlap of the items (not a cosine)
     description (with the name)           cosine; city: 1 when both are in the same one
     text = weighted mean over the parts both sides hold     (matching.score)
     score = (1 - wg) * text + wg * partners-of-partners     (matching.graph)
 
-The harmonic mean is zero when either direction is zero and never exceeds the weaker
-direction, so a one-sided pair ranks below a mutual one; a look-alike competitor (same
-needs, same offers) has a and b near zero and can only score through the other parts,
-which together weigh far less than the core. A part one side left empty is unknown
-rather than zero. See ``docs/ranking.md`` for the reasoning and worked examples.
+The harmonic mean is zero when either direction is zero, so a one-sided pair ranks below
+a mutual one and a look-alike competitor can only score through the lighter parts. A part
+one side left empty is unknown rather than zero. See ``docs/ranking.md``.
 """
 
 from __future__ import annotations
@@ -63,14 +61,11 @@ class ReciprocalRanker:
     Parameters
     ----------
     reciprocal_weight, fields_weight, programs_weight, description_weight, city_weight:
-        Relative weights of the parts; each score is the weighted mean over the parts
-        both profiles hold (see :mod:`matching.score`).
+        Relative weights; a score is the weighted mean over the parts both profiles hold.
     one_sided_factor:
-        Multiplier on the one known direction when the other cannot be computed
-        because a side left its needs or offers empty.
+        Multiplier on the one known direction when a side left its needs or offers empty.
     graph_weight:
-        Share of the score given to partners in common when the asker declared partners
-        (see :mod:`matching.graph`); 0 turns the graph off.
+        Share of the score given to partners in common (:mod:`matching.graph`); 0 is off.
     taxonomy:
         Canonical concepts to find in the text; each concept mentioned adds one term, so
         profiles in different languages meet on the concepts they share.
@@ -315,7 +310,9 @@ class ReciprocalRanker:
 
     def _transform_phrases(self, phrases: Sequence[str]) -> sparse.csr_matrix:
         assert self.weights_ is not None
-        return vectorize(self.weights_, [phrase_terms([p], self.taxonomy) for p in phrases])
+        # Lines analysed alone give the same terms, and hit the cache of the fit (about()).
+        split = [phrase_terms(p.split("\n"), self.taxonomy) for p in phrases]
+        return vectorize(self.weights_, split)
 
     def _check_params(self) -> None:
         if not 0.0 <= self.one_sided_factor <= 1.0:
