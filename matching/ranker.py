@@ -48,9 +48,7 @@ from matching.vectors import TermWeights, fit_term_weights, vectorize
 
 __all__ = ["ReciprocalRanker"]
 
-_POOL_PER_RESULT = 5
-_MIN_POOL = 50
-
+_POOL_PER_RESULT, _MIN_POOL = 5, 50
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
 
