@@ -3,7 +3,8 @@
 The score of ``docs/ranking.md`` is recomputed here independently of the ranker's own
 arithmetic: every row's dot product with the dense query vector is summed in float64
 with numpy from the stored part matrices (see ``bench.anatomy``), then fused with the
-documented weights and filtered with the documented exclusions (the asker itself, its
+documented weights (over the parts both sides hold, with partners of partners) and
+filtered with the documented exclusions (the asker itself, its
 declared partners and those that declared it, its own country, scores of zero), ties
 broken by ascending id. Only the query's vectors come from the ranker
 (``_transform_one``): the check is about ranking, not about text analysis.
@@ -26,9 +27,12 @@ from matching import Match, Profile, ReciprocalRanker
 
 __all__ = ["ExactCheck", "check_top_k"]
 
-RECIPROCAL_WEIGHT = 0.75
+RECIPROCAL_WEIGHT = 3.0
 OVERLAP_WEIGHTS = {"fields": 0.5, "programs": 0.3, "description": 0.2}
+CITY_WEIGHT = 0.2
 ONE_SIDED_FACTOR = 0.5
+GRAPH_WEIGHT = 0.2
+FLOOR = 0.02
 # Scores closer than this may be ordered either way by float32 arithmetic.
 ROUNDING = 1e-6
 
@@ -75,12 +79,47 @@ def exact_scores(ranker: ReciprocalRanker, query: Profile) -> Floats:
     harmonic = np.divide(2 * a * b, total, out=np.zeros_like(total), where=total > 0)
     one_sided = ONE_SIDED_FACTOR * (np.where(a_known, a, 0.0) + np.where(b_known, b, 0.0))
     reciprocal = np.where(a_known & b_known, harmonic, one_sided)
-    overlap = np.zeros_like(a)
+    # The weighted mean over the parts both sides hold.
+    numerator = RECIPROCAL_WEIGHT * reciprocal
+    denominator = RECIPROCAL_WEIGHT * (a_known | b_known)
     for name, weight in OVERLAP_WEIGHTS.items():
-        overlap += weight * cos(name, name)
-    overlap /= sum(OVERLAP_WEIGHTS.values())
-    score: Floats = RECIPROCAL_WEIGHT * reciprocal + (1 - RECIPROCAL_WEIGHT) * overlap
+        both = written(name) & (vectors[name].nnz > 0)
+        numerator = numerator + weight * np.where(both, cos(name, name), 0.0)
+        denominator = denominator + weight * both
+    cities = [" ".join(p.city.casefold().split()) for p in _profiles_in_row_order(ranker)]
+    mine = " ".join(query.city.casefold().split())
+    if mine:
+        city = np.array([c == mine for c in cities], dtype=np.float64)
+        numerator = numerator + CITY_WEIGHT * city
+        denominator = denominator + CITY_WEIGHT * np.array([bool(c) for c in cities])
+    text: Floats = np.divide(numerator, denominator, out=np.zeros_like(a), where=denominator > 0)
+    graph = _adamic_adar(ranker, query)
+    if graph.max(initial=0.0) <= 0:
+        return text
+    score: Floats = (1 - GRAPH_WEIGHT) * text + GRAPH_WEIGHT * graph / graph.max()
     return score
+
+
+def _profiles_in_row_order(ranker: ReciprocalRanker) -> list[Profile]:
+    corpus = ranker.corpus_
+    return [corpus.profiles.get(int(pid), Profile()) for pid in np.asarray(corpus.ids)]
+
+
+def _adamic_adar(ranker: ReciprocalRanker, query: Profile) -> Floats:
+    """Partners in common, each counting 1 / log(its number of partners), per row."""
+    corpus = ranker.corpus_
+    around: dict[int, set[int]] = {}
+    for profile in corpus.profiles.values():
+        for partner in profile.existing_partners:
+            around.setdefault(int(profile.id or 0), set()).add(partner)
+            around.setdefault(partner, set()).add(int(profile.id or 0))
+    graph = np.zeros(len(corpus.ids), dtype=np.float64)
+    for partner in query.existing_partners:
+        others = around.get(partner, set())
+        for candidate in others if len(others) >= 2 else ():
+            if candidate in corpus.row_of:
+                graph[corpus.row_of[candidate]] += 1 / np.log(len(others))
+    return graph
 
 
 def exact_top_k(
@@ -93,7 +132,7 @@ def exact_top_k(
     corpus = ranker.corpus_
     ids = np.asarray(corpus.ids)
     score = exact_scores(ranker, query)
-    eligible = np.asarray(corpus.alive) & (score > 0)
+    eligible = np.asarray(corpus.alive) & (score > 0) & (score >= FLOOR)
     eligible &= np.asarray(corpus.countries) != query.country
     excluded = {query.id, *query.existing_partners, *declared_by.get(query.id or 0, ())}
     eligible &= ~np.isin(ids, list(excluded))

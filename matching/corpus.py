@@ -14,6 +14,7 @@ A snapshot is never changed: updates return a new one, so readers need no lock.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from scipy import sparse
 
 from matching.types import Profile
 
-__all__ = ["PARTS", "SIMILARITIES", "Corpus", "Segment"]
+__all__ = ["PARTS", "SIMILARITIES", "Corpus", "Segment", "place_key"]
 
 PARTS = ("needs", "offers", "fields", "programs", "description")
 # Which stored part meets which part of the asker, in the order of the stacked blocks.
@@ -42,7 +43,7 @@ FloatArray = npt.NDArray[np.float32]
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """Some rows of the five part matrices, with the stacked transposed copy."""
+    """Some rows of the part matrices, with the stacked transposed copy."""
 
     parts: Mapping[str, sparse.csr_matrix]
     stacked_t: sparse.csr_matrix
@@ -60,7 +61,7 @@ class Segment:
         return int(self.parts[PARTS[0]].shape[0])
 
     def similarities(self, asked: sparse.csr_matrix) -> FloatArray:
-        """Return the five similarities (5 x rows) for an asker laid out as ``5 x 5V``."""
+        """Return the similarities (parts x rows) for an asker laid out on a block diagonal."""
         if self.rows == 0:
             return np.zeros((len(SIMILARITIES), 0), dtype=np.float32)
         return np.asarray((asked @ self.stacked_t).toarray(), dtype=np.float32)
@@ -82,8 +83,11 @@ class Corpus:
     alive: npt.NDArray[np.bool_]
     countries: npt.NDArray[np.str_]
     kinds: npt.NDArray[np.str_]
-    has_needs: npt.NDArray[np.bool_]
-    has_offers: npt.NDArray[np.bool_]
+    # Which rows wrote anything in each part: a part counts only where both sides did.
+    present: Mapping[str, npt.NDArray[np.bool_]]
+    # Each row's city as a small integer (-1: none), so locality is one comparison.
+    cities: npt.NDArray[np.int32]
+    city_codes: Mapping[str, int]
     row_of: Mapping[int, int]
     profiles: Mapping[int, Profile]
     declared_by: Mapping[int, frozenset[int]]
@@ -97,6 +101,8 @@ class Corpus:
         base = Segment.build(parts)
         empty = Segment.build({part: parts[part][:0] for part in PARTS})
         ids = np.array([p.id for p in profiles], dtype=np.int64)
+        codes: dict[str, int] = {}
+        cities = [place_key(p.city) for p in profiles]
         return cls(
             base=base,
             delta=empty,
@@ -104,8 +110,11 @@ class Corpus:
             alive=np.ones(len(profiles), dtype=bool),
             countries=np.array([p.country for p in profiles], dtype=np.str_),
             kinds=np.array([p.kind for p in profiles], dtype=np.str_),
-            has_needs=np.diff(parts["needs"].indptr) > 0,
-            has_offers=np.diff(parts["offers"].indptr) > 0,
+            present=_present(parts),
+            cities=np.array(
+                [codes.setdefault(c, len(codes)) if c else -1 for c in cities], np.int32
+            ),
+            city_codes=codes,
             row_of={int(pid): row for row, pid in enumerate(ids)},
             profiles={int(pid): p for pid, p in zip(ids, profiles, strict=True)},
             declared_by=_declared_by(profiles),
@@ -132,6 +141,9 @@ class Corpus:
         row_of.update((int(pid), offset + i) for i, pid in enumerate(ids))
         current = dict(self.profiles)
         previous = [current[int(pid)] for pid in ids if int(pid) in current]
+        codes = dict(self.city_codes)
+        cities = [place_key(p.city) for p in profiles]
+        city_rows = [codes.setdefault(c, len(codes)) if c else -1 for c in cities]
         current.update((int(pid), p) for pid, p in zip(ids, profiles, strict=True))
         return dataclasses.replace(
             self,
@@ -143,8 +155,12 @@ class Corpus:
                 [self.countries, np.array([p.country for p in profiles], dtype=np.str_)]
             ),
             kinds=np.concatenate([self.kinds, np.array([p.kind for p in profiles], dtype=np.str_)]),
-            has_needs=np.concatenate([self.has_needs, np.diff(parts["needs"].indptr) > 0]),
-            has_offers=np.concatenate([self.has_offers, np.diff(parts["offers"].indptr) > 0]),
+            present={
+                part: np.concatenate([self.present[part], added])
+                for part, added in _present(parts).items()
+            },
+            cities=np.concatenate([self.cities, np.array(city_rows, dtype=np.int32)]),
+            city_codes=codes,
             row_of=row_of,
             profiles=current,
             declared_by=_redeclared(self.declared_by, removed=previous, added=profiles),
@@ -171,7 +187,7 @@ class Corpus:
         )
 
     def similarities(self, asked: sparse.csr_matrix) -> dict[str, FloatArray]:
-        """Return each similarity of every row (base then delta) to an asker ``5 x 5V``."""
+        """Return each similarity of every row (base then delta) to a laid-out asker."""
         both = np.concatenate(
             [self.base.similarities(asked), self.delta.similarities(asked)], axis=1
         )
@@ -189,6 +205,15 @@ class Corpus:
         )
         order = np.argsort(np.concatenate([np.flatnonzero(in_base), np.flatnonzero(~in_base)]))
         return sparse.csr_matrix(pieces[order])
+
+
+def place_key(city: str) -> str:
+    """A city as compared for locality: folded, spaces collapsed (``""`` when none)."""
+    return " ".join(unicodedata.normalize("NFKC", city).casefold().split())
+
+
+def _present(parts: Mapping[str, sparse.csr_matrix]) -> dict[str, npt.NDArray[np.bool_]]:
+    return {part: np.diff(matrix.indptr) > 0 for part, matrix in parts.items()}
 
 
 def _declared_by(profiles: Iterable[Profile]) -> dict[int, frozenset[int]]:

@@ -11,6 +11,7 @@ text is in Han characters, else English.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -30,6 +31,8 @@ _TEMPLATES = {
         "fields": "Shared technical fields: {items}.",
         "programs": "Both want to collaborate on {items}.",
         "description": "Their description shares the terms {items}.",
+        "city": "Both are in {city}.",
+        "partners": "You both work with {items}.",
         "separator": ", ",
     },
     "zh": {
@@ -38,6 +41,8 @@ _TEMPLATES = {
         "fields": "共同的技术领域：{items}。",
         "programs": "双方都希望合作开展{items}。",
         "description": "双方简介共有的词：{items}。",
+        "city": "双方都在{city}。",
+        "partners": "双方都与{items}合作。",
         "separator": "、",
     },
 }
@@ -45,6 +50,7 @@ _TEMPLATES = {
 _PAIRS_PER_DIRECTION = 2
 _SHARED_PER_LIST = 3
 _DESCRIPTION_TERMS = 4
+_COMMON_IDF = 1.0 + math.log(2.0)
 
 
 class PhraseSpace:
@@ -55,13 +61,23 @@ class PhraseSpace:
     """
 
     def __init__(
-        self, phrases: Iterable[str], vectorize: Vectorize, terms: npt.NDArray[np.str_]
+        self,
+        phrases: Iterable[str],
+        vectorize: Vectorize,
+        terms: npt.NDArray[np.str_],
+        idf: npt.NDArray[np.float32] | None = None,
     ) -> None:
         unique = list(dict.fromkeys(phrases))
         matrix = vectorize(unique) if unique else sparse.csr_matrix((0, len(terms)))
         columns = np.unique(matrix.indices)
         self._dense = np.asarray(matrix[:, columns].toarray(), dtype=np.float64)
         self._terms = terms[columns]
+        # A term that half the institutions or more use (smooth IDF at most 1 + ln 2) says
+        # nothing about this pair: survey headings copied into every description
+        # ("Challenges:", "Strategies:") or a word in every name are never quoted.
+        self._common = (
+            idf[columns] <= _COMMON_IDF if idf is not None else np.zeros(len(columns), bool)
+        )
         self._row = {phrase: i for i, phrase in enumerate(unique)}
 
     def vectors(self, phrases: Sequence[str]) -> npt.NDArray[np.float64]:
@@ -76,7 +92,9 @@ class PhraseSpace:
         words = [
             str(self._terms[i])
             for i in order
-            if contribution[i] > 0 and not str(self._terms[i]).startswith("~")
+            if contribution[i] > 0
+            and not self._common[i]
+            and not str(self._terms[i]).startswith("~")
         ]
         return words[:limit]
 
@@ -88,8 +106,13 @@ def phrases_of(profile: Profile) -> list[str]:
         *profile.offers,
         *profile.fields,
         *profile.programs,
-        profile.description,
+        about(profile),
     ]
+
+
+def about(profile: Profile) -> str:
+    """The name and the description, as the ranker reads them (a line break ends a phrase)."""
+    return f"{profile.name}\n{profile.description}"
 
 
 def _best_pairs(
@@ -141,10 +164,12 @@ def explain(
     *,
     space: PhraseSpace,
     language: str | None = None,
+    shared_partners: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """Say why ``candidate`` suits ``query``, one sentence per contributing part.
 
-    ``language`` defaults to :func:`reason_language` of the query.
+    ``language`` defaults to :func:`reason_language` of the query; ``shared_partners``
+    names the partners both work with, most selective first.
     """
     say = _TEMPLATES[language or reason_language(query)]
 
@@ -167,7 +192,12 @@ def explain(
         if pairs:
             reasons.append(say["programs"].format(items=listing([theirs for _, theirs in pairs])))
     if components.description > 0:
-        shared = space.shared_terms(query.description, candidate.description, _DESCRIPTION_TERMS)
+        shared = space.shared_terms(about(query), about(candidate), _DESCRIPTION_TERMS)
         if shared:
             reasons.append(say["description"].format(items=listing(shared)))
+    if components.city > 0:
+        reasons.append(say["city"].format(city=candidate.city))
+    if components.shared_partners > 0 and shared_partners:
+        named = listing(shared_partners[:_SHARED_PER_LIST]).replace("“", "").replace("”", "")
+        reasons.append(say["partners"].format(items=named))
     return tuple(reasons)

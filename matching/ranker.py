@@ -1,66 +1,56 @@
 """The reciprocal TF-IDF ranker: who offers what I need, and needs what I offer.
 
-Every profile is cut into five documents (needs, offers, fields, programs, description)
-that share one TF-IDF vocabulary, fitted on whole profiles so a term's weight reflects
-how many institutions use it. For an asker ``q`` and a candidate ``c``:
+Every profile is cut into five documents (needs, offers, fields, programs, and the name
+with the description) that share one TF-IDF vocabulary, fitted on whole profiles so a
+term's weight reflects how many institutions use it. For an asker ``q`` and a candidate ``c``:
 
     a = cos(offers_c, needs_q)            they meet my needs
     b = cos(needs_c, offers_q)            I meet their needs
     reciprocal = 2ab / (a + b)            when both directions are known
-               = one_sided_factor * a     (or * b) when only one side wrote the text for it
-    overlap = (wf*cos(fields) + wp*cos(programs) + wd*cos(description)) / (wf + wp + wd)
-    score = wr * reciprocal + (1 - wr) * overlap
+    fields, programs                      informative overlap of the items (not a cosine)
+    description (with the name)           cosine; city: 1 when both are in the same one
+    text = weighted mean over the parts both sides hold     (matching.score)
+    score = (1 - wg) * text + wg * partners-of-partners     (matching.graph)
 
-The harmonic mean is zero when either direction is zero and never exceeds the weaker
-direction, so a one-sided pair ranks below a mutual one; a look-alike competitor (same
-needs, same offers) has a and b near zero and can only score through ``overlap``, which
-carries a quarter of the weight by default. When a side left its needs or offers empty,
-the direction it cannot inform is unknown rather than zero, so the known direction still
-counts, at half weight. See ``docs/ranking.md`` for the reasoning and worked examples.
+The harmonic mean is zero when either direction is zero, so a one-sided pair ranks below
+a mutual one and a look-alike competitor can only score through the lighter parts. A part
+one side left empty is unknown rather than zero. See ``docs/ranking.md``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from typing import Self
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from sklearn.exceptions import NotFittedError
-from sklearn.preprocessing import normalize
 
-from matching.corpus import PARTS, SIMILARITIES, Corpus
+from matching import pairwise, unindexed
+from matching.candidates import rerank, top_rows, unique_stored
+from matching.corpus import PARTS, Corpus
+from matching.documents import (
+    PartTerms,
+    lay_out,
+    part_matrices,
+    part_terms,
+    phrase_terms,
+)
 from matching.explain import PhraseSpace, phrases_of, reason_language
 from matching.explain import explain as _explain
-from matching.rerank import mmr_order
+from matching.floor import MIN_SCORE
+from matching.graph import blend, graph_scores, shared_names
+from matching.score import components_at, fuse
 from matching.taxonomy import Taxonomy
-from matching.text import analyze
-from matching.types import CandidateFilter, Components, Match, Profile
+from matching.types import CandidateFilter, Match, Profile
 from matching.vectors import TermWeights, fit_term_weights, vectorize
 
 __all__ = ["ReciprocalRanker"]
 
-_POOL_PER_RESULT = 5
-_MIN_POOL = 50
-
+_POOL_PER_RESULT, _MIN_POOL = 5, 50
 FloatArray = npt.NDArray[np.float32]
-PartTerms = dict[str, list[str]]
-
-
-@lru_cache(maxsize=1 << 16)
-def _terms_of(phrase: str, taxonomy: Taxonomy | None) -> tuple[str, ...]:
-    # Survey answers repeat the same phrases across many profiles; analyse each once.
-    concepts = taxonomy.find(phrase) if taxonomy is not None else ()
-    return (*analyze(phrase), *(concept.term for concept in concepts))
-
-
-def _phrase_terms(phrases: Sequence[str], taxonomy: Taxonomy | None) -> list[str]:
-    terms: list[str] = []
-    for phrase in phrases:
-        terms.extend(_terms_of(phrase, taxonomy))
-    return terms
+BoolArray = npt.NDArray[np.bool_]
 
 
 class ReciprocalRanker:
@@ -68,14 +58,12 @@ class ReciprocalRanker:
 
     Parameters
     ----------
-    reciprocal_weight:
-        Share of the score given to the two need/offer directions; the rest goes to
-        the overlap of fields, programs and description.
-    fields_weight, programs_weight, description_weight:
-        Relative weights of the three overlap parts.
+    reciprocal_weight, fields_weight, programs_weight, description_weight, city_weight:
+        Relative weights; a score is the weighted mean over the parts both profiles hold.
     one_sided_factor:
-        Multiplier on the one known direction when the other cannot be computed
-        because a side left its needs or offers empty.
+        Multiplier on the one known direction when a side left its needs or offers empty.
+    graph_weight:
+        Share of the score given to partners in common (:mod:`matching.graph`); 0 is off.
     taxonomy:
         Canonical concepts to find in the text; each concept mentioned adds one term, so
         profiles in different languages meet on the concepts they share.
@@ -86,11 +74,13 @@ class ReciprocalRanker:
     def __init__(
         self,
         *,
-        reciprocal_weight: float = 0.75,
+        reciprocal_weight: float = 3.0,
         fields_weight: float = 0.5,
         programs_weight: float = 0.3,
         description_weight: float = 0.2,
+        city_weight: float = 0.2,
         one_sided_factor: float = 0.5,
+        graph_weight: float = 0.2,
         taxonomy: Taxonomy | None = None,
         concept_weight: float = 3.0,
     ) -> None:
@@ -98,17 +88,17 @@ class ReciprocalRanker:
         self.fields_weight = fields_weight
         self.programs_weight = programs_weight
         self.description_weight = description_weight
+        self.city_weight = city_weight
         self.one_sided_factor = one_sided_factor
+        self.graph_weight = graph_weight
         self.taxonomy = taxonomy
         self.concept_weight = concept_weight
-
-    # -- fitting and updating -------------------------------------------------------
 
     def fit(self, profiles: Iterable[Profile]) -> Self:
         """Learn the vocabulary and IDF from ``profiles`` and index them all."""
         self._check_params()
-        stored = _unique_stored(profiles)
-        terms = [self._part_terms(profile) for profile in stored]
+        stored = unique_stored(profiles)
+        terms = [part_terms(profile, self.taxonomy) for profile in stored]
         documents = [[term for part in PARTS for term in doc[part]] for doc in terms]
         self.weights_: TermWeights | None = fit_term_weights(
             documents, boosted_prefix="~", boost=self.concept_weight
@@ -129,14 +119,14 @@ class ReciprocalRanker:
         ``unseen_terms_since_fit_`` counts them so the owner can decide when to refit.
         """
         self._check_fitted()
-        new = _unique_stored(profiles)
+        new = unique_stored(profiles)
         if not new:
             return self
         if self.weights_ is None:
             current = dict(self.corpus_.profiles)
             current.update((int(p.id or 0), p) for p in new)
             return self.fit(current.values())
-        terms = [self._part_terms(profile) for profile in new]
+        terms = [part_terms(profile, self.taxonomy) for profile in new]
         vocabulary = self.weights_.columns
         for doc in terms:
             for part in PARTS:
@@ -162,8 +152,6 @@ class ReciprocalRanker:
 
     def __len__(self) -> int:
         return len(self.corpus_.profiles) if hasattr(self, "corpus_") else 0
-
-    # -- ranking -----------------------------------------------------------------------
 
     def rank(
         self,
@@ -199,35 +187,33 @@ class ReciprocalRanker:
         if self.weights_ is None or not len(corpus.ids):
             return []
         score, similarity, reciprocal, overlap = self.score_all(query, corpus)
+        graph = graph_scores(query, corpus) if self.graph_weight > 0 else None
+        if graph is not None:
+            similarity = {**similarity, "shared_partners": graph}
+            score = blend(score, graph, self.graph_weight)
         if diversity > 0 or exposure > 0:
-            pool = self._top_rows(corpus, query, score, max(_POOL_PER_RESULT * k, _MIN_POOL), where)
-            rows = self._rerank(corpus, pool, score, k, diversity, exposure)
-        else:
-            rows = self._top_rows(corpus, query, score, k, where)
-        candidates = [corpus.profiles[int(corpus.ids[row])] for row in rows]
-        phrases = (query, *candidates) if explain else ()
-        space = PhraseSpace(
-            [phrase for profile in phrases for phrase in phrases_of(profile)],
-            self._transform_phrases,
-            self.terms_,
-        )
-        language = reason_language(query)
-        matches = []
-        for row, candidate in zip(rows, candidates, strict=True):
-            components = _components(similarity, reciprocal, overlap, row)
-            matches.append(
-                Match(
-                    id=int(corpus.ids[row]),
-                    score=float(score[row]),
-                    components=components,
-                    reasons=(
-                        _explain(query, candidate, components, space=space, language=language)
-                        if explain
-                        else ()
-                    ),
-                )
+            pool = top_rows(corpus, query, score, max(_POOL_PER_RESULT * k, _MIN_POOL), where)
+            rows = rerank(
+                corpus,
+                pool,
+                score,
+                k,
+                diversity=diversity,
+                exposure=exposure,
+                appeal=lambda pooled: self._appeal(corpus, pooled),
             )
-        return matches
+        else:
+            rows = top_rows(corpus, query, score, k, where)
+        candidates = [corpus.profiles[int(corpus.ids[row])] for row in rows]
+        return self.matches(
+            [(query, candidate) for candidate in candidates],
+            [int(corpus.ids[row]) for row in rows],
+            score[rows],
+            {name: values[rows] for name, values in similarity.items()},
+            reciprocal[rows],
+            overlap[rows],
+            explain=explain,
+        )
 
     def score_all(
         self, query: Profile, corpus: Corpus | None = None
@@ -240,32 +226,27 @@ class ReciprocalRanker:
         self._check_fitted()
         corpus = corpus or self.corpus_
         asked = self._transform_one(query)
-        similarity = corpus.similarities(self._lay_out(asked))
-        score, reciprocal, overlap = self._fuse(
-            similarity,
-            a_known=corpus.has_offers & (asked["needs"].nnz > 0),
-            b_known=corpus.has_needs & (asked["offers"].nnz > 0),
-        )
+        similarity = corpus.similarities(lay_out(asked))
+        present = pairwise.present_in_index(corpus, asked)
+        similarity["city"], present["city"] = pairwise.locality(corpus, query.city)
+        score, reciprocal, overlap = self.fuse_parts(similarity, present)
         return score, similarity, reciprocal, overlap
 
-    def score_matrix(self, ids: Sequence[int], *, block: int = 512) -> FloatArray:
+    def score_matrix(
+        self, ids: Sequence[int], *, block: int = 512, grounded: bool = True
+    ) -> FloatArray:
         """Return the mutual scores among stored profiles (symmetric, zero diagonal).
 
         Computed ``block`` askers at a time, so memory stays ``O(block x len(ids))``; for a
-        workshop's pairing or a region's all-pairs top-k. Raises ``KeyError`` for an id
-        that is not indexed.
+        workshop's pairing or a region's all-pairs top-k. When ``grounded`` (the default),
+        two profiles that share no need, offer or field score zero: a pairing is a promise
+        to meet, and a name, a place or survey wording in common is no reason to. Raises
+        ``KeyError`` for an id that is not indexed.
         """
         self._check_fitted()
         corpus = self.corpus_
         rows = np.array([corpus.row_of[int(pid)] for pid in ids], dtype=np.intp)
-        scores = np.zeros((len(rows), len(rows)), dtype=np.float32)
-        for start in range(0, len(rows), block):
-            askers = rows[start : start + block]
-            scores[:, start : start + len(askers)] = self._cross_scores(corpus, rows, askers)
-        np.fill_diagonal(scores, 0.0)
-        # The score is symmetric in theory; average away float noise between the directions.
-        symmetric: FloatArray = ((scores + scores.T) / 2).astype(np.float32)
-        return symmetric
+        return pairwise.mutual_scores(corpus, rows, self.fuse_parts, block=block, grounded=grounded)
 
     def explain_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[Match]:
         """Return, for each stored pair ``(a, b)``, b as a match for a: score, parts, reasons."""
@@ -275,37 +256,13 @@ class ReciprocalRanker:
             return []
         askers = np.array([corpus.row_of[int(a)] for a, _ in pairs], dtype=np.intp)
         rows = np.array([corpus.row_of[int(b)] for _, b in pairs], dtype=np.intp)
-        similarity = {
-            name: np.asarray(
-                corpus.rows(stored, rows).multiply(corpus.rows(asked, askers)).sum(axis=1),
-                dtype=np.float32,
-            ).ravel()
-            for name, stored, asked in SIMILARITIES
-        }
-        score, reciprocal, overlap = self._fuse(
-            similarity,
-            a_known=corpus.has_offers[rows] & corpus.has_needs[askers],
-            b_known=corpus.has_needs[rows] & corpus.has_offers[askers],
-        )
+        similarity, present = pairwise.of_pairs(corpus, rows, askers)
+        score, reciprocal, overlap = self.fuse_parts(similarity, present)
         profiles = [(corpus.profiles[int(a)], corpus.profiles[int(b)]) for a, b in pairs]
-        space = PhraseSpace(
-            [phrase for pair in profiles for profile in pair for phrase in phrases_of(profile)],
-            self._transform_phrases,
-            self.terms_,
+        ids = [int(b) for _, b in pairs]
+        return self.matches(
+            profiles, ids, score, similarity, reciprocal, overlap, explain=True, by_asker=True
         )
-        matches = []
-        for i, (asker, candidate) in enumerate(profiles):
-            components = _components(similarity, reciprocal, overlap, i)
-            reasons = _explain(asker, candidate, components, space=space)
-            matches.append(
-                Match(
-                    id=int(pairs[i][1]),
-                    score=float(score[i]),
-                    components=components,
-                    reasons=reasons,
-                )
-            )
-        return matches
 
     def score_profiles(
         self, askers: Sequence[Profile], candidates: Sequence[Profile]
@@ -317,11 +274,7 @@ class ReciprocalRanker:
         Ids, countries and partners are not looked at: filtering is the caller's.
         """
         self._check_fitted()
-        if self.weights_ is None or not askers or not candidates:
-            return np.zeros((len(askers), len(candidates)), dtype=np.float32)
-        score, *_ = self._external_scores(askers, candidates)
-        scores: FloatArray = np.ascontiguousarray(score.T)
-        return scores
+        return unindexed.score_profiles(self, askers, candidates)
 
     def rank_profiles(
         self,
@@ -329,7 +282,7 @@ class ReciprocalRanker:
         candidates: Sequence[Profile],
         *,
         k: int = 10,
-        min_score: float = 0.0,
+        min_score: float = MIN_SCORE,
         explain: bool = True,
     ) -> list[Match]:
         """Rank profiles that are not indexed (offers, calls, drafts) as partners for ``query``.
@@ -343,251 +296,104 @@ class ReciprocalRanker:
             raise ValueError(f"k must be at least 1, got {k}")
         if any(candidate.id is None for candidate in candidates):
             raise ValueError("every candidate needs an id")
-        if self.weights_ is None or not candidates:
-            return []
-        scores, similarity, reciprocals, overlaps = self._external_scores([query], candidates)
-        score, reciprocal, overlap = scores[:, 0], reciprocals[:, 0], overlaps[:, 0]
-        parts = {name: values[:, 0] for name, values in similarity.items()}
-        ids = np.array([candidate.id for candidate in candidates], dtype=np.int64)
-        eligible = np.flatnonzero((score > 0) & (score >= min_score))
-        order = eligible[np.lexsort((ids[eligible], -score[eligible]))][:k]
-        chosen = [candidates[int(i)] for i in order]
-        space = PhraseSpace(
-            [p for profile in ((query, *chosen) if explain else ()) for p in phrases_of(profile)],
-            self._transform_phrases,
-            self.terms_,
+        return unindexed.rank_profiles(
+            self, query, candidates, k=k, min_score=min_score, explain=explain
         )
-        language = reason_language(query)
-        matches = []
-        for i, candidate in zip(order, chosen, strict=True):
-            components = _components(parts, reciprocal, overlap, int(i))
-            reasons = (
-                _explain(query, candidate, components, space=space, language=language)
-                if explain
-                else ()
-            )
-            matches.append(
-                Match(id=int(ids[i]), score=float(score[i]), components=components, reasons=reasons)
-            )
-        return matches
-
-    # -- internals ---------------------------------------------------------------------
-
-    def _external_scores(
-        self, askers: Sequence[Profile], candidates: Sequence[Profile]
-    ) -> tuple[FloatArray, dict[str, FloatArray], FloatArray, FloatArray]:
-        """(score, similarities, reciprocal, overlap), each candidates x askers."""
-        asked = self._asker_matrices(askers)
-        stored = self._part_matrices([self._part_terms(profile) for profile in candidates])
-        similarity = {
-            name: np.asarray((stored[stored_part] @ asked[asked_part].T).toarray(), np.float32)
-            for name, stored_part, asked_part in SIMILARITIES
-        }
-
-        def has(matrices: Mapping[str, sparse.csr_matrix], part: str) -> npt.NDArray[np.bool_]:
-            rows_with_terms: npt.NDArray[np.bool_] = np.diff(matrices[part].indptr) > 0
-            return rows_with_terms
-
-        score, reciprocal, overlap = self._fuse(
-            similarity,
-            a_known=has(stored, "offers")[:, None] & has(asked, "needs")[None, :],
-            b_known=has(stored, "needs")[:, None] & has(asked, "offers")[None, :],
-        )
-        return score, similarity, reciprocal, overlap
-
-    def _asker_matrices(self, askers: Sequence[Profile]) -> dict[str, sparse.csr_matrix]:
-        """The askers' part rows: read from the index for the very profiles it holds (they
-        were transformed with this vocabulary), transformed here for the others."""
-        corpus = self.corpus_
-        rows = [
-            corpus.row_of[p.id] if p.id is not None and corpus.profiles.get(p.id) is p else -1
-            for p in askers
-        ]
-        known = np.array([row for row in rows if row >= 0], dtype=np.intp)
-        fresh = self._part_matrices(
-            [self._part_terms(p) for p, row in zip(askers, rows, strict=True) if row < 0]
-        )
-        if not len(known):
-            return fresh
-        positions = np.argsort(
-            np.concatenate(
-                [np.flatnonzero(np.array(rows) >= 0), np.flatnonzero(np.array(rows) < 0)]
-            )
-        )
-        return {
-            part: sparse.csr_matrix(
-                sparse.vstack([corpus.rows(part, known), fresh[part]], format="csr")[positions]
-            )
-            for part in PARTS
-        }
-
-    def _part_terms(self, profile: Profile) -> PartTerms:
-        return {
-            "needs": _phrase_terms(profile.needs, self.taxonomy),
-            "offers": _phrase_terms(profile.offers, self.taxonomy),
-            "fields": _phrase_terms(profile.fields, self.taxonomy),
-            "programs": _phrase_terms(profile.programs, self.taxonomy),
-            "description": _phrase_terms([profile.description], self.taxonomy),
-        }
 
     def _part_matrices(self, terms: Sequence[PartTerms]) -> dict[str, sparse.csr_matrix]:
-        if self.weights_ is None:
-            empty = sparse.csr_matrix((len(terms), 0), dtype=np.float32)
-            return dict.fromkeys(PARTS, empty)
-        return {part: vectorize(self.weights_, [doc[part] for doc in terms]) for part in PARTS}
+        return part_matrices(self.weights_, terms)
 
     def _transform_one(self, profile: Profile) -> dict[str, sparse.csr_matrix]:
-        return self._part_matrices([self._part_terms(profile)])
-
-    def _lay_out(self, asked: Mapping[str, sparse.csr_matrix]) -> sparse.csr_matrix:
-        """Lay the asker's parts on a diagonal (5 x 5V), each on the block it meets."""
-        blocks = [asked[asked_part] for _, _, asked_part in SIMILARITIES]
-        return sparse.block_diag(blocks, format="csr", dtype=np.float32)
+        return self._part_matrices([part_terms(profile, self.taxonomy)])
 
     def _transform_phrases(self, phrases: Sequence[str]) -> sparse.csr_matrix:
         assert self.weights_ is not None
-        return vectorize(
-            self.weights_, [_phrase_terms([phrase], self.taxonomy) for phrase in phrases]
-        )
+        # Lines analysed alone give the same terms, and hit the cache of the fit (about()).
+        split = [phrase_terms(p.split("\n"), self.taxonomy) for p in phrases]
+        return vectorize(self.weights_, split)
 
     def _check_params(self) -> None:
-        if not 0.0 <= self.reciprocal_weight <= 1.0:
-            raise ValueError("reciprocal_weight must be within [0, 1]")
         if not 0.0 <= self.one_sided_factor <= 1.0:
             raise ValueError("one_sided_factor must be within [0, 1]")
+        if not 0.0 <= self.graph_weight <= 1.0:
+            raise ValueError("graph_weight must be within [0, 1]")
         if self.concept_weight <= 0:
             raise ValueError("concept_weight must be positive")
-        weights = (self.fields_weight, self.programs_weight, self.description_weight)
-        if min(weights) < 0 or sum(weights) <= 0:
-            raise ValueError("overlap weights must be non-negative and not all zero")
+        weights = self._weights()
+        if min(weights.values()) < 0 or sum(weights.values()) <= 0:
+            raise ValueError("part weights must be non-negative and not all zero")
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "corpus_"):
             raise NotFittedError("call fit() before using this ReciprocalRanker")
 
-    def _fuse(
-        self,
-        similarity: Mapping[str, FloatArray],
-        a_known: npt.NDArray[np.bool_],
-        b_known: npt.NDArray[np.bool_],
+    def _weights(self) -> dict[str, float]:
+        return {
+            "reciprocal": self.reciprocal_weight,
+            "fields": self.fields_weight,
+            "programs": self.programs_weight,
+            "description": self.description_weight,
+            "city": self.city_weight,
+        }
+
+    def fuse_parts(
+        self, similarity: Mapping[str, FloatArray], present: Mapping[str, BoolArray | bool]
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Combine part similarities into (score, reciprocal, overlap); any array shape."""
-        a = similarity["they_meet_my_needs"]
-        b = similarity["i_meet_their_needs"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            harmonic = np.where(a + b > 0, 2 * a * b / (a + b), 0.0)
-        one_sided = self.one_sided_factor * (np.where(a_known, a, 0.0) + np.where(b_known, b, 0.0))
-        reciprocal = np.where(a_known & b_known, harmonic, one_sided).astype(np.float32)
-        weights = (self.fields_weight, self.programs_weight, self.description_weight)
-        overlap = (
-            weights[0] * similarity["fields"]
-            + weights[1] * similarity["programs"]
-            + weights[2] * similarity["description"]
-        ) / sum(weights)
-        score = self.reciprocal_weight * reciprocal + (1 - self.reciprocal_weight) * overlap
-        return score.astype(np.float32), reciprocal, overlap.astype(np.float32)
-
-    def _rerank(
-        self,
-        corpus: Corpus,
-        pool: list[int],
-        score: FloatArray,
-        k: int,
-        diversity: float,
-        exposure: float,
-    ) -> list[int]:
-        if not pool:  # nobody passed the filters; there is nothing to re-rank
-            return []
-        rows = np.array(pool, dtype=np.intp)
-        relevance = score[rows].astype(np.float64)
-        if exposure > 0:
-            appeal = self._appeal(corpus, rows)
-            relevance /= 1.0 + exposure * appeal / max(float(appeal.mean()), 1e-9)
-        likeness = _likeness(corpus, rows) if diversity > 0 else None
-        return [pool[i] for i in mmr_order(relevance, likeness, k, diversity)]
-
-    def _cross_scores(
-        self, corpus: Corpus, rows: npt.NDArray[np.intp], askers: npt.NDArray[np.intp]
-    ) -> FloatArray:
-        """Scores of ``rows`` (as candidates, down) for ``askers`` (across)."""
-        similarity = {
-            name: np.asarray(
-                (corpus.rows(stored, rows) @ corpus.rows(asked, askers).T).toarray(),
-                dtype=np.float32,
-            )
-            for name, stored, asked in SIMILARITIES
-        }
-        has_needs, has_offers = corpus.has_needs, corpus.has_offers
-        score, _, _ = self._fuse(
-            similarity,
-            a_known=has_offers[rows][:, None] & has_needs[askers][None, :],
-            b_known=has_needs[rows][:, None] & has_offers[askers][None, :],
-        )
-        return score
+        return fuse(similarity, present, self._weights(), self.one_sided_factor)
 
     def _appeal(self, corpus: Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
         """Mean score of each row as a partner for the corpus's sample of askers."""
         sample = corpus.sample
-        score = self._cross_scores(corpus, rows, sample)
+        score = pairwise.cross_scores(corpus, rows, sample, self.fuse_parts)
         others = rows[:, None] != sample[None, :]
         counted = np.maximum(others.sum(axis=1), 1)
         return np.asarray(np.where(others, score, 0.0).sum(axis=1) / counted, dtype=np.float64)
 
-    def _top_rows(
+    def matches(
         self,
-        corpus: Corpus,
-        query: Profile,
+        pairs: Sequence[tuple[Profile, Profile]],
+        ids: Sequence[int],
         score: FloatArray,
-        k: int,
-        where: CandidateFilter,
-    ) -> list[int]:
-        eligible = corpus.alive & (score > 0) & (score >= where.min_score)
-        if where.cross_border and query.country:
-            eligible &= corpus.countries != query.country
-        if where.countries:
-            eligible &= np.isin(corpus.countries, list(where.countries))
-        if where.kinds:
-            eligible &= np.isin(corpus.kinds, list(where.kinds))
-        excluded = set(where.exclude) | set(query.existing_partners)
-        if query.id is not None:
-            excluded |= {query.id} | corpus.declared_by.get(query.id, frozenset())
-        rows = [corpus.row_of[pid] for pid in excluded if pid in corpus.row_of]
-        eligible[rows] = False
-        candidates = np.flatnonzero(eligible)
-        if len(candidates) > k:
-            kth_best = -np.partition(-score[candidates], k - 1)[k - 1]
-            candidates = candidates[score[candidates] >= kth_best]
-        order = np.lexsort((corpus.ids[candidates], -score[candidates]))
-        return [int(row) for row in candidates[order][:k]]
+        similarity: Mapping[str, FloatArray],
+        reciprocal: FloatArray,
+        overlap: FloatArray,
+        *,
+        explain: bool,
+        by_asker: bool = False,
+    ) -> list[Match]:
+        """Matches for (asker, candidate) pairs, the arrays holding one position per pair.
 
-
-def _components(
-    similarity: Mapping[str, FloatArray], reciprocal: FloatArray, overlap: FloatArray, at: int
-) -> Components:
-    """The score parts of one position of the score arrays."""
-    return Components(
-        they_meet_my_needs=float(similarity["they_meet_my_needs"][at]),
-        i_meet_their_needs=float(similarity["i_meet_their_needs"][at]),
-        reciprocal=float(reciprocal[at]),
-        fields=float(similarity["fields"][at]),
-        programs=float(similarity["programs"][at]),
-        description=float(similarity["description"][at]),
-        overlap=float(overlap[at]),
-    )
-
-
-def _likeness(corpus: Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
-    """Cosine likeness between the given rows over all their parts together."""
-    stacked = sparse.hstack([corpus.rows(part, rows) for part in PARTS], format="csr")
-    unit = normalize(stacked, norm="l2")
-    return np.asarray((unit @ unit.T).toarray(), dtype=np.float64)
-
-
-def _unique_stored(profiles: Iterable[Profile]) -> list[Profile]:
-    """Keep the last profile per id, in first-seen order; reject profiles without an id."""
-    by_id: dict[int, Profile] = {}
-    for profile in profiles:
-        if profile.id is None:
-            raise ValueError("a stored profile needs an id")
-        by_id[profile.id] = profile
-    return list(by_id.values())
+        Reasons are in the language of the (single) asker, or of each asker when
+        ``by_asker``; all phrases involved are vectorised once.
+        """
+        space = (
+            PhraseSpace(
+                [p for pair in pairs for prof in pair for p in phrases_of(prof)],
+                self._transform_phrases,
+                self.terms_,
+                self.weights_.weights if self.weights_ is not None else None,
+            )
+            if explain
+            else None
+        )
+        language = reason_language(pairs[0][0]) if pairs and not by_asker else None
+        matches = []
+        for i, (asker, candidate) in enumerate(pairs):
+            components = components_at(similarity, reciprocal, overlap, i)
+            reasons = (
+                _explain(
+                    asker,
+                    candidate,
+                    components,
+                    space=space,
+                    language=language,
+                    shared_partners=shared_names(asker, candidate, self.corpus_),
+                )
+                if space is not None
+                else ()
+            )
+            matches.append(
+                Match(id=ids[i], score=float(score[i]), components=components, reasons=reasons)
+            )
+        return matches

@@ -18,6 +18,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = ["TermWeights", "fit_term_weights", "vectorize"]
 
+# An item's informativeness is its IDF relative to the rarest possible, to this power on
+# each side (so a shared item counts the product, its relative IDF to twice the power).
+_POWER = 1.5
+
 
 def _identity(terms: list[str]) -> list[str]:
     return terms
@@ -30,6 +34,8 @@ class TermWeights:
     columns: dict[str, int]
     weights: npt.NDArray[np.float32]
     terms: npt.NDArray[np.str_]
+    # The IDF of a term only one document uses: the most informative a term can be.
+    ceiling: float = 1.0
 
 
 def fit_term_weights(
@@ -47,11 +53,26 @@ def fit_term_weights(
     boosted = np.char.startswith(terms.astype(str), boosted_prefix)
     weights = vectorizer.idf_.astype(np.float32) * np.where(boosted, boost, 1.0)
     columns = {str(term): int(column) for term, column in vectorizer.vocabulary_.items()}
-    return TermWeights(columns=columns, weights=weights.astype(np.float32), terms=terms)
+    return TermWeights(
+        columns=columns,
+        weights=weights.astype(np.float32),
+        terms=terms,
+        ceiling=float(vectorizer.idf_.max()),
+    )
 
 
-def vectorize(weights: TermWeights, documents: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-    """Return one L2-normalised float32 row per document; unknown terms are ignored."""
+def vectorize(
+    weights: TermWeights, documents: Sequence[Sequence[str]], *, informative: bool = False
+) -> sparse.csr_matrix:
+    """Return one float32 row per document; unknown terms are ignored.
+
+    Rows are L2-normalised TF-IDF (their products are cosines), or, when ``informative``,
+    each distinct term weighs ``min(weight / ceiling, 1) ** 1.5`` and the row is divided
+    by the square root of its number of terms: the product of two rows is then like a
+    cosine of the item sets in which each shared item counts its relative IDF cubed, in
+    [0, 1]; a label everyone uses counts next to nothing. A cosine says two short lists
+    are the same whatever they hold; this says how much sharing them tells.
+    """
     columns = weights.columns
     indptr = [0]
     indices: list[int] = []
@@ -66,12 +87,16 @@ def vectorize(weights: TermWeights, documents: Sequence[Sequence[str]]) -> spars
         counts.extend(row.values())
         indptr.append(len(indices))
     index_array = np.asarray(indices, dtype=np.int32)
-    data = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * weights.weights[index_array]
     pointer = np.asarray(indptr, dtype=np.int32)
     rows = np.repeat(np.arange(len(documents)), np.diff(pointer))
-    norms = np.sqrt(
-        np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=len(documents))
-    )
+    if informative:
+        data = np.minimum(weights.weights[index_array] / weights.ceiling, 1.0) ** _POWER
+        norms = np.sqrt(np.diff(pointer).astype(np.float64))
+    else:
+        data = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * weights.weights[index_array]
+        norms = np.sqrt(
+            np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=len(documents))
+        )
     data = (data / norms[rows]).astype(np.float32) if len(data) else data.astype(np.float32)
     matrix = sparse.csr_matrix(
         (data, index_array, pointer), shape=(len(documents), len(weights.weights))

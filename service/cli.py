@@ -82,7 +82,7 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-_SHIPPED_DATASETS = ("articles", "generated")
+_SHIPPED_DATASETS = ("articles", "cove", "generated", "thin")
 
 
 def _evaluate(args: argparse.Namespace) -> int:

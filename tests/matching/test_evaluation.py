@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from importlib import resources
@@ -10,8 +11,10 @@ import pytest
 
 from matching import Profile
 from matching.evaluation import (
+    BM25Ranker,
     Dataset,
     DatasetError,
+    PartnersOfPartnersRanker,
     PopularityRanker,
     RandomRanker,
     Report,
@@ -183,7 +186,9 @@ def test_the_other_known_partners_are_excluded(dataset: Dataset) -> None:
     assert (ids["b2"], frozenset({ids["a2"], ids["e2"]})) in spy.calls[len(evaluation_calls) :]
 
 
-@pytest.mark.parametrize("name", ["reciprocal", "whole-profile TF-IDF", "popularity", "random"])
+@pytest.mark.parametrize(
+    "name", ["reciprocal", "whole-profile TF-IDF", "BM25", "popularity", "random"]
+)
 def test_rankers_never_return_the_query_or_excluded_ids(dataset: Dataset, name: str) -> None:
     ranker = default_rankers(dataset)[name]
     query = dataset.profiles[dataset.ids["b2"] - 1]
@@ -282,7 +287,7 @@ def test_a_dataset_without_pairs_cannot_be_evaluated() -> None:
         evaluate(parse_dataset({"profiles": [{"key": "a"}], "pairs": []}))
 
 
-@pytest.mark.parametrize("name", ["articles", "generated"])
+@pytest.mark.parametrize("name", ["articles", "cove", "generated", "thin"])
 def test_the_shipped_datasets_load(name: str) -> None:
     with resources.as_file(resources.files("seed.eval").joinpath(f"{name}.json")) as path:
         dataset = load_dataset(path)
@@ -295,3 +300,69 @@ def test_the_articles_set_is_in_sync_with_the_seed() -> None:
 
     shipped = resources.files("seed.eval").joinpath("articles.json").read_text("utf-8")
     assert json.loads(shipped) == build(), "run: python -m seed.eval.build_articles"
+
+
+def test_bm25_weighs_rare_shared_terms_above_common_ones() -> None:
+    data = {
+        "profiles": [
+            {"key": "q", "description": "welding college in Kampot"},
+            {"key": "common", "description": "college college in town"},
+            {"key": "rare", "description": "welding workshop"},
+            *({"key": f"c{i}", "description": "a college"} for i in range(5)),
+        ],
+        "pairs": [["q", "rare"]],
+    }
+    dataset = parse_dataset(data)
+    ranked = BM25Ranker().fit(dataset).rank(dataset.profiles[0], 3, frozenset())
+    assert ranked[0] == dataset.ids["rare"]
+    assert dataset.ids["q"] not in ranked
+
+
+def test_partners_of_partners_counts_shared_partners_weighted_by_their_degree() -> None:
+    # q works with hub (partner of everyone) and with niche (partner of x only).
+    data = {
+        "profiles": [{"key": key} for key in ("q", "hub", "niche", "x", "y", "z")],
+        "pairs": [["q", "x"]],
+        "declared": [["q", "hub", "y", "z"], ["q", "niche"], ["niche", "x"], ["hub", "x"]],
+        "split": "time",
+    }
+    dataset = parse_dataset(data)
+    ids = dataset.ids
+    ranker = PartnersOfPartnersRanker().fit(dataset)
+    query = dataclasses.replace(dataset.profiles[0], existing_partners=dataset.known()[ids["q"]])
+    # x shares hub and niche with q; y and z share only the hub.
+    assert ranker.rank(query, 5, frozenset()) == [ids["x"]]
+
+
+def test_a_time_split_hides_every_pair_and_knows_only_what_was_declared() -> None:
+    data = {
+        "profiles": [{"key": key} for key in "abcd"],
+        "pairs": [["a", "b"], ["a", "c"]],
+        "declared": [["a", "d"]],
+        "split": "time",
+        "askers": ["a"],
+    }
+    dataset = parse_dataset(data)
+    ids = dataset.ids
+    assert dataset.known()[ids["a"]] == {ids["d"]}
+    assert dataset.askers == frozenset({ids["a"]})
+    spy = _Spy(sorted(dataset.keys))
+    report = evaluate(dataset, rankers={"spy": spy}, resamples=10)
+    assert [o.query for o in report.outcomes] == ["a", "a"]
+    assert (ids["a"], frozenset({ids["c"], ids["d"]})) in spy.calls
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"split": "random"}, r"'split' must be one of"),
+        ({"declared": [["a"]]}, r"declared\[0\]: a group lists two or more"),
+        ({"declared": [["a", "zz"]]}, r"declared\[0\]: unknown profile key 'zz'"),
+        ({"declared": [["b", "a"]]}, r"both to find and declared"),
+        ({"askers": ["zz"]}, r"'askers' must be a list of profile keys"),
+    ],
+)
+def test_bad_splits_are_refused(change: dict[str, Any], message: str) -> None:
+    data = {"profiles": [{"key": "a"}, {"key": "b"}], "pairs": [["a", "b"]]} | change
+    with pytest.raises(DatasetError, match=message):
+        parse_dataset(data)

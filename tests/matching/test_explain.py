@@ -40,3 +40,27 @@ def test_declared_languages_choose_the_sentence_language() -> None:
     ranker = ReciprocalRanker().fit([english_speaker, PARTNER])
     (best,) = ranker.rank(english_speaker)
     assert best.reasons[0] == "They offer “柬埔寨实习基地”, which meets your need “柬埔寨实习基地”."
+
+
+def test_words_most_profiles_share_are_never_quoted() -> None:
+    # A survey import writes its headings into every description.
+    def surveyed(pid: int, name: str, text: str) -> Profile:
+        return Profile(
+            id=pid,
+            name=name,
+            country="KH" if pid % 2 else "CN",
+            fields=("CNC machining",),
+            description=f"{text} Challenges: funding. Strategies: workshops.",
+        )
+
+    profiles = [
+        surveyed(1, "Kampot School", "Robotic welding cells."),
+        surveyed(2, "Wuxi College", "Robotic welding training."),
+        *(surveyed(pid, f"School {pid}", f"Course {pid}.") for pid in range(3, 9)),
+    ]
+    ranker = ReciprocalRanker().fit(profiles)
+    (match,) = ranker.explain_pairs([(1, 2)])
+    described = [r for r in match.reasons if r.startswith("Their description")]
+    assert described
+    assert "robotic" in described[0]
+    assert not any(word in described[0] for word in ("challenge", "strategie", "funding"))

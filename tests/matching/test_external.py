@@ -42,7 +42,7 @@ def test_scores_of_unindexed_profiles_equal_the_ranking_of_indexed_ones() -> Non
     outside = [dataclasses.replace(p, id=10_000 + i) for i, p in enumerate(profiles[20:50])]
     matrix = ranker.score_profiles(askers, outside)
     assert matrix.shape == (4, 30)
-    everyone = CandidateFilter(cross_border=False)
+    everyone = CandidateFilter(cross_border=False, min_score=0.0)
     for i, asker in enumerate(askers):
         ranked = {m.id: m.score for m in ranker.rank(asker, k=200, where=everyone, explain=False)}
         for j, original in enumerate(profiles[20:50]):

@@ -231,9 +231,9 @@ def test_profile_with_only_fields_and_programs_gets_suggestions(ranker: Reciproc
         id=None, country="KH", fields=("CNC machining",), programs=("teacher training",)
     )
     ranked = _ids(ranker, ticked)
-    # Only the two CNC colleges share both ticked boxes; the hotel school shares neither.
-    assert set(ranked[:2]) == {pid(COMPLEMENT), pid(LOOK_ALIKE)}
-    assert pid(HOTEL_SCHOOL) not in ranked
+    # The CNC colleges share both ticked boxes; the vendor ticked no program, so it is
+    # scored on the field it shares (unknown is not zero); the hotel school shares neither.
+    assert set(ranked) == {pid(COMPLEMENT), pid(LOOK_ALIKE), pid(ONE_SIDED)}
 
 
 def test_chinese_only_complements_find_each_other_first() -> None:
@@ -294,9 +294,16 @@ def test_thai_profiles_meet_on_thai_words() -> None:
 @pytest.mark.parametrize(
     "params",
     [
-        {"reciprocal_weight": 1.5},
+        {"reciprocal_weight": -1.0},
         {"one_sided_factor": -0.1},
-        {"fields_weight": 0.0, "programs_weight": 0.0, "description_weight": 0.0},
+        {"graph_weight": 1.5},
+        {
+            "reciprocal_weight": 0.0,
+            "fields_weight": 0.0,
+            "programs_weight": 0.0,
+            "description_weight": 0.0,
+            "city_weight": 0.0,
+        },
         {"concept_weight": 0.0},
     ],
 )

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from importlib import resources
 from typing import Any
 
 import pytest
 
 from matching.evaluation import parse_dataset
-from matching.synthetic import generate
+from matching.evaluation.synthetic import generate
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +99,26 @@ def test_at_least_one_pair_is_required() -> None:
 def test_the_shipped_generated_set_is_up_to_date(data: dict[str, Any]) -> None:
     shipped = resources.files("seed.eval").joinpath("generated.json").read_text("utf-8")
     assert json.loads(shipped) == data, "regenerate seed/eval/generated.json (see its README)"
+
+
+def test_the_thin_variant_keeps_the_pairs_and_drops_needs_offers_and_programs(
+    data: dict[str, Any],
+) -> None:
+    from matching.evaluation.thin import thin
+
+    thinned = thin(data)
+    assert thinned["pairs"] == data["pairs"]
+    assert not any({"needs", "offers", "programs"} & set(p) for p in thinned["profiles"])
+    labels = Counter(label for p in thinned["profiles"] for label in p["fields"])
+    assert labels["Technical and vocational education"] > len(thinned["profiles"]) / 2
+    by_key = {p["key"]: p for p in thinned["profiles"]}
+    same = [by_key[a]["city"] == by_key[b]["city"] for a, b in thinned["pairs"]]
+    assert 0.5 < sum(same) / len(same) < 0.85
+    assert all(by_key[b]["city"] in by_key[b]["name"] for _, b in thinned["pairs"])
+
+
+def test_the_shipped_thin_set_is_up_to_date(data: dict[str, Any]) -> None:
+    from matching.evaluation.thin import thin
+
+    shipped = resources.files("seed.eval").joinpath("thin.json").read_text("utf-8")
+    assert json.loads(shipped) == thin(data), "regenerate seed/eval/thin.json (see its README)"

@@ -1,0 +1,90 @@
+"""Which scored rows become suggestions, and in what order.
+
+Filters (country, kind, floor, the asker and its partners) and the top-k selection, then
+the optional re-ranking by exposure and diversity, which changes the order, never the
+scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sklearn.preprocessing import normalize
+
+from matching.corpus import PARTS, Corpus
+from matching.rerank import mmr_order
+from matching.types import CandidateFilter, Profile
+
+__all__ = ["likeness", "rerank", "top_rows", "unique_stored"]
+
+FloatArray = npt.NDArray[np.float32]
+Rows = npt.NDArray[np.intp]
+
+
+def top_rows(
+    corpus: Corpus, query: Profile, score: FloatArray, k: int, where: CandidateFilter
+) -> list[int]:
+    """The ``k`` best eligible rows, best first, ties by ascending id.
+
+    Never the asker, its declared partners or those who declared it.
+    """
+    eligible = corpus.alive & (score > 0) & (score >= where.min_score)
+    if where.cross_border and query.country:
+        eligible &= corpus.countries != query.country
+    if where.countries:
+        eligible &= np.isin(corpus.countries, list(where.countries))
+    if where.kinds:
+        eligible &= np.isin(corpus.kinds, list(where.kinds))
+    excluded = set(where.exclude) | set(query.existing_partners)
+    if query.id is not None:
+        excluded |= {query.id} | corpus.declared_by.get(query.id, frozenset())
+    rows = [corpus.row_of[pid] for pid in excluded if pid in corpus.row_of]
+    eligible[rows] = False
+    candidates = np.flatnonzero(eligible)
+    if len(candidates) > k:
+        kth_best = -np.partition(-score[candidates], k - 1)[k - 1]
+        candidates = candidates[score[candidates] >= kth_best]
+    order = np.lexsort((corpus.ids[candidates], -score[candidates]))
+    return [int(row) for row in candidates[order][:k]]
+
+
+def rerank(
+    corpus: Corpus,
+    pool: list[int],
+    score: FloatArray,
+    k: int,
+    *,
+    diversity: float,
+    exposure: float,
+    appeal: Callable[[Rows], npt.NDArray[np.float64]],
+) -> list[int]:
+    """Re-order a pool of rows: divide by relative appeal, then maximal marginal relevance."""
+    if not pool:  # nobody passed the filters; there is nothing to re-rank
+        return []
+    rows = np.array(pool, dtype=np.intp)
+    relevance = score[rows].astype(np.float64)
+    if exposure > 0:
+        appeals = appeal(rows)
+        relevance /= 1.0 + exposure * appeals / max(float(appeals.mean()), 1e-9)
+    similar = likeness(corpus, rows) if diversity > 0 else None
+    return [pool[i] for i in mmr_order(relevance, similar, k, diversity)]
+
+
+def likeness(corpus: Corpus, rows: Rows) -> npt.NDArray[np.float64]:
+    """Cosine likeness between the given rows over all their parts together."""
+    stacked = sparse.hstack([corpus.rows(part, rows) for part in PARTS], format="csr")
+    unit = normalize(stacked, norm="l2")
+    return np.asarray((unit @ unit.T).toarray(), dtype=np.float64)
+
+
+def unique_stored(profiles: Iterable[Profile]) -> list[Profile]:
+    """Keep the last profile per id, in first-seen order; reject profiles without an id."""
+    by_id: dict[int, Profile] = {}
+    for profile in profiles:
+        if profile.id is None:
+            raise ValueError("a stored profile needs an id")
+        by_id[profile.id] = profile
+    return list(by_id.values())

@@ -1,0 +1,89 @@
+"""One score from the part similarities, over the parts both profiles actually hold.
+
+    a = they_meet_my_needs, b = i_meet_their_needs
+    reciprocal = 2ab / (a + b)                 when both directions are known
+               = one_sided_factor * a (or b)   when only one side wrote the text for it
+    score = sum(w_p * s_p) / sum(w_p)          over the parts p present on both sides
+
+The parts are the reciprocal core (present when either direction is known), fields,
+programs, description (read with the name, so every named profile has one) and city.
+A part that one side left empty is unknown, not zero: it leaves the denominator too, so
+a profile that holds only a name, a country and a kind is scored on its name (and city)
+alone rather than drowned in zeros. Where needs and offers exist on both sides the core
+carries most of the weight, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.types import Components
+
+__all__ = ["OVERLAP_PARTS", "Fused", "components_at", "fuse"]
+
+FloatArray = npt.NDArray[np.float32]
+BoolArray = npt.NDArray[np.bool_]
+
+# The parts besides the reciprocal core, in the order reasons name them.
+OVERLAP_PARTS = ("fields", "programs", "description", "city")
+
+Fused = tuple[FloatArray, FloatArray, FloatArray]
+
+
+def fuse(
+    similarity: Mapping[str, FloatArray],
+    present: Mapping[str, BoolArray | bool],
+    weights: Mapping[str, float],
+    one_sided_factor: float,
+) -> Fused:
+    """Return (score, reciprocal, overlap) for arrays of any one shape.
+
+    ``similarity`` and ``present`` hold ``they_meet_my_needs``, ``i_meet_their_needs``
+    and every name of :data:`OVERLAP_PARTS`; ``weights`` holds ``reciprocal`` and the
+    same names. A similarity is zero wherever its part is not present (a cosine with an
+    empty side is zero), and ``present`` may be a plain ``False`` for a part the asker
+    left empty. ``overlap`` is the score of the overlap parts alone.
+    """
+    a = similarity["they_meet_my_needs"]
+    b = similarity["i_meet_their_needs"]
+    a_known = present["they_meet_my_needs"]
+    b_known = present["i_meet_their_needs"]
+    shape = np.broadcast(a, b).shape
+    numerator = np.zeros(shape, dtype=np.float32)
+    denominator = np.zeros(shape, dtype=np.float32)
+    for part in OVERLAP_PARTS:
+        if present[part] is not False:
+            numerator += weights[part] * similarity[part]
+            denominator += weights[part] * np.asarray(present[part], dtype=np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        overlap = np.where(denominator > 0, numerator / denominator, 0.0).astype(np.float32)
+    if a_known is False and b_known is False:
+        return overlap, np.zeros(shape, dtype=np.float32), overlap
+    with np.errstate(divide="ignore", invalid="ignore"):
+        harmonic = np.where(a + b > 0, 2 * a * b / (a + b), 0.0)
+    one_sided = one_sided_factor * (np.where(a_known, a, 0.0) + np.where(b_known, b, 0.0))
+    reciprocal = np.where(a_known & b_known, harmonic, one_sided).astype(np.float32)
+    numerator += weights["reciprocal"] * reciprocal
+    denominator += weights["reciprocal"] * np.asarray(a_known | b_known, dtype=np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(denominator > 0, numerator / denominator, 0.0).astype(np.float32)
+    return score, reciprocal, overlap
+
+
+def components_at(
+    similarity: Mapping[str, FloatArray], reciprocal: FloatArray, overlap: FloatArray, at: int
+) -> Components:
+    """The score parts of one position of the score arrays."""
+    parts = {name: float(similarity[name][at]) for name in OVERLAP_PARTS}
+    graph = similarity.get("shared_partners")
+    return Components(
+        they_meet_my_needs=float(similarity["they_meet_my_needs"][at]),
+        i_meet_their_needs=float(similarity["i_meet_their_needs"][at]),
+        reciprocal=float(reciprocal[at]),
+        overlap=float(overlap[at]),
+        shared_partners=float(graph[at]) if graph is not None else 0.0,
+        **parts,
+    )
