@@ -32,6 +32,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, delete, select
 
 from matching import CandidateFilter, Match, Profile, ReciprocalRanker, Taxonomy
+from matching.floor import MIN_SCORE
 from service.db import session_scope
 from service.institutions import crud
 from service.institutions.models import (
@@ -59,6 +60,7 @@ def _as_profile(
         id=profile_id,
         name=source.name,
         country=source.country,
+        city=source.city or "",
         kind=str(source.kind),
         fields=tuple(source.fields),
         needs=tuple(source.needs),
@@ -242,7 +244,7 @@ class MatchIndex:
         return self._ranker.explain_pairs(pairs)
 
     def rank_profiles(
-        self, query: Profile, candidates: Sequence[Profile], *, k: int, min_score: float = 0.0
+        self, query: Profile, candidates: Sequence[Profile], *, k: int, min_score: float = MIN_SCORE
     ) -> list[Match]:
         """Rank profiles kept outside the index (opportunities) for ``query``, with reasons."""
         return self._ranker.rank_profiles(query, candidates, k=k, min_score=min_score)

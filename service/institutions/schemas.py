@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from matching import CandidateFilter
+from matching.floor import MIN_SCORE
 from service.http.pagination import Page, PageParams
 from service.institutions.models import InstitutionCreate, InstitutionPrivate, InstitutionPublic
 from service.values.validation import CountryCode, JsonNumber, Kind, SearchText
@@ -81,7 +82,7 @@ class MatchFilters(BaseModel):
         default_factory=list, description="Only these countries (repeatable)."
     )
     kind: list[Kind] = Field(default_factory=list, description="Only these kinds (repeatable).")
-    min_score: MinScore = 0.0
+    min_score: MinScore = MIN_SCORE
     diversity: Diversity = 0.0
     exposure: Exposure = 0.0
 
@@ -123,7 +124,7 @@ class MatchRequest(MatchFilters):
     # not text or each other (pydantic's lax mode would read "0.5" or false as a number).
     limit: Annotated[MatchLimit, JsonNumber] = 10
     cross_border: Annotated[CrossBorder, Strict()] = True
-    min_score: Annotated[MinScore, JsonNumber] = 0.0
+    min_score: Annotated[MinScore, JsonNumber] = MIN_SCORE
     diversity: Annotated[Diversity, JsonNumber] = 0.0
     exposure: Annotated[Exposure, JsonNumber] = 0.0
 
@@ -134,10 +135,22 @@ class MatchComponents(BaseModel):
     they_meet_my_needs: float = Field(description="Their offers against my needs (cosine).")
     i_meet_their_needs: float = Field(description="My offers against their needs (cosine).")
     reciprocal: float = Field(description="Both directions fused by a harmonic mean.")
-    fields: float = Field(description="Overlap of technical fields (cosine).")
-    programs: float = Field(description="Overlap of wanted collaboration programs (cosine).")
-    description: float = Field(description="Overlap of descriptions (cosine).")
-    overlap: float = Field(description="Weighted blend of fields, programs and description.")
+    fields: float = Field(
+        description="Technical fields both list, weighted by how rare they are (IDF)."
+    )
+    programs: float = Field(
+        description="Collaboration programs both want, weighted by how rare they are (IDF)."
+    )
+    description: float = Field(description="Overlap of names and descriptions (cosine).")
+    overlap: float = Field(
+        description="Weighted blend of the parts besides `reciprocal` that both profiles hold."
+    )
+    city: float = Field(default=0.0, description="1 when both are in the same city, else 0.")
+    shared_partners: float = Field(
+        default=0.0,
+        description="Partners in common (Adamic-Adar), scaled to 1 for this asker's "
+        "best-connected candidate; 0 without declared partners.",
+    )
 
 
 class MatchItem(BaseModel):

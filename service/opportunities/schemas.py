@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matching.floor import MIN_SCORE
 from service.institutions.schemas import MatchComponents
 from service.opportunities.models import (
     Capacity,
@@ -163,7 +164,7 @@ class OpportunityMatchFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=10, ge=1, le=100)
-    min_score: float = Field(default=0.0, ge=0.0, le=1.0)
+    min_score: float = Field(default=MIN_SCORE, ge=0.0, le=1.0)
 
 
 class OpportunityMatchItem(BaseModel):

@@ -15,6 +15,7 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
+from matching.floor import MIN_SCORE
 from service.http.pagination import Page
 from service.institutions.models import InstitutionPublic
 from service.institutions.schemas import MatchComponents
@@ -96,7 +97,9 @@ class PairingRequest(BaseModel):
     )
     forbidden: list[IdPair] = Field(default_factory=list, description="Pairs never to make.")
     locked: list[IdPair] = Field(default_factory=list, description="Pairs that must be made.")
-    min_score: JsonFloat = Field(default=0.0, ge=0.0, le=1.0, description="Lowest score paired.")
+    min_score: JsonFloat = Field(
+        default=MIN_SCORE, ge=0.0, le=1.0, description="Lowest score paired."
+    )
     fairness: Literal["none", "maximin"] = Field(
         default="none",
         description="'maximin' first raises the worst-off participant's best partner.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from matching.floor import MIN_SCORE
 from service.client.calls import API_PREFIX, Call, Tagged, body, clean, nothing, parsed, tagged
 from service.client.methods import operation, paged
 from service.client.operations.common import (
@@ -118,7 +119,7 @@ class Institutions:
         cross_border: bool = True,
         country: Sequence[str] = (),
         kind: Sequence[str] = (),
-        min_score: float = 0.0,
+        min_score: float = MIN_SCORE,
         diversity: float = 0.0,
         exposure: float = 0.0,
     ) -> Call[MatchList]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from matching.floor import MIN_SCORE
 from service.client.calls import Call, body, clean, nothing, parsed
 from service.client.methods import operation
 from service.client.operations.common import (
@@ -97,7 +98,7 @@ class Opportunities:
 
     @operation
     def match_opportunity(
-        self, opportunity_id: int, *, limit: int = 10, min_score: float = 0.0
+        self, opportunity_id: int, *, limit: int = 10, min_score: float = MIN_SCORE
     ) -> Call[MatchList]:
         """Rank the institutions that may take up an open opportunity, best first."""
         return Call(
@@ -109,7 +110,7 @@ class Opportunities:
 
     @operation
     def opportunities_for(
-        self, institution_id: int, *, limit: int = 10, min_score: float = 0.0
+        self, institution_id: int, *, limit: int = 10, min_score: float = MIN_SCORE
     ) -> Call[OpportunityMatchList]:
         """Rank the open opportunities an institution may take up, best first, with reasons."""
         return Call(
