@@ -39,6 +39,7 @@ from service.migrations.runner import upgrade
 from service.opportunities import routes as opportunities
 from service.webhooks import routes as webhooks
 from service.webhooks.delivery import worker_for
+from service.workshops import country_group_routes as country_groups
 from service.workshops import routes as workshops
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             taxonomy,
             keys,
             workshops,
+            country_groups,
             opportunities,
             saved_searches,
             webhooks,
