@@ -337,8 +337,8 @@ def test_timetable_downloads_outcomes_report_and_network(
     text = text_of(report)
     bars = dict(
         re.findall(
-            r'<th scope="row">([^<]+)</th>\s*<td class="bar-cell">.*?</td>\s*'
-            r'<td class="bar-value">(\d+)</td>',
+            r'<th scope="row">(?:<svg[^>]*>.*?</svg> )?([^<]+)</th>\s*'
+            r'<td class="bar-cell">.*?</td>\s*<td class="bar-value">(\d+)</td>',
             text,
             re.S,
         )

@@ -232,11 +232,25 @@ MESSAGES: dict[str, str] = {
     "runs.created": "Made",
     "runs.pairs": "Pairs",
     "runs.total": "Total score",
-    "runs.gap": "gap",
+    "runs.gap": "Of the best possible",
     "runs.none": "No run yet.",
     "run.bound": "Best possible",
     "run.participants": "Participants",
     "run.pairs_title": "Pairs",
+    "run.pairs_help": "Best score first. Open “Why” under a pair to read its reasons.",
+    "run.rank": "#",
+    "run.pair": "Pair",
+    "run.score": "Score",
+    "run.actions": "Actions",
+    "run.why_pair": "Why",
+    "run.optimal": (
+        "No pairing under these rules can score more in total than this one ({total}): it "
+        "is proved the best possible."
+    ),
+    "run.near_optimal": (
+        "No pairing under these rules can score more than {bound} in total. This one scores "
+        "{total}: at least {share}% of the best possible."
+    ),
     "run.with": "with",
     "run.locked": "locked",
     "run.lock": "Lock and re-run",
@@ -288,6 +302,9 @@ MESSAGES: dict[str, str] = {
     "schedule.lower_bound": "No timetable could use fewer than {bound} slots.",
     "schedule.unplaced": "{count} meetings did not fit: add tables or slots.",
     "schedule.back": "Back to the run",
+    "schedule.scroll_cue": (
+        "{tables} tables side by side: scroll sideways to see them all; the time stays in view."
+    ),
     "schedule.caption": "Meetings by time ({zone}) and table",
     "schedule.time": "Time",
     "schedule.table": "Table {number}",
@@ -329,5 +346,7 @@ MESSAGES: dict[str, str] = {
     "network.edge.suggested": "suggested by the run",
     "network.edge.met": "met",
     "network.edge.signed": "MoU signed",
+    "network.filter_help": "Untick a country to hide its participants.",
+    "network.pairs_legend": "Pairs",
     "network.as_table": "The same pairs as a table",
 }

@@ -205,11 +205,22 @@ MESSAGES: dict[str, str] = {
     "runs.created": "生成时间",
     "runs.pairs": "配对数",
     "runs.total": "总分",
-    "runs.gap": "差距",
+    "runs.gap": "达到最优的比例",
     "runs.none": "尚未运行配对。",
     "run.bound": "理论最高分",
     "run.participants": "参会机构",
     "run.pairs_title": "配对",
+    "run.pairs_help": "按分数从高到低排列。展开配对下的“理由”可查看推荐理由。",
+    "run.rank": "序号",
+    "run.pair": "配对",
+    "run.score": "分数",
+    "run.actions": "操作",
+    "run.why_pair": "理由",
+    "run.optimal": "在这些规则下，没有任何配对方案的总分能高于本方案（{total}）：已证明为最优。",
+    "run.near_optimal": (
+        "在这些规则下，任何配对方案的总分都不会超过 {bound}。"
+        "本方案总分 {total}，至少达到最优方案的 {share}%。"
+    ),
     "run.with": "与",
     "run.locked": "已锁定",
     "run.lock": "锁定并重新配对",
@@ -259,6 +270,7 @@ MESSAGES: dict[str, str] = {
     "schedule.lower_bound": "任何日程表都至少需要 {bound} 个时段。",
     "schedule.unplaced": "{count} 场会谈未能排入：请增加洽谈桌或时段。",
     "schedule.back": "返回配对方案",
+    "schedule.scroll_cue": "共 {tables} 张洽谈桌并排显示：请左右滚动查看全部，时间列保持可见。",
     "schedule.caption": "按时间（{zone}）和洽谈桌排列的会谈",
     "schedule.time": "时间",
     "schedule.table": "{number} 号桌",
@@ -300,6 +312,8 @@ MESSAGES: dict[str, str] = {
     "network.edge.suggested": "方案推荐",
     "network.edge.met": "已会谈",
     "network.edge.signed": "已签署合作备忘录",
+    "network.filter_help": "取消勾选某个国家即可隐藏其参会机构。",
+    "network.pairs_legend": "配对",
     "network.as_table": "以表格显示相同的配对",
 }
 
