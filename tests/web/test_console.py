@@ -359,7 +359,7 @@ def test_timetable_downloads_outcomes_report_and_network(
         ).group(1)  # type: ignore[union-attr]
     )
     console = web.get(f"/web/workshops/{workshop_id}").text
-    listed = re.findall(r'<tr><td>(\d+)</td><td><a href="/web/institutions/\1">', console)
+    listed = re.findall(r'<tr><td><a href="/web/institutions/(\d+)">', console)
     assert len(listed) == _participants(web, workshop_id)
     assert sorted(node["id"] for node in data["nodes"]) == sorted(map(int, listed))
     statuses = {(e["a"], e["b"]): e["status"] for e in data["edges"]}

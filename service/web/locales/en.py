@@ -158,6 +158,48 @@ MESSAGES: dict[str, str] = {
     "workshops.open": "Open the console",
     "workshops.none": "No workshop yet.",
     # console
+    "error.admins_only": "Only an admin key may do this.",
+    "console.saved.details": "The workshop's details have been saved.",
+    "console.saved.added": "The participant has been added.",
+    "console.saved.removed": (
+        "The participant has been removed (the profile stays in the directory)."
+    ),
+    "workshop_new.title": "New workshop",
+    "workshop_new.lede": (
+        "Create the workshop, then give its organisers the key shown on the next page."
+    ),
+    "workshop_new.create": "Create the workshop",
+    "workshop.name": "Name",
+    "workshop.starts_on": "First day",
+    "workshop.ends_on": "Last day",
+    "workshop.venue": "Venue",
+    "workshop.time_zone": "Time zone",
+    "workshop.time_zone.help": "The venue's zone, as in Asia/Phnom_Penh or Asia/Shanghai.",
+    "workshop.details": "Details",
+    "workshop.edit_details": "Change the name, dates, venue or time zone",
+    "workshop.save": "Save the details",
+    "workshop_created.title": "Workshop created",
+    "workshop_created.done": "“{name}” has been created.",
+    "workshop_created.key_title": "The organisers' key",
+    "workshop_created.key_once": (
+        "Copy this key now and give it to the organisers: it is shown only once and lets "
+        "them run this workshop only."
+    ),
+    "workshop_created.key": "Organisers' key",
+    "participants.find": "Find an institution to add",
+    "participants.find.help": (
+        "Type part of a name in any script (Khmer, Thai, Chinese...); matches appear as you type."
+    ),
+    "participants.search": "Search",
+    "participants.add": "Add",
+    "participants.remove": "Remove",
+    "participants.none_found": "No institution outside the workshop matches “{q}”.",
+    "participants.choose": "Choose an institution from the list.",
+    "participants.unknown": "There is no institution with this number.",
+    "participants.invite_no_mail": (
+        "Invitations by email are not available: mail is not set up on this server. Institutions "
+        "not yet in the directory can be added through the survey import."
+    ),
     "console.title": "Console",
     "console.sections": "Workshop sections",
     "console.invalid": "Nothing was done. Please correct the fields marked below.",

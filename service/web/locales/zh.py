@@ -136,6 +136,42 @@ MESSAGES: dict[str, str] = {
     "workshops.open": "打开管理台",
     "workshops.none": "暂无工作坊。",
     # console
+    "error.admins_only": "只有管理员密钥可以执行此操作。",
+    "console.saved.details": "研讨会信息已保存。",
+    "console.saved.added": "已添加参会机构。",
+    "console.saved.removed": "已移除参会机构（其资料仍保留在名录中）。",
+    "workshop_new.title": "新建研讨会",
+    "workshop_new.lede": "创建研讨会后，请将下一页显示的密钥交给组织者。",
+    "workshop_new.create": "创建研讨会",
+    "workshop.name": "名称",
+    "workshop.starts_on": "开始日期",
+    "workshop.ends_on": "结束日期",
+    "workshop.venue": "地点",
+    "workshop.time_zone": "时区",
+    "workshop.time_zone.help": "会场所在时区，例如 Asia/Phnom_Penh 或 Asia/Shanghai。",
+    "workshop.details": "基本信息",
+    "workshop.edit_details": "修改名称、日期、地点或时区",
+    "workshop.save": "保存信息",
+    "workshop_created.title": "研讨会已创建",
+    "workshop_created.done": "“{name}”已创建。",
+    "workshop_created.key_title": "组织者密钥",
+    "workshop_created.key_once": (
+        "请立即复制此密钥并交给组织者：它只显示一次，且只能用于管理本研讨会。"
+    ),
+    "workshop_created.key": "组织者密钥",
+    "participants.find": "查找要添加的机构",
+    "participants.find.help": (
+        "输入名称的一部分，任何文字均可（高棉文、泰文、中文……）；输入时即显示匹配结果。"
+    ),
+    "participants.search": "搜索",
+    "participants.add": "添加",
+    "participants.remove": "移除",
+    "participants.none_found": "研讨会以外没有与“{q}”匹配的机构。",
+    "participants.choose": "请从列表中选择一个机构。",
+    "participants.unknown": "没有此编号的机构。",
+    "participants.invite_no_mail": (
+        "无法通过电子邮件邀请：本服务器未配置邮件。尚未收录在名录中的机构可通过问卷导入添加。"
+    ),
     "console.title": "管理台",
     "console.sections": "工作坊栏目",
     "console.invalid": "未执行任何操作。请更正下方标出的字段。",
