@@ -105,9 +105,13 @@ def console_page(
     assert row.id is not None
     query = request.query_params.get("find", "")
     ids = workshops.participant_ids(session=session, workshop_id=row.id)
+    participants = crud.all_institutions(session=session, ids=ids)
     context = {
         "workshop": workshops.to_public(session=session, row=row),
-        "participants": crud.all_institutions(session=session, ids=ids),
+        "participants": participants,
+        # The pickers of the rules form: names shown, ids sent.
+        "names": {r.id: r.name for r in participants},
+        "people": sorted(participants, key=lambda r: r.name.casefold()),
         "runs": workshops.list_runs(session=session, workshop_id=row.id),
         "rules": rules or forms.rules_values(latest_rules(session, row.id)),
         "errors": forms.messages(

@@ -200,6 +200,28 @@ MESSAGES: dict[str, str] = {
         "Invitations by email are not available: mail is not set up on this server. Institutions "
         "not yet in the directory can be added through the survey import."
     ),
+    "picker.none": "(choose)",
+    "picker.pair.first": "Add a pair: first institution",
+    "picker.pair.second": "second institution",
+    "picker.number.first": "Add an exception: institution",
+    "picker.number.second": "its number of partners",
+    "picker.slots.first": "Add: institution",
+    "picker.slots.second": "slots it cannot attend",
+    "picker.number_entry": "{name}: {number} partners",
+    "picker.slots_entry": "{name}: slots {slots}",
+    "picker.locked.help": (
+        "These pairs are always made. Untick one to drop it; choose two participants to add one."
+    ),
+    "picker.forbidden.help": (
+        "These pairs are never made. Untick one to drop it; choose two participants to add one."
+    ),
+    "picker.max_partners_by_id.help": (
+        "A participant's own number of partners (0 leaves it out). Untick one to drop it."
+    ),
+    "picker.unavailable.help": (
+        "Slots a participant cannot attend, numbered from 0 (the first slot), e.g. 0 1. Untick "
+        "one to drop it."
+    ),
     "console.title": "Console",
     "console.sections": "Workshop sections",
     "console.invalid": "Nothing was done. Please correct the fields marked below.",

@@ -172,6 +172,23 @@ MESSAGES: dict[str, str] = {
     "participants.invite_no_mail": (
         "无法通过电子邮件邀请：本服务器未配置邮件。尚未收录在名录中的机构可通过问卷导入添加。"
     ),
+    "picker.none": "（请选择）",
+    "picker.pair.first": "添加配对：第一家机构",
+    "picker.pair.second": "第二家机构",
+    "picker.number.first": "添加例外：机构",
+    "picker.number.second": "其合作伙伴数",
+    "picker.slots.first": "添加：机构",
+    "picker.slots.second": "无法参加的时段",
+    "picker.number_entry": "{name}：{number} 个合作伙伴",
+    "picker.slots_entry": "{name}：时段 {slots}",
+    "picker.locked.help": "这些配对一定会生成。取消勾选即可删除；选择两家参会机构即可添加。",
+    "picker.forbidden.help": "这些配对一定不会生成。取消勾选即可删除；选择两家参会机构即可添加。",
+    "picker.max_partners_by_id.help": (
+        "为某家参会机构单独设定合作伙伴数（0 表示不参与配对）。取消勾选即可删除。"
+    ),
+    "picker.unavailable.help": (
+        "某家参会机构无法参加的时段，从 0（第一个时段）开始编号，例如 0 1。取消勾选即可删除。"
+    ),
     "console.title": "管理台",
     "console.sections": "工作坊栏目",
     "console.invalid": "未执行任何操作。请更正下方标出的字段。",
