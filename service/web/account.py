@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from service.auth.keys import Role
 from service.deps import IndexDep, SessionDep
@@ -73,12 +74,18 @@ def sign_out_submit(request: Request, visitor: VisitorDep, _form: FormDep) -> Re
 def _edit_page(
     request: Request,
     visitor: Visitor,
+    session: Session,
     row: Institution,
     values: dict[str, str],
     errors: list[FieldError],
 ) -> Response:
     t = visitor.t
+    ids = [int(w) for w in forms.words(values.get("existing_partners", "")) if w.isdigit()]
     context: dict[str, Any] = {
+        # The declared partners are shown by name (ticked boxes); ids stay in the values.
+        "partner_names": {
+            r.id: r.name for r in crud.all_institutions(session=session, ids=ids[:1000])
+        },
         "institution_id": row.id,
         "name": row.name,
         "values": values,
@@ -97,7 +104,7 @@ def edit_page(
     row = editable_institution(visitor, session, institution_id)
     assert row.id is not None
     partners = crud.partners_of(session=session, institution_ids=[row.id])[row.id]
-    return _edit_page(request, visitor, row, forms.profile_values(row, partners), [])
+    return _edit_page(request, visitor, session, row, forms.profile_values(row, partners), [])
 
 
 @router.post("/institutions/{institution_id:int}/edit")
@@ -114,16 +121,16 @@ def edit_submit(
     submitted = forms.submitted(form, forms.PROFILE_FIELDS)
     changes, errors = forms.validate(InstitutionUpdate, forms.read_profile(form, visitor.t))
     if changes is None:
-        return _edit_page(request, visitor, row, submitted, errors)
+        return _edit_page(request, visitor, session, row, submitted, errors)
     try:
         crud.update_institution(session=session, row=row, changes=changes)
     except InvalidInput as refused:
         session.rollback()
-        return _edit_page(request, visitor, row, submitted, refused.errors)
+        return _edit_page(request, visitor, session, row, submitted, refused.errors)
     except DuplicateInstitution as duplicate:
         session.rollback()
         error = FieldError(duplicate.loc, str(duplicate), "duplicate")
-        return _edit_page(request, visitor, row, submitted, [error])
+        return _edit_page(request, visitor, session, row, submitted, [error])
     session.commit()
     index.catch_up()
     return redirect(request, visitor, f"{PREFIX}/institutions/{institution_id}?saved=1")

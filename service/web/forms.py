@@ -157,7 +157,7 @@ def read_profile(form: FormData, t: Translator) -> Parsed:
         "contact_email": _or_none(text(form, "contact_email")),
     }
     partners: list[int] = []
-    for word in words(text(form, "existing_partners")):
+    for word in words(joined(form, "existing_partners")):
         if word.isdigit():
             partners.append(int(word))
         else:

@@ -136,3 +136,37 @@ def test_unavailable_slots_are_chosen_by_name(web: TestClient) -> None:
     assert all(
         m["slot"] != 0 for m in schedule["meetings"] if people["TH"] in (m["a"]["id"], m["b"]["id"])
     )
+
+
+def test_declared_partners_are_chosen_by_name(web: TestClient) -> None:
+    mine = create(web, name="Phnom Penh Demo Institute")
+    theirs = create(web, name="ສະຖາບັນເຕັກນິກວຽງຈັນ", country="LA")["id"]
+    sign_in(web, mine["api_key"])
+    edit = f"/web/institutions/{mine['id']}/edit"
+    found = web.get(f"/web/institutions/{mine['id']}/partners", params={"partner_find": "ວຽງຈັນ"})
+    assert found.status_code == 200
+    assert f'name="existing_partners" value="{theirs}">' in found.text  # to tick, not ticked
+    assert "Phnom Penh Demo Institute" not in found.text  # never oneself
+    form = web.get(edit)
+    values = {
+        "name": "Phnom Penh Demo Institute",
+        "country": "KH",
+        "kind": "college",
+        "existing_partners": str(theirs),  # the ticked box
+        "csrf_token": csrf_token(form),
+    }
+    saved = web.post(edit, data=values, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    stored = web.get(f"{API}/institutions/{mine['id']}").json()
+    assert stored["existing_partners"] == [theirs]
+    page = html.unescape(web.get(edit).text)
+    assert re.search(
+        rf'name="existing_partners" value="{theirs}" checked[^>]*>\s*'
+        r'<label for="f-existing_partners-1">ສະຖາບັນເຕັກນິກວຽງຈັນ</label>',
+        page,
+    )
+    # Someone else's key may not search from this form.
+    other = create(web, name="Another Demo College")
+    sign_in(web, other["api_key"])
+    refused = web.get(f"/web/institutions/{mine['id']}/partners", params={"partner_find": "x"})
+    assert refused.status_code == 403

@@ -222,6 +222,12 @@ MESSAGES: dict[str, str] = {
         "Slots a participant cannot attend, numbered from 0 (the first slot), e.g. 0 1. Untick "
         "one to drop it."
     ),
+    "picker.partners.help": (
+        "Institutions you already work with: they are never suggested to you. Untick one "
+        "to drop it; find others by name and tick them, then save."
+    ),
+    "picker.partners.find": "Find a partner by name",
+    "picker.partners.none": "No institution matches “{q}”.",
     "console.title": "Console",
     "console.sections": "Workshop sections",
     "console.invalid": "Nothing was done. Please correct the fields marked below.",

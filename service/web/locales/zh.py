@@ -189,6 +189,11 @@ MESSAGES: dict[str, str] = {
     "picker.unavailable.help": (
         "某家参会机构无法参加的时段，从 0（第一个时段）开始编号，例如 0 1。取消勾选即可删除。"
     ),
+    "picker.partners.help": (
+        "已有合作关系的机构：不会再推荐给您。取消勾选即可删除；按名称查找其他机构并勾选，然后保存。"
+    ),
+    "picker.partners.find": "按名称查找合作伙伴",
+    "picker.partners.none": "没有与“{q}”匹配的机构。",
     "console.title": "管理台",
     "console.sections": "工作坊栏目",
     "console.invalid": "未执行任何操作。请更正下方标出的字段。",
