@@ -299,6 +299,38 @@ def validate(model: type[M], parsed: Parsed) -> tuple[M | None, list[FieldError]
     return value, []
 
 
+# The last number of a pydantic message: the limit in "Input should be less than or equal
+# to 20", "String should have at most 200 characters".
+_LIMIT = re.compile(r"(-?\d+(?:\.\d+)?)\D*$")
+
+
+# The API's own checks (service.values.validation) raise value errors: known by their words.
+_VALUE_ERRORS = (
+    ("must be a number", "refusal.float_parsing"),
+    ("must not be blank", "refusal.blank"),
+    ("must be a date written", "refusal.date_parsing"),
+    ("must be a date and time written", "refusal.datetime_parsing"),
+    ("must be an http:// or https:// address", "refusal.website"),
+    ("is not an IANA time zone name", "refusal.time_zone"),
+)
+
+
+def refusal(error: FieldError, t: Translator) -> str:
+    """Return a refusal's message in the interface language.
+
+    English shows the API's own message. Other languages translate the common kinds of
+    schema refusal (``refusal.<type>`` in the catalogue: a missing value, a number out of
+    bounds, text too long...); a refusal of a domain rule keeps the API's wording."""
+    key = f"refusal.{error.type}"
+    for words_, known in _VALUE_ERRORS:
+        if error.type == "value_error" and words_ in error.msg:
+            key = known
+    if t.language == "en" or not t.has(key):
+        return error.msg
+    limit = _LIMIT.search(error.msg)
+    return t(key, limit=limit.group(1) if limit else "")
+
+
 def messages(
     errors: Iterable[FieldError], t: Translator, fields: Collection[str]
 ) -> dict[str, list[str]]:
@@ -315,7 +347,7 @@ def messages(
         name = str(loc[0]) if loc else ""
         if name not in fields:
             name, loc = "", []
-        message = error.msg
+        message = refusal(error, t)
         if len(loc) > 1 and isinstance(loc[1], int):
             message = t("form.at_item", n=loc[1] + 1, message=message)
         elif len(loc) > 1:

@@ -170,3 +170,21 @@ def test_declared_partners_are_chosen_by_name(web: TestClient) -> None:
     sign_in(web, other["api_key"])
     refused = web.get(f"/web/institutions/{mine['id']}/partners", params={"partner_find": "x"})
     assert refused.status_code == 403
+
+
+def test_schema_refusals_read_in_chinese(web: TestClient) -> None:
+    workshop_id, _, _ = _setup(web)
+    console = web.get(f"/web/workshops/{workshop_id}?lang=zh")
+    bad = {**RULES, "max_partners": "two", "min_score": "1.5", "csrf_token": csrf_token(console)}
+    page = web.post(f"/web/workshops/{workshop_id}/pairings", data=bad)
+    assert page.status_code == 422
+    text = text_of(page)
+    assert re.search(r"id=\"max_partners-errors\">\s*<li>请输入数字。</li>", text)
+    assert re.search(r'id="min_score-errors">\s*<li>不能大于 1。</li>', text)
+    assert "Input should be" not in text
+    # English keeps the API's own words.
+    english = web.post(
+        f"/web/workshops/{workshop_id}/pairings?lang=en",
+        data={**bad, "csrf_token": csrf_token(web.get(f"/web/workshops/{workshop_id}?lang=en"))},
+    )
+    assert "Input should be less than or equal to 1" in text_of(english)
