@@ -41,6 +41,7 @@ from service.opportunities import routes as opportunities
 from service.web import docs as web_docs
 from service.webhooks import routes as webhooks
 from service.webhooks.delivery import worker_for
+from service.workshops import country_group_routes as country_groups
 from service.workshops import routes as workshops
 from service.workshops import survey_routes
 
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             keys,
             workshops,
             survey_routes,
+            country_groups,
             opportunities,
             saved_searches,
             webhooks,

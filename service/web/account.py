@@ -76,16 +76,21 @@ def sign_out_submit(request: Request, visitor: VisitorDep, _form: FormDep) -> Re
 def _edit_page(
     request: Request,
     visitor: Visitor,
+    session: Session,
     row: Institution,
     values: dict[str, str],
     errors: list[FieldError],
-    session: Session,
     notice: str | None = None,
 ) -> Response:
     t = visitor.t
+    ids = [int(w) for w in forms.words(values.get("existing_partners", "")) if w.isdigit()]
     context: dict[str, Any] = {
         "proposals": proposals.list_proposals(session=session, institution=row, only_open=True),
         "notice": notice,
+        # The declared partners are shown by name (ticked boxes); ids stay in the values.
+        "partner_names": {
+            r.id: r.name for r in crud.all_institutions(session=session, ids=ids[:1000])
+        },
         "institution_id": row.id,
         "name": row.name,
         "values": values,
@@ -107,7 +112,7 @@ def edit_page(
     done = request.query_params.get("proposal")
     notice = visitor.t(f"proposals.{done}") if done in ("accepted", "dismissed") else None
     values = forms.profile_values(row, partners)
-    return _edit_page(request, visitor, row, values, [], session, notice)
+    return _edit_page(request, visitor, session, row, values, [], notice)
 
 
 @router.post("/institutions/{institution_id:int}/edit")
@@ -128,7 +133,7 @@ def edit_submit(
         lambda changes: operations.update_institution(
             session=session, index=index, row=row, changes=changes
         ),
-        refused=lambda errors: _edit_page(request, visitor, row, submitted, errors, session),
+        refused=lambda errors: _edit_page(request, visitor, session, row, submitted, errors),
         done=lambda _row: redirect(
             request, visitor, f"{PREFIX}/institutions/{institution_id}?saved=1"
         ),

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import FieldError
 from service.institutions import crud
+from service.institutions.models import Institution
 from service.web import forms
 from service.web.guards import runnable_workshop
 from service.web.pages import (
@@ -41,6 +42,8 @@ from service.workshops.survey.columns import unknown_headers
 router = APIRouter(route_class=PageRoute)
 
 ENCODINGS = ("utf-8", "gb18030", "big5", "utf-16", "cp1252")
+DETAIL_FIELDS = ("name", "starts_on", "ends_on", "venue", "time_zone")
+FOUND_LIMIT = 10
 
 
 @router.get("/workshops")
@@ -69,6 +72,28 @@ def latest_rules(session: Session, workshop_id: int) -> dict[str, Any]:
     return PairingRequest().model_dump(mode="json")
 
 
+def detail_values(row: Workshop) -> dict[str, str]:
+    """The details form filled from the stored workshop."""
+    return {
+        "name": row.name,
+        "starts_on": row.starts_on.isoformat(),
+        "ends_on": row.ends_on.isoformat(),
+        "venue": row.venue or "",
+        "time_zone": row.time_zone,
+    }
+
+
+def found(session: Session, row: Workshop, query: str) -> list[Institution]:
+    """Institutions whose name or profile matches ``query`` (any script) and that are not
+    yet participants, for the typeahead."""
+    if not query.strip():
+        return []
+    assert row.id is not None
+    present = set(participants.participant_ids(session=session, workshop_id=row.id))
+    page = crud.list_institutions(session=session, q=query.strip()[:300], limit=50, offset=0)
+    return [r for r in page.items if r.id not in present][:FOUND_LIMIT]
+
+
 def console_page(
     request: Request,
     visitor: Visitor,
@@ -78,16 +103,27 @@ def console_page(
     rules: dict[str, str] | None = None,
     errors: list[FieldError] | None = None,
     notice: str | None = None,
+    details: dict[str, str] | None = None,
 ) -> Response:
-    """Render the console, with the rules form as submitted and its refusals if any."""
+    """Render the console, with the rules or details form as submitted and its refusals."""
     assert row.id is not None
+    query = request.query_params.get("find", "")
     ids = participants.participant_ids(session=session, workshop_id=row.id)
+    members = crud.all_institutions(session=session, ids=ids)
     context = {
         "workshop": workshops.to_public(session=session, row=row),
-        "participants": crud.all_institutions(session=session, ids=ids),
+        "participants": members,
+        # The pickers of the rules form: names shown, ids sent.
+        "names": {r.id: r.name for r in members},
+        "people": sorted(members, key=lambda r: r.name.casefold()),
         "runs": runs.list_runs(session=session, workshop_id=row.id),
         "rules": rules or forms.rules_values(latest_rules(session, row.id)),
-        "errors": forms.messages(errors or [], visitor.t, (*forms.RULE_FIELDS, "survey")),
+        "errors": forms.messages(
+            errors or [], visitor.t, (*forms.RULE_FIELDS, *DETAIL_FIELDS, "survey")
+        ),
+        "details": details or detail_values(row),
+        "find": query,
+        "found": found(session, row, query),
         "encodings": [(encoding, encoding) for encoding in ENCODINGS],
         "notice": notice,
         "answers": answers.list_answers(session=session, workshop_id=row.id),
@@ -102,6 +138,9 @@ def workshop_console(
     """A workshop's console: participants, import, pairing rules and runs."""
     row = runnable_workshop(visitor, session, workshop_id)
     notice = None
+    saved = request.query_params.get("saved", "")
+    if saved in ("details", "added", "removed"):
+        notice = visitor.t(f"console.saved.{saved}")
     if request.query_params.get("imported") == "1":
         count = len(participants.participant_ids(session=session, workshop_id=workshop_id))
         notice = visitor.t("import.applied", participants=count)

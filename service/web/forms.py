@@ -73,7 +73,26 @@ class Parsed:
 
 def submitted(form: FormData, fields: Iterable[str]) -> dict[str, str]:
     """Return the text of these fields as sent, to show them again beside refusals."""
-    return {name: text(form, name) for name in fields}
+    return {name: joined(form, name) for name in fields}
+
+
+def joined(form: FormData, name: str) -> str:
+    """Return every value sent under ``name``, one a line: a textarea's lines, or the
+    entries a picker lists as ticked boxes (see ``picked``)."""
+    return "\n".join(value for value in form.getlist(name) if isinstance(value, str))
+
+
+def picked(form: FormData, name: str, parts: Sequence[str]) -> str:
+    """Return the form's entries for ``name`` plus the one a picker adds: the values of
+    ``name_<part>`` (an institution chosen by name, a number...) as one more line.
+
+    Pickers name institutions by id in hidden values, so people choose names and the API
+    still reads ids. A half-filled picker adds a line its field's check refuses."""
+    added = [text(form, f"{name}_{part}").strip() for part in parts]
+    lines_ = [joined(form, name)]
+    if any(added):
+        lines_.append(" ".join(value or "?" for value in added))
+    return "\n".join(line for line in lines_ if line)
 
 
 def lines(value: str) -> list[str]:
@@ -138,7 +157,7 @@ def read_profile(form: FormData, t: Translator) -> Parsed:
         "contact_email": _or_none(text(form, "contact_email")),
     }
     partners: list[int] = []
-    for word in words(text(form, "existing_partners")):
+    for word in words(joined(form, "existing_partners")):
         if word.isdigit():
             partners.append(int(word))
         else:
@@ -204,9 +223,10 @@ def read_rules(form: FormData, t: Translator) -> Parsed:
         parsed, "allowed_group_pairs", text(form, "allowed_group_pairs"), t, _group_pair
     )
     for name in ("forbidden", "locked"):
-        data[name] = _pairs(parsed, name, text(form, name), t, _id_pair)
+        data[name] = _pairs(parsed, name, picked(form, name, ("a", "b")), t, _id_pair)
+    capacities = picked(form, "max_partners_by_id", ("who", "n"))
     data["max_partners_by_id"] = dict(
-        _pairs(parsed, "max_partners_by_id", text(form, "max_partners_by_id"), t, _id_and_number)
+        _pairs(parsed, "max_partners_by_id", capacities, t, _id_and_number)
     )
     parsed.data = {name: value for name, value in data.items() if value is not None}
     return parsed
@@ -243,9 +263,8 @@ def read_schedule(form: FormData, t: Translator) -> Parsed:
     data: dict[str, Any] = {"starts_at": text(form, "starts_at").strip()}
     for name in ("slot_minutes", "break_minutes", "tables", "with_alternates"):
         data[name] = number(text(form, name))
-    data["unavailable"] = dict(
-        _pairs(parsed, "unavailable", text(form, "unavailable"), t, _unavailable)
-    )
+    slots = picked(form, "unavailable", ("who", "slots"))
+    data["unavailable"] = dict(_pairs(parsed, "unavailable", slots, t, _unavailable))
     parsed.data = {name: value for name, value in data.items() if value is not None}
     return parsed
 
@@ -280,6 +299,38 @@ def validate(model: type[M], parsed: Parsed) -> tuple[M | None, list[FieldError]
     return value, []
 
 
+# The last number of a pydantic message: the limit in "Input should be less than or equal
+# to 20", "String should have at most 200 characters".
+_LIMIT = re.compile(r"(-?\d+(?:\.\d+)?)\D*$")
+
+
+# The API's own checks (service.values.validation) raise value errors: known by their words.
+_VALUE_ERRORS = (
+    ("must be a number", "refusal.float_parsing"),
+    ("must not be blank", "refusal.blank"),
+    ("must be a date written", "refusal.date_parsing"),
+    ("must be a date and time written", "refusal.datetime_parsing"),
+    ("must be an http:// or https:// address", "refusal.website"),
+    ("is not an IANA time zone name", "refusal.time_zone"),
+)
+
+
+def refusal(error: FieldError, t: Translator) -> str:
+    """Return a refusal's message in the interface language.
+
+    English shows the API's own message. Other languages translate the common kinds of
+    schema refusal (``refusal.<type>`` in the catalogue: a missing value, a number out of
+    bounds, text too long...); a refusal of a domain rule keeps the API's wording."""
+    key = f"refusal.{error.type}"
+    for words_, known in _VALUE_ERRORS:
+        if error.type == "value_error" and words_ in error.msg:
+            key = known
+    if t.language == "en" or not t.has(key):
+        return error.msg
+    limit = _LIMIT.search(error.msg)
+    return t(key, limit=limit.group(1) if limit else "")
+
+
 def messages(
     errors: Iterable[FieldError], t: Translator, fields: Collection[str]
 ) -> dict[str, list[str]]:
@@ -296,7 +347,7 @@ def messages(
         name = str(loc[0]) if loc else ""
         if name not in fields:
             name, loc = "", []
-        message = error.msg
+        message = refusal(error, t)
         if len(loc) > 1 and isinstance(loc[1], int):
             message = t("form.at_item", n=loc[1] + 1, message=message)
         elif len(loc) > 1:

@@ -80,6 +80,10 @@ class Translator:
         message = self._messages[key]
         return message.format(**params) if params else message
 
+    def has(self, key: str) -> bool:
+        """Whether this language's catalogue has the message ``key``."""
+        return key in self._messages
+
     def country(self, code: str) -> str:
         """Return a country's name in this language (else English, else the code)."""
         names = _COUNTRY_NAMES.get(self.language, {})

@@ -44,6 +44,13 @@ PALETTE = (
 )
 
 
+def country_colours(counts: list[tuple[str, int]]) -> dict[str, str]:
+    """Give each country a colour, most participants first (ties by code), so that the
+    report and the network colour a workshop's countries alike."""
+    ordered = sorted(counts, key=lambda item: (-item[1], item[0]))
+    return {code: PALETTE[i % len(PALETTE)] for i, (code, _) in enumerate(ordered)}
+
+
 def _run_number(request: Request, session: Session, workshop_id: int) -> int | None:
     """The run asked for (``?run=``), else the latest; None when there is none yet."""
     asked = request.query_params.get("run", "")
@@ -56,12 +63,17 @@ def _run_number(request: Request, session: Session, workshop_id: int) -> int | N
     return listed[-1].number if listed else None
 
 
-def _bars(items: list[tuple[str, int]]) -> list[dict[str, Any]]:
-    """Chart bars: label, value and length in percent of the longest."""
+def _bars(items: list[tuple[str, int]], colours: list[str] | None = None) -> list[dict[str, Any]]:
+    """Chart bars: label, value, length in percent of the longest, and colour if given."""
     longest = max((value for _, value in items), default=0) or 1
     return [
-        {"label": label, "value": value, "length": round(100 * value / longest, 1)}
-        for label, value in items
+        {
+            "label": label,
+            "value": value,
+            "length": round(100 * value / longest, 1),
+            "color": colours[i] if colours else None,
+        }
+        for i, (label, value) in enumerate(items)
     ]
 
 
@@ -74,6 +86,8 @@ def report_page(
     number = _run_number(request, session, workshop_id)
     report = outcomes.report(session=session, workshop_id=workshop_id, run_number=number)
     t = visitor.t
+    counts = [(item.country, item.participants) for item in report.by_country]
+    colours = country_colours(counts)
     context = {
         "workshop": workshops.to_public(session=session, row=row),
         "report": report,
@@ -88,7 +102,7 @@ def report_page(
             ]
         ),
         "countries": _bars(
-            [(t.country(item.country), item.participants) for item in report.by_country]
+            [(t.country(code), n) for code, n in counts], [colours[code] for code, _ in counts]
         ),
     }
     return render(request, visitor, "report.html", context)
@@ -102,8 +116,8 @@ def network(
     assert row.id is not None
     ids = participants.participant_ids(session=session, workshop_id=row.id)
     rows = crud.all_institutions(session=session, ids=ids)
-    by_size = Counter(r.country for r in rows).most_common()
-    colours = {code: PALETTE[i % len(PALETTE)] for i, (code, _) in enumerate(by_size)}
+    by_size = sorted(Counter(r.country for r in rows).items(), key=lambda kv: (-kv[1], kv[0]))
+    colours = country_colours(by_size)
     edges: dict[tuple[int, int], dict[str, Any]] = {}
     for pair in run.result.pairs if run is not None else []:
         key = (pair.a.id, pair.b.id)
@@ -115,6 +129,7 @@ def network(
         edge = edges.setdefault(key, {"a": key[0], "b": key[1], "suggested": False})
         edge["status"] = "signed" if outcome.status == "mou_signed" else "met"
     present = {r.id for r in rows}
+    kept = [e for e in edges.values() if e["a"] in present and e["b"] in present]
     return {
         "nodes": [
             {
@@ -126,12 +141,13 @@ def network(
             }
             for r in rows
         ],
-        "edges": [e for e in edges.values() if e["a"] in present and e["b"] in present],
+        "edges": kept,
         "legend": [
             {"country": code, "name": t.country(code), "color": colours[code], "count": n}
             for code, n in by_size
         ],
         "labels": {s: t(f"network.edge.{s}") for s in ("suggested", "met", "signed")},
+        "counts": dict(Counter(e["status"] for e in kept)),
     }
 
 

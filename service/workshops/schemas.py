@@ -33,6 +33,7 @@ from service.values.validation import (
     Note,
     Text,
 )
+from service.workshops.country_groups import members
 from service.workshops.survey_schemas import SurveyAnswersPublic
 
 # Keys of JSON objects are strings: these name an institution by its id.
@@ -40,7 +41,6 @@ ID_KEYS: JsonDict = {"propertyNames": {"pattern": ID_KEY_PATTERN}}
 GroupName = Annotated[Text, StringConstraints(max_length=100)]
 GroupPair = Annotated[list[GroupName], Field(min_length=1, max_length=2)]
 IdPair = Annotated[list[Id], Field(min_length=2, max_length=2)]
-ASEAN = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
 
 
 class Participants(BaseModel):
@@ -83,7 +83,8 @@ class PairingRequest(BaseModel):
     )
     china_with_asean_only: StrictBool = Field(
         default=False,
-        description="Shortcut: allow only pairs of China with an ASEAN country.",
+        description="Shortcut: allow only pairs of China with an ASEAN country (the members "
+        "of GET /country-groups).",
     )
     country_groups: dict[CountryCode, GroupName] = Field(
         default_factory=dict,
@@ -126,7 +127,8 @@ class PairingRequest(BaseModel):
     def groups(self) -> tuple[dict[str, str], frozenset[frozenset[str]]]:
         """Return the country groups and allowed group pairs these rules mean."""
         if self.china_with_asean_only:
-            return dict.fromkeys(ASEAN, "ASEAN"), frozenset({frozenset({"CN", "ASEAN"})})
+            asean = members("ASEAN")  # seed/country_groups.json, with its source and date
+            return dict.fromkeys(asean, "ASEAN"), frozenset({frozenset({"CN", "ASEAN"})})
         return dict(self.country_groups), frozenset(frozenset(p) for p in self.allowed_group_pairs)
 
 

@@ -1,17 +1,23 @@
-"""Fixtures of the web-page tests: an app without rate limits, and form helpers."""
+"""Fixtures of the web-page tests: an app without rate limits, form helpers, and for the
+browser tests one Chromium and one seeded server shared by the whole session."""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, Page
 
 from service.config import Settings
 from tests.conftest import ADMIN, ClientFactory
+from tests.support.server import running_server, server_env
+from tests.web.browser import launch, open_page
 
 API = "/api/v1"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -78,3 +84,57 @@ def create_workshop(client: httpx.Client, name: str = "Phnom Penh 2026") -> tupl
     assert key.status_code == 201, key.text
     secret: str = key.json()["key"]
     return workshop_id, secret
+
+
+# -- browser tests -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Site:
+    """The running server and the keys the flows sign in with."""
+
+    url: str
+    npic: dict[str, Any]
+    npic_key: str
+    other_id: int
+    workshop_id: int
+    organiser_key: str
+
+    def api(self, method: str, path: str, **options: Any) -> Any:
+        """Call the API as admin (or with the headers given); return the JSON answer."""
+        options.setdefault("headers", ADMIN)
+        answer = httpx.request(method, f"{self.url}{API}{path}", timeout=60, **options)
+        assert answer.is_success, answer.text
+        return answer.json() if answer.content else None
+
+    def workshop(self, name: str) -> tuple[int, str]:
+        """Create a workshop and its organiser key; return its id and the key."""
+        with httpx.Client(base_url=self.url, timeout=60) as client:
+            return create_workshop(client, name)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    yield from launch()
+
+
+@pytest.fixture(scope="session")
+def site(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One seeded server for the session (the browser first: no server when it is missing)."""
+    folder = tmp_path_factory.mktemp("web")
+    env = server_env(data_dir=folder / "data", database_url=None)
+    with running_server(env, folder / "server.log") as server:
+        found = httpx.get(f"{server.url}{API}/institutions?q=NPIC").json()["items"]
+        (npic,) = [row for row in found if row["name"].endswith("(NPIC)")]
+        key = httpx.post(f"{server.url}{API}/institutions/{npic['id']}/keys", headers=ADMIN)
+        other = httpx.get(f"{server.url}{API}/institutions?q=Yalong+Group").json()["items"][0]
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            workshop_id, organiser_key = create_workshop(
+                client, "3rd China-SEA Partnership Workshop"
+            )
+        yield Site(server.url, npic, key.json()["key"], other["id"], workshop_id, organiser_key)
+
+
+@pytest.fixture
+def page(chromium: Browser, site: Site) -> Iterator[Page]:
+    yield from open_page(chromium, site.url, locale="en-GB")

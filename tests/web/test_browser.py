@@ -11,79 +11,19 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import ADMIN
-from tests.support.server import running_server, server_env
-from tests.web.browser import PHONE, launch, open_page, screenshot
-from tests.web.conftest import create_workshop
+from tests.web.browser import PHONE, open_page, screenshot, sign_in_page
+from tests.web.conftest import Site
 
 pytestmark = [pytest.mark.http, pytest.mark.browser]
 
 SURVEY = Path(__file__).resolve().parents[2] / "seed" / "survey_sample.csv"
 API = "/api/v1"
-
-
-@dataclass(frozen=True)
-class Site:
-    """The running server and the keys the flows sign in with."""
-
-    url: str
-    npic: dict[str, Any]
-    npic_key: str
-    other_id: int
-    workshop_id: int
-    organiser_key: str
-
-    def api(self, method: str, path: str, **options: Any) -> Any:
-        """Call the API as admin (or with the headers given); return the JSON answer."""
-        options.setdefault("headers", ADMIN)
-        answer = httpx.request(method, f"{self.url}{API}{path}", timeout=60, **options)
-        assert answer.is_success, answer.text
-        return answer.json() if answer.content else None
-
-
-def _workshop(url: str, name: str) -> tuple[int, str]:
-    with httpx.Client(base_url=url, timeout=60) as client:
-        return create_workshop(client, name)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    yield from launch()
-
-
-@pytest.fixture(scope="module")
-def site(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """One seeded server for the module (the browser first: no server when it is missing)."""
-    folder = tmp_path_factory.mktemp("web")
-    env = server_env(data_dir=folder / "data", database_url=None)
-    with running_server(env, folder / "server.log") as server:
-        found = httpx.get(f"{server.url}{API}/institutions?q=NPIC").json()["items"]
-        (npic,) = [row for row in found if row["name"].endswith("(NPIC)")]
-        key = httpx.post(f"{server.url}{API}/institutions/{npic['id']}/keys", headers=ADMIN)
-        other = httpx.get(f"{server.url}{API}/institutions?q=Yalong+Group").json()["items"][0]
-        workshop_id, organiser_key = _workshop(server.url, "3rd China-SEA Partnership Workshop")
-        yield Site(server.url, npic, key.json()["key"], other["id"], workshop_id, organiser_key)
-
-
-@pytest.fixture
-def page(chromium: Browser, site: Site) -> Iterator[Page]:
-    yield from open_page(chromium, site.url, locale="en-GB")
-
-
-def sign_in(page: Page, key: str) -> None:
-    page.goto("/web/sign-in")
-    page.get_by_label("Key", exact=True).fill(key)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_find_a_partner_for_npic_and_read_why(page: Page, site: Site) -> None:
@@ -118,7 +58,7 @@ def test_find_a_partner_for_npic_and_read_why(page: Page, site: Site) -> None:
 
 
 def test_edit_own_profile_and_be_refused_anothers(page: Page, site: Site) -> None:
-    sign_in(page, site.npic_key)
+    sign_in_page(page, site.npic_key)
     expect(page).to_have_url(re.compile(rf"/web/institutions/{site.npic['id']}/edit$"))
     website = page.get_by_label("Website")
     website.fill("ftp://npic.example")
@@ -155,7 +95,7 @@ def test_edit_own_profile_and_be_refused_anothers(page: Page, site: Site) -> Non
 
 
 def test_organiser_goes_from_the_survey_to_a_downloaded_timetable(page: Page, site: Site) -> None:
-    sign_in(page, site.organiser_key)
+    sign_in_page(page, site.organiser_key)
     page.get_by_role("link", name="Open the console").click()
     page.get_by_label("Survey file").set_input_files(SURVEY)
     page.get_by_role("button", name="Check the file").click()
@@ -169,14 +109,15 @@ def test_organiser_goes_from_the_survey_to_a_downloaded_timetable(page: Page, si
     page.get_by_label("Only pair China with ASEAN countries").check()
     page.get_by_role("button", name="Run the pairing").click()
     expect(page).to_have_url(re.compile(r"/runs/1$"))
-    pairs = page.locator("li.pair")
+    pairs = page.locator("tr.pair")
     assert pairs.count() >= 3
+    pairs.first.locator("details.why summary").click()  # the reasons fold out on demand
     expect(pairs.first.locator("ul.reasons li").first).to_be_visible()
     screenshot(page, "organiser-run")
     first = pairs.first.get_attribute("data-pair")
     pairs.first.get_by_role("button", name=re.compile("^Lock ")).click()
     expect(page).to_have_url(re.compile(r"/runs/2$"))
-    locked = page.locator(f"li.pair[data-pair='{first}']")
+    locked = page.locator(f"tr.pair[data-pair='{first}']")
     expect(locked.locator(".badge")).to_have_text("locked")
 
     page.get_by_label("First meeting starts").fill("2026-05-13T14:00")
@@ -266,7 +207,7 @@ def test_khmer_and_thai_display_in_their_own_fonts(page: Page, site: Site) -> No
 
 
 def test_the_pages_fit_a_phone(chromium: Browser, site: Site) -> None:
-    workshop_id, key = _workshop(site.url, "Phone-width workshop")
+    workshop_id, key = site.workshop("Phone-width workshop")
     organiser = {"Authorization": f"Bearer {key}"}
     site.api(
         "POST",
@@ -290,7 +231,7 @@ def test_the_pages_fit_a_phone(chromium: Browser, site: Site) -> None:
         "phone-report": f"/web/workshops/{workshop_id}/report",
     }
     for page in open_page(chromium, site.url, viewport=PHONE, is_mobile=True, has_touch=True):
-        sign_in(page, key)
+        sign_in_page(page, key)
         for name, url in pages.items():
             page.goto(url)
             width = page.evaluate("document.documentElement.scrollWidth")
@@ -324,7 +265,7 @@ def _contrast(page: Page, selector: str) -> float:
 
 
 def test_labels_keyboard_focus_and_contrast(page: Page, site: Site) -> None:
-    sign_in(page, site.organiser_key)
+    sign_in_page(page, site.organiser_key)
     for url in (
         "/web/",
         f"/web/institutions/{site.npic['id']}",

@@ -196,6 +196,12 @@ def _profile_form(page_text: str) -> dict[str, str]:
     values.update(
         re.findall(r'<textarea id="f-[a-z_]+" name="([a-z_]+)"[^>]*>([^<]*)</textarea>', page_text)
     )
+    ticked = re.findall(
+        r'<input type="checkbox" id="f-existing_partners-\d+" name="existing_partners"'
+        r' value="(\d+)" checked',
+        page_text,
+    )
+    values["existing_partners"] = ", ".join(ticked)
     for name in ("country", "kind"):
         select = re.search(rf'<select id="f-{name}".*?</select>', page_text, re.S)
         assert select

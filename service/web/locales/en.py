@@ -162,6 +162,98 @@ MESSAGES: dict[str, str] = {
     "workshops.open": "Open the console",
     "workshops.none": "No workshop yet.",
     # console
+    "error.admins_only": "Only an admin key may do this.",
+    "console.saved.details": "The workshop's details have been saved.",
+    "console.saved.added": "The participant has been added.",
+    "console.saved.removed": (
+        "The participant has been removed (the profile stays in the directory)."
+    ),
+    "workshop_new.title": "New workshop",
+    "workshop_new.lede": (
+        "Create the workshop, then give its organisers the key shown on the next page."
+    ),
+    "workshop_new.create": "Create the workshop",
+    "workshop.name": "Name",
+    "workshop.starts_on": "First day",
+    "workshop.ends_on": "Last day",
+    "workshop.venue": "Venue",
+    "workshop.time_zone": "Time zone",
+    "workshop.time_zone.help": "The venue's zone, as in Asia/Phnom_Penh or Asia/Shanghai.",
+    "workshop.details": "Details",
+    "workshop.edit_details": "Change the name, dates, venue or time zone",
+    "workshop.save": "Save the details",
+    "workshop_created.title": "Workshop created",
+    "workshop_created.done": "“{name}” has been created.",
+    "workshop_created.key_title": "The organisers' key",
+    "workshop_created.key_once": (
+        "Copy this key now and give it to the organisers: it is shown only once and lets "
+        "them run this workshop only."
+    ),
+    "workshop_created.key": "Organisers' key",
+    "participants.find": "Find an institution to add",
+    "participants.find.help": (
+        "Type part of a name in any script (Khmer, Thai, Chinese...); matches appear as you type."
+    ),
+    "participants.search": "Search",
+    "participants.add": "Add",
+    "participants.remove": "Remove",
+    "participants.none_found": "No institution outside the workshop matches “{q}”.",
+    "participants.choose": "Choose an institution from the list.",
+    "participants.unknown": "There is no institution with this number.",
+    "participants.invite_no_mail": (
+        "Invitations by email are not available: mail is not set up on this server. Institutions "
+        "not yet in the directory can be added through the survey import."
+    ),
+    "picker.none": "(choose)",
+    "picker.pair.first": "Add a pair: first institution",
+    "picker.pair.second": "second institution",
+    "picker.number.first": "Add an exception: institution",
+    "picker.number.second": "its number of partners",
+    "picker.slots.first": "Add: institution",
+    "picker.slots.second": "slots it cannot attend",
+    "picker.number_entry": "{name}: {number} partners",
+    "picker.slots_entry": "{name}: slots {slots}",
+    "picker.locked.help": (
+        "These pairs are always made. Untick one to drop it; choose two participants to add one."
+    ),
+    "picker.forbidden.help": (
+        "These pairs are never made. Untick one to drop it; choose two participants to add one."
+    ),
+    "picker.max_partners_by_id.help": (
+        "A participant's own number of partners (0 leaves it out). Untick one to drop it."
+    ),
+    "picker.unavailable.help": (
+        "Slots a participant cannot attend, numbered from 0 (the first slot), e.g. 0 1. Untick "
+        "one to drop it."
+    ),
+    "picker.partners.help": (
+        "Institutions you already work with: they are never suggested to you. Untick one "
+        "to drop it; find others by name and tick them, then save."
+    ),
+    "picker.partners.find": "Find a partner by name",
+    "picker.partners.none": "No institution matches “{q}”.",
+    "refusal.int_parsing": "Enter a whole number.",
+    "refusal.int_from_float": "Enter a whole number.",
+    "refusal.float_parsing": "Enter a number.",
+    "refusal.bool_parsing": "Choose yes or no.",
+    "refusal.date_parsing": "Enter a date such as 2026-05-12.",
+    "refusal.date_from_datetime_parsing": "Enter a date such as 2026-05-12.",
+    "refusal.datetime_parsing": "Enter a date and time such as 2026-05-13T09:00.",
+    "refusal.datetime_from_date_parsing": "Enter a date and time such as 2026-05-13T09:00.",
+    "refusal.less_than_equal": "At most {limit}.",
+    "refusal.less_than": "Less than {limit}.",
+    "refusal.greater_than_equal": "At least {limit}.",
+    "refusal.greater_than": "More than {limit}.",
+    "refusal.string_too_long": "At most {limit} characters.",
+    "refusal.string_too_short": "At least {limit} characters.",
+    "refusal.too_long": "At most {limit} entries.",
+    "refusal.too_short": "At least {limit} entries.",
+    "refusal.literal_error": "Choose one of the options.",
+    "refusal.enum": "Choose one of the options.",
+    "refusal.missing": "A value is needed.",
+    "refusal.blank": "Must not be blank.",
+    "refusal.website": "Enter an address starting with http:// or https://.",
+    "refusal.time_zone": "Enter a time zone name such as Asia/Phnom_Penh.",
     "console.title": "Console",
     "console.sections": "Workshop sections",
     "console.invalid": "Nothing was done. Please correct the fields marked below.",
@@ -274,11 +366,25 @@ MESSAGES: dict[str, str] = {
     "runs.created": "Made",
     "runs.pairs": "Pairs",
     "runs.total": "Total score",
-    "runs.gap": "gap",
+    "runs.gap": "Of the best possible",
     "runs.none": "No run yet.",
     "run.bound": "Best possible",
     "run.participants": "Participants",
     "run.pairs_title": "Pairs",
+    "run.pairs_help": "Best score first. Open “Why” under a pair to read its reasons.",
+    "run.rank": "#",
+    "run.pair": "Pair",
+    "run.score": "Score",
+    "run.actions": "Actions",
+    "run.why_pair": "Why",
+    "run.optimal": (
+        "No pairing under these rules can score more in total than this one ({total}): it "
+        "is proved the best possible."
+    ),
+    "run.near_optimal": (
+        "No pairing under these rules can score more than {bound} in total. This one scores "
+        "{total}: at least {share}% of the best possible."
+    ),
     "run.with": "with",
     "run.locked": "locked",
     "run.lock": "Lock and re-run",
@@ -330,6 +436,9 @@ MESSAGES: dict[str, str] = {
     "schedule.lower_bound": "No timetable could use fewer than {bound} slots.",
     "schedule.unplaced": "{count} meetings did not fit: add tables or slots.",
     "schedule.back": "Back to the run",
+    "schedule.scroll_cue": (
+        "{tables} tables side by side: scroll sideways to see them all; the time stays in view."
+    ),
     "schedule.caption": "Meetings by time ({zone}) and table",
     "schedule.time": "Time",
     "schedule.table": "Table {number}",
@@ -371,5 +480,7 @@ MESSAGES: dict[str, str] = {
     "network.edge.suggested": "suggested by the run",
     "network.edge.met": "met",
     "network.edge.signed": "MoU signed",
+    "network.filter_help": "Untick a country to hide its participants.",
+    "network.pairs_legend": "Pairs",
     "network.as_table": "The same pairs as a table",
 }
