@@ -102,6 +102,18 @@ class Settings(BaseSettings):
         ge=1,
         description="Expressions of interest one institution may hold in open opportunities.",
     )
+    meeting_requests_per_day: int = Field(
+        default=20,
+        ge=1,
+        description="Meeting requests one institution may send per UTC day; more are "
+        "answered 429 with Retry-After until the day rolls over.",
+    )
+    meeting_rest_days: int = Field(
+        default=90,
+        ge=0,
+        description="Days for which two institutions whose meeting request was declined "
+        "or withdrawn are not suggested to each other again.",
+    )
     webhook_poll_seconds: float = Field(
         default=1.0,
         ge=0,

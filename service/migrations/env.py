@@ -10,6 +10,7 @@ import service.alerts.models
 import service.auth.models
 import service.http.idempotency_models
 import service.institutions.models
+import service.meetings.models
 import service.opportunities.models
 import service.webhooks.models
 import service.workshops.models  # noqa: F401

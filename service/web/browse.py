@@ -21,6 +21,7 @@ from service.institutions.index import to_profile
 from service.institutions.models import Institution
 from service.institutions.schemas import MatchFilters
 from service.institutions.suggestions import suggest
+from service.meetings.operations import resting_partners
 from service.values.validation import CountryCode, Kind, SearchText
 from service.web import forms
 from service.web.i18n import Translator
@@ -168,8 +169,15 @@ def institution_page(
     filters = MatchFilters(
         limit=SUGGESTIONS, cross_border=values["partners_from"] != "anywhere", kind=kinds
     )
+    resting = resting_partners(
+        session=session, institution_id=row.id, days=settings.meeting_rest_days
+    )
     matches = suggest(
-        session=session, index=index, query=to_profile(row, partner_ids), filters=filters
+        session=session,
+        index=index,
+        query=to_profile(row, partner_ids),
+        filters=filters,
+        exclude=resting,
     )
     t = visitor.t
     context = {

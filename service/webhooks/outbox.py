@@ -36,6 +36,9 @@ class EventType(StrEnum):
     match_alert = "match.alert"
     pairing_completed = "pairing.completed"
     outcome_recorded = "outcome.recorded"
+    meeting_requested = "meeting.requested"
+    meeting_accepted = "meeting.accepted"
+    meeting_declined = "meeting.declined"
 
 
 WORKSHOP_EVENTS = frozenset({EventType.pairing_completed, EventType.outcome_recorded})
