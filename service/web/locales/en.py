@@ -330,4 +330,64 @@ MESSAGES: dict[str, str] = {
     "network.edge.met": "met",
     "network.edge.signed": "MoU signed",
     "network.as_table": "The same pairs as a table",
+    # meeting requests and my partners
+    "nav.my_partners": "My partners",
+    "meet.request": "Request a meeting",
+    "meet.title": "Ask {name} to meet",
+    "meet.lede": (
+        "Say briefly why you would like to meet. They see your public profile; both "
+        "contact emails are shown to both of you only once they accept."
+    ),
+    "meet.message": "Message",
+    "meet.message.help": "Up to 2000 characters, e.g. what you would like to discuss.",
+    "meet.proposed_date": "Proposed date (optional)",
+    "meet.proposed_date.help": "A day to meet, e.g. during a workshop.",
+    "meet.send": "Send the request",
+    "meet.not_sent": "The request was not sent:",
+    "meet.already_open": (
+        "A meeting request between your institutions is already open: answer or withdraw it first."
+    ),
+    "meet.cap_reached": (
+        "Your institution has sent {n} meeting requests today, the most allowed per day. "
+        "Try again tomorrow (after midnight UTC)."
+    ),
+    "meet.institutions_only": (
+        "Meeting requests are sent and answered by institutions: sign in with your "
+        "institution's key."
+    ),
+    "meet.not_yourself": "An institution cannot ask itself to meet.",
+    "meet.not_yours_to_answer": (
+        "Only the institution asked may accept or decline this request. Nothing was changed."
+    ),
+    "meet.already_answered": (
+        "This request has already been accepted, declined or withdrawn. Nothing was changed."
+    ),
+    "meet.accept": "Accept",
+    "meet.decline": "Decline",
+    "meet.reason": "Reason (optional)",
+    "meet.withdraw": "Withdraw",
+    "meet.on_date": "proposed for {date}",
+    "meet.reason_given": "Reason given: {reason}",
+    "meet.status.requested": "waiting for an answer",
+    "meet.status.accepted": "accepted",
+    "meet.status.declined": "declined",
+    "meet.status.withdrawn": "withdrawn",
+    "me.title": "My partners",
+    "me.lede": (
+        "Meeting requests of {name}: those you received, those you sent, and the "
+        "partners who agreed to meet, with their contact."
+    ),
+    "me.partners": "Agreed to meet",
+    "me.no_partners": (
+        "No accepted meeting yet. Contact emails appear here once a request is accepted."
+    ),
+    "me.no_contact": "no contact email given",
+    "me.received": "Requests received",
+    "me.none_received": "No request received yet.",
+    "me.sent": "Requests sent",
+    "me.none_sent": "No request sent yet: ask a suggested partner below.",
+    "me.flash.sent": "Your meeting request was sent.",
+    "me.flash.accept": "You accepted the request: both contact emails are now shown.",
+    "me.flash.decline": "You declined the request.",
+    "me.flash.withdraw": "The request was withdrawn.",
 }
