@@ -1,4 +1,4 @@
-"""Add meeting requests between institutions.
+"""Add meeting requests between institutions, and one-time email sign-in links.
 
 Revision ID: 0012
 Revises: 0007
@@ -56,6 +56,24 @@ def upgrade() -> None:
             batch_op.f("ix_meeting_request_workshop_id"), ["workshop_id"], unique=False
         )
 
+    op.create_table(
+        "sign_in_link",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", AutoString(length=64), nullable=False),
+        sa.Column("institution_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["institution_id"], ["institution.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("sign_in_link", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_sign_in_link_institution_id"), ["institution_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_sign_in_link_token_hash"), ["token_hash"], unique=True)
+
 
 def downgrade() -> None:
+    op.drop_table("sign_in_link")
     op.drop_table("meeting_request")

@@ -390,4 +390,50 @@ MESSAGES: dict[str, str] = {
     "me.flash.accept": "You accepted the request: both contact emails are now shown.",
     "me.flash.decline": "You declined the request.",
     "me.flash.withdraw": "The request was withdrawn.",
+    # email sign-in, and a new key shown once
+    "sign_in.email.title": "No key at hand? Sign in by email",
+    "sign_in.email.lede": (
+        "Enter your institution's contact email: we send a link that signs you in "
+        "once, within 15 minutes. It also gives you a new key if you lost yours."
+    ),
+    "sign_in.email": "Contact email",
+    "sign_in.email.submit": "Email me a sign-in link",
+    "sign_in.email_unavailable": (
+        "Email sign-in is not available on this server: sign in with your key, or "
+        "ask an administrator for a new one."
+    ),
+    "sign_in.email_invalid": "Enter an email address, e.g. international@college.example.org.",
+    "sign_in.email_sent": (
+        "If an institution uses this address, a sign-in link is on its way. It works "
+        "once, for {minutes} minutes."
+    ),
+    "sign_in.email_failed": (
+        "The email could not be sent just now. Nothing was changed; please try again later."
+    ),
+    "sign_in.link.title": "Sign in with your email link",
+    "sign_in.link.lede": (
+        "Press the button to sign in on this browser. The link then stops working."
+    ),
+    "sign_in.link.submit": "Sign in",
+    "sign_in.link.failed": "This link has been used already or has expired.",
+    "sign_in.link.again": "Ask for a new link",
+    "mail.sign_in.subject": "Sign in to tvet-match for {name}",
+    "mail.sign_in.body": (
+        "Hello,\n\nOpen this link to sign in to tvet-match for {name}:\n\n{link}\n\nIt "
+        "works once, for {minutes} minutes. If you did not ask for it, ignore this "
+        "email.\n"
+    ),
+    "key.title": "Your key: keep it",
+    "key.registered": "Your institution is registered and you are signed in.",
+    "key.lede": (
+        "This browser is signed in with the key below. Programs use it to call the "
+        "API (Authorization: Bearer <key>)."
+    ),
+    "key.label": "Your key",
+    "key.keep_it": (
+        "Copy it to a safe place now: it is shown only this once and we cannot show "
+        "it again. If you lose it, sign in by email for a new one."
+    ),
+    "key.continue": "I have kept it: go to my partners",
+    "key.profile": "See my public profile",
 }

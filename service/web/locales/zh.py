@@ -344,6 +344,42 @@ MESSAGES: dict[str, str] = {
     "me.flash.accept": "您已接受申请：双方的联系邮箱现已显示。",
     "me.flash.decline": "您已拒绝该申请。",
     "me.flash.withdraw": "申请已撤回。",
+    # email sign-in, and a new key shown once
+    "sign_in.email.title": "没有密钥？通过电子邮件登录",
+    "sign_in.email.lede": (
+        "请输入贵机构的联系邮箱：我们将发送一个15分钟内可用一次的登录链接。如果您遗失"
+        "了密钥，它也会为您生成一个新密钥。"
+    ),
+    "sign_in.email": "联系邮箱",
+    "sign_in.email.submit": "给我发送登录链接",
+    "sign_in.email_unavailable": (
+        "此服务器不提供电子邮件登录：请使用密钥登录，或请管理员为您生成新密钥。"
+    ),
+    "sign_in.email_invalid": "请输入电子邮件地址，例如 international@college.example.org。",
+    "sign_in.email_sent": (
+        "如果有机构使用此地址，登录链接已在发送途中。链接可使用一次，有效期{minutes}分钟。"
+    ),
+    "sign_in.email_failed": "邮件暂时无法发送。未做任何更改；请稍后再试。",
+    "sign_in.link.title": "使用邮件链接登录",
+    "sign_in.link.lede": "请点击按钮在此浏览器上登录。之后该链接将失效。",
+    "sign_in.link.submit": "登录",
+    "sign_in.link.failed": "此链接已被使用或已过期。",
+    "sign_in.link.again": "申请新的链接",
+    "mail.sign_in.subject": "登录tvet-match（{name}）",
+    "mail.sign_in.body": (
+        "您好：\n\n请打开以下链接，以{name}的身份登录tvet-match：\n\n{link}\n\n该链接可使用"
+        "一次，有效期{minutes}分钟。如果您没有申请，请忽略此邮件。\n"
+    ),
+    "key.title": "您的密钥：请妥善保管",
+    "key.registered": "贵机构已注册，您已登录。",
+    "key.lede": "此浏览器已使用下方密钥登录。程序可使用它调用API（Authorization: Bearer <密钥>）。",
+    "key.label": "您的密钥",
+    "key.keep_it": (
+        "请立即将其复制到安全的地方：它只显示这一次，我们无法再次显示。如果遗失，请通"
+        "过电子邮件登录以获取新密钥。"
+    ),
+    "key.continue": "我已保存：前往我的合作伙伴",
+    "key.profile": "查看我的公开资料",
 }
 
 # Countries of the region in Chinese; the rest show their English names.
