@@ -10,6 +10,7 @@ from service.deps import KeyDep, SessionDep, SettingsDep
 from service.http.idempotency import IdempotentPostRoute
 from service.http.schemas import PROBLEM_RESPONSES
 from service.meetings import operations as meetings
+from service.meetings.notices import notify
 from service.meetings.schemas import (
     MeetingDecline,
     MeetingFilters,
@@ -55,6 +56,7 @@ def create_meeting_request(
         session=session, caller=caller, data=data, per_day=settings.meeting_requests_per_day
     )
     session.commit()
+    notify(session=session, settings=settings, row=row)
     return meetings.public(session=session, row=row)
 
 
@@ -79,12 +81,13 @@ def read_meeting_request(
 
 @router.post("/{request_id:int}/accept", operation_id="accept_meeting_request")
 def accept_meeting_request(
-    caller: KeyDep, request_id: RequestId, session: SessionDep
+    caller: KeyDep, request_id: RequestId, session: SessionDep, settings: SettingsDep
 ) -> MeetingRequestPublic:
     """Accept a request you received; both sides then see each other's contact email."""
     row = meetings.get_visible(session=session, caller=caller, request_id=request_id)
     row = meetings.accept(session=session, caller=caller, row=row)
     session.commit()
+    notify(session=session, settings=settings, row=row)
     return meetings.public(session=session, row=row)
 
 
@@ -93,6 +96,7 @@ def decline_meeting_request(
     caller: KeyDep,
     request_id: RequestId,
     session: SessionDep,
+    settings: SettingsDep,
     data: Annotated[MeetingDecline | None, Body()] = None,
 ) -> MeetingRequestPublic:
     """Decline a request you received, with an optional reason the requester sees."""
@@ -100,6 +104,7 @@ def decline_meeting_request(
     reason = data.reason if data is not None else ""
     row = meetings.decline(session=session, caller=caller, row=row, reason=reason)
     session.commit()
+    notify(session=session, settings=settings, row=row)
     return meetings.public(session=session, row=row)
 
 

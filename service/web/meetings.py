@@ -25,6 +25,7 @@ from service.institutions.schemas import MatchFilters
 from service.institutions.suggestions import suggest
 from service.meetings import operations as meetings
 from service.meetings.models import MeetingStatus
+from service.meetings.notices import notify
 from service.meetings.schemas import Box, MeetingFilters, MeetingRequestCreate
 from service.web import forms
 from service.web.pages import (
@@ -112,7 +113,7 @@ def request_meeting_submit(
         messages = forms.messages(errors, t, REQUEST_FIELDS)
         return _request_page(request, visitor, target, values, messages, 422)
     try:
-        meetings.send(
+        row = meetings.send(
             session=session,
             caller=visitor.caller,
             data=created,
@@ -133,6 +134,7 @@ def request_meeting_submit(
         answer.headers["Retry-After"] = str(capped.retry_after)
         return answer
     session.commit()
+    notify(session=session, settings=settings, row=row)
     return redirect(request, visitor, f"{PREFIX}/me?sent=1")
 
 
@@ -144,18 +146,19 @@ def answer_request(
     visitor: VisitorDep,
     form: FormDep,
     session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     """Accept, decline (with an optional reason) or withdraw a request, then go back."""
     require_key(visitor)
     try:
         row = meetings.get_visible(session=session, caller=visitor.caller, request_id=request_id)
         if action == "accept":
-            meetings.accept(session=session, caller=visitor.caller, row=row)
+            row = meetings.accept(session=session, caller=visitor.caller, row=row)
         elif action == "decline":
             reason = text(form, "reason").strip()[:500]
-            meetings.decline(session=session, caller=visitor.caller, row=row, reason=reason)
+            row = meetings.decline(session=session, caller=visitor.caller, row=row, reason=reason)
         elif action == "withdraw":
-            meetings.withdraw(session=session, caller=visitor.caller, row=row)
+            row = meetings.withdraw(session=session, caller=visitor.caller, row=row)
         else:
             raise PageRefusal(404, "error.not_found")
     except UnknownResource as missing:
@@ -165,6 +168,7 @@ def answer_request(
     except Conflict as ended:
         raise PageRefusal(409, "meet.already_answered") from ended
     session.commit()
+    notify(session=session, settings=settings, row=row)
     return redirect(request, visitor, f"{PREFIX}/me?{action}=1")
 
 
