@@ -12,13 +12,22 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 from starlette.types import Scope
 
-from service.web import account, browse, console, email_sign_in, insight, meetings, runs
+from service.web import (
+    account,
+    browse,
+    console,
+    email_sign_in,
+    insight,
+    meetings,
+    register,
+    runs,
+)
 from service.web.pages import PREFIX, STATIC_DIR, STATIC_PREFIX
 
 __all__ = ["STATIC_PREFIX", "mount_static", "router"]
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-for _pages in (browse, account, email_sign_in, console, runs, insight, meetings):
+for _pages in (browse, account, email_sign_in, register, console, runs, insight, meetings):
     router.include_router(_pages.router)
 
 

@@ -436,4 +436,37 @@ MESSAGES: dict[str, str] = {
     ),
     "key.continue": "I have kept it: go to my partners",
     "key.profile": "See my public profile",
+    # registration
+    "nav.register": "Register",
+    "register.title": "Register your institution",
+    "register.lede": (
+        "Three short steps: who you are, what you work on, and what you seek and "
+        "offer. Partners are suggested from the last step."
+    ),
+    "register.invalid": "The profile was not saved; see the fields marked below.",
+    "register.closed": (
+        "Registration is closed on this server: ask an organiser or administrator to "
+        "register your institution."
+    ),
+    "register.duplicate": "An institution with this name is already registered in this country.",
+    "register.existing": "This institution is already registered:",
+    "register.existing_link": "see its profile",
+    "register.existing_yours": (
+        "If it is yours, sign in with its key or by an email link sent to its contact email."
+    ),
+    "register.step.about": "1. Who you are",
+    "register.step.work": "2. What you work on",
+    "register.step.match": "3. What you seek and what you offer",
+    "register.pick.help": "Choose one or more (hold Ctrl, or ⌘ on a Mac, to choose several).",
+    "register.needs.help": (
+        "One per line, e.g. “teacher training in EV maintenance” or “internship hosts in China”."
+    ),
+    "register.offers.help": (
+        "One per line, e.g. “Khmer language courses” or “student cohorts for exchange”."
+    ),
+    "register.contact.help": (
+        "Private: shown to a partner only once you both agree to meet. Sign-in links "
+        "are sent to it."
+    ),
+    "register.submit": "Register and get my key",
 }

@@ -380,6 +380,26 @@ MESSAGES: dict[str, str] = {
     ),
     "key.continue": "我已保存：前往我的合作伙伴",
     "key.profile": "查看我的公开资料",
+    # registration
+    "nav.register": "注册",
+    "register.title": "注册贵机构",
+    "register.lede": "三个简短步骤：机构简介、工作领域、寻求与提供。合作伙伴推荐依据最后一步生成。",
+    "register.invalid": "资料未保存；请查看下方标出的字段。",
+    "register.closed": "此服务器已关闭注册：请联系组织者或管理员为贵机构注册。",
+    "register.duplicate": "该国家已有同名机构注册。",
+    "register.existing": "该机构已注册：",
+    "register.existing_link": "查看其资料",
+    "register.existing_yours": (
+        "如果这是贵机构，请使用其密钥登录，或通过发送到其联系邮箱的链接登录。"
+    ),
+    "register.step.about": "1. 机构简介",
+    "register.step.work": "2. 工作领域",
+    "register.step.match": "3. 寻求与提供",
+    "register.pick.help": "可选择一项或多项（按住 Ctrl 键，Mac 上按住 ⌘ 键可多选）。",
+    "register.needs.help": "每行一项，例如“新能源汽车维修师资培训”或“中国的实习接收单位”。",
+    "register.offers.help": "每行一项，例如“高棉语课程”或“交换学生团组”。",
+    "register.contact.help": "私密：仅在双方同意会面后向合作伙伴显示。登录链接将发送至此邮箱。",
+    "register.submit": "注册并获取密钥",
 }
 
 # Countries of the region in Chinese; the rest show their English names.
