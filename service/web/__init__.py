@@ -15,6 +15,7 @@ from starlette.types import Scope
 from service.web import (
     account,
     browse,
+    claims,
     console,
     email_sign_in,
     insight,
@@ -27,7 +28,17 @@ from service.web.pages import PREFIX, STATIC_DIR, STATIC_PREFIX
 __all__ = ["STATIC_PREFIX", "mount_static", "router"]
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-for _pages in (browse, account, email_sign_in, register, console, runs, insight, meetings):
+for _pages in (
+    browse,
+    account,
+    email_sign_in,
+    register,
+    claims,
+    console,
+    runs,
+    insight,
+    meetings,
+):
     router.include_router(_pages.router)
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from matching import Concept, Taxonomy
+from service.claims.operations import is_claimed
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import UnknownInstitution
 from service.http.problems import field_errors
@@ -185,6 +186,7 @@ def institution_page(
         "partners": crud.all_institutions(session=session, ids=partner_ids),
         "suggestions": matches.items,
         "editable": visitor.caller.may_edit(row.id),
+        "claimed": is_claimed(session=session, institution_id=row.id),
         "saved": request.query_params.get("saved") == "1",
         "values": values,
         "scopes": [("abroad", t("suggest.abroad")), ("anywhere", t("suggest.anywhere"))],

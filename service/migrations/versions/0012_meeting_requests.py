@@ -1,4 +1,4 @@
-"""Add meeting requests between institutions, and one-time email sign-in links.
+"""Add meeting requests between institutions, one-time email sign-in links, profile claims.
 
 Revision ID: 0012
 Revises: 0007
@@ -73,7 +73,31 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_sign_in_link_token_hash"), ["token_hash"], unique=True)
 
+    op.create_table(
+        "profile_claim",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("institution_id", sa.Integer(), nullable=False),
+        sa.Column("email", AutoString(length=320), nullable=False),
+        sa.Column("claimant", AutoString(length=200), nullable=False),
+        sa.Column("note", AutoString(length=2000), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("token_hash", AutoString(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["institution_id"], ["institution.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("profile_claim", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_profile_claim_institution_id"), ["institution_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_profile_claim_status"), ["status"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_profile_claim_token_hash"), ["token_hash"], unique=True
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("profile_claim")
     op.drop_table("sign_in_link")
     op.drop_table("meeting_request")

@@ -469,4 +469,64 @@ MESSAGES: dict[str, str] = {
         "are sent to it."
     ),
     "register.submit": "Register and get my key",
+    # claiming a profile
+    "claim.unclaimed": (
+        "This profile has not been claimed: it was created from published "
+        "information, and no one from the institution manages it yet."
+    ),
+    "claim.link": "Is it yours? Claim it",
+    "claim.title": "Claim {name}",
+    "claim.lede": (
+        "Tell us who you are and give an email address at the institution. We send a "
+        "link to check the address; then an administrator (or the organiser of a "
+        "workshop it takes part in) approves the claim, and a sign-in link with a "
+        "key is sent to that address."
+    ),
+    "claim.claimant": "Your name and role",
+    "claim.email": "Your email at the institution",
+    "claim.email.help": (
+        "It becomes the profile's private contact email once the claim is approved."
+    ),
+    "claim.note": "Anything that helps us check (optional)",
+    "claim.submit": "Send the claim",
+    "claim.invalid": "Give your name and an email address.",
+    "claim.sent": (
+        "We sent a link to {email}: open it to confirm the address. The claim then "
+        "waits for an administrator."
+    ),
+    "claim.already_claimed": (
+        "This profile has already been claimed. If it is yours, sign in with its key "
+        "or by an email link."
+    ),
+    "claim.verify.title": "Confirm your claim",
+    "claim.verify.submit": "Confirm my email address",
+    "claim.verify.failed": "This link has been used already or has expired.",
+    "claim.verify.pending": (
+        "Thank you: your address is confirmed. An administrator will look at the "
+        "claim; if it is approved, a sign-in link arrives at that address."
+    ),
+    "claim.deciders_only": "Claims are decided by administrators and workshop organisers.",
+    "claim.not_yours_to_decide": "This key may not decide this claim. Nothing was changed.",
+    "claim.already_decided": "This claim has already been decided. Nothing was changed.",
+    "claims.title": "Claims to decide",
+    "claims.lede": (
+        "People who confirmed an email address and ask to manage a profile that no one manages yet."
+    ),
+    "claims.by": "Claimed by {claimant}, {email}",
+    "claims.approve": "Approve",
+    "claims.reject": "Reject",
+    "claims.none": "No claim waits for your decision.",
+    "claims.done.approve": "Approved: a sign-in link with a key was sent to the claimant.",
+    "claims.done.reject": "Rejected.",
+    "mail.claim.subject": "Confirm your claim of {name} on tvet-match",
+    "mail.claim.body": (
+        "Hello,\n\nSomeone (we hope you) asked to manage the profile of {name} on "
+        "tvet-match. Open this link to confirm this address:\n\n{link}\n\nIf you did not "
+        "ask, ignore this email.\n"
+    ),
+    "mail.claim.approved": (
+        "Hello,\n\nYour claim of {name} on tvet-match was approved. Open this link to "
+        "sign in and receive the institution's key:\n\n{link}\n\nIt works once, for "
+        "{minutes} minutes; later, ask for a new link on the sign-in page.\n"
+    ),
 }

@@ -400,6 +400,50 @@ MESSAGES: dict[str, str] = {
     "register.offers.help": "每行一项，例如“高棉语课程”或“交换学生团组”。",
     "register.contact.help": "私密：仅在双方同意会面后向合作伙伴显示。登录链接将发送至此邮箱。",
     "register.submit": "注册并获取密钥",
+    # claiming a profile
+    "claim.unclaimed": "此资料尚未被认领：它根据公开信息创建，目前还没有该机构的人员管理。",
+    "claim.link": "这是贵机构吗？认领它",
+    "claim.title": "认领{name}",
+    "claim.lede": (
+        "请告诉我们您是谁，并提供您在该机构的电子邮件地址。我们会发送链接验证该地址；"
+        "然后由管理员（或该机构参加的研讨会的组织者）批准认领，并向该地址发送附有密钥"
+        "的登录链接。"
+    ),
+    "claim.claimant": "您的姓名和职务",
+    "claim.email": "您在该机构的电子邮件",
+    "claim.email.help": "认领获批后，它将成为该资料的私密联系邮箱。",
+    "claim.note": "有助于我们核实的信息（可选）",
+    "claim.submit": "提交认领",
+    "claim.invalid": "请填写您的姓名和电子邮件地址。",
+    "claim.sent": "我们已向{email}发送链接：请打开它以确认地址。之后认领将等待管理员处理。",
+    "claim.already_claimed": "此资料已被认领。如果这是贵机构，请使用其密钥或电子邮件链接登录。",
+    "claim.verify.title": "确认您的认领",
+    "claim.verify.submit": "确认我的电子邮件地址",
+    "claim.verify.failed": "此链接已被使用或已过期。",
+    "claim.verify.pending": (
+        "谢谢：您的地址已确认。管理员将审核此认领；获批后，登录链接将发送到该地址。"
+    ),
+    "claim.deciders_only": "认领由管理员和研讨会组织者审核。",
+    "claim.not_yours_to_decide": "此密钥无权审核此认领。未做任何更改。",
+    "claim.already_decided": "此认领已审核。未做任何更改。",
+    "claims.title": "待审核的认领",
+    "claims.lede": "已确认电子邮件地址、申请管理尚无人管理的资料的人员。",
+    "claims.by": "认领人：{claimant}，{email}",
+    "claims.approve": "批准",
+    "claims.reject": "拒绝",
+    "claims.none": "没有等待您审核的认领。",
+    "claims.done.approve": "已批准：附有密钥的登录链接已发送给认领人。",
+    "claims.done.reject": "已拒绝。",
+    "mail.claim.subject": "确认您在tvet-match上对{name}的认领",
+    "mail.claim.body": (
+        "您好：\n\n有人（希望是您）申请在tvet-match上管理{name}的资料。请打开以下链接确"
+        "认此地址：\n\n{link}\n\n如果不是您申请的，请忽略此邮件。\n"
+    ),
+    "mail.claim.approved": (
+        "您好：\n\n您在tvet-match上对{name}的认领已获批准。请打开以下链接登录并获取该机"
+        "构的密钥：\n\n{link}\n\n该链接可使用一次，有效期{minutes}分钟；之后可在登录页面"
+        "申请新的链接。\n"
+    ),
 }
 
 # Countries of the region in Chinese; the rest show their English names.
