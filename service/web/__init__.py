@@ -20,6 +20,7 @@ from service.web import (
     email_sign_in,
     insight,
     meetings,
+    partners,
     register,
     runs,
 )
@@ -38,6 +39,7 @@ for _pages in (
     runs,
     insight,
     meetings,
+    partners,
 ):
     router.include_router(_pages.router)
 

@@ -40,6 +40,7 @@ from service.web.pages import (
     require_key,
     text,
 )
+from service.web.partners import fitting_opportunities, own_saved_searches
 
 router = APIRouter(route_class=PageRoute)
 
@@ -205,7 +206,9 @@ def my_partners(
         exclude=resting,
     )
     flashes = [
-        key for key in ("sent", "accept", "decline", "withdraw") if request.query_params.get(key)
+        key
+        for key in ("sent", "accept", "decline", "withdraw", "interest", "withdrawn")
+        if request.query_params.get(key)
     ]
     context: dict[str, Any] = {
         "own": own,
@@ -214,5 +217,7 @@ def my_partners(
         "accepted": accepted,
         "suggestions": suggestions.items,
         "flash": visitor.t(f"me.flash.{flashes[0]}") if flashes else "",
+        "opportunities": fitting_opportunities(session=session, index=index, own=own),
+        "saved_searches": own_saved_searches(session=session, caller=caller),
     }
     return render(request, visitor, "me.html", context)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from service.config import Settings
 from service.meetings.models import MeetingRequest
-from tests.conftest import ADMIN_TOKEN, ClientFactory
+from tests.conftest import ADMIN_TOKEN, ClientFactory, bearer
 from tests.web.conftest import create, csrf_token, sign_in, text_of
 
 COLLEGE: dict[str, Any] = {
@@ -160,3 +160,42 @@ def test_my_partners_is_for_institutions(web: TestClient) -> None:
     assert web.get("/web/me").status_code == 401
     sign_in(web, ADMIN_TOKEN)
     assert web.get("/web/me").status_code == 403
+
+
+def test_my_partners_lists_fitting_opportunities_and_takes_interest(web: TestClient) -> None:
+    college, centre = create(web, **COLLEGE), create(web, **CENTRE)
+    offer = {
+        "type": "teacher_training",
+        "title": "CNC machining teacher training in Tianjin",
+        "text": "Two-week CNC machining teacher training for partner colleges.",
+        "eligible_countries": ["KH"],
+    }
+    published = web.post("/api/v1/opportunities", json=offer, headers=bearer(centre["api_key"]))
+    assert published.status_code == 201, published.text
+    opportunity_id = published.json()["id"]
+    sign_in(web, college["api_key"])
+    page = web.get("/web/me")
+    assert "CNC machining teacher training in Tianjin" in text_of(page)
+    data = {"csrf_token": csrf_token(page), "note": "Four teachers in July"}
+    sent = web.post(
+        f"/web/opportunities/{opportunity_id}/interest", data=data, follow_redirects=False
+    )
+    assert sent.status_code == 303
+    listed = web.get(
+        f"/api/v1/opportunities/{opportunity_id}/interest", headers=bearer(centre["api_key"])
+    ).json()
+    assert [(i["institution"]["id"], i["note"]) for i in listed["items"]] == [
+        (college["id"], "Four teachers in July")
+    ]
+    assert "You expressed interest." in text_of(web.get("/web/me?interest=1"))
+    # The publisher cannot express interest in its own offer; nothing changes.
+    sign_in(web, centre["api_key"])
+    own = web.post(
+        f"/web/opportunities/{opportunity_id}/interest",
+        data={"csrf_token": csrf_token(web.get("/web/me"))},
+    )
+    assert own.status_code == 403
+    again = web.get(
+        f"/api/v1/opportunities/{opportunity_id}/interest", headers=bearer(centre["api_key"])
+    )
+    assert again.json()["total"] == 1

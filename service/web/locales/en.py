@@ -529,4 +529,22 @@ MESSAGES: dict[str, str] = {
         "sign in and receive the institution's key:\n\n{link}\n\nIt works once, for "
         "{minutes} minutes; later, ask for a new link on the sign-in page.\n"
     ),
+    # my partners: opportunities and saved searches
+    "me.opportunities": "Open opportunities that fit",
+    "me.none_opportunities": "No open opportunity fits your profile now.",
+    "me.express_interest": "Express interest",
+    "me.withdraw_interest": "Withdraw my interest",
+    "me.interested": "You expressed interest.",
+    "me.note": "Note for the publisher (optional)",
+    "me.interest_refused": (
+        "Interest could not be expressed: the opportunity is closed, or you hold the "
+        "most expressions of interest allowed. Nothing was changed."
+    ),
+    "me.saved_searches": "Saved searches",
+    "me.none_saved": (
+        "No saved search yet (they are made over the API: POST /api/v1/saved-searches)."
+    ),
+    "me.unnamed_search": "Unnamed search",
+    "me.flash.interest": "Your interest was sent to the publisher.",
+    "me.flash.withdrawn": "Your interest was withdrawn.",
 }

@@ -444,6 +444,19 @@ MESSAGES: dict[str, str] = {
         "构的密钥：\n\n{link}\n\n该链接可使用一次，有效期{minutes}分钟；之后可在登录页面"
         "申请新的链接。\n"
     ),
+    # my partners: opportunities and saved searches
+    "me.opportunities": "适合的开放机会",
+    "me.none_opportunities": "目前没有适合贵机构资料的开放机会。",
+    "me.express_interest": "表达兴趣",
+    "me.withdraw_interest": "撤回我的兴趣",
+    "me.interested": "您已表达兴趣。",
+    "me.note": "给发布方的留言（可选）",
+    "me.interest_refused": "无法表达兴趣：该机会已关闭，或您表达兴趣的数量已达上限。未做任何更改。",
+    "me.saved_searches": "已保存的搜索",
+    "me.none_saved": "暂无已保存的搜索（可通过API创建：POST /api/v1/saved-searches）。",
+    "me.unnamed_search": "未命名的搜索",
+    "me.flash.interest": "您的兴趣已发送给发布方。",
+    "me.flash.withdrawn": "您的兴趣已撤回。",
 }
 
 # Countries of the region in Chinese; the rest show their English names.
