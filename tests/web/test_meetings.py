@@ -63,6 +63,9 @@ def test_request_from_a_suggestion_then_accept_shows_both_contacts(web: TestClie
     assert link in mine.text  # the suggestion carries the button
     assert CENTRE["contact_email"] not in text_of(mine)
     assert link in web.get(f"/web/institutions/{college['id']}").text
+    directory = web.get("/web/")  # a directory entry carries it too, but not one's own
+    assert link in directory.text
+    assert f"/web/institutions/{college['id']}/request-meeting" not in directory.text
 
     sent = ask(web, centre["id"], "Meet at the Phnom Penh workshop?", proposed_date="2027-05-12")
     assert sent.status_code == 303, sent.text
