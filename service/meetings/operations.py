@@ -285,6 +285,24 @@ def listing(
     return publics(session=session, rows=rows), total
 
 
+def declined_pairs(*, session: Session, ids: Sequence[int]) -> set[tuple[int, int]]:
+    """Pairs among ``ids`` (low id first) whose meeting request was declined: a workshop
+    pairing never pairs them."""
+    among = list(ids)
+    statement = select(MeetingRequest).where(
+        col(MeetingRequest.status) == MeetingStatus.declined,
+        col(MeetingRequest.from_institution_id).in_(among),
+        col(MeetingRequest.to_institution_id).in_(among),
+    )
+    return {
+        (
+            min(r.from_institution_id, r.to_institution_id),
+            max(r.from_institution_id, r.to_institution_id),
+        )
+        for r in session.exec(statement)
+    }
+
+
 def resting_partners(*, session: Session, institution_id: int, days: int) -> frozenset[int]:
     """Institutions not to suggest to this one: a request between them was declined or
     withdrawn within the last ``days`` days (either way round)."""

@@ -16,6 +16,7 @@ from service.http.etags import bump_versions
 from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.models import Institution
+from service.meetings.operations import declined_pairs
 from service.values.times import utc_now
 from service.webhooks.outbox import Event, EventType, enqueue
 from service.workshops.models import (
@@ -187,7 +188,9 @@ def run_pairing(
     if unseen:  # written through another instance, and not yet read from the change log
         index.sync(unseen)
     scores = index.score_matrix(ids)
-    rules = _rules(request, _declared_pairs(session, ids))
+    # Declared partners, and pairs one of which declined the other's meeting request.
+    never = _declared_pairs(session, ids) | declined_pairs(session=session, ids=ids)
+    rules = _rules(request, never)
     solver = PairingSolver(
         candidates=request.candidates, time_limit=request.time_limit, mip_gap=request.tolerance
     )

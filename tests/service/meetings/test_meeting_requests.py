@@ -298,3 +298,29 @@ def test_concurrent_requests_between_a_pair_give_one_and_a_conflict(
     assert len(outcome) == 1
     assert isinstance(outcome[0], Conflict), outcome
     assert len(count_rows(app)) == 1
+
+
+def test_a_workshop_pairing_never_pairs_a_declined_pair(app: TestClient, trio: Any) -> None:
+    (college, college_key), (centre, centre_key), (other, _) = trio
+    workshop = {
+        "name": "Phnom Penh 2026",
+        "starts_on": "2026-05-12",
+        "ends_on": "2026-05-13",
+        "time_zone": "Asia/Phnom_Penh",
+    }
+    workshop_id = app.post(f"{API}/workshops", json=workshop, headers=ADMIN).json()["id"]
+    participants = {"institution_ids": [college, centre, other]}
+    app.put(f"{API}/workshops/{workshop_id}/participants", json=participants, headers=ADMIN)
+
+    def paired() -> set[tuple[int, int]]:
+        run = app.post(
+            f"{API}/workshops/{workshop_id}/pairings", json={"max_partners": 2}, headers=ADMIN
+        )
+        assert run.status_code == 201, run.text
+        return {tuple(sorted((p["a"]["id"], p["b"]["id"]))) for p in run.json()["pairs"]}
+
+    pair = (min(college, centre), max(college, centre))
+    assert pair in paired()
+    request_id = send(app, college_key, centre).json()["id"]
+    app.post(f"{URL}/{request_id}/decline", headers=bearer(centre_key))
+    assert pair not in paired()
