@@ -135,6 +135,36 @@ class Settings(BaseSettings):
         ge=1,
         description="Expressions of interest one institution may hold in open opportunities.",
     )
+    meeting_requests_per_day: int = Field(
+        default=20,
+        ge=1,
+        description="Meeting requests one institution may send per UTC day; more are "
+        "answered 429 with Retry-After until the day rolls over.",
+    )
+    meeting_rest_days: int = Field(
+        default=90,
+        ge=0,
+        description="Days for which two institutions whose meeting request was declined "
+        "or withdrawn are not suggested to each other again.",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for email (sign-in links, meeting notices). Unset: no email "
+        "is sent, and the pages say that email sign-in is not available.",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP server port.")
+    smtp_username: str | None = Field(default=None, description="SMTP user, if it needs one.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_from: str = Field(
+        default="tvet-match <no-reply@localhost>", description="The From of every email."
+    )
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the SMTP connection with STARTTLS before sending."
+    )
+    public_url: str = Field(
+        default="http://localhost:8000",
+        description="This service's address as users reach it; links in emails start with it.",
+    )
     webhook_poll_seconds: float = Field(
         default=1.0,
         ge=0,

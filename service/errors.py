@@ -91,3 +91,11 @@ class NotModified(TvetMatchError):
 
 class Conflict(TvetMatchError):
     """The request cannot be done in the resource's present state (answered 409)."""
+
+
+class TooManyRequests(TvetMatchError):
+    """A cap the caller reached (answered 429, ``Retry-After`` in whole seconds)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

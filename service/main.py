@@ -36,6 +36,7 @@ from service.institutions import routes as institutions
 from service.institutions import taxonomy_routes as taxonomy
 from service.institutions.index import MatchIndex
 from service.institutions.seeding import load_seed
+from service.meetings import routes as meeting_requests
 from service.migrations.runner import upgrade
 from service.opportunities import routes as opportunities
 from service.web import docs as web_docs
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             opportunities,
             saved_searches,
             webhooks,
+            meeting_requests,
         )
     ]
     for router in api_routers:

@@ -28,6 +28,7 @@ from service.errors import (
     NotFound,
     NotModified,
     PreconditionFailed,
+    TooManyRequests,
 )
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,11 @@ async def _on_precondition_failed(_request: Request, exc: Exception) -> JSONResp
     return problem(412, str(exc), headers={"ETag": exc.current_etag})
 
 
+async def _on_too_many(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TooManyRequests)
+    return problem(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
+
+
 async def _on_not_modified(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NotModified)
     return Response(status_code=304, headers={"ETag": exc.etag})
@@ -211,6 +217,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DuplicateInstitution, _on_duplicate)
     app.add_exception_handler(PreconditionFailed, _on_precondition_failed)
     app.add_exception_handler(NotModified, _on_not_modified)
+    app.add_exception_handler(TooManyRequests, _on_too_many)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(DBAPIError, _on_database_unavailable)
     app.add_exception_handler(PoolTimeout, _on_database_unavailable)

@@ -15,6 +15,7 @@ from service.deps import (
     ReaderDep,
     RegistrarDep,
     SessionDep,
+    SettingsDep,
 )
 from service.http import etags
 from service.http.idempotency import IdempotentPostRoute
@@ -39,6 +40,7 @@ from service.institutions.schemas import (
     MatchList,
 )
 from service.institutions.suggestions import suggest
+from service.meetings.operations import resting_partners
 
 router = APIRouter(
     prefix="/institutions",
@@ -169,10 +171,15 @@ def read_matches(
     filters: Annotated[MatchFilters, Query()],
     session: SessionDep,
     index: IndexDep,
+    settings: SettingsDep,
     _caller: ReaderDep,
 ) -> MatchList:
-    """Suggest partners for an institution, best first, with reasons."""
+    """Suggest partners for an institution, best first, with reasons; never one whose
+    meeting request with it was recently declined or withdrawn."""
     assert row.id is not None
     partners = crud.partners_of(session=session, institution_ids=[row.id])
     query = to_profile(row, partners[row.id])
-    return suggest(session=session, index=index, query=query, filters=filters)
+    resting = resting_partners(
+        session=session, institution_id=row.id, days=settings.meeting_rest_days
+    )
+    return suggest(session=session, index=index, query=query, filters=filters, exclude=resting)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from sqlmodel import Session
 
@@ -14,13 +14,21 @@ from service.institutions.schemas import MatchComponents, MatchFilters, MatchIte
 
 
 def suggest(
-    *, session: Session, index: MatchIndex, query: Profile, filters: MatchFilters
+    *,
+    session: Session,
+    index: MatchIndex,
+    query: Profile,
+    filters: MatchFilters,
+    exclude: frozenset[int] = frozenset(),
 ) -> MatchList:
-    """Return the best partners for ``query``, best first, with public profiles."""
+    """Return the best partners for ``query``, best first, with public profiles.
+
+    ``exclude`` names institutions never to suggest (e.g. after a declined meeting request).
+    """
     matches = index.rank(
         query,
         k=filters.limit,
-        where=filters.candidate_filter(),
+        where=replace(filters.candidate_filter(), exclude=exclude),
         diversity=filters.diversity,
         exposure=filters.exposure,
     )

@@ -8,8 +8,10 @@ from sqlmodel import SQLModel
 # Imported for their effect: they register the tables on SQLModel.metadata.
 import service.alerts.models
 import service.auth.models
+import service.claims.models
 import service.http.idempotency_models
 import service.institutions.models
+import service.meetings.models
 import service.opportunities.models
 import service.webhooks.models
 import service.workshops.models  # noqa: F401

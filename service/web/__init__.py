@@ -12,13 +12,41 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 from starlette.types import Scope
 
-from service.web import account, browse, console, insight, partners, proposals, runs, setup
+from service.web import (
+    account,
+    browse,
+    claims,
+    console,
+    email_sign_in,
+    insight,
+    meetings,
+    my_partners,
+    partners,
+    proposals,
+    register,
+    runs,
+    setup,
+)
 from service.web.pages import PREFIX, STATIC_DIR, STATIC_PREFIX
 
 __all__ = ["STATIC_PREFIX", "mount_static", "router"]
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-for _pages in (browse, account, partners, setup, console, runs, insight, proposals):
+for _pages in (
+    browse,
+    account,
+    partners,
+    setup,
+    email_sign_in,
+    register,
+    claims,
+    console,
+    runs,
+    insight,
+    meetings,
+    my_partners,
+    proposals,
+):
     router.include_router(_pages.router)
 
 

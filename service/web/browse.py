@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from matching import Concept, Taxonomy
+from service.claims.operations import is_claimed
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import NotFound
 from service.http.problems import field_errors
@@ -21,6 +22,7 @@ from service.institutions.index import to_profile
 from service.institutions.models import Institution
 from service.institutions.schemas import MatchFilters
 from service.institutions.suggestions import suggest
+from service.meetings.operations import resting_partners
 from service.values.validation import CountryCode, Kind, SearchText
 from service.web import forms
 from service.web.i18n import Translator
@@ -168,8 +170,15 @@ def institution_page(
     filters = MatchFilters(
         limit=SUGGESTIONS, cross_border=values["partners_from"] != "anywhere", kind=kinds
     )
+    resting = resting_partners(
+        session=session, institution_id=row.id, days=settings.meeting_rest_days
+    )
     matches = suggest(
-        session=session, index=index, query=to_profile(row, partner_ids), filters=filters
+        session=session,
+        index=index,
+        query=to_profile(row, partner_ids),
+        filters=filters,
+        exclude=resting,
     )
     t = visitor.t
     context = {
@@ -177,6 +186,7 @@ def institution_page(
         "partners": crud.all_institutions(session=session, ids=partner_ids),
         "suggestions": matches.items,
         "editable": visitor.caller.may_edit(row.id),
+        "claimed": is_claimed(session=session, institution_id=row.id),
         "saved": request.query_params.get("saved") == "1",
         "values": values,
         "scopes": [("abroad", t("suggest.abroad")), ("anywhere", t("suggest.anywhere"))],

@@ -8,7 +8,8 @@ An event that no webhook should receive is not stored.
 Who receives what: institution and opportunity events are public, so every webhook
 subscribed to them does; ``match.alert`` goes only to webhooks of the saved search's
 owner; workshop events (``pairing.completed``, ``outcome.recorded``) go to admins'
-webhooks and to those of organiser keys scoped to that workshop. A webhook made with a
+webhooks and to those of organiser keys scoped to that workshop; meeting events are
+enqueued once per side, each for that institution's webhooks only. A webhook made with a
 key that has since been revoked receives nothing more, nor does an institution's once
 every key of the institution is revoked.
 """
@@ -37,6 +38,9 @@ class EventType(StrEnum):
     match_alert = "match.alert"
     pairing_completed = "pairing.completed"
     outcome_recorded = "outcome.recorded"
+    meeting_requested = "meeting.requested"
+    meeting_accepted = "meeting.accepted"
+    meeting_declined = "meeting.declined"
 
 
 WORKSHOP_EVENTS = frozenset({EventType.pairing_completed, EventType.outcome_recorded})

@@ -19,6 +19,7 @@ from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.models import Institution
 from service.institutions.schemas import MatchComponents
+from service.meetings.operations import declined_pairs
 from service.webhooks.outbox import Event, EventType, enqueue
 from service.workshops.models import PairingRun, Workshop
 from service.workshops.participants import participant_ids
@@ -83,7 +84,9 @@ def compute_run(
     if unseen:  # written through another instance, and not yet read from the change log
         index.sync(unseen)
     scores = index.score_matrix(ids)
-    rules = _rules(request, _declared_pairs(session, ids))
+    # Declared partners, and pairs one of which declined the other's meeting request.
+    never = _declared_pairs(session, ids) | declined_pairs(session=session, ids=ids)
+    rules = _rules(request, never)
     solver = PairingSolver(
         candidates=request.candidates, time_limit=request.time_limit, mip_gap=request.tolerance
     )

@@ -58,6 +58,10 @@ STATEFUL_INPUT = [
     "express_interest",
     "create_saved_search",
     "create_webhook",
+    # The sender and the recipient must be stored institutions (an admin names the sender);
+    # an admin lists the requests of an institution it names.
+    "create_meeting_request",
+    "list_meeting_requests",
 ]
 # The survey import takes any bytes as its body ("string" in the schema): what makes a
 # good survey is the CSV inside, checked row by row (tests/service/workshops/test_imports.py), so

@@ -9,7 +9,7 @@ re-issued.
 Each webhook also counts its failed attempts in a row and may be parked until a time.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 Created: 2026-12-06 10:30:00
 """
 

@@ -483,4 +483,221 @@ MESSAGES: dict[str, str] = {
     "network.filter_help": "Untick a country to hide its participants.",
     "network.pairs_legend": "Pairs",
     "network.as_table": "The same pairs as a table",
+    # meeting requests and my partners
+    "nav.my_partners": "My partners",
+    "meet.request": "Request a meeting",
+    "meet.title": "Ask {name} to meet",
+    "meet.lede": (
+        "Say briefly why you would like to meet. They see your public profile; both "
+        "contact emails are shown to both of you only once they accept."
+    ),
+    "meet.message": "Message",
+    "meet.message.help": "Up to 2000 characters, e.g. what you would like to discuss.",
+    "meet.proposed_date": "Proposed date (optional)",
+    "meet.proposed_date.help": "A day to meet, e.g. during a workshop.",
+    "meet.send": "Send the request",
+    "meet.not_sent": "The request was not sent:",
+    "meet.already_open": (
+        "A meeting request between your institutions is already open: answer or withdraw it first."
+    ),
+    "meet.cap_reached": (
+        "Your institution has sent {n} meeting requests today, the most allowed per day. "
+        "Try again tomorrow (after midnight UTC)."
+    ),
+    "meet.institutions_only": (
+        "Meeting requests are sent and answered by institutions: sign in with your "
+        "institution's key."
+    ),
+    "meet.not_yourself": "An institution cannot ask itself to meet.",
+    "meet.not_yours_to_answer": (
+        "Only the institution asked may accept or decline this request. Nothing was changed."
+    ),
+    "meet.already_answered": (
+        "This request has already been accepted, declined or withdrawn. Nothing was changed."
+    ),
+    "meet.accept": "Accept",
+    "meet.decline": "Decline",
+    "meet.reason": "Reason (optional)",
+    "meet.withdraw": "Withdraw",
+    "meet.on_date": "proposed for {date}",
+    "meet.reason_given": "Reason given: {reason}",
+    "meet.status.requested": "waiting for an answer",
+    "meet.status.accepted": "accepted",
+    "meet.status.declined": "declined",
+    "meet.status.withdrawn": "withdrawn",
+    "me.title": "My partners",
+    "me.lede": (
+        "Meeting requests of {name}: those you received, those you sent, and the "
+        "partners who agreed to meet, with their contact."
+    ),
+    "me.partners": "Agreed to meet",
+    "me.no_partners": (
+        "No accepted meeting yet. Contact emails appear here once a request is accepted."
+    ),
+    "me.no_contact": "no contact email given",
+    "me.received": "Requests received",
+    "me.none_received": "No request received yet.",
+    "me.sent": "Requests sent",
+    "me.none_sent": "No request sent yet: ask a suggested partner below.",
+    "me.flash.sent": "Your meeting request was sent.",
+    "me.flash.accept": "You accepted the request: both contact emails are now shown.",
+    "me.flash.decline": "You declined the request.",
+    "me.flash.withdraw": "The request was withdrawn.",
+    # email sign-in, and a new key shown once
+    "sign_in.email.title": "No key at hand? Sign in by email",
+    "sign_in.email.lede": (
+        "Enter your institution's contact email: we send a link that signs you in "
+        "once, within 15 minutes. It also gives you a new key if you lost yours."
+    ),
+    "sign_in.email": "Contact email",
+    "sign_in.email.submit": "Email me a sign-in link",
+    "sign_in.email_unavailable": (
+        "Email sign-in is not available on this server: sign in with your key, or "
+        "ask an administrator for a new one."
+    ),
+    "sign_in.email_invalid": "Enter an email address, e.g. international@college.example.org.",
+    "sign_in.email_sent": (
+        "If an institution uses this address, a sign-in link is on its way. It works "
+        "once, for {minutes} minutes."
+    ),
+    "sign_in.email_failed": (
+        "The email could not be sent just now. Nothing was changed; please try again later."
+    ),
+    "sign_in.link.title": "Sign in with your email link",
+    "sign_in.link.lede": (
+        "Press the button to sign in on this browser. The link then stops working."
+    ),
+    "sign_in.link.submit": "Sign in",
+    "sign_in.link.failed": "This link has been used already or has expired.",
+    "sign_in.link.again": "Ask for a new link",
+    "mail.sign_in.subject": "Sign in to tvet-match for {name}",
+    "mail.sign_in.body": (
+        "Hello,\n\nOpen this link to sign in to tvet-match for {name}:\n\n{link}\n\nIt "
+        "works once, for {minutes} minutes. If you did not ask for it, ignore this "
+        "email.\n"
+    ),
+    "key.title": "Your key: keep it",
+    "key.registered": "Your institution is registered and you are signed in.",
+    "key.lede": (
+        "This browser is signed in with the key below. Programs use it to call the "
+        "API (Authorization: Bearer <key>)."
+    ),
+    "key.label": "Your key",
+    "key.keep_it": (
+        "Copy it to a safe place now: it is shown only this once and we cannot show "
+        "it again. If you lose it, sign in by email for a new one."
+    ),
+    "key.continue": "I have kept it: go to my partners",
+    "key.profile": "See my public profile",
+    # registration
+    "nav.register": "Register",
+    "register.title": "Register your institution",
+    "register.lede": (
+        "Three short steps: who you are, what you work on, and what you seek and "
+        "offer. Partners are suggested from the last step."
+    ),
+    "register.invalid": "The profile was not saved; see the fields marked below.",
+    "register.closed": (
+        "Registration is closed on this server: ask an organiser or administrator to "
+        "register your institution."
+    ),
+    "register.duplicate": "An institution with this name is already registered in this country.",
+    "register.existing": "This institution is already registered:",
+    "register.existing_link": "see its profile",
+    "register.existing_yours": (
+        "If it is yours, sign in with its key or by an email link sent to its contact email."
+    ),
+    "register.step.about": "1. Who you are",
+    "register.step.work": "2. What you work on",
+    "register.step.match": "3. What you seek and what you offer",
+    "register.pick.help": "Choose one or more (hold Ctrl, or ⌘ on a Mac, to choose several).",
+    "register.needs.help": (
+        "One per line, e.g. “teacher training in EV maintenance” or “internship hosts in China”."
+    ),
+    "register.offers.help": (
+        "One per line, e.g. “Khmer language courses” or “student cohorts for exchange”."
+    ),
+    "register.contact.help": (
+        "Private: shown to a partner only once you both agree to meet. Sign-in links "
+        "are sent to it."
+    ),
+    "register.submit": "Register and get my key",
+    # claiming a profile
+    "claim.unclaimed": (
+        "This profile has not been claimed: it was created from published "
+        "information, and no one from the institution manages it yet."
+    ),
+    "claim.link": "Is it yours? Claim it",
+    "claim.title": "Claim {name}",
+    "claim.lede": (
+        "Tell us who you are and give an email address at the institution. We send a "
+        "link to check the address; then an administrator (or the organiser of a "
+        "workshop it takes part in) approves the claim, and a sign-in link with a "
+        "key is sent to that address."
+    ),
+    "claim.claimant": "Your name and role",
+    "claim.email": "Your email at the institution",
+    "claim.email.help": (
+        "It becomes the profile's private contact email once the claim is approved."
+    ),
+    "claim.note": "Anything that helps us check (optional)",
+    "claim.submit": "Send the claim",
+    "claim.invalid": "Give your name and an email address.",
+    "claim.sent": (
+        "We sent a link to {email}: open it to confirm the address. The claim then "
+        "waits for an administrator."
+    ),
+    "claim.already_claimed": (
+        "This profile has already been claimed. If it is yours, sign in with its key "
+        "or by an email link."
+    ),
+    "claim.verify.title": "Confirm your claim",
+    "claim.verify.submit": "Confirm my email address",
+    "claim.verify.failed": "This link has been used already or has expired.",
+    "claim.verify.pending": (
+        "Thank you: your address is confirmed. An administrator will look at the "
+        "claim; if it is approved, a sign-in link arrives at that address."
+    ),
+    "claim.deciders_only": "Claims are decided by administrators and workshop organisers.",
+    "claim.not_yours_to_decide": "This key may not decide this claim. Nothing was changed.",
+    "claim.already_decided": "This claim has already been decided. Nothing was changed.",
+    "claims.title": "Claims to decide",
+    "claims.lede": (
+        "People who confirmed an email address and ask to manage a profile that no one manages yet."
+    ),
+    "claims.by": "Claimed by {claimant}, {email}",
+    "claims.approve": "Approve",
+    "claims.reject": "Reject",
+    "claims.none": "No claim waits for your decision.",
+    "claims.done.approve": "Approved: a sign-in link with a key was sent to the claimant.",
+    "claims.done.reject": "Rejected.",
+    "mail.claim.subject": "Confirm your claim of {name} on tvet-match",
+    "mail.claim.body": (
+        "Hello,\n\nSomeone (we hope you) asked to manage the profile of {name} on "
+        "tvet-match. Open this link to confirm this address:\n\n{link}\n\nIf you did not "
+        "ask, ignore this email.\n"
+    ),
+    "mail.claim.approved": (
+        "Hello,\n\nYour claim of {name} on tvet-match was approved. Open this link to "
+        "sign in and receive the institution's key:\n\n{link}\n\nIt works once, for "
+        "{minutes} minutes; later, ask for a new link on the sign-in page.\n"
+    ),
+    # my partners: opportunities and saved searches
+    "me.opportunities": "Open opportunities that fit",
+    "me.none_opportunities": "No open opportunity fits your profile now.",
+    "me.express_interest": "Express interest",
+    "me.withdraw_interest": "Withdraw my interest",
+    "me.interested": "You expressed interest.",
+    "me.note": "Note for the publisher (optional)",
+    "me.interest_refused": (
+        "Interest could not be expressed: the opportunity is closed, or you hold the "
+        "most expressions of interest allowed. Nothing was changed."
+    ),
+    "me.saved_searches": "Saved searches",
+    "me.none_saved": (
+        "No saved search yet (they are made over the API: POST /api/v1/saved-searches)."
+    ),
+    "me.unnamed_search": "Unnamed search",
+    "me.flash.interest": "Your interest was sent to the publisher.",
+    "me.flash.withdrawn": "Your interest was withdrawn.",
 }

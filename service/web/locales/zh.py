@@ -474,6 +474,162 @@ MESSAGES: dict[str, str] = {
     "network.filter_help": "取消勾选某个国家即可隐藏其参会机构。",
     "network.pairs_legend": "配对",
     "network.as_table": "以表格显示相同的配对",
+    # meeting requests and my partners
+    "nav.my_partners": "我的合作伙伴",
+    "meet.request": "申请会面",
+    "meet.title": "向{name}申请会面",
+    "meet.lede": (
+        "请简要说明您希望会面的原因。对方可看到您的公开资料；对方接受后，双方才能看到彼此"
+        "的联系邮箱。"
+    ),
+    "meet.message": "留言",
+    "meet.message.help": "不超过2000字，例如您希望讨论的内容。",
+    "meet.proposed_date": "建议日期（可选）",
+    "meet.proposed_date.help": "会面的日期，例如研讨会期间的某一天。",
+    "meet.send": "发送申请",
+    "meet.not_sent": "申请未发送：",
+    "meet.already_open": "贵机构与对方之间已有一个未处理的会面申请：请先答复或撤回。",
+    "meet.cap_reached": "贵机构今天已发送{n}个会面申请，已达每日上限。请明天（UTC午夜之后）再试。",
+    "meet.institutions_only": "会面申请由机构发送和答复：请使用贵机构的密钥登录。",
+    "meet.not_yourself": "机构不能向自己申请会面。",
+    "meet.not_yours_to_answer": "只有被邀请的机构可以接受或拒绝此申请。未做任何更改。",
+    "meet.already_answered": "此申请已被接受、拒绝或撤回。未做任何更改。",
+    "meet.accept": "接受",
+    "meet.decline": "拒绝",
+    "meet.reason": "原因（可选）",
+    "meet.withdraw": "撤回",
+    "meet.on_date": "建议日期：{date}",
+    "meet.reason_given": "给出的原因：{reason}",
+    "meet.status.requested": "等待答复",
+    "meet.status.accepted": "已接受",
+    "meet.status.declined": "已拒绝",
+    "meet.status.withdrawn": "已撤回",
+    "me.title": "我的合作伙伴",
+    "me.lede": "{name}的会面申请：收到的、发出的，以及同意会面的合作伙伴及其联系方式。",
+    "me.partners": "已同意会面",
+    "me.no_partners": "暂无已接受的会面。申请被接受后，联系邮箱将显示在这里。",
+    "me.no_contact": "未提供联系邮箱",
+    "me.received": "收到的申请",
+    "me.none_received": "暂未收到申请。",
+    "me.sent": "发出的申请",
+    "me.none_sent": "暂未发出申请：请向下方推荐的合作伙伴申请会面。",
+    "me.flash.sent": "您的会面申请已发送。",
+    "me.flash.accept": "您已接受申请：双方的联系邮箱现已显示。",
+    "me.flash.decline": "您已拒绝该申请。",
+    "me.flash.withdraw": "申请已撤回。",
+    # email sign-in, and a new key shown once
+    "sign_in.email.title": "没有密钥？通过电子邮件登录",
+    "sign_in.email.lede": (
+        "请输入贵机构的联系邮箱：我们将发送一个15分钟内可用一次的登录链接。如果您遗失"
+        "了密钥，它也会为您生成一个新密钥。"
+    ),
+    "sign_in.email": "联系邮箱",
+    "sign_in.email.submit": "给我发送登录链接",
+    "sign_in.email_unavailable": (
+        "此服务器不提供电子邮件登录：请使用密钥登录，或请管理员为您生成新密钥。"
+    ),
+    "sign_in.email_invalid": "请输入电子邮件地址，例如 international@college.example.org。",
+    "sign_in.email_sent": (
+        "如果有机构使用此地址，登录链接已在发送途中。链接可使用一次，有效期{minutes}分钟。"
+    ),
+    "sign_in.email_failed": "邮件暂时无法发送。未做任何更改；请稍后再试。",
+    "sign_in.link.title": "使用邮件链接登录",
+    "sign_in.link.lede": "请点击按钮在此浏览器上登录。之后该链接将失效。",
+    "sign_in.link.submit": "登录",
+    "sign_in.link.failed": "此链接已被使用或已过期。",
+    "sign_in.link.again": "申请新的链接",
+    "mail.sign_in.subject": "登录tvet-match（{name}）",
+    "mail.sign_in.body": (
+        "您好：\n\n请打开以下链接，以{name}的身份登录tvet-match：\n\n{link}\n\n该链接可使用"
+        "一次，有效期{minutes}分钟。如果您没有申请，请忽略此邮件。\n"
+    ),
+    "key.title": "您的密钥：请妥善保管",
+    "key.registered": "贵机构已注册，您已登录。",
+    "key.lede": "此浏览器已使用下方密钥登录。程序可使用它调用API（Authorization: Bearer <密钥>）。",
+    "key.label": "您的密钥",
+    "key.keep_it": (
+        "请立即将其复制到安全的地方：它只显示这一次，我们无法再次显示。如果遗失，请通"
+        "过电子邮件登录以获取新密钥。"
+    ),
+    "key.continue": "我已保存：前往我的合作伙伴",
+    "key.profile": "查看我的公开资料",
+    # registration
+    "nav.register": "注册",
+    "register.title": "注册贵机构",
+    "register.lede": "三个简短步骤：机构简介、工作领域、寻求与提供。合作伙伴推荐依据最后一步生成。",
+    "register.invalid": "资料未保存；请查看下方标出的字段。",
+    "register.closed": "此服务器已关闭注册：请联系组织者或管理员为贵机构注册。",
+    "register.duplicate": "该国家已有同名机构注册。",
+    "register.existing": "该机构已注册：",
+    "register.existing_link": "查看其资料",
+    "register.existing_yours": (
+        "如果这是贵机构，请使用其密钥登录，或通过发送到其联系邮箱的链接登录。"
+    ),
+    "register.step.about": "1. 机构简介",
+    "register.step.work": "2. 工作领域",
+    "register.step.match": "3. 寻求与提供",
+    "register.pick.help": "可选择一项或多项（按住 Ctrl 键，Mac 上按住 ⌘ 键可多选）。",
+    "register.needs.help": "每行一项，例如“新能源汽车维修师资培训”或“中国的实习接收单位”。",
+    "register.offers.help": "每行一项，例如“高棉语课程”或“交换学生团组”。",
+    "register.contact.help": "私密：仅在双方同意会面后向合作伙伴显示。登录链接将发送至此邮箱。",
+    "register.submit": "注册并获取密钥",
+    # claiming a profile
+    "claim.unclaimed": "此资料尚未被认领：它根据公开信息创建，目前还没有该机构的人员管理。",
+    "claim.link": "这是贵机构吗？认领它",
+    "claim.title": "认领{name}",
+    "claim.lede": (
+        "请告诉我们您是谁，并提供您在该机构的电子邮件地址。我们会发送链接验证该地址；"
+        "然后由管理员（或该机构参加的研讨会的组织者）批准认领，并向该地址发送附有密钥"
+        "的登录链接。"
+    ),
+    "claim.claimant": "您的姓名和职务",
+    "claim.email": "您在该机构的电子邮件",
+    "claim.email.help": "认领获批后，它将成为该资料的私密联系邮箱。",
+    "claim.note": "有助于我们核实的信息（可选）",
+    "claim.submit": "提交认领",
+    "claim.invalid": "请填写您的姓名和电子邮件地址。",
+    "claim.sent": "我们已向{email}发送链接：请打开它以确认地址。之后认领将等待管理员处理。",
+    "claim.already_claimed": "此资料已被认领。如果这是贵机构，请使用其密钥或电子邮件链接登录。",
+    "claim.verify.title": "确认您的认领",
+    "claim.verify.submit": "确认我的电子邮件地址",
+    "claim.verify.failed": "此链接已被使用或已过期。",
+    "claim.verify.pending": (
+        "谢谢：您的地址已确认。管理员将审核此认领；获批后，登录链接将发送到该地址。"
+    ),
+    "claim.deciders_only": "认领由管理员和研讨会组织者审核。",
+    "claim.not_yours_to_decide": "此密钥无权审核此认领。未做任何更改。",
+    "claim.already_decided": "此认领已审核。未做任何更改。",
+    "claims.title": "待审核的认领",
+    "claims.lede": "已确认电子邮件地址、申请管理尚无人管理的资料的人员。",
+    "claims.by": "认领人：{claimant}，{email}",
+    "claims.approve": "批准",
+    "claims.reject": "拒绝",
+    "claims.none": "没有等待您审核的认领。",
+    "claims.done.approve": "已批准：附有密钥的登录链接已发送给认领人。",
+    "claims.done.reject": "已拒绝。",
+    "mail.claim.subject": "确认您在tvet-match上对{name}的认领",
+    "mail.claim.body": (
+        "您好：\n\n有人（希望是您）申请在tvet-match上管理{name}的资料。请打开以下链接确"
+        "认此地址：\n\n{link}\n\n如果不是您申请的，请忽略此邮件。\n"
+    ),
+    "mail.claim.approved": (
+        "您好：\n\n您在tvet-match上对{name}的认领已获批准。请打开以下链接登录并获取该机"
+        "构的密钥：\n\n{link}\n\n该链接可使用一次，有效期{minutes}分钟；之后可在登录页面"
+        "申请新的链接。\n"
+    ),
+    # my partners: opportunities and saved searches
+    "me.opportunities": "适合的开放机会",
+    "me.none_opportunities": "目前没有适合贵机构资料的开放机会。",
+    "me.express_interest": "表达兴趣",
+    "me.withdraw_interest": "撤回我的兴趣",
+    "me.interested": "您已表达兴趣。",
+    "me.note": "给发布方的留言（可选）",
+    "me.interest_refused": "无法表达兴趣：该机会已关闭，或您表达兴趣的数量已达上限。未做任何更改。",
+    "me.saved_searches": "已保存的搜索",
+    "me.none_saved": "暂无已保存的搜索（可通过API创建：POST /api/v1/saved-searches）。",
+    "me.unnamed_search": "未命名的搜索",
+    "me.flash.interest": "您的兴趣已发送给发布方。",
+    "me.flash.withdrawn": "您的兴趣已撤回。",
 }
 
 # Countries of the region in Chinese; the rest show their English names.

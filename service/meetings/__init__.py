@@ -1,0 +1,1 @@
+"""Meeting requests: an institution asks another to meet; the other accepts or declines."""

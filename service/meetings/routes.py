@@ -1,0 +1,119 @@
+"""Meeting requests: send, list, read, accept, decline, withdraw."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, status
+
+from service.deps import KeyDep, SessionDep, SettingsDep
+from service.http.idempotency import IdempotentPostRoute
+from service.http.schemas import PROBLEM_RESPONSES
+from service.meetings import operations as meetings
+from service.meetings.notices import notify
+from service.meetings.schemas import (
+    MeetingDecline,
+    MeetingFilters,
+    MeetingRequestCreate,
+    MeetingRequestPage,
+    MeetingRequestPublic,
+)
+from service.values.validation import MAX_ID
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    **PROBLEM_RESPONSES,
+    404: {
+        **PROBLEM_RESPONSES[404],
+        "description": "No meeting request with this id has the caller's institution as a side.",
+    },
+    409: {
+        **PROBLEM_RESPONSES[409],
+        "description": "A request between the two institutions is already open, or this one "
+        "has already been accepted, declined or withdrawn.",
+    },
+    429: {
+        **PROBLEM_RESPONSES[429],
+        "description": "Too many requests, or the institution's daily meeting request cap "
+        "is reached; `Retry-After` says when to try again.",
+    },
+}
+router = APIRouter(
+    prefix="/meeting-requests",
+    tags=["meetings"],
+    responses=RESPONSES,
+    route_class=IdempotentPostRoute,
+)
+RequestId = Annotated[int, Path(ge=1, le=MAX_ID, description="The meeting request's id.")]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, operation_id="create_meeting_request")
+def create_meeting_request(
+    caller: KeyDep, data: MeetingRequestCreate, session: SessionDep, settings: SettingsDep
+) -> MeetingRequestPublic:
+    """Ask another institution to meet, with a short message (the asking institution's key;
+    admins name it). Contact emails are shown to both only once the request is accepted."""
+    row = meetings.send(
+        session=session, caller=caller, data=data, per_day=settings.meeting_requests_per_day
+    )
+    session.commit()
+    notify(session=session, settings=settings, row=row)
+    return meetings.public(session=session, row=row)
+
+
+@router.get("", operation_id="list_meeting_requests")
+def list_meeting_requests(
+    caller: KeyDep, filters: Annotated[MeetingFilters, Query()], session: SessionDep
+) -> MeetingRequestPage:
+    """List the requests an institution received or sent, newest first (its key; admins
+    name it)."""
+    items, total = meetings.listing(session=session, caller=caller, filters=filters)
+    return MeetingRequestPage(items=items, total=total, limit=filters.limit, offset=filters.offset)
+
+
+@router.get("/{request_id:int}", operation_id="read_meeting_request")
+def read_meeting_request(
+    caller: KeyDep, request_id: RequestId, session: SessionDep
+) -> MeetingRequestPublic:
+    """Read a request (either side's key, or an admin)."""
+    row = meetings.get_visible(session=session, caller=caller, request_id=request_id)
+    return meetings.public(session=session, row=row)
+
+
+@router.post("/{request_id:int}/accept", operation_id="accept_meeting_request")
+def accept_meeting_request(
+    caller: KeyDep, request_id: RequestId, session: SessionDep, settings: SettingsDep
+) -> MeetingRequestPublic:
+    """Accept a request you received; both sides then see each other's contact email."""
+    row = meetings.get_visible(session=session, caller=caller, request_id=request_id)
+    row = meetings.accept(session=session, caller=caller, row=row)
+    session.commit()
+    notify(session=session, settings=settings, row=row)
+    return meetings.public(session=session, row=row)
+
+
+@router.post("/{request_id:int}/decline", operation_id="decline_meeting_request")
+def decline_meeting_request(
+    caller: KeyDep,
+    request_id: RequestId,
+    session: SessionDep,
+    settings: SettingsDep,
+    data: Annotated[MeetingDecline | None, Body()] = None,
+) -> MeetingRequestPublic:
+    """Decline a request you received, with an optional reason the requester sees."""
+    row = meetings.get_visible(session=session, caller=caller, request_id=request_id)
+    reason = data.reason if data is not None else ""
+    row = meetings.decline(session=session, caller=caller, row=row, reason=reason)
+    session.commit()
+    notify(session=session, settings=settings, row=row)
+    return meetings.public(session=session, row=row)
+
+
+@router.post("/{request_id:int}/withdraw", operation_id="withdraw_meeting_request")
+def withdraw_meeting_request(
+    caller: KeyDep, request_id: RequestId, session: SessionDep
+) -> MeetingRequestPublic:
+    """Withdraw a request while it is open (either side)."""
+    row = meetings.get_visible(session=session, caller=caller, request_id=request_id)
+    row = meetings.withdraw(session=session, caller=caller, row=row)
+    session.commit()
+    return meetings.public(session=session, row=row)

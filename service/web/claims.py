@@ -1,0 +1,189 @@
+"""Claiming an unclaimed profile on the pages: ask with an email, confirm it by a link,
+then an admin (or an organiser of a workshop it takes part in) approves or rejects."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from service.auth.sign_in_links import LINK_MINUTES, create_links
+from service.claims import operations as claims
+from service.deps import SessionDep, SettingsDep
+from service.errors import Conflict, Forbidden, NotFound
+from service.institutions import crud
+from service.institutions.models import Institution
+from service.mail.sender import MailFailed, mailer_for
+from service.web.pages import (
+    PREFIX,
+    FormDep,
+    PageRefusal,
+    PageRoute,
+    Visitor,
+    VisitorDep,
+    redirect,
+    render,
+    require_key,
+    text,
+)
+
+router = APIRouter(route_class=PageRoute)
+_MAX_EMAIL = 320
+
+
+def _unclaimed(session: SessionDep, institution_id: int) -> Institution:
+    row = crud.get_institution(session=session, institution_id=institution_id)
+    if row is None:
+        raise NotFound("institution", institution_id)
+    if claims.is_claimed(session=session, institution_id=institution_id):
+        raise PageRefusal(409, "claim.already_claimed")
+    return row
+
+
+def _form(
+    request: Request, visitor: Visitor, row: Institution, values: dict[str, str], error: str = ""
+) -> Response:
+    context: dict[str, Any] = {"row": row, "values": values, "error": error, "sent": False}
+    return render(request, visitor, "claim.html", context, status_code=422 if error else 200)
+
+
+@router.get("/institutions/{institution_id:int}/claim")
+def claim_page(
+    institution_id: int, request: Request, visitor: VisitorDep, session: SessionDep
+) -> Response:
+    """The claim form: who you are and the email to verify."""
+    return _form(request, visitor, _unclaimed(session, institution_id), {})
+
+
+@router.post("/institutions/{institution_id:int}/claim")
+def claim_submit(
+    institution_id: int,
+    request: Request,
+    visitor: VisitorDep,
+    form: FormDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """Store the claim and email the link that verifies the address."""
+    row = _unclaimed(session, institution_id)
+    t = visitor.t
+    values = {name: text(form, name).strip() for name in ("claimant", "email", "note")}
+    mailer = mailer_for(settings)
+    if mailer is None:
+        return _form(request, visitor, row, values, t("sign_in.email_unavailable"))
+    email = values["email"][:_MAX_EMAIL]
+    if "@" not in email or not values["claimant"]:
+        return _form(request, visitor, row, values, t("claim.invalid"))
+    _, token = claims.ask(
+        session=session,
+        institution=row,
+        email=email,
+        claimant=values["claimant"][:200],
+        note=values["note"][:2000],
+    )
+    session.commit()
+    link = f"{settings.public_url.rstrip('/')}{PREFIX}/claims/verify?token={token}"
+    try:
+        mailer.send(
+            to=email,
+            subject=t("mail.claim.subject", name=row.name),
+            body=t("mail.claim.body", name=row.name, link=link),
+        )
+    except MailFailed:
+        return _form(request, visitor, row, values, t("sign_in.email_failed"))
+    context: dict[str, Any] = {"row": row, "values": values, "error": "", "sent": True}
+    return render(request, visitor, "claim.html", context)
+
+
+@router.get("/claims/verify")
+def verify_page(request: Request, visitor: VisitorDep) -> Response:
+    """One button that confirms the address (mail scanners opening links do not)."""
+    token = request.query_params.get("token", "")[:100]
+    context = {"token": token, "state": "ask"}
+    return render(request, visitor, "claim_verify.html", context)
+
+
+@router.post("/claims/verify")
+def verify_submit(
+    request: Request, visitor: VisitorDep, form: FormDep, session: SessionDep
+) -> Response:
+    """Confirm the address: the claim now waits for a decision."""
+    claim = claims.confirm(session=session, token=text(form, "token").strip())
+    if claim is None:
+        context = {"token": "", "state": "failed"}
+        return render(request, visitor, "claim_verify.html", context, status_code=400)
+    session.commit()
+    return render(request, visitor, "claim_verify.html", {"token": "", "state": "pending"})
+
+
+def _decider(visitor: Visitor) -> None:
+    require_key(visitor)
+    if visitor.caller.role.value not in ("admin", "organiser"):
+        raise PageRefusal(403, "claim.deciders_only")
+
+
+@router.get("/claims")
+def claims_page(request: Request, visitor: VisitorDep, session: SessionDep) -> Response:
+    """The verified claims this key may decide."""
+    _decider(visitor)
+    pending = claims.pending_for(session=session, caller=visitor.caller)
+    names = {
+        row.id: row.name
+        for row in crud.all_institutions(
+            session=session, ids=sorted({c.institution_id for c in pending})
+        )
+    }
+    done = request.query_params.get("done", "")
+    context = {"pending": pending, "names": names, "done": done}
+    return render(request, visitor, "claims.html", context)
+
+
+@router.post("/claims/{claim_id:int}/{decision}")
+def decide(
+    claim_id: int,
+    decision: str,
+    request: Request,
+    visitor: VisitorDep,
+    _checked: FormDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """Approve (the claimant is emailed a sign-in link, which gives it a key) or reject."""
+    _decider(visitor)
+    if decision not in ("approve", "reject"):
+        raise PageRefusal(404, "error.not_found")
+    try:
+        claim, institution = claims.decide(
+            session=session,
+            caller=visitor.caller,
+            claim_id=claim_id,
+            approve=decision == "approve",
+        )
+    except Forbidden as refused:
+        raise PageRefusal(403, "claim.not_yours_to_decide") from refused
+    except Conflict as decided:
+        raise PageRefusal(409, "claim.already_decided") from decided
+    links = create_links(session=session, email=claim.email) if decision == "approve" else []
+    session.commit()
+    mailer = mailer_for(settings)
+    t = visitor.t
+    base = settings.public_url.rstrip("/")
+    for linked, token in links:
+        if mailer is None or linked.id != institution.id:
+            continue
+        # A failed email is logged by the sender; the claimant can still ask for a
+        # sign-in link on the sign-in page, since the address is now the contact email.
+        with contextlib.suppress(MailFailed):
+            mailer.send(
+                to=claim.email,
+                subject=t("mail.sign_in.subject", name=institution.name),
+                body=t(
+                    "mail.claim.approved",
+                    name=institution.name,
+                    link=f"{base}{PREFIX}/sign-in/link?token={token}",
+                    minutes=LINK_MINUTES,
+                ),
+            )
+    return redirect(request, visitor, f"{PREFIX}/claims?done={decision}")

@@ -1,0 +1,222 @@
+"""An institution's meeting requests on the pages: ask to meet, answer, withdraw, and
+"my partners" (``/web/me``), over the same operations as the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from service.auth.keys import Role
+from service.deps import IndexDep, SessionDep, SettingsDep
+from service.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+)
+from service.institutions import crud
+from service.institutions.index import to_profile
+from service.institutions.models import Institution
+from service.institutions.schemas import MatchFilters
+from service.institutions.suggestions import suggest
+from service.meetings import operations as meetings
+from service.meetings.models import MeetingStatus
+from service.meetings.notices import notify
+from service.meetings.schemas import Box, MeetingFilters, MeetingRequestCreate
+from service.web import forms
+from service.web.my_partners import fitting_opportunities, own_saved_searches
+from service.web.pages import (
+    PREFIX,
+    FormDep,
+    PageRefusal,
+    PageRoute,
+    Visitor,
+    VisitorDep,
+    redirect,
+    render,
+    require_key,
+    text,
+)
+
+router = APIRouter(route_class=PageRoute)
+
+REQUEST_FIELDS = ("message", "proposed_date", "to_institution_id")
+SUGGESTIONS = 10
+LISTED = 50
+
+
+def _own_institution(visitor: Visitor, session: SessionDep) -> Institution:
+    """The visitor's institution; only an institution's key has meeting requests."""
+    require_key(visitor)
+    if visitor.caller.role is not Role.institution or visitor.caller.institution_id is None:
+        raise PageRefusal(403, "meet.institutions_only")
+    row = crud.get_institution(session=session, institution_id=visitor.caller.institution_id)
+    if row is None:
+        raise PageRefusal(403, "meet.institutions_only")
+    return row
+
+
+def _target(session: SessionDep, institution_id: int) -> Institution:
+    row = crud.get_institution(session=session, institution_id=institution_id)
+    if row is None:
+        raise NotFound("institution", institution_id)
+    return row
+
+
+def _request_page(
+    request: Request,
+    visitor: Visitor,
+    target: Institution,
+    values: dict[str, str],
+    errors: dict[str, list[str]],
+    status_code: int = 200,
+) -> Response:
+    context: dict[str, Any] = {"target": target, "values": values, "errors": errors}
+    return render(request, visitor, "request_meeting.html", context, status_code=status_code)
+
+
+@router.get("/institutions/{institution_id:int}/request-meeting")
+def request_meeting_page(
+    institution_id: int, request: Request, visitor: VisitorDep, session: SessionDep
+) -> Response:
+    """The form asking an institution to meet: a short message and an optional date."""
+    own = _own_institution(visitor, session)
+    target = _target(session, institution_id)
+    if own.id == target.id:
+        raise PageRefusal(403, "meet.not_yourself")
+    return _request_page(request, visitor, target, {}, {})
+
+
+@router.post("/institutions/{institution_id:int}/request-meeting")
+def request_meeting_submit(
+    institution_id: int,
+    request: Request,
+    visitor: VisitorDep,
+    form: FormDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """Send the request, or show the refusal beside the field (nothing is stored then)."""
+    _own_institution(visitor, session)
+    target = _target(session, institution_id)
+    values = forms.submitted(form, REQUEST_FIELDS)
+    data: dict[str, Any] = {"to_institution_id": institution_id, "message": text(form, "message")}
+    if text(form, "proposed_date").strip():
+        data["proposed_date"] = text(form, "proposed_date").strip()
+    parsed = forms.Parsed(data=data, errors=[])
+    created, errors = forms.validate(MeetingRequestCreate, parsed)
+    t = visitor.t
+    if created is None:
+        messages = forms.messages(errors, t, REQUEST_FIELDS)
+        return _request_page(request, visitor, target, values, messages, 422)
+    try:
+        row = meetings.send(
+            session=session,
+            caller=visitor.caller,
+            data=created,
+            per_day=settings.meeting_requests_per_day,
+        )
+    except InvalidInput as refused:
+        session.rollback()
+        messages = forms.messages(refused.errors, t, REQUEST_FIELDS)
+        return _request_page(request, visitor, target, values, messages, 422)
+    except Conflict:
+        session.rollback()
+        messages = {"": [t("meet.already_open")]}
+        return _request_page(request, visitor, target, values, messages, 409)
+    except TooManyRequests as capped:
+        session.rollback()
+        messages = {"": [t("meet.cap_reached", n=settings.meeting_requests_per_day)]}
+        answer = _request_page(request, visitor, target, values, messages, 429)
+        answer.headers["Retry-After"] = str(capped.retry_after)
+        return answer
+    session.commit()
+    notify(session=session, settings=settings, row=row)
+    return redirect(request, visitor, f"{PREFIX}/me?sent=1")
+
+
+@router.post("/meeting-requests/{request_id:int}/{action}")
+def answer_request(
+    request_id: int,
+    action: str,
+    request: Request,
+    visitor: VisitorDep,
+    form: FormDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """Accept, decline (with an optional reason) or withdraw a request, then go back."""
+    require_key(visitor)
+    try:
+        row = meetings.get_visible(session=session, caller=visitor.caller, request_id=request_id)
+        if action == "accept":
+            row = meetings.accept(session=session, caller=visitor.caller, row=row)
+        elif action == "decline":
+            reason = text(form, "reason").strip()[:500]
+            row = meetings.decline(session=session, caller=visitor.caller, row=row, reason=reason)
+        elif action == "withdraw":
+            row = meetings.withdraw(session=session, caller=visitor.caller, row=row)
+        else:
+            raise PageRefusal(404, "error.not_found")
+    except NotFound as missing:
+        raise PageRefusal(404, "error.not_found") from missing
+    except Forbidden as refused:
+        raise PageRefusal(403, "meet.not_yours_to_answer") from refused
+    except Conflict as ended:
+        raise PageRefusal(409, "meet.already_answered") from ended
+    session.commit()
+    notify(session=session, settings=settings, row=row)
+    return redirect(request, visitor, f"{PREFIX}/me?{action}=1")
+
+
+@router.get("/me")
+def my_partners(
+    request: Request,
+    visitor: VisitorDep,
+    session: SessionDep,
+    index: IndexDep,
+    settings: SettingsDep,
+) -> Response:
+    """My partners: suggestions with reasons, requests received and sent, accepted ones
+    with both contact emails."""
+    own = _own_institution(visitor, session)
+    assert own.id is not None
+    caller = visitor.caller
+    received, _ = meetings.listing(
+        session=session, caller=caller, filters=MeetingFilters(box=Box.received, limit=LISTED)
+    )
+    sent, _ = meetings.listing(
+        session=session, caller=caller, filters=MeetingFilters(box=Box.sent, limit=LISTED)
+    )
+    accepted = [r for r in [*received, *sent] if r.status is MeetingStatus.accepted]
+    accepted.sort(key=lambda r: r.decided_at or r.created_at, reverse=True)
+    partner_ids = crud.partners_of(session=session, institution_ids=[own.id])[own.id]
+    resting = meetings.resting_partners(
+        session=session, institution_id=own.id, days=settings.meeting_rest_days
+    )
+    suggestions = suggest(
+        session=session,
+        index=index,
+        query=to_profile(own, partner_ids),
+        filters=MatchFilters(limit=SUGGESTIONS),
+        exclude=resting,
+    )
+    flashes = [
+        key
+        for key in ("sent", "accept", "decline", "withdraw", "interest", "withdrawn")
+        if request.query_params.get(key)
+    ]
+    context: dict[str, Any] = {
+        "own": own,
+        "received": received,
+        "sent": sent,
+        "accepted": accepted,
+        "suggestions": suggestions.items,
+        "flash": visitor.t(f"me.flash.{flashes[0]}") if flashes else "",
+        "opportunities": fitting_opportunities(session=session, index=index, own=own),
+        "saved_searches": own_saved_searches(session=session, caller=caller),
+    }
+    return render(request, visitor, "me.html", context)
