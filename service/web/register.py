@@ -8,11 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from service.alerts.triggers import institutions_written
-from service.auth.keys import Role, issue_key
+from service.auth.keys import Role
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import DuplicateInstitution, InvalidInput
-from service.institutions import crud
+from service.institutions import operations
 from service.institutions.models import InstitutionCreate
 from service.values.codes import COUNTRIES, LANGUAGES
 from service.web import forms
@@ -128,25 +127,17 @@ def register_submit(
     if created is None:
         return _page(request, visitor, values, forms.messages(errors, t, FIELDS), status_code=422)
     try:
-        (row,) = crud.create_institutions(session=session, items=[created])
+        registered = operations.register_institution(session=session, index=index, data=created)
     except InvalidInput as refused:
-        session.rollback()
         messages = forms.messages(refused.errors, t, FIELDS)
         return _page(request, visitor, values, messages, status_code=422)
     except DuplicateInstitution as duplicate:
-        session.rollback()
         messages = {"name": [t("register.duplicate")]}
         return _page(
             request, visitor, values, messages, existing=duplicate.existing_id, status_code=409
         )
-    assert row.id is not None
-    _, key = issue_key(
-        session, label="issued with the profile", role=Role.institution, institution_id=row.id
-    )
-    session.commit()
-    index.catch_up()
-    institutions_written(session=session, index=index, ids=[row.id])
-    context = {"key": key, "institution_id": row.id, "registered": True}
+    key = registered.api_key
+    context = {"key": key, "institution_id": registered.id, "registered": True}
     response = render(request, visitor, "new_key.html", context, status_code=201)
     sign_in(request, response, key)
     return response
