@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, tuple_
+from sqlalchemy import func, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -39,18 +37,6 @@ def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterable[Sequence[T]]:
         yield items[start : start + size]
 
 
-def _like_pattern(text: str) -> str:
-    # Stored text is NFC and search columns are case-folded; fold the pattern the same way.
-    escaped = (
-        unicodedata.normalize("NFC", text)
-        .casefold()
-        .replace("\\", "\\\\")
-        .replace("%", "\\%")
-        .replace("_", "\\_")
-    )
-    return f"%{escaped}%"
-
-
 def _refresh_derived(row: Institution) -> None:
     """Recompute the columns kept only for uniqueness and search."""
     row.name_key = name_key(row.name)
@@ -66,14 +52,6 @@ def _refresh_derived(row: Institution) -> None:
             row.description,
         ]
     ).casefold()
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of institutions and the total across all pages."""
-
-    items: list[Institution]
-    total: int
 
 
 def record_changes(*, session: Session, institution_ids: Iterable[int | None]) -> None:
@@ -127,77 +105,6 @@ def partners_of(*, session: Session, institution_ids: Sequence[int]) -> dict[int
         for link in session.exec(statement):
             partners[link.institution_id].append(link.partner_id)
     return partners
-
-
-def filter_conditions(
-    *,
-    country: str | None = None,
-    kind: str | None = None,
-    field: str | None = None,
-    q: str | None = None,
-) -> list[ColumnElement[bool]]:
-    """Return the conditions of the institution list's filters (see list_institutions)."""
-    conditions: list[ColumnElement[bool]] = []
-    if country:
-        conditions.append(col(Institution.country) == country)
-    if kind:
-        conditions.append(col(Institution.kind) == kind)
-    if field:
-        conditions.append(col(Institution.fields_text).like(_like_pattern(field), escape="\\"))
-    if q:
-        for word in q.split():
-            pattern = _like_pattern(word)
-            conditions.append(col(Institution.search_text).like(pattern, escape="\\"))
-    return conditions
-
-
-def fields_mentioning(
-    *, session: Session, any_of: Sequence[str], conditions: Sequence[ColumnElement[bool]] = ()
-) -> list[tuple[int, list[str]]]:
-    """Return (id, fields) of institutions whose fields contain any of these phrases
-    (case-insensitively) and that meet ``conditions``, in id order."""
-    mentions = [
-        col(Institution.fields_text).like(_like_pattern(phrase), escape="\\")
-        for phrase in any_of
-        if phrase
-    ]
-    if not mentions:
-        return []
-    statement = (
-        select(Institution.id, Institution.fields)
-        .where(*conditions, or_(*mentions))
-        .order_by(col(Institution.id))
-    )
-    return [(pid, list(fields)) for pid, fields in session.exec(statement) if pid is not None]
-
-
-def countries_present(*, session: Session) -> list[str]:
-    """Return the countries that have at least one institution, by code."""
-    statement = select(Institution.country).distinct().order_by(col(Institution.country))
-    return list(session.exec(statement))
-
-
-def list_institutions(
-    *,
-    session: Session,
-    country: str | None = None,
-    kind: str | None = None,
-    field: str | None = None,
-    q: str | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> Page:
-    """Return a page of institutions in id order, filtered, with the filtered total."""
-    conditions = filter_conditions(country=country, kind=kind, field=field, q=q)
-    total = session.exec(select(func.count()).select_from(Institution).where(*conditions)).one()
-    statement = (
-        select(Institution)
-        .where(*conditions)
-        .order_by(col(Institution.id))
-        .offset(offset)
-        .limit(limit)
-    )
-    return Page(items=list(session.exec(statement)), total=total)
 
 
 def to_public(row: Institution, partners: list[int]) -> InstitutionPublic:

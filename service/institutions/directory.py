@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from matching import Concept, Taxonomy
-from service.institutions import crud
+from service.institutions import crud, listing
 from service.values.validation import name_key
 
 
@@ -36,20 +36,20 @@ def search(
     q: str | None = None,
     limit: int = 20,
     offset: int = 0,
-) -> crud.Page:
+) -> listing.Page:
     """Return a page of institutions in id order: the list filters, and ``field`` (a
     concept of ``taxonomy``) if given."""
     if field is None or taxonomy is None:
-        return crud.list_institutions(
+        return listing.list_institutions(
             session=session, country=country, kind=kind, q=q, limit=limit, offset=offset
         )
-    conditions = crud.filter_conditions(country=country, kind=kind, q=q)
+    conditions = listing.filter_conditions(country=country, kind=kind, q=q)
     found = [
         pid
-        for pid, phrases in crud.fields_mentioning(
+        for pid, phrases in listing.fields_mentioning(
             session=session, any_of=_names(field), conditions=conditions
         )
         if any(field in taxonomy.find(phrase) for phrase in phrases)
     ]
     page = crud.all_institutions(session=session, ids=found[offset : offset + limit])
-    return crud.Page(items=page, total=len(found))
+    return listing.Page(items=page, total=len(found))

@@ -21,7 +21,7 @@ from service.http import etags
 from service.http.idempotency import IdempotentPostRoute
 from service.http.pagination import paginate
 from service.http.schemas import PROBLEM_RESPONSES
-from service.institutions import crud, operations
+from service.institutions import crud, listing, operations
 from service.institutions.index import to_profile
 from service.institutions.models import (
     Institution,
@@ -79,7 +79,7 @@ def list_institutions(
     filters: Annotated[InstitutionFilters, Query()], session: SessionDep, _caller: ReaderDep
 ) -> InstitutionPage:
     """List institutions in id order, filtered, one page at a time (by offset or cursor)."""
-    conditions = crud.filter_conditions(
+    conditions = listing.filter_conditions(
         country=filters.country, kind=filters.kind, field=filters.field, q=filters.q
     )
     window = paginate(

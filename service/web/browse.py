@@ -17,7 +17,7 @@ from service.claims.operations import is_claimed
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import NotFound
 from service.http.problems import field_errors
-from service.institutions import crud, directory
+from service.institutions import crud, directory, listing
 from service.institutions.index import to_profile
 from service.institutions.models import Institution
 from service.institutions.schemas import MatchFilters
@@ -83,7 +83,7 @@ def _page_url(values: dict[str, str], number: int) -> str:
     return f"{PREFIX}/?{urlencode(query)}" if query else f"{PREFIX}/"
 
 
-def _listing(page: crud.Page, number: int, values: dict[str, str]) -> Listing:
+def _listing(page: listing.Page, number: int, values: dict[str, str]) -> Listing:
     pages = max(1, ceil(page.total / PAGE_SIZE))
     first = (number - 1) * PAGE_SIZE + 1
     return Listing(
@@ -116,7 +116,7 @@ def directory_page(
         "errors": {},
         "page": None,
         "countries": sorted(
-            ((code, t.country(code)) for code in crud.countries_present(session=session)),
+            ((code, t.country(code)) for code in listing.countries_present(session=session)),
             key=lambda option: option[1],
         ),
         "kinds": kind_options(t),

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import FieldError
-from service.institutions import crud
+from service.institutions import crud, listing
 from service.institutions.models import Institution
 from service.web import forms
 from service.web.guards import runnable_workshop
@@ -90,7 +90,7 @@ def found(session: Session, row: Workshop, query: str) -> list[Institution]:
         return []
     assert row.id is not None
     present = set(participants.participant_ids(session=session, workshop_id=row.id))
-    page = crud.list_institutions(session=session, q=query.strip()[:300], limit=50, offset=0)
+    page = listing.list_institutions(session=session, q=query.strip()[:300], limit=50, offset=0)
     return [r for r in page.items if r.id not in present][:FOUND_LIMIT]
 
 
