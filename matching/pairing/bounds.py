@@ -11,24 +11,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import numpy.typing as npt
 from scipy.optimize import linprog
 
-from matching.pairing.problem import Graph, Problem, candidate_graph
+from matching.pairing.problem import BoolArray, FloatArray, Graph, Problem, candidate_graph
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
-
-_SYMMETRY_TOLERANCE = 1e-9
-_ALTERNATES = 3
 _PRICING_ROUNDS = 20
 _PRICING_TOLERANCE = 1e-9
-_PRICING_GAP = 1e-4
-_CORE_SLACK = 0.01
-_REPAIR_HOPS = 2
-_INTEGRAL = 1e-6  # an LP value this close to 0 or 1 counts as whole
-_EXACT = 1e-9  # absolute slack when mip_gap is 0, for rounding in the bound
 
 
 def lp_relaxation(

@@ -25,14 +25,7 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 _SYMMETRY_TOLERANCE = 1e-9
-_ALTERNATES = 3
-_PRICING_ROUNDS = 20
-_PRICING_TOLERANCE = 1e-9
-_PRICING_GAP = 1e-4
-_CORE_SLACK = 0.01
-_REPAIR_HOPS = 2
-_INTEGRAL = 1e-6  # an LP value this close to 0 or 1 counts as whole
-_EXACT = 1e-9  # absolute slack when mip_gap is 0, for rounding in the bound
+ALTERNATES = 3  # ranked alternates kept per participant
 
 # One MILP solve: objective and extra rows in, HiGHS result (or None: no solution in time) out.
 Run = Callable[[FloatArray, Sequence[LinearConstraint]], Any]
@@ -129,7 +122,7 @@ def prepare(
     usable = eligible & (caps[:, None] > 0) & (caps[None, :] > 0)
 
     locked = _check_locked(rules, row_of, country, matrix, allowed, caps)
-    depth = int(caps.max(initial=0)) + _ALTERNATES
+    depth = int(caps.max(initial=0)) + ALTERNATES
     return Problem(
         ids=sorted_ids,
         scores=matrix,

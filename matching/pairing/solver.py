@@ -37,7 +37,11 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from matching.pairing.bounds import full_upper_bound, price
 from matching.pairing.problem import (
+    ALTERNATES,
+    BoolArray,
+    FloatArray,
     Graph,
+    IntArray,
     Problem,
     Run,
     graph_is_whole,
@@ -53,14 +57,6 @@ from matching.types import (
     UnpairedReason,
 )
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
-
-_SYMMETRY_TOLERANCE = 1e-9
-_ALTERNATES = 3
-_PRICING_ROUNDS = 20
-_PRICING_TOLERANCE = 1e-9
 _PRICING_GAP = 1e-4
 _CORE_SLACK = 0.01
 _REPAIR_HOPS = 2
@@ -364,10 +360,10 @@ def result_of(
                 reason = "capacity"
             unpaired.append(Unpaired(id=int(ids[i]), reason=reason))
         ranked = problem.rank[i, : problem.n_usable[i]]
-        fallback = [int(j) for j in ranked[: len(mine) + _ALTERNATES] if int(j) not in mine]
+        fallback = [int(j) for j in ranked[: len(mine) + ALTERNATES] if int(j) not in mine]
         alternates.extend(
             Alternate(id=int(ids[i]), partner=int(ids[j]), score=float(scores[i, j]))
-            for j in fallback[:_ALTERNATES]
+            for j in fallback[:ALTERNATES]
         )
     return PairingResult(
         pairs=pairs,
