@@ -7,7 +7,6 @@ neither saw before. Screenshots go to test-artifacts/screenshots/meetings-*.png.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -17,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.conftest import ADMIN
 from tests.support.server import running_server, server_env
 from tests.support.smtp import smtp_server
-from tests.web.browser import launch, open_page, screenshot
+from tests.web.browser import open_page, screenshot
 
 pytestmark = [pytest.mark.http, pytest.mark.browser]
 
@@ -25,11 +24,6 @@ API = "/api/v1"
 COLLEGE_EMAIL = "international@battambang.example.org"
 PARTNER_EMAIL = "partners@meeting-partner.example.org"
 _LINK = re.compile(r"https?://\S+(/web/sign-in/link\?token=[\w-]+)")
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    yield from launch()
 
 
 def _sign_in_with_key(page: Page, key: str) -> None:

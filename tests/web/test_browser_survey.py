@@ -18,17 +18,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.server import running_server, server_env
-from tests.web.browser import launch, open_page
+from tests.web.browser import open_page
 from tests.web.conftest import create_workshop
 
 pytestmark = [pytest.mark.http, pytest.mark.browser]
 
 SEED = Path(__file__).resolve().parents[2] / "seed"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    yield from launch()
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,9 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.support.server import Server, running_server, server_env
-from tests.web.browser import launch, open_page
+from tests.web.browser import open_page
 
 pytestmark = [pytest.mark.http, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    yield from launch()
 
 
 @pytest.fixture(scope="module")
