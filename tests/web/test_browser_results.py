@@ -56,7 +56,14 @@ def test_run_page_orders_pairs_by_score_and_folds_the_reasons(
     expect(reasons).to_be_hidden()
     first.locator("details.why summary").click()
     expect(reasons).to_be_visible()
-    expect(page.locator("#optimality")).to_contain_text("of the best possible")
+    # The optimality figure in words: proved best, or at least a share of the bound.
+    run = results["run"]
+    optimality = page.locator("#optimality")
+    expect(optimality).to_contain_text(f"{run['total']:.2f}")
+    proved = run["gap"] <= 0
+    expect(optimality).to_contain_text(
+        "it is proved the best possible" if proved else "% of the best possible"
+    )
     height = page.evaluate("document.documentElement.scrollHeight")
     print(f"run page: {len(scores)} pairs, {height} px high at 1280 px")
     screenshot(page, "results-run")
