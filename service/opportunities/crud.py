@@ -195,6 +195,15 @@ def list_opportunities(
     conditions = _open_to(filters.country, filters.kind)
     if filters.type:
         conditions.append(col(Opportunity.type) == filters.type)
+    if filters.direction:
+        conditions.append(col(Opportunity.direction) == str(filters.direction))
+    if filters.q:
+        conditions.append(
+            or_(
+                col(Opportunity.title).icontains(filters.q, autoescape=True),
+                col(Opportunity.text).icontains(filters.q, autoescape=True),
+            )
+        )
     if filters.institution_id:
         conditions.append(col(Opportunity.institution_id) == filters.institution_id)
     if filters.field:

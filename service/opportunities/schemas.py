@@ -145,6 +145,10 @@ class OpportunityFilters(Paging):
     """Filters and paging for listing opportunities."""
 
     type: ProgramType | None = None
+    direction: Direction | None = Field(default=None, description="Keep offers, or calls.")
+    q: SearchText | None = Field(
+        default=None, description="Keep those whose title or text contains this text."
+    )
     country: CountryCode | None = Field(
         default=None, description="Keep those open to institutions of this country."
     )

@@ -21,6 +21,7 @@ from service.web import (
     insight,
     meetings,
     my_partners,
+    opportunities,
     partners,
     proposals,
     register,
@@ -45,6 +46,7 @@ for _pages in (
     insight,
     meetings,
     my_partners,
+    opportunities,
     proposals,
 ):
     router.include_router(_pages.router)

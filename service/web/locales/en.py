@@ -543,6 +543,74 @@ MESSAGES: dict[str, str] = {
     "me.flash.accept": "You accepted the request: both contact emails are now shown.",
     "me.flash.decline": "You declined the request.",
     "me.flash.withdraw": "The request was withdrawn.",
+    # opportunities
+    "nav.opportunities": "Opportunities",
+    "me.browse_opportunities": "Browse all open opportunities",
+    "opp.title": "Opportunities",
+    "opp.lede": (
+        "Offers and calls that institutions publish: internships, scholarships, labs to "
+        "share, calls for trainers. Open one to express your interest."
+    ),
+    "opp.search": "Search the opportunities",
+    "opp.q": "Search",
+    "opp.q.help": "Words in the title or the text.",
+    "opp.direction": "Offer or call",
+    "opp.direction.help": "An offer gives what its text says; a call asks for it.",
+    "opp.direction.offer": "Offer",
+    "opp.direction.call": "Call",
+    "opp.any_direction": "Offers and calls",
+    "opp.type": "Program type",
+    "opp.any_type": "Any program type",
+    "opp.open_to_country": "Open to institutions of",
+    "opp.field.help": "Text in one of its technical fields, e.g. welding.",
+    "opp.results": "Opportunities found",
+    "opp.count": "{total} open opportunities",
+    "opp.none": "No open opportunity matches these filters.",
+    "opp.deadline_on": "until {date}",
+    "opp.status.open": "open",
+    "opp.status.closed": "closed",
+    "opp.open_to": "Open to",
+    "opp.anyone": "anyone",
+    "opp.capacity": "Places",
+    "opp.capacity.help": "How many places, if limited.",
+    "opp.deadline": "Deadline",
+    "opp.deadline.help": (
+        "Open through this day everywhere on Earth; leave empty: open until closed."
+    ),
+    "opp.language": "Language of the text",
+    "opp.publish": "Publish an opportunity",
+    "opp.publish.lede": (
+        "Publish an offer or a call for your institution. Institutions that may take it up "
+        "find it here and in their suggestions."
+    ),
+    "opp.publish.submit": "Publish",
+    "opp.not_published": "The opportunity was not published:",
+    "opp.field.title": "Title",
+    "opp.field.text": "Text",
+    "opp.field.text.help": "What it is, for whom, when; each sentence is matched on its own.",
+    "opp.eligible_countries": "Open to these countries",
+    "opp.eligible_kinds": "Open to these kinds of institution",
+    "opp.eligible.help": "Choose none for anyone; hold Ctrl (⌘ on a Mac) to choose several.",
+    "opp.interested_title": "Interested institutions ({n})",
+    "opp.no_interest": "No institution has expressed interest yet.",
+    "opp.close": "Close this opportunity",
+    "opp.your_interest": "Your interest",
+    "opp.interest_not_sent": "Your interest was not recorded:",
+    "opp.interest_forbidden": (
+        "Your institution may not take this opportunity up (its countries or kinds), or "
+        "it is your own. Nothing was changed."
+    ),
+    "opp.sign_in_to_express": "Sign in to express your interest",
+    "opp.back": "Back to the opportunities",
+    "opp.unknown": "There is no opportunity with this number.",
+    "opp.not_yours": (
+        "Only the institution that published this opportunity may close it. Nothing was changed."
+    ),
+    "opp.institutions_only": "Only an institution's key publishes opportunities on these pages.",
+    "opp.flash.published": "The opportunity is published.",
+    "opp.flash.closed": "The opportunity is closed; it stays readable, marked closed.",
+    "opp.flash.interest": "Your interest was sent to the publisher.",
+    "opp.flash.withdrawn": "Your interest was withdrawn.",
     # email sign-in, and a new key shown once
     "sign_in.email.title": "No key at hand? Sign in by email",
     "sign_in.email.lede": (
