@@ -15,7 +15,7 @@ from matching.pairing import (
 from matching.ranker import ReciprocalRanker
 from matching.taxonomy import Concept, Taxonomy
 from matching.text import analyze, normalize
-from matching.types import CandidateFilter, Components, Match, Profile
+from matching.types import CandidateFilter, Components, Match, Profile, Reason
 
 __all__ = [
     "Alternate",
@@ -28,6 +28,7 @@ __all__ = [
     "PairingRules",
     "PairingSolver",
     "Profile",
+    "Reason",
     "ReciprocalRanker",
     "Taxonomy",
     "Unpaired",

@@ -3,10 +3,13 @@
 For each score part that is above zero, the phrases behind it are compared one by one in
 the same vector space: the best-matching pairs (a need of one side and an offer of the
 other, or two fields) are quoted verbatim, so a reason stays in the script its author
-wrote it in. A part that contributed nothing to the score gives no reason. The sentence around the
-quotes is in the asker's language when it is one we can write (English, Chinese): the
-first of the profile's ``languages`` that has templates, else Chinese when most of its
-text is in Han characters, else English.
+wrote it in. A part that contributed nothing to the score gives no reason. A reason is
+first a :class:`~matching.types.Reason` (a kind and the items it quotes); :func:`say`
+puts it in words in one language, the only place the sentence templates are read. A
+service says it in its reader's language (the page's, or ``Accept-Language``); without a
+reader, in the asker's (:func:`reason_language`): the first of the profile's
+``languages`` that has templates, else Chinese when most of its text is in Han
+characters, else English.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from matching.types import Components, Profile
+from matching.types import Components, Profile, Reason
 
-__all__ = ["PhraseSpace", "explain", "phrases_of", "reason_language"]
+__all__ = ["LANGUAGES", "PhraseSpace", "phrases_of", "reason_language", "reasons", "say"]
 
 Vectorize = Callable[[Sequence[str]], sparse.csr_matrix]
 
@@ -46,6 +49,7 @@ _TEMPLATES = {
         "separator": "、",
     },
 }
+LANGUAGES = tuple(_TEMPLATES)
 
 _PAIRS_PER_DIRECTION = 2
 _SHARED_PER_LIST = 3
@@ -146,6 +150,22 @@ def _quote(phrase: str) -> str:
     return f"“{phrase}”"
 
 
+def say(reason: Reason, language: str) -> str:
+    """Put a reason in words in ``language`` (one of :data:`LANGUAGES`), quoting its items
+    verbatim."""
+    templates = _TEMPLATES[language]
+    template, items = templates[reason.kind], reason.items
+    if reason.kind == "offer":
+        return template.format(offer=_quote(items[0]), need=_quote(items[1]))
+    if reason.kind == "need":
+        return template.format(need=_quote(items[0]), offer=_quote(items[1]))
+    if reason.kind == "city":
+        return template.format(city=items[0])
+    # Partners are named plainly; phrases and terms are quoted.
+    named = items if reason.kind == "partners" else [_quote(item) for item in items]
+    return template.format(items=templates["separator"].join(named))
+
+
 def reason_language(query: Profile) -> str:
     """Return the language reasons for ``query`` are written in (``en`` or ``zh``)."""
     for language in query.languages:
@@ -157,47 +177,39 @@ def reason_language(query: Profile) -> str:
     return "zh" if letters and han * 2 > len(letters) else "en"
 
 
-def explain(
+def reasons(
     query: Profile,
     candidate: Profile,
     components: Components,
     *,
     space: PhraseSpace,
-    language: str | None = None,
     shared_partners: Sequence[str] = (),
-) -> tuple[str, ...]:
-    """Say why ``candidate`` suits ``query``, one sentence per contributing part.
+) -> tuple[Reason, ...]:
+    """Say why ``candidate`` suits ``query``, one reason per contributing part.
 
-    ``language`` defaults to :func:`reason_language` of the query; ``shared_partners``
-    names the partners both work with, most selective first.
+    ``shared_partners`` names the partners both work with, most selective first.
     """
-    say = _TEMPLATES[language or reason_language(query)]
-
-    def listing(phrases: Sequence[str]) -> str:
-        return say["separator"].join(_quote(phrase) for phrase in phrases)
-
-    reasons: list[str] = []
+    found: list[Reason] = []
     if components.they_meet_my_needs > 0:
         for need, offer in _best_pairs(query.needs, candidate.offers, space, _PAIRS_PER_DIRECTION):
-            reasons.append(say["offer"].format(offer=_quote(offer), need=_quote(need)))
+            found.append(Reason("offer", (offer, need)))
     if components.i_meet_their_needs > 0:
         for offer, need in _best_pairs(query.offers, candidate.needs, space, _PAIRS_PER_DIRECTION):
-            reasons.append(say["need"].format(need=_quote(need), offer=_quote(offer)))
+            found.append(Reason("need", (need, offer)))
     if components.fields > 0:
         pairs = _best_pairs(query.fields, candidate.fields, space, _SHARED_PER_LIST)
         if pairs:
-            reasons.append(say["fields"].format(items=listing([theirs for _, theirs in pairs])))
+            found.append(Reason("fields", tuple(theirs for _, theirs in pairs)))
     if components.programs > 0:
         pairs = _best_pairs(query.programs, candidate.programs, space, _SHARED_PER_LIST)
         if pairs:
-            reasons.append(say["programs"].format(items=listing([theirs for _, theirs in pairs])))
+            found.append(Reason("programs", tuple(theirs for _, theirs in pairs)))
     if components.description > 0:
         shared = space.shared_terms(about(query), about(candidate), _DESCRIPTION_TERMS)
         if shared:
-            reasons.append(say["description"].format(items=listing(shared)))
+            found.append(Reason("description", tuple(shared)))
     if components.city > 0:
-        reasons.append(say["city"].format(city=candidate.city))
+        found.append(Reason("city", (candidate.city,)))
     if components.shared_partners > 0 and shared_partners:
-        named = listing(shared_partners[:_SHARED_PER_LIST]).replace("“", "").replace("”", "")
-        reasons.append(say["partners"].format(items=named))
-    return tuple(reasons)
+        found.append(Reason("partners", tuple(shared_partners[:_SHARED_PER_LIST])))
+    return tuple(found)

@@ -37,8 +37,7 @@ from matching.documents import (
     part_terms,
     phrase_terms,
 )
-from matching.explain import PhraseSpace, phrases_of, reason_language
-from matching.explain import explain as _explain
+from matching.explain import PhraseSpace, phrases_of, reason_language, reasons, say
 from matching.floor import MIN_SCORE
 from matching.graph import blend, graph_scores, shared_names
 from matching.score import components_at, fuse
@@ -364,8 +363,8 @@ class ReciprocalRanker:
     ) -> list[Match]:
         """Matches for (asker, candidate) pairs, the arrays holding one position per pair.
 
-        Reasons are in the language of the (single) asker, or of each asker when
-        ``by_asker``; all phrases involved are vectorised once.
+        Reasons (``why``) are said in the language of the (single) asker, or of each
+        asker when ``by_asker``; all phrases involved are vectorised once.
         """
         space = (
             PhraseSpace(
@@ -381,19 +380,25 @@ class ReciprocalRanker:
         matches = []
         for i, (asker, candidate) in enumerate(pairs):
             components = components_at(similarity, reciprocal, overlap, i)
-            reasons = (
-                _explain(
+            why = (
+                reasons(
                     asker,
                     candidate,
                     components,
                     space=space,
-                    language=language,
                     shared_partners=shared_names(asker, candidate, self.corpus_),
                 )
                 if space is not None
                 else ()
             )
+            said = language or reason_language(asker)
             matches.append(
-                Match(id=ids[i], score=float(score[i]), components=components, reasons=reasons)
+                Match(
+                    id=ids[i],
+                    score=float(score[i]),
+                    components=components,
+                    reasons=tuple(say(reason, said) for reason in why),
+                    why=why,
+                )
             )
         return matches

@@ -74,14 +74,38 @@ class CandidateFilter:
     exclude: frozenset[int] = frozenset()
 
 
+ReasonKind = Literal["offer", "need", "fields", "programs", "description", "city", "partners"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a candidate suits, before it is put in words: a kind and the items it quotes.
+
+    ``items`` are the profiles' own words, kept verbatim in their own script: for
+    ``offer`` (their offer, your need), for ``need`` (their need, your offer), for
+    ``fields``, ``programs`` and ``description`` the shared phrases or terms, for ``city``
+    the city, for ``partners`` the names of partners both work with.
+    :func:`matching.explain.say` puts one in words in a language.
+    """
+
+    kind: ReasonKind
+    items: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
-    """One suggested partner: its id, score, the score's parts and the reasons in words."""
+    """One suggested partner: its id, score, the score's parts and the reasons.
+
+    ``why`` holds the reasons as :class:`Reason` values, to be said in the reader's
+    language; ``reasons`` are the same said in the asker's language (see
+    :func:`matching.explain.reason_language`).
+    """
 
     id: int
     score: float
     components: Components
     reasons: tuple[str, ...] = field(default=())
+    why: tuple[Reason, ...] = field(default=())
 
 
 # -- pairing ------------------------------------------------------------------------

@@ -48,7 +48,10 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 # A token of visible ASCII, bare or as a quoted string (the draft's sf-string form).
 KEY_PATTERN = r'^[!#-~]{1,255}$|^"[!#-~]{1,255}"$'
 _KEY = re.compile(KEY_PATTERN)
-_KEPT_HEADERS = frozenset({"content-type", "location", "etag", "content-disposition"})
+# A replay is the first answer, in the language it was written in (Content-Language).
+_KEPT_HEADERS = frozenset(
+    {"content-type", "content-language", "vary", "location", "etag", "content-disposition"}
+)
 _NOT_KEPT = frozenset({401, 403, 429})
 _PURGE_EVERY = 60.0
 

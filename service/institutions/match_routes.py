@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from service.deps import IndexDep, ReaderDep, SessionDep
 from service.http.idempotency import IdempotentPostRoute
+from service.http.languages import ReasonLanguageDep
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions.index import draft_profile
 from service.institutions.schemas import MatchList, MatchRequest
@@ -20,9 +21,18 @@ router = APIRouter(
 
 @router.post("/matches", operation_id="match_profile")
 def match_profile(
-    request: MatchRequest, session: SessionDep, index: IndexDep, _caller: ReaderDep
+    request: MatchRequest,
+    session: SessionDep,
+    index: IndexDep,
+    _caller: ReaderDep,
+    language: ReasonLanguageDep,
 ) -> MatchList:
-    """Suggest partners for a profile sent in the request; nothing is stored."""
+    """Suggest partners for a profile sent in the request; nothing is stored. Reasons are
+    in the language `Accept-Language` asks for (en or zh)."""
     return suggest(
-        session=session, index=index, query=draft_profile(request.profile), filters=request
+        session=session,
+        index=index,
+        query=draft_profile(request.profile),
+        filters=request,
+        language=language,
     )

@@ -19,6 +19,7 @@ from service.deps import (
 )
 from service.http import etags
 from service.http.idempotency import IdempotentPostRoute
+from service.http.languages import ReasonLanguageDep
 from service.http.pagination import paginate
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud, listing, operations
@@ -173,13 +174,22 @@ def read_matches(
     index: IndexDep,
     settings: SettingsDep,
     _caller: ReaderDep,
+    language: ReasonLanguageDep,
 ) -> MatchList:
-    """Suggest partners for an institution, best first, with reasons; never one whose
-    meeting request with it was recently declined or withdrawn."""
+    """Suggest partners for an institution, best first, with reasons (in the language
+    `Accept-Language` asks for: en or zh); never one whose meeting request with it was
+    recently declined or withdrawn."""
     assert row.id is not None
     partners = crud.partners_of(session=session, institution_ids=[row.id])
     query = to_profile(row, partners[row.id])
     resting = resting_partners(
         session=session, institution_id=row.id, days=settings.meeting_rest_days
     )
-    return suggest(session=session, index=index, query=query, filters=filters, exclude=resting)
+    return suggest(
+        session=session,
+        index=index,
+        query=query,
+        filters=filters,
+        language=language,
+        exclude=resting,
+    )

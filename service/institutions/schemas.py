@@ -159,7 +159,11 @@ class MatchItem(BaseModel):
     institution: InstitutionPublic
     score: float = Field(description="0 to 1; higher is a better mutual fit.")
     components: MatchComponents
-    reasons: list[str] = Field(description="Why, in words, drawn from the matching terms.")
+    reasons: list[str] = Field(
+        description="Why, in words, drawn from the matching terms: in the language "
+        "`Accept-Language` asks for (en or zh, else English; see `Content-Language`), each "
+        "profile's own phrases quoted verbatim in their own script."
+    )
 
 
 class MatchList(BaseModel):

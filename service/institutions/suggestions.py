@@ -1,4 +1,5 @@
-"""Partner suggestions: rank in the index, then attach each partner's public profile."""
+"""Partner suggestions: rank in the index, then attach each partner's public profile and
+put the reasons in words in the reader's language."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from dataclasses import asdict, replace
 
 from sqlmodel import Session
 
-from matching import Match, Profile
+from matching import Match, Profile, Reason
+from matching.explain import LANGUAGES, say
 from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.schemas import MatchComponents, MatchFilters, MatchItem, MatchList
@@ -19,9 +21,11 @@ def suggest(
     index: MatchIndex,
     query: Profile,
     filters: MatchFilters,
+    language: str,
     exclude: frozenset[int] = frozenset(),
 ) -> MatchList:
-    """Return the best partners for ``query``, best first, with public profiles.
+    """Return the best partners for ``query``, best first, with public profiles and the
+    reasons in ``language``.
 
     ``exclude`` names institutions never to suggest (e.g. after a declined meeting request).
     """
@@ -32,11 +36,18 @@ def suggest(
         diversity=filters.diversity,
         exposure=filters.exposure,
     )
-    return match_list(session=session, matches=matches)
+    return match_list(session=session, matches=matches, language=language)
 
 
-def match_list(*, session: Session, matches: Sequence[Match]) -> MatchList:
-    """Return ranked institutions with their public profiles, in the order given."""
+def said(why: Sequence[Reason], language: str) -> list[str]:
+    """Put reasons in words in ``language`` (English when it is none we write)."""
+    language = language if language in LANGUAGES else "en"
+    return [say(reason, language) for reason in why]
+
+
+def match_list(*, session: Session, matches: Sequence[Match], language: str) -> MatchList:
+    """Return ranked institutions with their public profiles, in the order given, with
+    the reasons in ``language``."""
     ids = [match.id for match in matches]
     rows = {row.id: row for row in crud.all_institutions(session=session, ids=ids) if row.id}
     partners = crud.partners_of(session=session, institution_ids=list(rows))
@@ -45,7 +56,7 @@ def match_list(*, session: Session, matches: Sequence[Match]) -> MatchList:
             institution=crud.to_public(rows[match.id], partners[match.id]),
             score=match.score,
             components=MatchComponents(**asdict(match.components)),
-            reasons=list(match.reasons),
+            reasons=said(match.why, language),
         )
         # A partner deleted between ranking and this read is left out, not shown stale.
         for match in matches

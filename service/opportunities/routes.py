@@ -19,11 +19,12 @@ from service.deps import (
 )
 from service.errors import Conflict
 from service.http.idempotency import IdempotentPostRoute
+from service.http.languages import ReasonLanguageDep
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.index import to_profile
 from service.institutions.schemas import MatchComponents, MatchList
-from service.institutions.suggestions import match_list
+from service.institutions.suggestions import match_list, said
 from service.opportunities import crud as opportunities
 from service.opportunities import interest, operations
 from service.opportunities.models import Opportunity
@@ -124,9 +125,11 @@ def match_opportunity(
     filters: Annotated[OpportunityMatchFilters, Query()],
     session: SessionDep,
     index: IndexDep,
+    language: ReasonLanguageDep,
 ) -> MatchList:
     """Rank the institutions that fit an open opportunity: eligible ones only (countries,
-    kinds, not its owner), by the same reciprocal score as partner suggestions."""
+    kinds, not its owner), by the same reciprocal score as partner suggestions; reasons
+    in the language `Accept-Language` asks for (en or zh)."""
     if not opportunities.is_open(row, utc_now()):
         raise Conflict(f"opportunity {row.id} is closed; closed opportunities are not matched")
     matches = opportunities.rank_institutions(
@@ -136,7 +139,7 @@ def match_opportunity(
         limit=filters.limit,
         min_score=filters.min_score,
     )
-    return match_list(session=session, matches=matches)
+    return match_list(session=session, matches=matches, language=language)
 
 
 @router.get("/institutions/{institution_id:int}/opportunities", operation_id="opportunities_for")
@@ -146,9 +149,10 @@ def opportunities_for(
     filters: Annotated[OpportunityMatchFilters, Query()],
     session: SessionDep,
     index: IndexDep,
+    language: ReasonLanguageDep,
 ) -> OpportunityMatchList:
     """Rank the open opportunities an institution may take up (eligible, not its own),
-    best fit first, with reasons."""
+    best fit first, with reasons in the language `Accept-Language` asks for (en or zh)."""
     assert row.id is not None
     query = index.profile(row.id) or to_profile(
         row, crud.partners_of(session=session, institution_ids=[row.id])[row.id]
@@ -168,7 +172,7 @@ def opportunities_for(
                 opportunity=public,
                 score=match.score,
                 components=MatchComponents.model_validate(match.components, from_attributes=True),
-                reasons=list(match.reasons),
+                reasons=said(match.why, language),
             )
             for public, (_, match) in zip(publics, ranked, strict=True)
         ]

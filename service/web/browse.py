@@ -178,6 +178,7 @@ def institution_page(
         index=index,
         query=to_profile(row, partner_ids),
         filters=filters,
+        language=visitor.t.language,
         exclude=resting,
     )
     t = visitor.t

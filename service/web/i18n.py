@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from starlette.requests import Request
 
+from service.http.languages import preferred, primary
 from service.values.codes import COUNTRIES, LANGUAGES
 from service.web.locales import en as _en
 from service.web.locales import zh as _zh
@@ -34,25 +35,13 @@ _LANGUAGE_NAMES: dict[str, Mapping[str, str]] = {"zh": _zh.LANGUAGE_NAMES}
 
 def _supported(tag: str) -> str | None:
     """Return the supported language a tag such as ``zh-CN`` or ``en`` names, if any."""
-    primary = tag.strip().lower().replace("_", "-").split("-", 1)[0]
-    return primary if primary in CATALOGUES else None
+    language = primary(tag)
+    return language if language in CATALOGUES else None
 
 
 def accepted(header: str) -> list[str]:
     """Return the supported languages of an ``Accept-Language`` header, preferred first."""
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(header.split(",")):
-        tag, _, params = part.partition(";")
-        weight = 1.0
-        if params.strip().startswith("q="):
-            try:
-                weight = float(params.strip()[2:])
-            except ValueError:
-                continue
-        language = _supported(tag)
-        if language and weight > 0:
-            ranked.append((-weight, position, language))
-    return list(dict.fromkeys(language for _, _, language in sorted(ranked)))
+    return preferred(header, CATALOGUES)
 
 
 def requested(request: Request) -> str | None:

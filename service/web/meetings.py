@@ -202,6 +202,7 @@ def my_partners(
         index=index,
         query=to_profile(own, partner_ids),
         filters=MatchFilters(limit=SUGGESTIONS),
+        language=visitor.t.language,
         exclude=resting,
     )
     flashes = [
@@ -216,7 +217,9 @@ def my_partners(
         "accepted": accepted,
         "suggestions": suggestions.items,
         "flash": visitor.t(f"me.flash.{flashes[0]}") if flashes else "",
-        "opportunities": fitting_opportunities(session=session, index=index, own=own),
+        "opportunities": fitting_opportunities(
+            session=session, index=index, own=own, language=visitor.t.language
+        ),
         "saved_searches": own_saved_searches(session=session, caller=caller),
     }
     return render(request, visitor, "me.html", context)

@@ -16,6 +16,7 @@ from service.auth.keys import Caller
 from service.institutions import crud
 from service.institutions.index import MatchIndex, to_profile
 from service.institutions.models import Institution
+from service.institutions.suggestions import said
 from service.opportunities import crud as opportunities
 from service.opportunities.models import OpportunityInterest
 from service.opportunities.schemas import OpportunityPublic
@@ -27,17 +28,20 @@ OPPORTUNITIES = 5
 
 @dataclass(frozen=True, slots=True)
 class FittingOpportunity:
-    """An open opportunity that fits, and whether the institution is interested already."""
+    """An open opportunity that fits, its reasons in the reader's language, and whether
+    the institution is interested already."""
 
     opportunity: OpportunityPublic
     match: Match
+    reasons: list[str]
     interested: bool
 
 
 def fitting_opportunities(
-    *, session: Session, index: MatchIndex, own: Institution
+    *, session: Session, index: MatchIndex, own: Institution, language: str
 ) -> list[FittingOpportunity]:
-    """The open opportunities that fit the institution best (eligible, not its own)."""
+    """The open opportunities that fit the institution best (eligible, not its own), with
+    reasons in ``language``."""
     assert own.id is not None
     query = index.profile(own.id) or to_profile(
         own, crud.partners_of(session=session, institution_ids=[own.id])[own.id]
@@ -59,7 +63,7 @@ def fitting_opportunities(
     )
     publics = opportunities.publics(session=session, rows=[row for row, _ in ranked])
     return [
-        FittingOpportunity(public, match, public.id in interested)
+        FittingOpportunity(public, match, said(match.why, language), public.id in interested)
         for public, (_, match) in zip(publics, ranked, strict=True)
     ]
 

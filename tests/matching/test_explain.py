@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from matching import Profile, ReciprocalRanker
+from matching import Profile, Reason, ReciprocalRanker
+from matching.explain import say
 
 CHINESE = Profile(
     id=1,
@@ -33,6 +34,29 @@ def test_a_chinese_profile_reads_its_reasons_in_chinese() -> None:
         "共同的技术领域：“数控技术”。",
         "双方都希望合作开展“教师培训”。",
     )
+
+
+def test_reasons_are_kinds_and_quoted_items_said_in_any_language() -> None:
+    ranker = ReciprocalRanker().fit([CHINESE, PARTNER])
+    (best,) = ranker.rank(CHINESE)
+    assert best.why == (
+        Reason("offer", ("柬埔寨实习基地", "柬埔寨实习基地")),
+        Reason("need", ("数控教师培训", "数控教师培训")),
+        Reason("fields", ("数控技术",)),
+        Reason("programs", ("教师培训",)),
+    )
+    assert best.reasons == tuple(say(reason, "zh") for reason in best.why)
+    assert [say(reason, "en") for reason in best.why] == [
+        "They offer “柬埔寨实习基地”, which meets your need “柬埔寨实习基地”.",
+        "They need “数控教师培训”, which your offer “数控教师培训” meets.",
+        "Shared technical fields: “数控技术”.",
+        "Both want to collaborate on “教师培训”.",
+    ]
+    assert (
+        say(Reason("partners", ("NPIC", "Yalong Group")), "zh")
+        == "双方都与NPIC、Yalong Group合作。"
+    )
+    assert say(Reason("city", ("Phnom Penh",)), "en") == "Both are in Phnom Penh."
 
 
 def test_declared_languages_choose_the_sentence_language() -> None:
