@@ -177,7 +177,10 @@ class OpportunityMatchItem(BaseModel):
     opportunity: OpportunityPublic
     score: float = Field(description="0 to 1, the same reciprocal score as partner matches.")
     components: MatchComponents
-    reasons: list[str]
+    reasons: list[str] = Field(
+        description="Why, in the language `Accept-Language` asks for (en or zh, else "
+        "English; see `Content-Language`), quoting both sides' phrases verbatim."
+    )
 
 
 class OpportunityMatchList(BaseModel):
