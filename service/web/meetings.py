@@ -185,10 +185,10 @@ def my_partners(
     own = _own_institution(visitor, session)
     assert own.id is not None
     caller = visitor.caller
-    received, _ = meetings.listing(
+    _, received = meetings.listing(
         session=session, caller=caller, filters=MeetingFilters(box=Box.received, limit=LISTED)
     )
-    sent, _ = meetings.listing(
+    _, sent = meetings.listing(
         session=session, caller=caller, filters=MeetingFilters(box=Box.sent, limit=LISTED)
     )
     accepted = [r for r in [*received, *sent] if r.status is MeetingStatus.accepted]

@@ -15,6 +15,7 @@ from service.alerts.models import SavedSearch
 from service.auth.keys import Caller
 from service.deps import SessionDep, SettingsDep
 from service.errors import Conflict, Forbidden, NotFound
+from service.http.pagination import PageParams
 from service.institutions import crud
 from service.institutions.index import MatchIndex, to_profile
 from service.institutions.models import Institution
@@ -78,8 +79,7 @@ def fitting_opportunities(
 
 def own_saved_searches(*, session: Session, caller: Caller) -> list[SavedSearch]:
     """The institution's saved searches, in id order."""
-    rows, _ = saved_searches.listing(session=session, caller=caller, limit=50, offset=0)
-    return rows
+    return saved_searches.listing(session=session, caller=caller, params=PageParams(limit=50)).rows
 
 
 @router.post("/opportunities/{opportunity_id:int}/interest")

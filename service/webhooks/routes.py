@@ -81,5 +81,5 @@ def list_deliveries(
 ) -> DeliveryPage:
     """List a webhook's deliveries, newest first, each with every attempt made."""
     webhooks.get(session=session, caller=caller, webhook_id=webhook_id)
-    items, total = webhooks.deliveries(session=session, webhook_id=webhook_id, filters=filters)
-    return DeliveryPage(items=items, total=total, limit=filters.limit, offset=filters.offset)
+    window, items = webhooks.deliveries(session=session, webhook_id=webhook_id, filters=filters)
+    return DeliveryPage.of(window, items, filters)
