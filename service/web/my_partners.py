@@ -14,7 +14,6 @@ from service.alerts import saved_searches
 from service.alerts.models import SavedSearch
 from service.auth.keys import Caller
 from service.deps import SessionDep, SettingsDep
-from service.errors import Conflict, Forbidden, NotFound
 from service.http.pagination import PageParams
 from service.institutions import crud
 from service.institutions.index import MatchIndex, to_profile
@@ -26,13 +25,13 @@ from service.opportunities.schemas import InterestCreate, OpportunityPublic
 from service.web.pages import (
     PREFIX,
     FormDep,
-    PageRefusal,
     PageRoute,
     VisitorDep,
     redirect,
     require_key,
     text,
 )
+from service.web.refusals import refused_as_page
 
 router = APIRouter(route_class=PageRoute)
 OPPORTUNITIES = 5
@@ -93,7 +92,7 @@ def express_interest(
 ) -> Response:
     """Express (or, with ``withdraw``, withdraw) the institution's interest, then go back."""
     require_key(visitor)
-    try:
+    with refused_as_page(conflict="me.interest_refused"):
         row = opportunities.get(session=session, opportunity_id=opportunity_id)
         if text(form, "withdraw"):
             opportunity_operations.withdraw_interest(
@@ -107,11 +106,5 @@ def express_interest(
                 data=InterestCreate(note=text(form, "note").strip()[:2000]),
                 max_open=settings.max_open_interests,
             )
-    except NotFound as missing:
-        raise PageRefusal(404, "error.not_found") from missing
-    except Forbidden as refused:
-        raise PageRefusal(403, "error.forbidden") from refused
-    except Conflict as refused:
-        raise PageRefusal(409, "me.interest_refused") from refused
     done = "withdrawn" if text(form, "withdraw") else "interest"
     return redirect(request, visitor, f"{PREFIX}/me?{done}=1")
