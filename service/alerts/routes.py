@@ -16,8 +16,8 @@ from service.alerts.schemas import (
 )
 from service.deps import KeyDep, SessionDep
 from service.http.idempotency import IdempotentPostRoute
+from service.http.pagination import PageParams
 from service.http.schemas import PROBLEM_RESPONSES
-from service.opportunities.schemas import Paging
 from service.values.validation import MAX_ID
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -47,18 +47,11 @@ def create_saved_search(
 
 @router.get("/saved-searches", operation_id="list_saved_searches")
 def list_saved_searches(
-    caller: KeyDep, paging: Annotated[Paging, Query()], session: SessionDep
+    caller: KeyDep, page: Annotated[PageParams, Query()], session: SessionDep
 ) -> SavedSearchPage:
     """List the caller's saved searches in id order (an admin: everyone's)."""
-    rows, total = saved_searches.listing(
-        session=session, caller=caller, limit=paging.limit, offset=paging.offset
-    )
-    return SavedSearchPage(
-        items=[saved_searches.to_out(row) for row in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    window = saved_searches.listing(session=session, caller=caller, params=page)
+    return SavedSearchPage.of(window, [saved_searches.to_out(row) for row in window.rows], page)
 
 
 @router.get("/saved-searches/{saved_search_id:int}", operation_id="read_saved_search")
@@ -88,5 +81,5 @@ def list_alerts(
     caller: KeyDep, filters: Annotated[AlertFilters, Query()], session: SessionDep
 ) -> AlertPage:
     """List the alerts of the caller's saved searches, newest first (an admin: everyone's)."""
-    items, total = saved_searches.alerts(session=session, caller=caller, filters=filters)
-    return AlertPage(items=items, total=total, limit=filters.limit, offset=filters.offset)
+    window, items = saved_searches.alerts(session=session, caller=caller, filters=filters)
+    return AlertPage.of(window, items, filters)

@@ -11,6 +11,7 @@ from service.auth.keys import Caller, Role
 from service.auth.owners import acting_institution, get_owned, owner_of
 from service.db import hold_lock
 from service.errors import Conflict
+from service.http.pagination import PageParams, Window, paginate
 
 MAX_PER_OWNER = 100
 
@@ -49,20 +50,16 @@ def get(*, session: Session, caller: Caller, saved_search_id: int) -> SavedSearc
     return get_owned(session, caller, SavedSearch, saved_search_id, "saved search")
 
 
-def listing(
-    *, session: Session, caller: Caller, limit: int, offset: int
-) -> tuple[list[SavedSearch], int]:
+def listing(*, session: Session, caller: Caller, params: PageParams) -> Window[SavedSearch]:
     """Return a page of the caller's saved searches (an admin: everyone's), in id order."""
     conditions = [] if caller.role is Role.admin else [col(SavedSearch.owner) == owner_of(caller)]
-    total = session.exec(select(func.count()).select_from(SavedSearch).where(*conditions)).one()
-    statement = (
-        select(SavedSearch)
-        .where(*conditions)
-        .order_by(col(SavedSearch.id))
-        .offset(offset)
-        .limit(limit)
+    return paginate(
+        session=session,
+        statement=select(SavedSearch).where(*conditions),
+        key=col(SavedSearch.id),
+        key_of=lambda row: row.id,
+        params=params,
     )
-    return list(session.exec(statement)), total
 
 
 def delete(*, session: Session, row: SavedSearch) -> None:
@@ -90,22 +87,29 @@ def to_out(row: SavedSearch) -> SavedSearchPublic:
 
 def alerts(
     *, session: Session, caller: Caller, filters: AlertFilters
-) -> tuple[list[AlertPublic], int]:
-    """Return a page of the caller's alerts (an admin: everyone's), newest first."""
+) -> tuple[Window[Alert], list[AlertPublic]]:
+    """Return a page of the caller's alerts (an admin: everyone's), newest first, and
+    their API views."""
     conditions = [] if caller.role is Role.admin else [col(Alert.owner) == owner_of(caller)]
     if filters.saved_search_id is not None:
         conditions.append(col(Alert.saved_search_id) == filters.saved_search_id)
-    total = session.exec(select(func.count()).select_from(Alert).where(*conditions)).one()
-    statement = (
-        select(Alert, SavedSearch.institution_id)
-        .join(SavedSearch, col(SavedSearch.id) == col(Alert.saved_search_id))
-        .where(*conditions)
-        .order_by(col(Alert.id).desc())
-        .offset(filters.offset)
-        .limit(filters.limit)
+    window = paginate(
+        session=session,
+        statement=select(Alert).where(*conditions),
+        key=col(Alert.id),
+        key_of=lambda row: row.id,
+        params=filters,
+        newest_first=True,
     )
-    items = [alert_out(alert, institution_id) for alert, institution_id in session.exec(statement)]
-    return items, total
+    searches = {alert.saved_search_id for alert in window.rows}
+    seen_from = dict(
+        session.exec(
+            select(SavedSearch.id, SavedSearch.institution_id).where(
+                col(SavedSearch.id).in_(searches)
+            )
+        ).all()
+    )
+    return window, [alert_out(alert, seen_from[alert.saved_search_id]) for alert in window.rows]
 
 
 def alert_out(row: Alert, institution_id: int) -> AlertPublic:

@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from service.http.pagination import Page, PageParams
 from service.opportunities.models import CountryList, KindList
-from service.opportunities.schemas import Paging
 from service.values.times import UtcDatetime
 from service.values.validation import MAX_ID, Id, JsonNumber, SearchText, Text
 
@@ -82,13 +82,8 @@ class SavedSearchPublic(BaseModel):
     created_at: UtcDatetime
 
 
-class SavedSearchPage(BaseModel):
-    """One page of the caller's saved searches."""
-
-    items: list[SavedSearchPublic]
-    total: int
-    limit: int
-    offset: int
+class SavedSearchPage(Page[SavedSearchPublic]):
+    """One page of the caller's saved searches, in id order."""
 
 
 class AlertPublic(BaseModel):
@@ -104,16 +99,11 @@ class AlertPublic(BaseModel):
     created_at: UtcDatetime
 
 
-class AlertPage(BaseModel):
+class AlertPage(Page[AlertPublic]):
     """One page of alerts, newest first."""
 
-    items: list[AlertPublic]
-    total: int
-    limit: int
-    offset: int
 
-
-class AlertFilters(Paging):
+class AlertFilters(PageParams):
     """Which alerts to list."""
 
     saved_search_id: int | None = Field(

@@ -8,11 +8,10 @@ from fastapi import APIRouter, Path, Query, Response, status
 from sqlmodel import col, select
 
 from service.auth import keys as auth
-from service.auth.keys import Role
+from service.auth import operations
 from service.auth.models import ApiKey
 from service.auth.schemas import KeyCreate, KeyIssued, KeyPage, KeyPublic
 from service.deps import AdminDep, CallerDep, EditableInstitutionDep, SessionDep
-from service.errors import Forbidden, NotAuthenticated, NotFound
 from service.http.idempotency import IdempotentPostRoute
 from service.http.pagination import PageParams, paginate
 from service.http.schemas import PROBLEM_RESPONSES
@@ -36,13 +35,7 @@ def _issued(row: ApiKey, secret: str) -> KeyIssued:
 @router.post("/keys", status_code=status.HTTP_201_CREATED, operation_id="create_key")
 def create_key(data: KeyCreate, session: SessionDep, _admin: AdminDep) -> KeyIssued:
     """Create an admin key, or an organiser key for some workshops (admins only)."""
-    row, secret = auth.issue_key(
-        session,
-        label=data.label,
-        role=Role(data.role),
-        scopes=frozenset(f"workshop:{workshop}" for workshop in data.workshops),
-    )
-    session.commit()
+    row, secret = operations.create_key(session=session, data=data)
     return _issued(row, secret)
 
 
@@ -68,17 +61,7 @@ def revoke_key(
     key_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep, caller: CallerDep
 ) -> Response:
     """Revoke a key: admins any key, an institution its own institution's keys."""
-    if caller.role is Role.anonymous:
-        raise NotAuthenticated("revoking a key needs a key")
-    row = session.get(ApiKey, key_id)
-    if row is None:
-        raise NotFound("key", key_id)
-    if caller.role is not Role.admin and not (
-        caller.role is Role.institution and row.institution_id == caller.institution_id
-    ):
-        raise Forbidden(f"this key may not revoke key {key_id}")
-    auth.revoke_key(session, row)
-    session.commit()
+    operations.revoke_key(session=session, caller=caller, key_id=key_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -89,10 +72,8 @@ def revoke_key(
 )
 def create_institution_key(row: EditableInstitutionDep, session: SessionDep) -> KeyIssued:
     """Issue another key for an institution (its own key or an admin), e.g. to rotate."""
-    key, secret = auth.issue_key(
-        session, label="issued on request", role=Role.institution, institution_id=row.id
-    )
-    session.commit()
+    assert row.id is not None
+    key, secret = operations.create_institution_key(session=session, institution_id=row.id)
     return _issued(key, secret)
 
 

@@ -4,11 +4,14 @@ A cursor names the key (an id, or a run number) of the last item of the page it 
 with; the next page is the rows after that key, in key order. Rows added meanwhile get
 larger keys and so appear at the end, and removed ones simply drop out: walking a list
 by cursor neither repeats nor skips an item, which ``offset`` cannot promise when rows
-are added or removed between calls.
+are added or removed between calls. A newest-first list (alerts, deliveries, meeting
+requests) walks its keys downwards: the next page is the rows before that key, and rows
+added meanwhile are not met on the way (they are on the first page again).
 
-To page a new list: take :class:`PageParams` (or a subclass with its filters) as
-``Annotated[..., Query()]``, call :func:`paginate` with the select and its key column,
-and answer a subclass of :class:`Page`.
+This is the one paging type of the API. To page a new list: take :class:`PageParams`
+(or a subclass with its filters) as ``Annotated[..., Query()]``, call :func:`paginate`
+with the select and its key column, and answer a subclass of :class:`Page` (named for
+its items, so the OpenAPI document keeps a readable schema name).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any, Generic, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import func
 from sqlalchemy.orm import Mapped
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from service.values.validation import MAX_ID, drop_null
@@ -132,17 +135,23 @@ def paginate(
     key: Mapped[int] | Mapped[int | None],
     key_of: Callable[[T], int | None],
     params: PageParams,
+    newest_first: bool = False,
 ) -> Window[T]:
-    """Return the page of ``statement`` that ``params`` asks for, ordered by ``key``.
+    """Return the page of ``statement`` that ``params`` asks for, ordered by ``key``
+    (largest first when ``newest_first``).
 
     ``statement`` carries the filters and no order; ``key`` is a unique, stable column
     (an id) and ``key_of`` reads it from a row.
     """
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    column = col(key)
     if params.after is not None:
-        statement = statement.where(key > params.after)
+        statement = statement.where(
+            column < params.after if newest_first else column > params.after
+        )
+    order = column.desc() if newest_first else column
     # One row more than asked for says whether another page follows.
-    statement = statement.order_by(key).offset(params.offset or 0).limit(params.limit + 1)
+    statement = statement.order_by(order).offset(params.offset or 0).limit(params.limit + 1)
     rows = list(session.exec(statement))
     last = key_of(rows[params.limit - 1]) if len(rows) > params.limit else None
     return Window(

@@ -11,7 +11,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from matching import Concept, Taxonomy
+from service.http.pagination import PageParams, Window
 from service.institutions import crud, listing
+from service.institutions.models import Institution
 from service.values.validation import name_key
 
 
@@ -34,14 +36,13 @@ def search(
     kind: str | None = None,
     field: Concept | None = None,
     q: str | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> listing.Page:
+    params: PageParams,
+) -> Window[Institution]:
     """Return a page of institutions in id order: the list filters, and ``field`` (a
     concept of ``taxonomy``) if given."""
     if field is None or taxonomy is None:
         return listing.list_institutions(
-            session=session, country=country, kind=kind, q=q, limit=limit, offset=offset
+            session=session, params=params, country=country, kind=kind, q=q
         )
     conditions = listing.filter_conditions(country=country, kind=kind, q=q)
     found = [
@@ -51,5 +52,7 @@ def search(
         )
         if any(field in taxonomy.find(phrase) for phrase in phrases)
     ]
-    page = crud.all_institutions(session=session, ids=found[offset : offset + limit])
-    return listing.Page(items=page, total=len(found))
+    start = params.offset or 0
+    rows = crud.all_institutions(session=session, ids=found[start : start + params.limit])
+    # Matched by concept in Python, not by a select: paged by offset only.
+    return Window(rows=rows, total=len(found), next_cursor=None)

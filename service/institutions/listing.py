@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
-from service.institutions.models import (
-    Institution,
-)
+from service.http.pagination import PageParams, Window, paginate
+from service.institutions.models import Institution
 
 
 def _like_pattern(text: str) -> str:
@@ -24,14 +22,6 @@ def _like_pattern(text: str) -> str:
         .replace("_", "\\_")
     )
     return f"%{escaped}%"
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of institutions and the total across all pages."""
-
-    items: list[Institution]
-    total: int
 
 
 def filter_conditions(
@@ -85,21 +75,18 @@ def countries_present(*, session: Session) -> list[str]:
 def list_institutions(
     *,
     session: Session,
+    params: PageParams,
     country: str | None = None,
     kind: str | None = None,
     field: str | None = None,
     q: str | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> Page:
+) -> Window[Institution]:
     """Return a page of institutions in id order, filtered, with the filtered total."""
     conditions = filter_conditions(country=country, kind=kind, field=field, q=q)
-    total = session.exec(select(func.count()).select_from(Institution).where(*conditions)).one()
-    statement = (
-        select(Institution)
-        .where(*conditions)
-        .order_by(col(Institution.id))
-        .offset(offset)
-        .limit(limit)
+    return paginate(
+        session=session,
+        statement=select(Institution).where(*conditions),
+        key=col(Institution.id),
+        key_of=lambda row: row.id,
+        params=params,
     )
-    return Page(items=list(session.exec(statement)), total=total)

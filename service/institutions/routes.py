@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
-from sqlmodel import col, select
 
 from service.deps import (
     EditableInstitutionDep,
@@ -20,12 +19,10 @@ from service.deps import (
 from service.http import etags
 from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import ReasonLanguageDep
-from service.http.pagination import paginate
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud, listing, operations
 from service.institutions.index import to_profile
 from service.institutions.models import (
-    Institution,
     InstitutionCreate,
     InstitutionPrivate,
     InstitutionPublic,
@@ -80,15 +77,13 @@ def list_institutions(
     filters: Annotated[InstitutionFilters, Query()], session: SessionDep, _caller: ReaderDep
 ) -> InstitutionPage:
     """List institutions in id order, filtered, one page at a time (by offset or cursor)."""
-    conditions = listing.filter_conditions(
-        country=filters.country, kind=filters.kind, field=filters.field, q=filters.q
-    )
-    window = paginate(
+    window = listing.list_institutions(
         session=session,
-        statement=select(Institution).where(*conditions),
-        key=col(Institution.id),
-        key_of=lambda row: row.id,
         params=filters,
+        country=filters.country,
+        kind=filters.kind,
+        field=filters.field,
+        q=filters.q,
     )
     ids = [row.id for row in window.rows if row.id is not None]
     partners = crud.partners_of(session=session, institution_ids=ids)

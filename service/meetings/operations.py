@@ -30,6 +30,7 @@ from service.errors import (
     NotFound,
     TooManyRequests,
 )
+from service.http.pagination import Window, paginate
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.meetings.models import MeetingRequest, MeetingStatus, pair_key
@@ -263,8 +264,9 @@ def _whose(session: Session, caller: Caller, named: int | None) -> int:
 
 def listing(
     *, session: Session, caller: Caller, filters: MeetingFilters
-) -> tuple[list[MeetingRequestPublic], int]:
-    """Return a page of an institution's received or sent requests, newest first."""
+) -> tuple[Window[MeetingRequest], list[MeetingRequestPublic]]:
+    """Return a page of an institution's received or sent requests, newest first, and
+    their API views."""
     institution_id = _whose(session, caller, filters.institution_id)
     side = (
         MeetingRequest.to_institution_id
@@ -274,15 +276,15 @@ def listing(
     conditions = [col(side) == institution_id]
     if filters.status is not None:
         conditions.append(col(MeetingRequest.status) == filters.status)
-    total = session.exec(select(func.count()).select_from(MeetingRequest).where(*conditions)).one()
-    rows = session.exec(
-        select(MeetingRequest)
-        .where(*conditions)
-        .order_by(col(MeetingRequest.id).desc())
-        .offset(filters.offset)
-        .limit(filters.limit)
-    ).all()
-    return publics(session=session, rows=rows), total
+    window = paginate(
+        session=session,
+        statement=select(MeetingRequest).where(*conditions),
+        key=col(MeetingRequest.id),
+        key_of=lambda row: row.id,
+        params=filters,
+        newest_first=True,
+    )
+    return window, publics(session=session, rows=window.rows)
 
 
 def declined_pairs(*, session: Session, ids: Sequence[int]) -> set[tuple[int, int]]:

@@ -66,8 +66,8 @@ def list_meeting_requests(
 ) -> MeetingRequestPage:
     """List the requests an institution received or sent, newest first (its key; admins
     name it)."""
-    items, total = meetings.listing(session=session, caller=caller, filters=filters)
-    return MeetingRequestPage(items=items, total=total, limit=filters.limit, offset=filters.offset)
+    window, items = meetings.listing(session=session, caller=caller, filters=filters)
+    return MeetingRequestPage.of(window, items, filters)
 
 
 @router.get("/{request_id:int}", operation_id="read_meeting_request")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from service.http.pagination import Page, PageParams
 from service.meetings.models import MeetingStatus
 from service.values.times import UtcDatetime
 from service.values.validation import MAX_ID, Id, IsoDate, NonBlank, Text
@@ -51,18 +52,14 @@ class Box(StrEnum):
     sent = "sent"
 
 
-class MeetingFilters(BaseModel):
+class MeetingFilters(PageParams):
     """Which requests to list, and which page."""
-
-    model_config = ConfigDict(extra="forbid")
 
     box: Box = Field(default=Box.received, description="received or sent.")
     status: MeetingStatus | None = Field(default=None, description="Only requests in this state.")
     institution_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, description="Admins only: whose requests."
     )
-    limit: int = Field(default=20, ge=1, le=100, description="Items per page.")
-    offset: int = Field(default=0, ge=0, le=MAX_ID, description="Items to skip.")
 
 
 class Party(BaseModel):
@@ -93,10 +90,5 @@ class MeetingRequestPublic(BaseModel):
     decided_at: UtcDatetime | None
 
 
-class MeetingRequestPage(BaseModel):
+class MeetingRequestPage(Page[MeetingRequestPublic]):
     """One page of meeting requests, newest first."""
-
-    items: list[MeetingRequestPublic]
-    total: int
-    limit: int
-    offset: int

@@ -19,13 +19,14 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from matching import CandidateFilter, Match, Profile
 from service.auth.keys import Caller
 from service.auth.owners import acting_institution
 from service.errors import Conflict, FieldError, InvalidInput, NotFound
+from service.http.pagination import Window, paginate
 from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.models import Institution
@@ -187,9 +188,7 @@ def _open_to(country: str | None, kind: str | None) -> list[ColumnElement[bool]]
     return conditions
 
 
-def list_opportunities(
-    *, session: Session, filters: OpportunityFilters
-) -> tuple[list[Opportunity], int]:
+def list_opportunities(*, session: Session, filters: OpportunityFilters) -> Window[Opportunity]:
     """Return a page of opportunities in id order, filtered, and the filtered total."""
     now = utc_now()
     conditions = _open_to(filters.country, filters.kind)
@@ -216,15 +215,13 @@ def list_opportunities(
         conditions.append(
             or_(col(Opportunity.closed_at).is_not(None), col(Opportunity.deadline) <= now)
         )
-    total = session.exec(select(func.count()).select_from(Opportunity).where(*conditions)).one()
-    statement = (
-        select(Opportunity)
-        .where(*conditions)
-        .order_by(col(Opportunity.id))
-        .offset(filters.offset)
-        .limit(filters.limit)
+    return paginate(
+        session=session,
+        statement=select(Opportunity).where(*conditions),
+        key=col(Opportunity.id),
+        key_of=lambda row: row.id,
+        params=filters,
     )
-    return list(session.exec(statement)), total
 
 
 def open_for(*, session: Session, institution: Institution) -> list[Opportunity]:

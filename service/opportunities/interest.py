@@ -16,6 +16,7 @@ from service.auth.keys import Caller, Role
 from service.auth.owners import acting_institution
 from service.db import hold_lock
 from service.errors import Conflict, Forbidden
+from service.http.pagination import PageParams, Window, paginate
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.opportunities.crud import eligible, is_open, open_conditions, owner_ref
@@ -106,25 +107,25 @@ def withdraw(*, session: Session, caller: Caller, opportunity: Opportunity) -> N
 
 
 def listing(
-    *, session: Session, opportunity_id: int, limit: int, offset: int
-) -> tuple[list[InterestPublic], int]:
-    """Return a page of an opportunity's expressions of interest, oldest first, and the total."""
-    where = col(OpportunityInterest.opportunity_id) == opportunity_id
-    total = session.exec(select(func.count()).select_from(OpportunityInterest).where(where)).one()
-    rows = list(
-        session.exec(
-            select(OpportunityInterest)
-            .where(where)
-            .order_by(col(OpportunityInterest.id))
-            .offset(offset)
-            .limit(limit)
-        )
+    *, session: Session, opportunity_id: int, params: PageParams
+) -> tuple[Window[OpportunityInterest], list[InterestPublic]]:
+    """Return a page of an opportunity's expressions of interest, oldest first, and their
+    API views."""
+    window = paginate(
+        session=session,
+        statement=select(OpportunityInterest).where(
+            col(OpportunityInterest.opportunity_id) == opportunity_id
+        ),
+        key=col(OpportunityInterest.id),
+        key_of=lambda row: row.id,
+        params=params,
     )
+    rows = window.rows
     institutions = {
         inst.id: inst
         for inst in crud.all_institutions(session=session, ids=[r.institution_id for r in rows])
     }
-    return [to_out(row, institutions[row.institution_id]) for row in rows], total
+    return window, [to_out(row, institutions[row.institution_id]) for row in rows]
 
 
 def to_out(row: OpportunityInterest, institution: Institution) -> InterestPublic:

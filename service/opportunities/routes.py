@@ -20,6 +20,7 @@ from service.deps import (
 from service.errors import Conflict
 from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import ReasonLanguageDep
+from service.http.pagination import PageParams
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.index import to_profile
@@ -40,7 +41,6 @@ from service.opportunities.schemas import (
     OpportunityPage,
     OpportunityPublic,
     OpportunityUpdate,
-    Paging,
 )
 from service.values.times import utc_now
 
@@ -81,13 +81,9 @@ def list_opportunities(
     filters: Annotated[OpportunityFilters, Query()], session: SessionDep, _caller: ReaderDep
 ) -> OpportunityPage:
     """List opportunities in id order: open ones unless `status` says otherwise."""
-    rows, total = opportunities.list_opportunities(session=session, filters=filters)
-    return OpportunityPage(
-        items=opportunities.publics(session=session, rows=rows),
-        total=total,
-        limit=filters.limit,
-        offset=filters.offset,
-    )
+    window = opportunities.list_opportunities(session=session, filters=filters)
+    items = opportunities.publics(session=session, rows=window.rows)
+    return OpportunityPage.of(window, items, filters)
 
 
 @router.get("/opportunities/{opportunity_id:int}", operation_id="read_opportunity")
@@ -205,15 +201,13 @@ def express_interest(
 @router.get("/opportunities/{opportunity_id:int}/interest", operation_id="list_interest")
 def list_interest(
     row: OwnedOpportunityDep,
-    paging: Annotated[Paging, Query()],
+    page: Annotated[PageParams, Query()],
     session: SessionDep,
 ) -> InterestPage:
     """List who expressed interest, oldest first (the owner's key or an admin only)."""
     assert row.id is not None
-    items, total = interest.listing(
-        session=session, opportunity_id=row.id, limit=paging.limit, offset=paging.offset
-    )
-    return InterestPage(items=items, total=total, limit=paging.limit, offset=paging.offset)
+    window, items = interest.listing(session=session, opportunity_id=row.id, params=page)
+    return InterestPage.of(window, items, page)
 
 
 @router.delete(

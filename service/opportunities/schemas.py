@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from matching.floor import MIN_SCORE
+from service.http.pagination import Page, PageParams
 from service.institutions.schemas import MatchComponents
 from service.opportunities.models import (
     Capacity,
@@ -123,25 +124,11 @@ class OpportunityPublic(BaseModel):
     updated_at: UtcDatetime
 
 
-class OpportunityPage(BaseModel):
-    """One page of opportunities, with the total that match the filters."""
-
-    items: list[OpportunityPublic]
-    total: int
-    limit: int
-    offset: int
+class OpportunityPage(Page[OpportunityPublic]):
+    """One page of opportunities, in id order, with the total that match the filters."""
 
 
-class Paging(BaseModel):
-    """Which page of a list: ``limit`` items after skipping ``offset``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    limit: int = Field(default=20, ge=1, le=100, description="Items per page.")
-    offset: int = Field(default=0, ge=0, le=MAX_ID, description="Items to skip.")
-
-
-class OpportunityFilters(Paging):
+class OpportunityFilters(PageParams):
     """Filters and paging for listing opportunities."""
 
     type: ProgramType | None = None
@@ -211,10 +198,5 @@ class InterestPublic(BaseModel):
     created_at: UtcDatetime
 
 
-class InterestPage(BaseModel):
+class InterestPage(Page[InterestPublic]):
     """One page of expressions of interest, oldest first."""
-
-    items: list[InterestPublic]
-    total: int
-    limit: int
-    offset: int

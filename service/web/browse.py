@@ -16,6 +16,7 @@ from matching import Concept, Taxonomy
 from service.claims.operations import is_claimed
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import NotFound
+from service.http.pagination import PageParams, Window
 from service.http.problems import field_errors
 from service.institutions import crud, directory, listing
 from service.institutions.index import to_profile
@@ -83,16 +84,16 @@ def _page_url(values: dict[str, str], number: int) -> str:
     return f"{PREFIX}/?{urlencode(query)}" if query else f"{PREFIX}/"
 
 
-def _listing(page: listing.Page, number: int, values: dict[str, str]) -> Listing:
+def _listing(page: Window[Institution], number: int, values: dict[str, str]) -> Listing:
     pages = max(1, ceil(page.total / PAGE_SIZE))
     first = (number - 1) * PAGE_SIZE + 1
     return Listing(
-        rows=page.items,
+        rows=page.rows,
         total=page.total,
         number=number,
         pages=pages,
         first=first,
-        last=first + len(page.items) - 1,
+        last=first + len(page.rows) - 1,
         previous_url=_page_url(values, number - 1) if number > 1 else None,
         next_url=_page_url(values, number + 1) if number < pages else None,
     )
@@ -140,8 +141,7 @@ def directory_page(
         kind=query.kind,
         field=field,
         q=query.q,
-        limit=PAGE_SIZE,
-        offset=(query.page - 1) * PAGE_SIZE,
+        params=PageParams(limit=PAGE_SIZE, offset=(query.page - 1) * PAGE_SIZE),
     )
     context["page"] = _listing(found, query.page, values)
     return render(request, visitor, "directory.html", context)

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from service.auth.sign_in_links import LINK_MINUTES, create_links
 from service.claims import operations as claims
 from service.deps import SessionDep, SettingsDep
-from service.errors import Conflict, Forbidden, NotFound
+from service.errors import NotFound
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.mail.sender import MailFailed, mailer_for
@@ -28,6 +28,7 @@ from service.web.pages import (
     require_key,
     text,
 )
+from service.web.refusals import refused_as_page
 
 router = APIRouter(route_class=PageRoute)
 _MAX_EMAIL = 320
@@ -154,17 +155,13 @@ def decide(
     _decider(visitor)
     if decision not in ("approve", "reject"):
         raise PageRefusal(404, "error.not_found")
-    try:
+    with refused_as_page(forbidden="claim.not_yours_to_decide", conflict="claim.already_decided"):
         claim, institution = claims.decide(
             session=session,
             caller=visitor.caller,
             claim_id=claim_id,
             approve=decision == "approve",
         )
-    except Forbidden as refused:
-        raise PageRefusal(403, "claim.not_yours_to_decide") from refused
-    except Conflict as decided:
-        raise PageRefusal(409, "claim.already_decided") from decided
     links = create_links(session=session, email=claim.email) if decision == "approve" else []
     session.commit()
     mailer = mailer_for(settings)

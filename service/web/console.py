@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import FieldError
+from service.http.pagination import PageParams
 from service.institutions import crud, listing
 from service.institutions.models import Institution
 from service.web import forms
@@ -90,8 +91,10 @@ def found(session: Session, row: Workshop, query: str) -> list[Institution]:
         return []
     assert row.id is not None
     present = set(participants.participant_ids(session=session, workshop_id=row.id))
-    page = listing.list_institutions(session=session, q=query.strip()[:300], limit=50, offset=0)
-    return [r for r in page.items if r.id not in present][:FOUND_LIMIT]
+    page = listing.list_institutions(
+        session=session, params=PageParams(limit=50), q=query.strip()[:300]
+    )
+    return [r for r in page.rows if r.id not in present][:FOUND_LIMIT]
 
 
 def console_page(

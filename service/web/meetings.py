@@ -12,7 +12,6 @@ from service.auth.keys import Role
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import (
     Conflict,
-    Forbidden,
     InvalidInput,
     NotFound,
     TooManyRequests,
@@ -40,6 +39,7 @@ from service.web.pages import (
     require_key,
     text,
 )
+from service.web.refusals import form_refusal, refused_as_page
 
 router = APIRouter(route_class=PageRoute)
 
@@ -109,29 +109,29 @@ def request_meeting_submit(
     parsed = forms.Parsed(data=data, errors=[])
     created, errors = forms.validate(MeetingRequestCreate, parsed)
     t = visitor.t
-    if created is None:
-        messages = forms.messages(errors, t, REQUEST_FIELDS)
-        return _request_page(request, visitor, target, values, messages, 422)
     try:
+        if created is None:
+            raise InvalidInput(errors)
         row = meetings.send(
             session=session,
             caller=visitor.caller,
             data=created,
             per_day=settings.meeting_requests_per_day,
         )
-    except InvalidInput as refused:
+    except (InvalidInput, Conflict, TooManyRequests) as refusal:
         session.rollback()
-        messages = forms.messages(refused.errors, t, REQUEST_FIELDS)
-        return _request_page(request, visitor, target, values, messages, 422)
-    except Conflict:
-        session.rollback()
-        messages = {"": [t("meet.already_open")]}
-        return _request_page(request, visitor, target, values, messages, 409)
-    except TooManyRequests as capped:
-        session.rollback()
-        messages = {"": [t("meet.cap_reached", n=settings.meeting_requests_per_day)]}
-        answer = _request_page(request, visitor, target, values, messages, 429)
-        answer.headers["Retry-After"] = str(capped.retry_after)
+        shown = form_refusal(
+            refusal,
+            t,
+            REQUEST_FIELDS,
+            {
+                Conflict: t("meet.already_open"),
+                TooManyRequests: t("meet.cap_reached", n=settings.meeting_requests_per_day),
+            },
+        )
+        answer = _request_page(request, visitor, target, values, shown.messages, shown.status)
+        if shown.retry_after is not None:
+            answer.headers["Retry-After"] = str(shown.retry_after)
         return answer
     session.commit()
     notify(session=session, settings=settings, row=row)
@@ -150,7 +150,7 @@ def answer_request(
 ) -> Response:
     """Accept, decline (with an optional reason) or withdraw a request, then go back."""
     require_key(visitor)
-    try:
+    with refused_as_page(forbidden="meet.not_yours_to_answer", conflict="meet.already_answered"):
         row = meetings.get_visible(session=session, caller=visitor.caller, request_id=request_id)
         if action == "accept":
             row = meetings.accept(session=session, caller=visitor.caller, row=row)
@@ -161,12 +161,6 @@ def answer_request(
             row = meetings.withdraw(session=session, caller=visitor.caller, row=row)
         else:
             raise PageRefusal(404, "error.not_found")
-    except NotFound as missing:
-        raise PageRefusal(404, "error.not_found") from missing
-    except Forbidden as refused:
-        raise PageRefusal(403, "meet.not_yours_to_answer") from refused
-    except Conflict as ended:
-        raise PageRefusal(409, "meet.already_answered") from ended
     session.commit()
     notify(session=session, settings=settings, row=row)
     return redirect(request, visitor, f"{PREFIX}/me?{action}=1")
@@ -185,10 +179,10 @@ def my_partners(
     own = _own_institution(visitor, session)
     assert own.id is not None
     caller = visitor.caller
-    received, _ = meetings.listing(
+    _, received = meetings.listing(
         session=session, caller=caller, filters=MeetingFilters(box=Box.received, limit=LISTED)
     )
-    sent, _ = meetings.listing(
+    _, sent = meetings.listing(
         session=session, caller=caller, filters=MeetingFilters(box=Box.sent, limit=LISTED)
     )
     accepted = [r for r in [*received, *sent] if r.status is MeetingStatus.accepted]

@@ -13,6 +13,7 @@ from matching import Match
 from service.alerts import saved_searches
 from service.alerts.models import SavedSearch
 from service.auth.keys import Caller
+from service.http.pagination import PageParams
 from service.institutions import crud
 from service.institutions.index import MatchIndex, to_profile
 from service.institutions.models import Institution
@@ -70,5 +71,4 @@ def fitting_opportunities(
 
 def own_saved_searches(*, session: Session, caller: Caller) -> list[SavedSearch]:
     """The institution's saved searches, in id order."""
-    rows, _ = saved_searches.listing(session=session, caller=caller, limit=50, offset=0)
-    return rows
+    return saved_searches.listing(session=session, caller=caller, params=PageParams(limit=50)).rows

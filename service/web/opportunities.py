@@ -16,11 +16,17 @@ from sqlmodel import Session, col, select
 
 from service.auth.keys import Role
 from service.deps import IndexDep, SessionDep, SettingsDep
-from service.errors import Conflict, FieldError, Forbidden, NotFound
+from service.errors import Conflict, FieldError, Forbidden
+from service.http.pagination import PageParams
 from service.opportunities import crud as opportunities
 from service.opportunities import interest, operations
 from service.opportunities.models import Direction, Opportunity, OpportunityInterest
-from service.opportunities.schemas import InterestCreate, OpportunityCreate, OpportunityFilters
+from service.opportunities.schemas import (
+    InterestCreate,
+    InterestPublic,
+    OpportunityCreate,
+    OpportunityFilters,
+)
 from service.values.codes import COUNTRIES, LANGUAGES
 from service.web import forms
 from service.web.browse import kind_options
@@ -36,6 +42,7 @@ from service.web.pages import (
     require_key,
     text,
 )
+from service.web.refusals import form_refusal, refused_as_page
 from service.web.submit import submit
 
 router = APIRouter(route_class=PageRoute)
@@ -74,10 +81,8 @@ def _publisher(visitor: Visitor) -> int:
 
 
 def _opportunity(session: Session, opportunity_id: int) -> Opportunity:
-    try:
+    with refused_as_page(not_found="opp.unknown"):
         return opportunities.get(session=session, opportunity_id=opportunity_id)
-    except NotFound as missing:
-        raise PageRefusal(404, "opp.unknown") from missing
 
 
 def _options(request: Request, visitor: Visitor) -> dict[str, Any]:
@@ -127,7 +132,8 @@ def browse_opportunities(
         "pages": 1,
     }
     if filters is not None:
-        rows, total = opportunities.list_opportunities(session=session, filters=filters)
+        window = opportunities.list_opportunities(session=session, filters=filters)
+        rows, total = window.rows, window.total
         pages = max(1, ceil(total / PAGE_SIZE))
         context.update(
             items=opportunities.publics(session=session, rows=rows),
@@ -162,11 +168,13 @@ def _opportunity_page(
     (public,) = opportunities.publics(session=session, rows=[row])
     own_id = visitor.caller.institution_id
     owner = visitor.signed_in and visitor.caller.may_edit(row.institution_id)
-    interested_in, interested_total = (
-        interest.listing(session=session, opportunity_id=row.id, limit=INTERESTED_SHOWN, offset=0)
-        if owner
-        else ([], 0)
-    )
+    interested_in: list[InterestPublic] = []
+    interested_total = 0
+    if owner:
+        window, interested_in = interest.listing(
+            session=session, opportunity_id=row.id, params=PageParams(limit=INTERESTED_SHOWN)
+        )
+        interested_total = window.total
     flashes = [key for key in _FLASHES if request.query_params.get(key)]
     context: dict[str, Any] = {
         "item": public,
@@ -308,14 +316,17 @@ def interest_submit(
                 data=data,
                 max_open=settings.max_open_interests,
             )
-    except Forbidden as refusal:
+    except (Forbidden, Conflict) as error:
         if not on_page:
-            raise PageRefusal(403, "error.forbidden") from refusal
-        return again(403, {"": [t("opp.interest_forbidden")]})
-    except Conflict as refusal:
-        if not on_page:
-            raise PageRefusal(409, "me.interest_refused") from refusal
-        return again(409, {"": [t("me.interest_refused")]})
+            with refused_as_page(conflict="me.interest_refused"):
+                raise
+        refusal = form_refusal(
+            error,
+            t,
+            ("note",),
+            {Forbidden: t("opp.interest_forbidden"), Conflict: t("me.interest_refused")},
+        )
+        return again(refusal.status, refusal.messages)
     done = "withdrawn" if withdraw else "interest"
     back = f"{PREFIX}/opportunities/{opportunity_id}" if on_page else f"{PREFIX}/me"
     return redirect(request, visitor, f"{back}?{done}=1")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from service.deps import SessionDep
+from service.http.pagination import PageParams
 from service.institutions import listing
 from service.web.guards import editable_institution
 from service.web.pages import PageRoute, VisitorDep, render
@@ -26,7 +27,9 @@ def find_partners(
     query = request.query_params.get("partner_find", "").strip()[:300]
     found = []
     if query:
-        page = listing.list_institutions(session=session, q=query, limit=FOUND_LIMIT + 1, offset=0)
-        found = [r for r in page.items if r.id != row.id][:FOUND_LIMIT]
+        page = listing.list_institutions(
+            session=session, params=PageParams(limit=FOUND_LIMIT + 1), q=query
+        )
+        found = [r for r in page.rows if r.id != row.id][:FOUND_LIMIT]
     context = {"found": found, "query": query}
     return render(request, visitor, "_partner_found.html", context)

@@ -1,9 +1,9 @@
 """Setting a workshop up in the browser: an admin creates it with its organisers' key; its
 organisers change its details and add or remove participants found by name.
 
-Each action calls the operation the API's route calls (``create_workshop`` and
-``issue_key``, ``update_workshop``, ``set_participants``), so a page refuses what the API
-refuses, with its messages.
+Each action calls one workshops operation (``create_workshop_with_key``, and those the
+API's routes call: ``update_workshop``, ``set_participants``) through ``submit``, so a page
+refuses what the API refuses, with its messages.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from service.auth.keys import Role, issue_key
+from service.auth.keys import Role
 from service.deps import SessionDep
 from service.errors import FieldError, InvalidInput
 from service.web import forms
@@ -31,9 +31,10 @@ from service.web.pages import (
     require_key,
     text,
 )
+from service.web.submit import submit
 from service.workshops import crud as workshop_crud
 from service.workshops import operations, participants
-from service.workshops.models import WorkshopCreate, WorkshopUpdate
+from service.workshops.models import Workshop, WorkshopCreate, WorkshopUpdate
 
 router = APIRouter(route_class=PageRoute)
 
@@ -78,21 +79,19 @@ def create_workshop(
     """Create the workshop and a key for its organisers; show the key, once."""
     _admin(visitor)
     submitted = forms.submitted(form, DETAIL_FIELDS)
-    data, errors = forms.validate(WorkshopCreate, forms.Parsed(data=_details(form)))
-    if data is None:
-        return _new_page(request, visitor, submitted, errors)
-    # The workshop and its organisers' key are written in one transaction.
-    row = workshop_crud.create_workshop(session=session, data=data)
-    assert row.id is not None
-    _key, secret = issue_key(
-        session,
-        label=f"{data.name} organisers"[:100],
-        role=Role.organiser,
-        scopes=frozenset({f"workshop:{row.id}"}),
+
+    def created(written: tuple[Workshop, str]) -> Response:
+        row, secret = written
+        context = {"workshop": workshop_crud.to_public(session=session, row=row), "secret": secret}
+        return render(request, visitor, "workshop_created.html", context, status_code=201)
+
+    return submit(
+        WorkshopCreate,
+        forms.Parsed(data=_details(form)),
+        lambda data: operations.create_workshop_with_key(session=session, data=data),
+        refused=lambda errors: _new_page(request, visitor, submitted, errors),
+        done=created,
     )
-    session.commit()
-    context = {"workshop": workshop_crud.to_public(session=session, row=row), "secret": secret}
-    return render(request, visitor, "workshop_created.html", context, status_code=201)
 
 
 @router.post("/workshops/{workshop_id:int}/details")
@@ -106,18 +105,17 @@ def update_details(
     """Change the workshop's name, dates, venue or time zone."""
     row = runnable_workshop(visitor, session, workshop_id)
     submitted = forms.submitted(form, DETAIL_FIELDS)
-    changes, errors = forms.validate(WorkshopUpdate, forms.Parsed(data=_details(form)))
-    if changes is not None:
-        try:
-            row = operations.update_workshop(session=session, row=row, changes=changes)
-        except InvalidInput as refused:
-            errors = refused.errors
-    if errors:
-        session.rollback()
-        row = runnable_workshop(visitor, session, workshop_id)
-        return console_page(request, visitor, session, row, details=submitted, errors=errors)
-    session.commit()
-    return redirect(request, visitor, f"{PREFIX}/workshops/{workshop_id}?saved=details")
+    saved = f"{PREFIX}/workshops/{workshop_id}?saved=details"
+    return submit(
+        WorkshopUpdate,
+        forms.Parsed(data=_details(form)),
+        lambda changes: operations.update_workshop(session=session, row=row, changes=changes),
+        # The operation rolled its changes back: the console reads the workshop as stored.
+        refused=lambda errors: console_page(
+            request, visitor, session, row, details=submitted, errors=errors
+        ),
+        done=lambda _: redirect(request, visitor, saved),
+    )
 
 
 def _participant(form: Any) -> int:

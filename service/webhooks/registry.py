@@ -15,6 +15,7 @@ from service.auth.keys import Caller, Role
 from service.auth.owners import get_owned, owner_of
 from service.db import hold_lock
 from service.errors import FieldError, InvalidInput
+from service.http.pagination import Window, paginate
 from service.values.times import as_utc, utc_now
 from service.webhooks.addresses import registration_problem
 from service.webhooks.breaker import state_of
@@ -91,23 +92,26 @@ def to_out(row: Webhook) -> WebhookPublic:
 
 def deliveries(
     *, session: Session, webhook_id: int, filters: DeliveryFilters
-) -> tuple[list[DeliveryPublic], int]:
-    """Return a page of a webhook's deliveries, newest first, with their attempts."""
+) -> tuple[Window[WebhookDelivery], list[DeliveryPublic]]:
+    """Return a page of a webhook's deliveries, newest first, and their API views with
+    their attempts."""
     conditions = [col(WebhookDelivery.webhook_id) == webhook_id]
     if filters.status:
         conditions.append(col(WebhookDelivery.status) == filters.status)
-    total = session.exec(select(func.count()).select_from(WebhookDelivery).where(*conditions)).one()
-    rows = list(
-        session.exec(
-            select(WebhookDelivery, WebhookEvent)
-            .join(WebhookEvent, col(WebhookEvent.id) == col(WebhookDelivery.event_id))
-            .where(*conditions)
-            .order_by(col(WebhookDelivery.id).desc())
-            .offset(filters.offset)
-            .limit(filters.limit)
-        )
+    window = paginate(
+        session=session,
+        statement=select(WebhookDelivery).where(*conditions),
+        key=col(WebhookDelivery.id),
+        key_of=lambda row: row.id,
+        params=filters,
+        newest_first=True,
     )
-    attempts: dict[int, list[AttemptPublic]] = {delivery.id or 0: [] for delivery, _ in rows}
+    wanted = [delivery.event_id for delivery in window.rows]
+    events = {
+        event.id: event
+        for event in session.exec(select(WebhookEvent).where(col(WebhookEvent.id).in_(wanted)))
+    }
+    attempts: dict[int, list[AttemptPublic]] = {delivery.id or 0: [] for delivery in window.rows}
     statement = (
         select(WebhookAttempt)
         .where(col(WebhookAttempt.delivery_id).in_(list(attempts)))
@@ -121,8 +125,8 @@ def deliveries(
         DeliveryPublic.model_validate(
             {
                 "id": delivery.id,
-                "event_id": event_id(event),
-                "event_type": event.type,
+                "event_id": event_id(events[delivery.event_id]),
+                "event_type": events[delivery.event_id].type,
                 "status": delivery.status,
                 "attempts": delivery.attempts,
                 "next_attempt_at": as_utc(delivery.next_attempt_at)
@@ -135,6 +139,6 @@ def deliveries(
                 "attempt_log": attempts[delivery.id or 0],
             }
         )
-        for delivery, event in rows
+        for delivery in window.rows
     ]
-    return items, total
+    return window, items

@@ -10,6 +10,7 @@ from service.deps import KeyDep, SessionDep, SettingsDep
 from service.http.idempotency import IdempotentPostRoute
 from service.http.schemas import PROBLEM_RESPONSES
 from service.values.validation import MAX_ID
+from service.webhooks import operations
 from service.webhooks import registry as webhooks
 from service.webhooks.schemas import (
     DeliveryFilters,
@@ -39,13 +40,12 @@ def create_webhook(
     """Register a URL for some events; the secret that signs deliveries is shown only here.
 
     Any key may register; institution keys may not take the workshop events."""
-    row = webhooks.create(
+    row = operations.create_webhook(
         session=session,
         caller=caller,
         data=data,
         allow_private=settings.webhook_allow_private_targets,
     )
-    session.commit()
     return WebhookCreated(**webhooks.to_out(row).model_dump(), secret=row.secret)
 
 
@@ -66,9 +66,7 @@ def read_webhook(caller: KeyDep, webhook_id: WebhookId, session: SessionDep) -> 
 )
 def delete_webhook(caller: KeyDep, webhook_id: WebhookId, session: SessionDep) -> Response:
     """Delete one of the caller's webhooks, with its pending and past deliveries."""
-    row = webhooks.get(session=session, caller=caller, webhook_id=webhook_id)
-    session.delete(row)
-    session.commit()
+    operations.delete_webhook(session=session, caller=caller, webhook_id=webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -81,5 +79,5 @@ def list_deliveries(
 ) -> DeliveryPage:
     """List a webhook's deliveries, newest first, each with every attempt made."""
     webhooks.get(session=session, caller=caller, webhook_id=webhook_id)
-    items, total = webhooks.deliveries(session=session, webhook_id=webhook_id, filters=filters)
-    return DeliveryPage(items=items, total=total, limit=filters.limit, offset=filters.offset)
+    window, items = webhooks.deliveries(session=session, webhook_id=webhook_id, filters=filters)
+    return DeliveryPage.of(window, items, filters)

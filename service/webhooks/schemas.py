@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from service.opportunities.schemas import Paging
+from service.http.pagination import Page, PageParams
 from service.values.times import UtcDatetime
 from service.values.validation import WEBSITE_PATTERN, Documented, Text
 from service.webhooks.breaker import BreakerState
@@ -117,16 +117,11 @@ class DeliveryPublic(BaseModel):
     attempt_log: list[AttemptPublic]
 
 
-class DeliveryPage(BaseModel):
+class DeliveryPage(Page[DeliveryPublic]):
     """One page of a webhook's deliveries, newest first."""
 
-    items: list[DeliveryPublic]
-    total: int
-    limit: int
-    offset: int
 
-
-class DeliveryFilters(Paging):
+class DeliveryFilters(PageParams):
     """Which deliveries to list."""
 
     status: DeliveryStatus | None = None

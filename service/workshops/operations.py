@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from service.alerts.triggers import institution_candidates
+from service.auth.keys import Role, issue_key
 from service.db import committed
 from service.http import etags
 from service.institutions import operations as institutions
@@ -39,6 +40,20 @@ def create_workshop(*, session: Session, data: WorkshopCreate) -> Workshop:
     """Store a new workshop."""
     with committed(session):
         return crud.create_workshop(session=session, data=data)
+
+
+def create_workshop_with_key(*, session: Session, data: WorkshopCreate) -> tuple[Workshop, str]:
+    """Store a new workshop and a key for its organisers, in one transaction; return the
+    workshop and the key's secret (shown once, never stored)."""
+    with committed(session):
+        row = crud.create_workshop(session=session, data=data)
+        _key, secret = issue_key(
+            session,
+            label=f"{data.name} organisers"[:100],
+            role=Role.organiser,
+            scopes=frozenset({f"workshop:{_id(row)}"}),
+        )
+    return row, secret
 
 
 def update_workshop(

@@ -1,5 +1,6 @@
-"""Fixtures of the web-page tests: an app without rate limits, form helpers, and for the
-browser tests one Chromium and one seeded server shared by the whole session."""
+"""Fixtures of the web-page tests: an app without rate limits, one that sends mail to a
+real SMTP server on loopback, form helpers, and for the browser tests one Chromium and
+one seeded server shared by the whole session."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from playwright.sync_api import Browser, Page
 from service.config import Settings
 from tests.conftest import ADMIN, ClientFactory
 from tests.support.server import running_server, server_env
+from tests.support.smtp import Inbox, smtp_server
 from tests.web.browser import launch, open_page
 
 API = "/api/v1"
@@ -27,6 +29,28 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def web(make_client: ClientFactory, settings: Settings) -> TestClient:
     """A started app on an empty test database (SQLite, then PostgreSQL), no rate limits."""
     return make_client(settings.model_copy(update={"rate_limit": "", "rate_limit_writes": ""}))
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    """A real SMTP server on loopback, and what it received."""
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def mailing(make_client: ClientFactory, settings: Settings, inbox: Inbox) -> TestClient:
+    """An app like ``web`` that sends its mail to ``inbox``, with links to match.example.org."""
+    mail = {
+        "rate_limit": "",
+        "rate_limit_writes": "",
+        "smtp_host": inbox.host,
+        "smtp_port": inbox.port,
+        "smtp_starttls": False,
+        "smtp_from": "tvet-match <no-reply@match.example.org>",
+        "public_url": "https://match.example.org/",
+    }
+    return make_client(settings.model_copy(update=mail))
 
 
 def csrf_token(page: httpx.Response) -> str:

@@ -3,39 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 
-from service.config import Settings
-from tests.conftest import ADMIN, ADMIN_TOKEN, ClientFactory, bearer
-from tests.support.smtp import Inbox, smtp_server
+from tests.conftest import ADMIN, ADMIN_TOKEN, bearer
+from tests.support.smtp import Inbox
 from tests.web.conftest import API, create, create_workshop, csrf_token, sign_in, text_of
 
 CLAIMANT = "director@kampong-cham.example.org"
 _VERIFY = re.compile(r"https://match\.example\.org(/web/claims/verify\?token=[\w-]+)")
 _SIGN_IN = re.compile(r"https://match\.example\.org(/web/sign-in/link\?token=[\w-]+)")
-
-
-@pytest.fixture
-def inbox() -> Iterator[Inbox]:
-    with smtp_server() as server:
-        yield server
-
-
-@pytest.fixture
-def mailing(make_client: ClientFactory, settings: Settings, inbox: Inbox) -> TestClient:
-    mail = {
-        "rate_limit": "",
-        "rate_limit_writes": "",
-        "smtp_host": inbox.host,
-        "smtp_port": inbox.port,
-        "smtp_starttls": False,
-        "public_url": "https://match.example.org",
-    }
-    return make_client(settings.model_copy(update=mail))
 
 
 def imported(web: TestClient, name: str) -> int:

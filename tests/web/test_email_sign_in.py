@@ -3,43 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session
 
 from service.auth.models import SignInLink
-from service.config import Settings
 from service.values.times import utc_now
-from tests.conftest import ClientFactory, bearer
-from tests.support.smtp import Inbox, smtp_server
+from tests.conftest import bearer
+from tests.support.smtp import Inbox
 from tests.web.conftest import create, csrf_token, text_of
 
 EMAIL = "international@kampot.example.org"
 _LINK = re.compile(r"https://match\.example\.org(/web/sign-in/link\?token=[\w-]+)")
-
-
-@pytest.fixture
-def inbox() -> Iterator[Inbox]:
-    with smtp_server() as server:
-        yield server
-
-
-@pytest.fixture
-def mailing(make_client: ClientFactory, settings: Settings, inbox: Inbox) -> TestClient:
-    mail = {
-        "rate_limit": "",
-        "rate_limit_writes": "",
-        "smtp_host": inbox.host,
-        "smtp_port": inbox.port,
-        "smtp_starttls": False,
-        "smtp_from": "tvet-match <no-reply@match.example.org>",
-        "public_url": "https://match.example.org/",
-    }
-    return make_client(settings.model_copy(update=mail))
 
 
 def ask_for_link(web: TestClient, email: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from service.alerts.schemas import AlertPage, SavedSearchCreate, SavedSearchPage, SavedSearchPublic
 from service.client.calls import API_PREFIX, Call, body, clean, nothing, parsed
-from service.client.methods import operation
-from service.client.operations.common import SAVED_SEARCHES, Data, keyed, offset_params
+from service.client.methods import operation, paged
+from service.client.operations.common import SAVED_SEARCHES, Data, keyed, page_params
 
 
 class Alerts:
@@ -26,12 +26,17 @@ class Alerts:
 
     @operation
     def list_saved_searches(
-        self, *, limit: int = 20, offset: int | None = None
+        self, *, limit: int = 20, offset: int | None = None, cursor: str | None = None
     ) -> Call[SavedSearchPage]:
         """Return one page of the caller's saved searches in id order (an admin: everyone's)."""
         return Call(
-            "GET", SAVED_SEARCHES, parsed(SavedSearchPage), params=offset_params(limit, offset)
+            "GET",
+            SAVED_SEARCHES,
+            parsed(SavedSearchPage),
+            params=page_params(limit, offset, cursor),
         )
+
+    iter_saved_searches = paged(list_saved_searches)
 
     @operation
     def read_saved_search(self, saved_search_id: int) -> Call[SavedSearchPublic]:
@@ -45,7 +50,12 @@ class Alerts:
 
     @operation
     def list_alerts(
-        self, *, saved_search_id: int | None = None, limit: int = 20, offset: int | None = None
+        self,
+        *,
+        saved_search_id: int | None = None,
+        limit: int = 20,
+        offset: int | None = None,
+        cursor: str | None = None,
     ) -> Call[AlertPage]:
         """Return one page of the caller's alerts, newest first (an admin: everyone's)."""
         params = clean({"saved_search_id": saved_search_id})
@@ -53,5 +63,7 @@ class Alerts:
             "GET",
             f"{API_PREFIX}/alerts",
             parsed(AlertPage),
-            params={**params, **offset_params(limit, offset)},
+            params={**params, **page_params(limit, offset, cursor)},
         )
+
+    iter_alerts = paged(list_alerts)

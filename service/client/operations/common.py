@@ -33,10 +33,5 @@ def precondition(etag: str | None) -> dict[str, str]:
 
 
 def page_params(limit: int, offset: int | None, cursor: str | None) -> dict[str, Any]:
-    """Paging for the lists that take ``limit`` and ``offset`` or ``cursor``."""
+    """Paging of every list: ``limit`` items after ``offset`` or after ``cursor``."""
     return clean({"limit": limit, "offset": offset, "cursor": cursor})
-
-
-def offset_params(limit: int, offset: int | None) -> dict[str, Any]:
-    """Paging for the lists that take ``limit`` and ``offset`` but no cursor."""
-    return clean({"limit": limit, "offset": offset})

@@ -6,13 +6,13 @@ from typing import Literal
 
 from matching.floor import MIN_SCORE
 from service.client.calls import Call, body, clean, nothing, parsed
-from service.client.methods import operation
+from service.client.methods import operation, paged
 from service.client.operations.common import (
     INSTITUTIONS,
     OPPORTUNITIES,
     Data,
     keyed,
-    offset_params,
+    page_params,
 )
 from service.institutions.schemas import MatchList
 from service.opportunities.schemas import (
@@ -55,6 +55,7 @@ class Opportunities:
         status: Literal["open", "closed", "all"] | None = None,
         limit: int = 20,
         offset: int | None = None,
+        cursor: str | None = None,
     ) -> Call[OpportunityPage]:
         """Return one page of opportunities in id order (open ones unless ``status`` says)."""
         params = clean(
@@ -71,8 +72,10 @@ class Opportunities:
             "GET",
             OPPORTUNITIES,
             parsed(OpportunityPage),
-            params={**params, **offset_params(limit, offset)},
+            params={**params, **page_params(limit, offset, cursor)},
         )
+
+    iter_opportunities = paged(list_opportunities)
 
     @operation
     def read_opportunity(self, opportunity_id: int) -> Call[OpportunityPublic]:
@@ -138,15 +141,22 @@ class Opportunities:
 
     @operation
     def list_interest(
-        self, opportunity_id: int, *, limit: int = 20, offset: int | None = None
+        self,
+        opportunity_id: int,
+        *,
+        limit: int = 20,
+        offset: int | None = None,
+        cursor: str | None = None,
     ) -> Call[InterestPage]:
         """Return one page of who expressed interest, oldest first (the owner or an admin)."""
         return Call(
             "GET",
             f"{OPPORTUNITIES}/{opportunity_id}/interest",
             parsed(InterestPage),
-            params=offset_params(limit, offset),
+            params=page_params(limit, offset, cursor),
         )
+
+    iter_interest = paged(list_interest)
 
     @operation
     def withdraw_interest(self, opportunity_id: int) -> Call[None]:

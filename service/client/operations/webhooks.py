@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from service.client.calls import Call, body, clean, nothing, parsed
-from service.client.methods import operation
-from service.client.operations.common import WEBHOOKS, Data, keyed, offset_params
+from service.client.methods import operation, paged
+from service.client.operations.common import WEBHOOKS, Data, keyed, page_params
 from service.webhooks.schemas import DeliveryPage, WebhookCreate, WebhookCreated, WebhookPublic
 
 
@@ -49,11 +49,14 @@ class Webhooks:
         status: Literal["pending", "delivered", "dead"] | None = None,
         limit: int = 20,
         offset: int | None = None,
+        cursor: str | None = None,
     ) -> Call[DeliveryPage]:
         """Return one page of a webhook's deliveries, newest first, with every attempt."""
         return Call(
             "GET",
             f"{WEBHOOKS}/{webhook_id}/deliveries",
             parsed(DeliveryPage),
-            params={**clean({"status": status}), **offset_params(limit, offset)},
+            params={**clean({"status": status}), **page_params(limit, offset, cursor)},
         )
+
+    iter_deliveries = paged(list_deliveries)

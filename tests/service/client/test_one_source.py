@@ -31,7 +31,17 @@ ASYNC_SPELLINGS = [
 def test_every_operation_is_a_method_of_both_clients_with_its_docstring() -> None:
     one_of_each_domain = {"read_matches", "revoke_key", "run_pairing", "express_interest"}
     assert one_of_each_domain | {"list_alerts", "list_deliveries"} <= set(OPERATIONS)
-    assert PAGES == ["iter_institutions", "iter_keys", "iter_pairings", "iter_participants"]
+    assert PAGES == [
+        "iter_alerts",
+        "iter_deliveries",
+        "iter_institutions",
+        "iter_interest",
+        "iter_keys",
+        "iter_opportunities",
+        "iter_pairings",
+        "iter_participants",
+        "iter_saved_searches",
+    ]
     blocking = TvetMatchClient("http://127.0.0.1:9")
     asyncio_ = AsyncTvetMatchClient("http://127.0.0.1:9")
     for name in OPERATIONS + PAGES:

@@ -1,4 +1,5 @@
-"""Cursor pagination beside limit/offset: the institutions, participants, runs and keys lists."""
+"""Cursor pagination beside limit/offset: every list pages the same way (institutions,
+participants, runs and keys here; newest-first lists walk downwards)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from service.config import Settings
 from service.http.pagination import decode_cursor, encode_cursor
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ClientFactory, bearer
 
 API = "/api/v1"
 
@@ -153,3 +155,36 @@ def test_unknown_paging_parameters_are_refused(client: TestClient) -> None:
     response = client.get(f"{API}/keys", params={"page": 2}, headers=ADMIN)
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["query", "page"]
+
+
+def test_a_newest_first_list_walks_its_keys_downwards(
+    make_client: ClientFactory, settings: Settings
+) -> None:
+    quiet = {"rate_limit": "", "rate_limit_writes": "", "webhook_poll_seconds": 0}
+    client = make_client(settings.model_copy(update=quiet))
+
+    def register(name: str) -> tuple[int, str]:
+        body = {"name": name, "country": "KH", "kind": "college", "contact_email": "a@example.org"}
+        answer = client.post(f"{API}/institutions", json=body)
+        assert answer.status_code == 201, answer.text
+        return answer.json()["id"], answer.json()["api_key"]
+
+    target, target_key = register("Kampot Polytechnic")
+    sent = []
+    for n in range(5):
+        _, key = register(f"Asking College {n}")
+        body = {"to_institution_id": target, "message": "Shall we meet?"}
+        answer = client.post(f"{API}/meeting-requests", json=body, headers=bearer(key))
+        assert answer.status_code == 201, answer.text
+        sent.append(answer.json()["id"])
+    url = f"{API}/meeting-requests"
+    first = client.get(url, params={"limit": 2}, headers=bearer(target_key)).json()
+    pages = [first]
+    while pages[-1]["next_cursor"] is not None:
+        params = {"limit": 2, "cursor": pages[-1]["next_cursor"]}
+        pages.append(client.get(url, params=params, headers=bearer(target_key)).json())
+    assert [len(page["items"]) for page in pages] == [2, 2, 1]
+    assert [item["id"] for page in pages for item in page["items"]] == sent[::-1]
+    assert all(page["total"] == 5 for page in pages)
+    by_offset = client.get(url, params={"limit": 2, "offset": 2}, headers=bearer(target_key))
+    assert [item["id"] for item in by_offset.json()["items"]] == sent[::-1][2:4]

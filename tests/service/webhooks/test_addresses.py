@@ -20,7 +20,7 @@ from service.webhooks.addresses import is_public, registration_problem, resolve
 from service.webhooks.backoff import Backoff
 from service.webhooks.delivery import DeliveryWorker
 from tests.conftest import ADMIN, ClientFactory
-from tests.service.webhooks.test_webhooks import API, deliveries, institution, register
+from tests.service.webhooks.end_to_end import API, deliveries, institution, register
 from tests.support.receiver import running_receiver
 
 # Each was accepted at registration before; the last three were even connected to.

@@ -19,14 +19,14 @@ from service.webhooks.backoff import Backoff
 from service.webhooks.claims import DueWebhook, pick
 from service.webhooks.delivery import DeliveryWorker
 from tests.conftest import ADMIN, ClientFactory, bearer
-from tests.service.webhooks.test_webhooks import (
+from tests.service.webhooks.end_to_end import (
     API,
     deliveries,
     institution,
     register,
     wait_until,
 )
-from tests.support.receiver import Receiver, running_receiver
+from tests.support.receiver import Receiver
 
 SLOW_TIMEOUT = 8.0  # how long each of the slow owner's attempts hangs before failing
 
@@ -70,12 +70,6 @@ def blackhole() -> Iterator[Blackhole]:
     hole = Blackhole()
     yield hole
     hole.close()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as running:
-        yield running
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from service.config import Settings
 from tests.conftest import ADMIN, bearer
-from tests.service.webhooks.test_webhooks import (
+from tests.service.webhooks.end_to_end import (
     API,
     deliveries,
     institution,

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import ADMIN, bearer
-from tests.service.workshops.test_workshops import (
+from tests.service.workshops.workshop_api import (
     API,
     TOPICS,
     WORKSHOP,
@@ -16,20 +16,6 @@ from tests.service.workshops.test_workshops import (
     pairs_of,
     run,
 )
-
-
-@pytest.fixture
-def workshop(client: TestClient) -> dict[str, Any]:
-    response = client.post(f"{API}/workshops", json=WORKSHOP, headers=ADMIN)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
-
-
-@pytest.fixture
-def organiser(client: TestClient, workshop: dict[str, Any]) -> dict[str, str]:
-    body = {"label": "organisers", "role": "organiser", "workshops": [workshop["id"]]}
-    return bearer(client.post(f"{API}/keys", json=body, headers=ADMIN).json()["key"])
 
 
 @pytest.fixture

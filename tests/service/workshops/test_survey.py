@@ -1,35 +1,23 @@
-"""parse_survey: the shipped sample, every refusal with its row and column, encodings."""
+"""parse_survey on CSV: the shipped sample, and every refusal with its row and column."""
 
 from __future__ import annotations
 
-import io
-from importlib import resources
-from pathlib import Path
-
 import pytest
-from openpyxl import Workbook
 
 from service.values.validation import Kind
 from service.workshops import survey
 from service.workshops.survey import (
-    COLUMNS,
-    FileType,
     RowError,
     SurveyAnswers,
     parse_survey,
-    safe_cell,
 )
 from service.workshops.survey.answers import without_legacy_block
-
-SAMPLE = resources.files("seed").joinpath("survey_sample.csv").read_bytes()
-MALFORMED = resources.files("seed").joinpath("survey_malformed.csv").read_bytes()
-SURVEY_MD = Path(__file__).resolve().parents[3] / "seed" / "SURVEY.md"
-
-HEADER = "Institution name,Country,Type,Q1 Programs wanted (up to 3),Languages,Contact email\n"
-
-
-def _csv(*lines: str, header: str = HEADER) -> bytes:
-    return (header + "".join(f"{line}\n" for line in lines)).encode("utf-8")
+from tests.service.workshops.survey_samples import (
+    HEADER,
+    MALFORMED,
+    SAMPLE,
+    survey_csv,
+)
 
 
 def _found(errors: tuple[RowError, ...], row: int, column: str, reason: str) -> bool:
@@ -105,7 +93,9 @@ def test_lf_line_ends_give_the_same_result_as_crlf() -> None:
 
 def test_full_width_semicolons_and_line_breaks_split_cells() -> None:
     parsed = parse_survey(
-        _csv('Demo Yulin College,CN,college,"师资培训；学生交流\n实习","zh；en ; ",', header=HEADER)
+        survey_csv(
+            'Demo Yulin College,CN,college,"师资培训；学生交流\n实习","zh；en ; ",', header=HEADER
+        )
     )
     assert parsed.ok, parsed.errors
     profile = parsed.rows[0].profile
@@ -115,7 +105,9 @@ def test_full_width_semicolons_and_line_breaks_split_cells() -> None:
 
 def test_empty_items_are_dropped_and_commas_inside_quotes_kept() -> None:
     header = "Institution name,Country,Type,What we offer\n"
-    parsed = parse_survey(_csv('Demo A,KH,college,"; CNC, welding ;;  ；robots;"', header=header))
+    parsed = parse_survey(
+        survey_csv('Demo A,KH,college,"; CNC, welding ;;  ；robots;"', header=header)
+    )
     assert parsed.rows[0].profile.offers == ["CNC, welding", "robots"]
 
 
@@ -129,7 +121,7 @@ def test_empty_items_are_dropped_and_commas_inside_quotes_kept() -> None:
     ],
 )
 def test_headers_match_aliases_case_and_spaces(header: str) -> None:
-    parsed = parse_survey(_csv("Demo A,Cambodia,Polytechnic", header=header))
+    parsed = parse_survey(survey_csv("Demo A,Cambodia,Polytechnic", header=header))
     assert parsed.ok, parsed.errors
     assert parsed.rows[0].profile.country == "KH"
 
@@ -140,7 +132,7 @@ def test_headers_match_aliases_case_and_spaces(header: str) -> None:
      ("Lao PDR", "LA"), ("Brunei", "BN"), ("中国", "CN"), ("Russia", "RU"), ("Timor-Leste", "TL")],
 )  # fmt: skip
 def test_countries_accept_codes_and_names(written: str, code: str) -> None:
-    parsed = parse_survey(_csv(f"Demo A,{written},college,,,"))
+    parsed = parse_survey(survey_csv(f"Demo A,{written},college,,,"))
     assert parsed.rows[0].profile.country == code
 
 
@@ -152,13 +144,13 @@ def test_countries_accept_codes_and_names(written: str, code: str) -> None:
      ("NGO", Kind.organisation), ("association", Kind.organisation), ("other", Kind.other)],
 )  # fmt: skip
 def test_kinds_accept_api_kinds_and_survey_words(written: str, kind: Kind) -> None:
-    parsed = parse_survey(_csv(f"Demo A,KH,{written},,,"))
+    parsed = parse_survey(survey_csv(f"Demo A,KH,{written},,,"))
     assert parsed.rows[0].profile.kind is kind
 
 
 def test_languages_accept_codes_names_and_locale_tags() -> None:
     cell = "Khmer; Mandarin; zh-CN; EN; Filipino; Bahasa Indonesia; Burmese; ภาษาไทย; Lao; Malay"
-    parsed = parse_survey(_csv(f'Demo A,KH,college,,"{cell}",'))
+    parsed = parse_survey(survey_csv(f'Demo A,KH,college,,"{cell}",'))
     assert parsed.rows[0].profile.languages == [
         "km",
         "zh",
@@ -199,7 +191,7 @@ def test_malformed_file_refuses_exactly_the_known_problems() -> None:
 
 
 def test_more_than_three_programs_is_a_row_error_naming_the_column() -> None:
-    parsed = parse_survey(_csv('Demo A,KH,college,"a; b；c\nd",,'))
+    parsed = parse_survey(survey_csv('Demo A,KH,college,"a; b；c\nd",,'))
     assert parsed.rows == ()
     assert parsed.errors == (
         RowError(
@@ -209,18 +201,20 @@ def test_more_than_three_programs_is_a_row_error_naming_the_column() -> None:
 
 
 def test_errors_name_the_header_as_written_without_surrounding_spaces() -> None:
-    parsed = parse_survey(_csv("Demo A,Atlantis,college", header=" NAME , COUNTRY ,kind\n"))
+    parsed = parse_survey(survey_csv("Demo A,Atlantis,college", header=" NAME , COUNTRY ,kind\n"))
     assert [e.column for e in parsed.errors] == ["COUNTRY"]
 
 
 def test_missing_required_columns_are_listed() -> None:
-    parsed = parse_survey(_csv("Demo A,Phnom Penh", header="Institution,City\n"))
+    parsed = parse_survey(survey_csv("Demo A,Phnom Penh", header="Institution,City\n"))
     assert parsed.rows == ()
     assert parsed.errors == (RowError(1, "", "missing required column(s): Country, Type"),)
 
 
 def test_a_column_given_twice_is_a_header_error() -> None:
-    parsed = parse_survey(_csv("A,B,KH,college", header="Name,Institution name,Country,Type\n"))
+    parsed = parse_survey(
+        survey_csv("A,B,KH,college", header="Name,Institution name,Country,Type\n")
+    )
     assert parsed.rows == ()
     assert len(parsed.errors) == 1
     assert parsed.errors[0].row == 1
@@ -229,7 +223,9 @@ def test_a_column_given_twice_is_a_header_error() -> None:
 
 
 def test_unknown_and_unnamed_columns_are_ignored_with_warnings() -> None:
-    parsed = parse_survey(_csv("x,Demo A,KH,college,y", header="Timestamp,Name,Country,Type,\n"))
+    parsed = parse_survey(
+        survey_csv("x,Demo A,KH,college,y", header="Timestamp,Name,Country,Type,\n")
+    )
     assert parsed.ok
     assert parsed.columns == ("Timestamp", "Name", "Country", "Type", "")
     assert parsed.warnings == (
@@ -239,23 +235,27 @@ def test_unknown_and_unnamed_columns_are_ignored_with_warnings() -> None:
 
 
 def test_duplicates_compare_names_case_insensitively_and_country_by_code() -> None:
-    parsed = parse_survey(_csv("Demo  A,Cambodia,college,,,", "demo a,KH,school,,,"))
+    parsed = parse_survey(survey_csv("Demo  A,Cambodia,college,,,", "demo a,KH,school,,,"))
     assert [r.row for r in parsed.rows] == [2]
     assert parsed.errors == (
         RowError(3, "Institution name", "the same institution (name and country) as row 2"),
     )
-    other_country = parse_survey(_csv("Demo A,KH,college,,,", "Demo A,TH,college,,,"))
+    other_country = parse_survey(survey_csv("Demo A,KH,college,,,", "Demo A,TH,college,,,"))
     assert other_country.ok
 
 
 def test_blank_rows_are_skipped_but_keep_spreadsheet_row_numbers() -> None:
-    parsed = parse_survey(_csv("Demo A,KH,college,,,", ",,,,,", "", "Demo B,Atlantis,college,,,"))
+    parsed = parse_survey(
+        survey_csv("Demo A,KH,college,,,", ",,,,,", "", "Demo B,Atlantis,college,,,")
+    )
     assert [r.row for r in parsed.rows] == [2]
     assert parsed.errors[0].row == 5
 
 
 def test_quoted_line_breaks_count_as_one_spreadsheet_row() -> None:
-    parsed = parse_survey(_csv('Demo A,KH,college,"internships\nscholarships",,', "Demo B,XX,x,,,"))
+    parsed = parse_survey(
+        survey_csv('Demo A,KH,college,"internships\nscholarships",,', "Demo B,XX,x,,,")
+    )
     assert [e.row for e in parsed.errors] == [3, 3]
 
 
@@ -268,7 +268,9 @@ def test_tab_separated_files_are_read_when_the_header_has_tabs_and_no_commas() -
 
 def test_pydantic_refusals_map_back_to_their_column_and_item() -> None:
     header = "Name,Country,Type,Technical fields,Website\n"
-    parsed = parse_survey(_csv(f'Demo A,KH,college,"CNC; {"x" * 301}",ftp://demo', header=header))
+    parsed = parse_survey(
+        survey_csv(f'Demo A,KH,college,"CNC; {"x" * 301}",ftp://demo', header=header)
+    )
     assert _found(parsed.errors, 2, "Technical fields", "item 2 ('xxx")
     assert _found(parsed.errors, 2, "Technical fields", "at most 300")
     assert _found(parsed.errors, 2, "Website", "must be an http:// or https:// address")
@@ -279,7 +281,7 @@ def test_q2_to_q4_are_answers_for_the_organiser_not_description() -> None:
     line = (
         'Demo A,KH,college,Small institute.,"budget constraints；red tape.",,"AI\nhybrid workshops"'
     )
-    parsed = parse_survey(_csv(line, header=header))
+    parsed = parse_survey(survey_csv(line, header=header))
     assert parsed.rows[0].profile.description == "Small institute."
     assert parsed.rows[0].answers == SurveyAnswers(
         challenges=("budget constraints", "red tape."), wishes=("AI", "hybrid workshops")
@@ -295,9 +297,9 @@ def test_no_profile_of_the_sample_holds_survey_labels() -> None:
 
 def test_a_long_description_and_long_answers_are_each_within_limits() -> None:
     header = "Name,Country,Type,Description,Q2 Challenges\n"
-    parsed = parse_survey(_csv(f"Demo A,KH,college,{'d' * 4990},{'c' * 20}", header=header))
+    parsed = parse_survey(survey_csv(f"Demo A,KH,college,{'d' * 4990},{'c' * 20}", header=header))
     assert parsed.ok
-    too_long = parse_survey(_csv(f"Demo A,KH,college,{'d' * 5001},c", header=header))
+    too_long = parse_survey(survey_csv(f"Demo A,KH,college,{'d' * 5001},c", header=header))
     assert _found(too_long.errors, 2, "Description", "at most 5,000 are allowed")
 
 
@@ -325,7 +327,7 @@ def test_only_the_block_an_earlier_import_wrote_for_these_answers_is_removed(
 
 def test_cells_longer_than_the_limit_are_refused() -> None:
     header = "Name,Country,Type,What we seek\n"
-    parsed = parse_survey(_csv(f"Demo A,KH,college,{'n' * 5001}", header=header))
+    parsed = parse_survey(survey_csv(f"Demo A,KH,college,{'n' * 5001}", header=header))
     assert parsed.errors == (
         RowError(2, "What we seek", "the cell has 5,001 characters; at most 5,000 are allowed"),
     )
@@ -333,147 +335,7 @@ def test_cells_longer_than_the_limit_are_refused() -> None:
 
 def test_more_rows_than_the_limit_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(survey.parse, "MAX_ROWS", 2)
-    parsed = parse_survey(_csv("Demo A,KH,college,,,", "Demo B,KH,college,,,", "Demo C,KH,x,,,"))
+    parsed = parse_survey(
+        survey_csv("Demo A,KH,college,,,", "Demo B,KH,college,,,", "Demo C,KH,x,,,")
+    )
     assert parsed.errors == (RowError(4, "", "more than 2 data rows; split the file"),)
-
-
-def test_gb18030_is_refused_by_default_with_a_clear_message() -> None:
-    data = (
-        _csv("南宁示例职业学院Demo,中国,职业学院,师资培训；实习,中文,").decode().encode("gb18030")
-    )
-    parsed = parse_survey(data)
-    assert parsed.rows == ()
-    (error,) = parsed.errors
-    assert error.row == 0
-    assert error.column == ""
-    offset = len(HEADER.encode())
-    assert f"at offset {offset} (line 2)" in error.reason
-    # The hint names the encoding in words, not in code syntax (issue 16.4).
-    assert "GB18030" in error.reason
-    assert "encoding=" not in error.reason
-
-
-def test_gb18030_parses_when_the_encoding_is_passed() -> None:
-    data = (
-        _csv("南宁示例职业学院Demo,中国,职业学院,师资培训；实习,中文,").decode().encode("gb18030")
-    )
-    parsed = parse_survey(data, encoding="gb18030")
-    assert parsed.ok, parsed.errors
-    profile = parsed.rows[0].profile
-    assert (profile.name, profile.country, profile.kind) == (
-        "南宁示例职业学院Demo",
-        "CN",
-        Kind.college,
-    )
-    assert profile.programs == ["师资培训", "实习"]
-    assert profile.languages == ["zh"]
-
-
-def test_an_unknown_encoding_is_a_file_error() -> None:
-    parsed = parse_survey(SAMPLE, encoding="no-such-codec")
-    assert parsed.errors == (RowError(0, "", "unknown encoding 'no-such-codec'"),)
-
-
-@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b" \r\n\r\n"])
-def test_an_empty_file_is_a_file_error(data: bytes) -> None:
-    assert parse_survey(data).errors == (RowError(0, "", "the file is empty"),)
-
-
-def test_a_header_without_rows_is_an_error() -> None:
-    parsed = parse_survey(HEADER.encode())
-    assert parsed.errors == (RowError(0, "", "the file has a header but no data rows"),)
-    assert parsed.columns[0] == "Institution name"
-
-
-def test_row_errors_convert_to_field_errors() -> None:
-    assert RowError(3, "Country", "bad").field_error().loc == ("file", 3, "Country")
-    assert RowError(0, "", "empty").field_error().loc == ("file", 0)
-    assert str(RowError(3, "Country", "bad")) == "row 3, Country: bad"
-    assert str(RowError(0, "", "empty")) == "file: empty"
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
-        ("+1+1", "'+1+1"),
-        ("-2+3", "'-2+3"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
-        ("Demo College", "Demo College"),
-        ("", ""),
-        ("a=b", "a=b"),
-        ("'=1", "'=1"),
-        ("柬埔寨", "柬埔寨"),
-    ],
-)
-def test_safe_cell_neutralises_formula_starts(value: str, expected: str) -> None:
-    assert safe_cell(value) == expected
-
-
-def test_the_docs_list_every_column_and_alias() -> None:
-    docs = SURVEY_MD.read_text(encoding="utf-8")
-    for column in COLUMNS:
-        assert column.header in docs
-        for alias in column.aliases:
-            assert alias in docs.lower(), alias
-        assert column.header in (survey.__doc__ or "")
-
-
-@pytest.mark.parametrize(
-    ("sample", "file_type"), [("survey_sample_zh.csv", "csv"), ("survey_sample.xlsx", "xlsx")]
-)
-def test_chinese_headers_and_the_workbook_read_as_the_english_csv(
-    sample: str, file_type: FileType
-) -> None:
-    data = resources.files("seed").joinpath(sample).read_bytes()
-    parsed = parse_survey(data, file_type=file_type)
-    assert parsed.ok, [str(e) for e in parsed.errors]
-    assert parsed.warnings == ()
-    assert parsed.rows == parse_survey(SAMPLE).rows
-
-
-def test_every_chinese_header_is_documented_and_means_one_column() -> None:
-    docs = SURVEY_MD.read_text(encoding="utf-8")
-    seen: dict[str, str] = {}
-    for column in COLUMNS:
-        assert column.chinese, column.key
-        for name in column.chinese:
-            assert name in docs, name
-            assert seen.setdefault(name, column.key) == column.key
-    header = ",".join(column.chinese[0] for column in COLUMNS if column.required)
-    parsed = parse_survey(f"{header}\n示例学院 Demo,柬埔寨,职业学院\n".encode())
-    assert parsed.ok, parsed.errors
-    assert parsed.rows[0].profile.country == "KH"
-
-
-def test_workbook_cells_become_text_and_blank_rows_keep_their_numbers() -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["Institution name", "Country", "Type", "City", None])
-    sheet.append([])
-    sheet.append(["Demo A", "KH", "college", 12345])
-    sheet.append(["Demo B", "Atlantis", "college"])
-    out = io.BytesIO()
-    book.save(out)
-    parsed = parse_survey(out.getvalue(), file_type="xlsx")
-    assert [(r.row, r.profile.city) for r in parsed.rows] == [(3, "12345")]
-    assert [(e.row, e.column) for e in parsed.errors] == [(4, "Country")]
-
-
-def test_a_file_that_is_not_a_workbook_is_refused_as_a_whole() -> None:
-    parsed = parse_survey(SAMPLE, file_type="xlsx")
-    assert [(e.row, e.column) for e in parsed.errors] == [(0, "")]
-    assert "not an Excel workbook" in parsed.errors[0].reason
-
-
-def test_a_mapping_adds_headers_the_survey_does_not_know() -> None:
-    data = _csv("Demo A,KH,college,welding", header="Name of school,Country,Type,Strengths\n")
-    assert not parse_survey(data).ok
-    parsed = parse_survey(data, mapping={"name of school": "name", "strengths": "offers"})
-    assert parsed.ok, parsed.errors
-    assert parsed.rows[0].profile.offers == ["welding"]
-    # A known header keeps its meaning whatever the mapping says.
-    assert parse_survey(data, mapping={"country": "city", "name of school": "name"}).ok
