@@ -17,7 +17,8 @@ class Profile:
     ``id`` is ``None`` for a profile that is only asked about, never stored.
     ``existing_partners`` are declared partnerships (never suggested); ``worked_with``
     are institutions a recorded outcome links it to (met, MoU signed): edges of the
-    partner graph like declared partnerships, but still suggested.
+    partner graph like declared partnerships, but still suggested. An outcome is mutual:
+    give it on both profiles.
     """
 
     id: int | None = None
