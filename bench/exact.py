@@ -86,8 +86,8 @@ def exact_scores(ranker: ReciprocalRanker, query: Profile) -> Floats:
         both = written(name) & (vectors[name].nnz > 0)
         numerator = numerator + weight * np.where(both, cos(name, name), 0.0)
         denominator = denominator + weight * both
-    cities = [" ".join(p.city.casefold().split()) for p in _profiles_in_row_order(ranker)]
-    mine = " ".join(query.city.casefold().split())
+    cities = [_city(ranker, p.city) for p in _profiles_in_row_order(ranker)]
+    mine = _city(ranker, query.city)
     if mine:
         city = np.array([c == mine for c in cities], dtype=np.float64)
         numerator = numerator + CITY_WEIGHT * city
@@ -98,6 +98,13 @@ def exact_scores(ranker: ReciprocalRanker, query: Profile) -> Floats:
         return text
     score: Floats = (1 - GRAPH_WEIGHT) * text + GRAPH_WEIGHT * graph / graph.max()
     return score
+
+
+def _city(ranker: ReciprocalRanker, city: str) -> str:
+    """A city as the documented score compares it: the gazetteer's place, else folded."""
+    places = ranker.taxonomy
+    named = places.place(city) if places is not None and city else None
+    return f"place:{named.id}" if named is not None else " ".join(city.casefold().split())
 
 
 def _profiles_in_row_order(ranker: ReciprocalRanker) -> list[Profile]:

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from matching.taxonomy import Taxonomy
 from matching.types import Profile
 
 __all__ = ["PARTS", "SIMILARITIES", "Corpus", "Segment", "place_key"]
@@ -94,15 +95,22 @@ class Corpus:
     # Base rows standing in for "a typical asker" when measuring how broadly a candidate
     # appeals; fixed when the base is built.
     sample: npt.NDArray[np.intp]
+    # The gazetteer that names one city in several scripts (the taxonomy's places).
+    places: Taxonomy | None = None
 
     @classmethod
-    def build(cls, profiles: Sequence[Profile], parts: Mapping[str, sparse.csr_matrix]) -> Corpus:
+    def build(
+        cls,
+        profiles: Sequence[Profile],
+        parts: Mapping[str, sparse.csr_matrix],
+        places: Taxonomy | None = None,
+    ) -> Corpus:
         """Index ``profiles`` (all with ids) whose part rows are ``parts``."""
         base = Segment.build(parts)
         empty = Segment.build({part: parts[part][:0] for part in PARTS})
         ids = np.array([p.id for p in profiles], dtype=np.int64)
         codes: dict[str, int] = {}
-        cities = [place_key(p.city) for p in profiles]
+        cities = [place_key(p.city, places) for p in profiles]
         return cls(
             base=base,
             delta=empty,
@@ -119,6 +127,7 @@ class Corpus:
             profiles={int(pid): p for pid, p in zip(ids, profiles, strict=True)},
             declared_by=_declared_by(profiles),
             sample=np.sort(np.random.default_rng(0).permutation(len(profiles))[:_APPEAL_SAMPLE]),
+            places=places,
         )
 
     def upserted(
@@ -142,7 +151,7 @@ class Corpus:
         current = dict(self.profiles)
         previous = [current[int(pid)] for pid in ids if int(pid) in current]
         codes = dict(self.city_codes)
-        cities = [place_key(p.city) for p in profiles]
+        cities = [place_key(p.city, self.places) for p in profiles]
         city_rows = [codes.setdefault(c, len(codes)) if c else -1 for c in cities]
         current.update((int(pid), p) for pid, p in zip(ids, profiles, strict=True))
         return dataclasses.replace(
@@ -207,8 +216,15 @@ class Corpus:
         return sparse.csr_matrix(pieces[order])
 
 
-def place_key(city: str) -> str:
-    """A city as compared for locality: folded, spaces collapsed (``""`` when none)."""
+def place_key(city: str, places: Taxonomy | None = None) -> str:
+    """A city as compared for locality (``""`` when none).
+
+    The place the gazetteer ``places`` finds in it (the same key in every script), else
+    the city folded with spaces collapsed.
+    """
+    named = places.place(city) if places is not None and city else None
+    if named is not None:
+        return named.term
     return " ".join(unicodedata.normalize("NFKC", city).casefold().split())
 
 

@@ -33,20 +33,31 @@ __all__ = [
 PartTerms = dict[str, list[str]]
 # Short lists of items: scored by how informative the shared items are, not by a cosine.
 _ITEM_PARTS = frozenset(("fields", "programs"))
+_TEXT_SECTIONS = frozenset(("field", "program"))
+_LABEL_SECTIONS = _TEXT_SECTIONS | {"sector"}
 
 
 @lru_cache(maxsize=1 << 16)
-def _terms_of(phrase: str, taxonomy: Taxonomy | None) -> tuple[str, ...]:
+def _terms_of(phrase: str, taxonomy: Taxonomy | None, labels: bool) -> tuple[str, ...]:
     # Survey answers repeat the same phrases across many profiles; analyse each once.
     concepts = taxonomy.find(phrase) if taxonomy is not None else ()
-    return (*analyze(phrase), *(concept.term for concept in concepts))
+    # Sectors are read from field labels only: in prose "business" or "energy" is a word,
+    # not a label. Places are compared as cities (matching.corpus.place_key), never as text.
+    sections = _LABEL_SECTIONS if labels else _TEXT_SECTIONS
+    found = (concept.term for concept in concepts if concept.section in sections)
+    return (*analyze(phrase), *found)
 
 
-def phrase_terms(phrases: Sequence[str], taxonomy: Taxonomy | None) -> list[str]:
-    """The terms of every phrase, concept terms included, in order."""
+def phrase_terms(
+    phrases: Sequence[str], taxonomy: Taxonomy | None, *, labels: bool = False
+) -> list[str]:
+    """The terms of every phrase, concept terms included, in order.
+
+    ``labels``: the phrases are field labels, which may also name a broad sector.
+    """
     terms: list[str] = []
     for phrase in phrases:
-        terms.extend(_terms_of(phrase, taxonomy))
+        terms.extend(_terms_of(phrase, taxonomy, labels))
     return terms
 
 
@@ -55,7 +66,7 @@ def part_terms(profile: Profile, taxonomy: Taxonomy | None) -> PartTerms:
     return {
         "needs": phrase_terms(profile.needs, taxonomy),
         "offers": phrase_terms(profile.offers, taxonomy),
-        "fields": phrase_terms(profile.fields, taxonomy),
+        "fields": phrase_terms(profile.fields, taxonomy, labels=True),
         "programs": phrase_terms(profile.programs, taxonomy),
         # The name is a one-line description ("Kampot Dairy School"); reading both as one
         # document lets a newcomer's name meet an established profile's text.

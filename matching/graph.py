@@ -1,6 +1,7 @@
 """Partners of partners: who works with the institutions I already work with.
 
-Declared partnerships (either side declaring is enough) form an undirected graph. A
+Declared partnerships (either side declaring is enough) and recorded outcomes (a met or
+an MoU signed, ``Profile.worked_with``) form an undirected graph. A
 candidate sharing partners with the asker scores by Adamic–Adar: each shared partner
 ``p`` adds ``1 / log(degree of p)``, so a partner of everyone says little and a partner
 with three partnerships says a lot. Suggestions from the graph and from the text are
@@ -20,6 +21,7 @@ from matching.corpus import Corpus
 from matching.types import Profile
 
 __all__ = [
+    "asker_edges",
     "blend",
     "graph_scores",
     "neighbours",
@@ -34,10 +36,21 @@ FloatArray = npt.NDArray[np.float32]
 def neighbours(
     node: int, profiles: Mapping[int, Profile], declared_by: Mapping[int, frozenset[int]]
 ) -> frozenset[int]:
-    """Everyone ``node`` declared, and everyone who declared ``node``."""
+    """Everyone ``node`` declared or worked with, and everyone who declared ``node``."""
     profile = profiles.get(node)
-    declared = profile.existing_partners if profile is not None else frozenset()
-    return declared | declared_by.get(node, frozenset())
+    edges = profile.existing_partners | profile.worked_with if profile is not None else frozenset()
+    return edges | declared_by.get(node, frozenset())
+
+
+def asker_edges(query: Profile, corpus: Corpus) -> frozenset[int]:
+    """The asker's own edges: its declared partners and whom it worked with.
+
+    Outcomes are recorded on the stored profile; callers often ask with a profile built
+    from the row and its declared partners only, so the index's copy is read too.
+    """
+    stored = corpus.profiles.get(query.id) if query.id is not None else None
+    worked_with = stored.worked_with if stored is not None else frozenset()
+    return query.existing_partners | query.worked_with | worked_with
 
 
 def shared_partner_scores(
@@ -85,9 +98,10 @@ def blend(text: FloatArray, graph: FloatArray, weight: float) -> FloatArray:
 
 def graph_scores(query: Profile, corpus: Corpus) -> FloatArray | None:
     """Adamic–Adar of every row for ``query``, scaled to a maximum of 1; None if all zero."""
-    if not query.existing_partners:
+    edges = asker_edges(query, corpus)
+    if not edges:
         return None
-    found = shared_partner_scores(query.existing_partners, corpus.profiles, corpus.declared_by)
+    found = shared_partner_scores(edges, corpus.profiles, corpus.declared_by)
     rows = [corpus.row_of[c] for c in found if c in corpus.row_of]
     if not rows:
         return None
@@ -99,9 +113,8 @@ def graph_scores(query: Profile, corpus: Corpus) -> FloatArray | None:
 
 def shared_names(query: Profile, candidate: Profile, corpus: Corpus) -> list[str]:
     """Names of the partners ``query`` and ``candidate`` share, most selective first."""
-    if not query.existing_partners or candidate.id is None:
+    edges = asker_edges(query, corpus)
+    if not edges or candidate.id is None:
         return []
-    shared = shared_partners(
-        query.existing_partners, candidate.id, corpus.profiles, corpus.declared_by
-    )
+    shared = shared_partners(edges, candidate.id, corpus.profiles, corpus.declared_by)
     return [corpus.profiles[p].name for p in shared if p in corpus.profiles]

@@ -15,6 +15,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from matching.corpus import SIMILARITIES, Corpus, place_key
+from matching.taxonomy import Taxonomy
 from matching.types import Profile
 
 __all__ = ["Parts", "between_matrices", "between_rows", "grounded", "of_pairs"]
@@ -44,7 +45,7 @@ def present_in_index(
 
 def locality(corpus: Corpus, city: str) -> tuple[FloatArray, BoolArray | bool]:
     """(same city, both have a city) of one asker's ``city`` against every row."""
-    key = place_key(city)
+    key = place_key(city, corpus.places)
     if not key:
         return np.zeros(len(corpus.ids), np.float32), False
     same = corpus.cities == corpus.city_codes.get(key, -2)
@@ -121,6 +122,7 @@ def between_matrices(
     asked: Mapping[str, sparse.csr_matrix],
     candidates: Sequence[Profile],
     askers: Sequence[Profile],
+    places: Taxonomy | None = None,
 ) -> Parts:
     """Similarities of candidates (down) to askers (across), from their part matrices."""
     similarity = {
@@ -136,8 +138,8 @@ def between_matrices(
         name: has(stored, stored_part)[:, None] & has(asked, asked_part)[None, :]
         for name, stored_part, asked_part in SIMILARITIES
     }
-    theirs = np.array([place_key(c.city) for c in candidates], dtype=np.str_)
-    mine = np.array([place_key(a.city) for a in askers], dtype=np.str_)
+    theirs = np.array([place_key(c.city, places) for c in candidates], dtype=np.str_)
+    mine = np.array([place_key(a.city, places) for a in askers], dtype=np.str_)
     present["city"] = (theirs != "")[:, None] & (mine != "")[None, :]
     same = theirs[:, None] == mine[None, :]
     similarity["city"] = (same & present["city"]).astype(np.float32)

@@ -105,7 +105,7 @@ class ReciprocalRanker:
         self.terms_: npt.NDArray[np.str_] = (
             self.weights_.terms if self.weights_ is not None else np.array([], dtype=np.str_)
         )
-        self.corpus_ = Corpus.build(stored, self._part_matrices(terms))
+        self.corpus_ = Corpus.build(stored, self._part_matrices(terms), self.taxonomy)
         self.changes_since_fit_ = 0
         self.unseen_terms_since_fit_ = 0
         self.terms_since_fit_ = 0

@@ -23,7 +23,10 @@ from matching.text import STOP_WORDS, is_spaceless, match_tokens
 
 __all__ = ["Concept", "Taxonomy"]
 
-_SECTIONS = {"fields": "field", "programs": "program"}
+# Fields and programs are what profiles offer and need; sectors are the coarse labels
+# directories tag everyone with; places are the cities the service's users are in, so
+# "西哈努克港" and "Sihanoukville" are one city.
+_SECTIONS = {"fields": "field", "programs": "program", "sectors": "sector", "places": "place"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +70,11 @@ class Taxonomy:
                     self._words.setdefault(tokens, set()).add(index)
         self._longest_words = max((len(key) for key in self._words), default=0)
         self._longest_run = max((len(key) for key in self._runs), default=0)
+        self._places: dict[str, Concept | None] = {}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Taxonomy:
-        """Build a taxonomy from ``{"fields": [...], "programs": [...]}`` entries."""
+        """Build a taxonomy from ``{"fields": [...], "programs": [...], ...}`` entries."""
         concepts = []
         for key, section in _SECTIONS.items():
             for entry in data.get(key, ()):
@@ -102,6 +106,13 @@ class Taxonomy:
                 found.setdefault(index)
             position += max(width, 1)
         return [self.concepts[index] for index in found]
+
+    def place(self, text: str) -> Concept | None:
+        """Return the first place ``text`` names (a city in any script), or None."""
+        if text not in self._places:  # cities repeat across profiles: look each up once
+            places = [concept for concept in self.find(text) if concept.section == "place"]
+            self._places[text] = places[0] if places else None
+        return self._places[text]
 
     def _longest_words_at(self, tokens: Sequence[str], start: int) -> tuple[list[int], int]:
         longest = min(self._longest_words, len(tokens) - start)

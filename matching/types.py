@@ -15,6 +15,10 @@ class Profile:
     """An institution as the ranker sees it: text lists, country, kind and known partners.
 
     ``id`` is ``None`` for a profile that is only asked about, never stored.
+    ``existing_partners`` are declared partnerships (never suggested); ``worked_with``
+    are institutions a recorded outcome links it to (met, MoU signed): edges of the
+    partner graph like declared partnerships, but still suggested. An outcome is mutual:
+    give it on both profiles.
     """
 
     id: int | None = None
@@ -29,6 +33,7 @@ class Profile:
     description: str = ""
     languages: tuple[str, ...] = ()
     existing_partners: frozenset[int] = frozenset()
+    worked_with: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,9 @@ def _scores(
     """(score, similarities, reciprocal, overlap), each candidates x askers."""
     asked = asker_matrices(ranker.corpus_, ranker.weights_, ranker.taxonomy, askers)
     stored = part_matrices(ranker.weights_, [part_terms(p, ranker.taxonomy) for p in candidates])
-    similarity, present = pairwise.between_matrices(stored, asked, candidates, askers)
+    similarity, present = pairwise.between_matrices(
+        stored, asked, candidates, askers, ranker.taxonomy
+    )
     score, reciprocal, overlap = ranker.fuse_parts(similarity, present)
     return score, similarity, reciprocal, overlap
 

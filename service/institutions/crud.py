@@ -23,6 +23,10 @@ from service.institutions.models import (
 from service.values.times import utc_now
 from service.values.validation import name_key
 from service.webhooks.outbox import Event, EventType, enqueue, wanted
+from service.workshops.models import Outcome
+
+# Recorded outcomes that link two institutions in the partner graph.
+WORKED_WITH = ("met", "mou_signed")
 
 # Stay well below SQLite's limit on bound parameters per statement.
 _CHUNK = 900
@@ -58,8 +62,14 @@ def record_changes(*, session: Session, institution_ids: Iterable[int | None]) -
     """Log changed institutions so every service instance's index catches up, and count
     the change in their versions (their ETags)."""
     changed = [pid for pid in dict.fromkeys(institution_ids) if pid]
-    session.add_all(IndexChange(institution_id=pid) for pid in changed)
+    log_index_changes(session=session, institution_ids=changed)
     bump_versions(session, Institution, changed)
+
+
+def log_index_changes(*, session: Session, institution_ids: Iterable[int]) -> None:
+    """Log institutions whose indexed profile changed while their row did not (a recorded
+    outcome adds a partner-graph edge), so every service instance's index catches up."""
+    session.add_all(IndexChange(institution_id=pid) for pid in dict.fromkeys(institution_ids))
 
 
 def _announce(session: Session, event_type: EventType, rows: Sequence[Institution]) -> None:
@@ -105,6 +115,25 @@ def partners_of(*, session: Session, institution_ids: Sequence[int]) -> dict[int
         for link in session.exec(statement):
             partners[link.institution_id].append(link.partner_id)
     return partners
+
+
+def worked_with(*, session: Session, institution_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Return whom each institution met or signed an MoU with at a workshop, ascending.
+
+    These outcomes are edges of the partner graph (matching.graph), like declared
+    partnerships; a declined meeting is not.
+    """
+    linked: dict[int, set[int]] = {pid: set() for pid in institution_ids}
+    for chunk in _chunks(list(institution_ids)):
+        statement = select(Outcome.institution_a, Outcome.institution_b).where(
+            col(Outcome.status).in_(WORKED_WITH),
+            col(Outcome.institution_a).in_(chunk) | col(Outcome.institution_b).in_(chunk),
+        )
+        for a, b in session.exec(statement):
+            for one, other in ((a, b), (b, a)):
+                if one in linked:
+                    linked[one].add(other)
+    return {pid: sorted(others) for pid, others in linked.items()}
 
 
 def to_public(row: Institution, partners: list[int]) -> InstitutionPublic:

@@ -54,7 +54,11 @@ _Change = tuple[Literal["upsert"], Sequence[Profile]] | tuple[Literal["remove"],
 
 
 def _as_profile(
-    source: InstitutionProfile, *, profile_id: int | None, partners: Iterable[int]
+    source: InstitutionProfile,
+    *,
+    profile_id: int | None,
+    partners: Iterable[int],
+    worked_with: Iterable[int] = (),
 ) -> Profile:
     return Profile(
         id=profile_id,
@@ -69,12 +73,15 @@ def _as_profile(
         description=source.description,
         languages=tuple(source.languages),
         existing_partners=frozenset(partners),
+        worked_with=frozenset(worked_with),
     )
 
 
-def to_profile(row: Institution, partners: Sequence[int]) -> Profile:
+def to_profile(
+    row: Institution, partners: Sequence[int], worked_with: Sequence[int] = ()
+) -> Profile:
     """Return the matching library's view of a stored institution."""
-    return _as_profile(row, profile_id=row.id, partners=partners)
+    return _as_profile(row, profile_id=row.id, partners=partners, worked_with=worked_with)
 
 
 def draft_profile(data: InstitutionCreate) -> Profile:
@@ -323,8 +330,14 @@ class MatchIndex:
 def _load_profiles(session: Session, ids: Sequence[int] | None) -> dict[int, Profile]:
     """Return the stored profiles with these ids (all of them for ``None``)."""
     rows = crud.all_institutions(session=session, ids=ids)
-    partners = crud.partners_of(session=session, institution_ids=[r.id for r in rows if r.id])
-    return {row.id: to_profile(row, partners[row.id]) for row in rows if row.id is not None}
+    ids = [r.id for r in rows if r.id]
+    partners = crud.partners_of(session=session, institution_ids=ids)
+    worked_with = crud.worked_with(session=session, institution_ids=ids)
+    return {
+        row.id: to_profile(row, partners[row.id], worked_with[row.id])
+        for row in rows
+        if row.id is not None
+    }
 
 
 def _replay(ranker: ReciprocalRanker, change: _Change) -> None:

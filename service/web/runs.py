@@ -276,6 +276,7 @@ def record_outcome(
     visitor: VisitorDep,
     form: FormDep,
     session: SessionDep,
+    index: IndexDep,
 ) -> Response:
     """Record what happened to a pair (met, MoU signed, declined)."""
     row = runnable_workshop(visitor, session, workshop_id)
@@ -286,7 +287,9 @@ def record_outcome(
     return submit(
         OutcomeIn,
         parsed,
-        lambda outcome: operations.record_outcome(session=session, workshop=row, data=outcome),
+        lambda outcome: operations.record_outcome(
+            session=session, index=index, workshop=row, data=outcome
+        ),
         refused=lambda errors: run_page(
             request,
             visitor,

@@ -122,10 +122,16 @@ def make_schedule(
         return timetable.make_schedule(session=session, workshop=workshop, run=run, request=request)
 
 
-def record_outcome(*, session: Session, workshop: Workshop, data: OutcomeIn) -> OutcomePublic:
-    """Record (or replace) what happened to a pair of participants; return it as listed."""
+def record_outcome(
+    *, session: Session, index: MatchIndex, workshop: Workshop, data: OutcomeIn
+) -> OutcomePublic:
+    """Record (or replace) what happened to a pair of participants; return it as listed.
+
+    A meeting or a signed MoU links the pair in the partner graph: the index catches up.
+    """
     with committed(session):
         row = outcomes.store_outcome(session=session, workshop_id=_id(workshop), data=data)
+    index.catch_up()
     pair = (row.institution_a, row.institution_b)
     (recorded,) = [
         item

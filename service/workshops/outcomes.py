@@ -47,6 +47,8 @@ def store_outcome(*, session: Session, workshop_id: int, data: OutcomeIn) -> Out
     row.recorded_at = utc_now()
     session.add(row)
     session.flush()
+    # Met or signed, the pair is an edge of the partner graph; declined, no longer.
+    crud.log_index_changes(session=session, institution_ids=(a, b))
     recorded = {
         "workshop_id": workshop_id,
         "pair": [a, b],

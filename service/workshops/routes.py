@@ -218,9 +218,11 @@ def adjust_pairing(
     status_code=status.HTTP_201_CREATED,
     operation_id="record_outcome",
 )
-def record_outcome(row: RunnableWorkshopDep, data: OutcomeIn, session: SessionDep) -> OutcomePublic:
+def record_outcome(
+    row: RunnableWorkshopDep, data: OutcomeIn, session: SessionDep, index: IndexDep
+) -> OutcomePublic:
     """Record what happened to a pair: met, MoU signed, or declined (latest word kept)."""
-    return operations.record_outcome(session=session, workshop=row, data=data)
+    return operations.record_outcome(session=session, index=index, workshop=row, data=data)
 
 
 @router.get("/{workshop_id:int}/outcomes", operation_id="list_outcomes")
