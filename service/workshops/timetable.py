@@ -136,7 +136,17 @@ def _csv(header: list[str], rows: list[list[object]]) -> bytes:
 def pairs_csv(run: PairingRun) -> bytes:
     """The run's pairs as CSV (UTF-8 with a byte-order mark)."""
     return _csv(
-        ["a_id", "a_name", "a_country", "b_id", "b_name", "b_country", "score", "reasons"],
+        [
+            "a_id",
+            "a_name",
+            "a_country",
+            "b_id",
+            "b_name",
+            "b_country",
+            "score",
+            "reasons",
+            "meeting_request",
+        ],
         [
             [
                 p.a.id,
@@ -147,6 +157,7 @@ def pairs_csv(run: PairingRun) -> bytes:
                 p.b.country,
                 f"{p.score:.4f}",
                 " | ".join(p.reasons),
+                p.meeting_request or "",
             ]
             for p in run.result.pairs
         ],

@@ -387,6 +387,13 @@ MESSAGES: dict[str, str] = {
     ),
     "run.with": "with",
     "run.locked": "locked",
+    "run.request_accepted": "mutual request",
+    "run.request_pending": "asked to meet",
+    "run.not_kept_title": "Accepted meeting requests not kept",
+    "run.not_kept_help": (
+        "These participants agreed to meet, but the run's rules and capacities come first; "
+        "they were preferred instead of locked."
+    ),
     "run.lock": "Lock and re-run",
     "run.forbid": "Forbid and re-run",
     "run.swap_title": "Swap partners",

@@ -382,6 +382,12 @@ MESSAGES: dict[str, str] = {
     ),
     "run.with": "与",
     "run.locked": "已锁定",
+    "run.request_accepted": "双方同意会面",
+    "run.request_pending": "已申请会面",
+    "run.not_kept_title": "未能保留的已接受会面申请",
+    "run.not_kept_help": (
+        "这些参与方已同意会面，但本次配对的规则和名额优先；它们只得到加分，没有被锁定。"
+    ),
     "run.lock": "锁定并重新配对",
     "run.forbid": "禁止并重新配对",
     "run.swap_title": "交换合作伙伴",
