@@ -56,6 +56,7 @@ def _party(row: Institution, revealed: bool) -> Party:
         country=row.country,
         kind=str(row.kind),
         contact_email=row.contact_email if revealed else None,
+        website=row.website if revealed or not row.website_private else None,
     )
 
 
@@ -338,6 +339,21 @@ def requested_pairs(*, session: Session, ids: Sequence[int], workshop_id: int) -
         else:
             pending.add((a, b))
     return RequestedPairs(accepted=accepted, pending=pending - set(accepted))
+
+
+def have_agreed(*, session: Session, a: int, b: int) -> bool:
+    """Whether a meeting request between the two institutions was accepted: each may then
+    see the other's private website."""
+    statement = select(MeetingRequest.id).where(
+        col(MeetingRequest.status) == MeetingStatus.accepted,
+        or_(
+            (col(MeetingRequest.from_institution_id) == a)
+            & (col(MeetingRequest.to_institution_id) == b),
+            (col(MeetingRequest.from_institution_id) == b)
+            & (col(MeetingRequest.to_institution_id) == a),
+        ),
+    )
+    return session.exec(statement).first() is not None
 
 
 def resting_partners(*, session: Session, institution_id: int, days: int) -> frozenset[int]:

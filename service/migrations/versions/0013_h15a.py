@@ -1,4 +1,5 @@
-"""Add each institution's private calendar feed (only its token's SHA-256 is stored).
+"""Add each institution's private calendar feed (only its token's SHA-256 is stored), and
+a flag that shows an institution's website only to its accepted meeting partners.
 
 Revision ID: 0013_h15a
 Revises: 0012
@@ -33,8 +34,15 @@ def upgrade() -> None:
             batch_op.f("ix_calendar_feed_token_hash"), ["token_hash"], unique=True
         )
 
+    with op.batch_alter_table("institution", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("website_private", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("institution", schema=None) as batch_op:
+        batch_op.drop_column("website_private")
     with op.batch_alter_table("calendar_feed", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_calendar_feed_token_hash"))
     op.drop_table("calendar_feed")

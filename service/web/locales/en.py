@@ -46,6 +46,10 @@ MESSAGES: dict[str, str] = {
     "field.description": "Description",
     "field.website": "Website",
     "field.website.help": "An http:// or https:// address.",
+    "field.website_private": "Show the website only to partners who agreed to meet",
+    "field.website_private.help": (
+        "Others see the profile without it; you and administrators always see it."
+    ),
     "field.contact_email": "Contact email",
     "field.contact_email.help": "Private: only your key and administrators see it.",
     "field.existing_partners": "Declared partners",

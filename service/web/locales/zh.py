@@ -84,6 +84,8 @@ MESSAGES: dict[str, str] = {
     "field.description": "简介",
     "field.website": "网站",
     "field.website.help": "以 http:// 或 https:// 开头的网址。",
+    "field.website_private": "网站只向已同意会面的伙伴显示",
+    "field.website_private.help": "其他人看到的资料中不含网站；本机构和管理员始终可以看到。",
     "field.contact_email": "联系邮箱",
     "field.contact_email.help": "不公开：只有本机构的密钥和管理员可以看到。",
     "field.existing_partners": "已有合作伙伴",
