@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from service.auth.keys import Caller, hash_secret
 from service.calendars.models import CalendarFeed
 from service.calendars.schemas import CalendarFeedIssued, CalendarFeedState
-from service.db import committed
+from service.db import committed, hold_lock
 from service.errors import Forbidden
 from service.institutions import crud
 from service.institutions.models import Institution
@@ -55,6 +55,8 @@ def rotate(
     """Make a new feed address for the institution, replacing any; return it (once)."""
     with committed(session):
         institution_id = _own(caller, institution)
+        # Two replacements at once would both insert the first row: one waits for the other.
+        hold_lock(session, "calendar_feed", f"calendar-feed:{institution_id}")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         row = _current(session, institution_id) or CalendarFeed(
             institution_id=institution_id, token_hash=""
