@@ -19,6 +19,7 @@ from service import web
 from service.alerts import routes as saved_searches
 from service.auth import routes as keys
 from service.auth.keys import load_admin_token
+from service.calendars import routes as calendars
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
 from service.http import health
@@ -191,11 +192,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             saved_searches,
             webhooks,
             meeting_requests,
+            calendars,
         )
     ]
     for router in api_routers:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
+    app.include_router(calendars.feed_router)
     app.include_router(web.router)
     app.include_router(web_docs.router)
     web.mount_static(app)

@@ -6,6 +6,7 @@
 (:class:`PairingRules`, :class:`PairingResult`...) live in :mod:`matching.types`.
 """
 
+from matching.pairing.problem import fit_locks
 from matching.pairing.solver import PairingSolver
 from matching.types import (
     Alternate,
@@ -26,4 +27,5 @@ __all__ = [
     "PairingSolver",
     "Unpaired",
     "UnpairedReason",
+    "fit_locks",
 ]

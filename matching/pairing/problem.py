@@ -241,3 +241,46 @@ def candidate_graph(problem: Problem, keep: BoolArray) -> Graph:
 
 def graph_is_whole(problem: Problem, graph: Graph) -> bool:
     return len(graph.u) == int(np.triu(problem.usable, k=1).sum())
+
+
+def fit_locks(
+    ids: Sequence[int],
+    countries: Sequence[str],
+    scores: npt.ArrayLike,
+    rules: PairingRules,
+    wanted: Sequence[tuple[int, int]],
+) -> tuple[list[tuple[int, int]], dict[tuple[int, int], str]]:
+    """Split ``wanted`` pairs into those that can be locked on top of ``rules`` and the rest.
+
+    Pairs are taken in the given order: each must pass every rule and fit the capacity left
+    by ``rules.locked`` and the wanted pairs kept before it, so ``rules`` always win and an
+    earlier wanted pair wins over a later one. Returns the kept pairs (low id first, those
+    already locked included) and, for each pair not kept, why.
+    """
+    problem = prepare(ids, countries, scores, rules)
+    row_of = {int(pid): row for row, pid in enumerate(problem.ids)}
+    load = problem.is_locked.sum(axis=0) + problem.is_locked.sum(axis=1)
+    kept: list[tuple[int, int]] = []
+    refused: dict[tuple[int, int], str] = {}
+    for a, b in wanted:
+        pair = (min(a, b), max(a, b))
+        if pair in kept or pair in refused:
+            continue
+        if a not in row_of or b not in row_of or a == b:
+            refused[pair] = "not two participants"
+            continue
+        i, j = sorted((row_of[a], row_of[b]))
+        if problem.is_locked[i, j]:
+            kept.append(pair)
+        elif not problem.allowed[i, j]:
+            refused[pair] = "the run's rules forbid it (countries, groups or a forbidden pair)"
+        elif not problem.eligible[i, j]:
+            refused[pair] = "its score is zero or below min_score"
+        elif load[i] >= problem.caps[i] or load[j] >= problem.caps[j]:
+            full = int(problem.ids[i] if load[i] >= problem.caps[i] else problem.ids[j])
+            refused[pair] = f"participant {full} has no partner left under its capacity"
+        else:
+            kept.append(pair)
+            load[i] += 1
+            load[j] += 1
+    return kept, refused

@@ -61,10 +61,13 @@ def _born(created_at: datetime) -> str:
     return created_at.strftime("%Y%m%d%H%M%S%f")
 
 
-def institution_etag(row: Institution, *, private: bool) -> str:
-    """Return the ETag of an institution's public view, or of the view with its email."""
+def institution_etag(row: Institution, *, private: bool, partner: bool = False) -> str:
+    """Return the ETag of an institution's public view, of the view with its email, or of
+    the view an accepted partner reads (a private website shown)."""
     tag = f"{_born(row.created_at)}.{row.version}"
-    return f'"{tag}-private"' if private else f'"{tag}"'
+    if private:
+        return f'"{tag}-private"'
+    return f'"{tag}-partner"' if partner and row.website_private else f'"{tag}"'
 
 
 def workshop_etag(row: Workshop, *, participants: int) -> str:

@@ -136,9 +136,13 @@ def worked_with(*, session: Session, institution_ids: Sequence[int]) -> dict[int
     return {pid: sorted(others) for pid, others in linked.items()}
 
 
-def to_public(row: Institution, partners: list[int]) -> InstitutionPublic:
-    """Return the public view of a stored institution."""
-    return InstitutionPublic.model_validate(row, update={"existing_partners": partners})
+def to_public(row: Institution, partners: list[int], *, partner: bool = False) -> InstitutionPublic:
+    """Return the public view of a stored institution; a private website only for an
+    accepted ``partner``."""
+    update: dict[str, object] = {"existing_partners": partners}
+    if row.website_private and not partner:
+        update["website"] = None
+    return InstitutionPublic.model_validate(row, update=update)
 
 
 def to_private(row: Institution, partners: list[int]) -> InstitutionPrivate:
@@ -256,7 +260,7 @@ def update_institution(
 ) -> Institution:
     """Apply the fields set in ``changes`` to ``row``."""
     data = changes.model_dump(exclude_unset=True)
-    for required in ("name", "country", "kind"):
+    for required in ("name", "country", "kind", "website_private"):
         if required in data and data[required] is None:
             raise InvalidInput([FieldError(("body", required), "may be changed but not cleared")])
     partners = data.pop("existing_partners", None)

@@ -10,8 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import ConfigDict, EmailStr
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from pydantic import ConfigDict, EmailStr, StrictBool
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 from service.values.times import UtcDatetime, utc_now
@@ -71,6 +81,10 @@ class Institution(InstitutionProfile, table=True):
     country: str = Field(index=True, max_length=2)
     kind: Kind = Field(index=True, sa_type=String(20))
     contact_email: str | None = Field(default=None, max_length=320)
+    # The website is then shown only to the institution, admins and accepted partners.
+    website_private: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     search_text: str = ""
     fields_text: str = ""
     created_at: datetime = Field(
@@ -107,6 +121,11 @@ class InstitutionCreate(InstitutionProfile):
     )
 
     contact_email: EmailStr | None = None
+    website_private: StrictBool = Field(
+        default=False,
+        description="Show the website only to this institution, admins and the institutions "
+        "that accepted a meeting request with it (or whose request it accepted).",
+    )
     existing_partners: PartnerIds = Field(default_factory=list)
 
 
@@ -131,11 +150,15 @@ class InstitutionUpdate(SQLModel):
     description: Description | None = None
     website: Website | None = None
     contact_email: EmailStr | None = None
+    website_private: StrictBool | None = Field(
+        default=None, schema_extra={"json_schema_extra": drop_null}
+    )
     existing_partners: PartnerIds | None = None
 
 
 class InstitutionPublic(InstitutionProfile):
-    """An institution as anyone may see it: never the contact email."""
+    """An institution as anyone may see it: never the contact email, and the website
+    only if it is not private (or the reader is an accepted partner)."""
 
     id: int
     existing_partners: list[int]
@@ -147,6 +170,7 @@ class InstitutionPrivate(InstitutionPublic):
     """An institution as its creator sees it, contact email included."""
 
     contact_email: str | None
+    website_private: bool
 
 
 class IndexChange(SQLModel, table=True):

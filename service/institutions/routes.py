@@ -38,7 +38,7 @@ from service.institutions.schemas import (
     MatchList,
 )
 from service.institutions.suggestions import suggest
-from service.meetings.operations import resting_partners
+from service.meetings.operations import have_agreed, resting_partners
 
 router = APIRouter(
     prefix="/institutions",
@@ -101,20 +101,26 @@ def read_institution(
     response: Response,
     if_none_match: etags.IfNoneMatch = None,
 ) -> InstitutionPrivate | InstitutionPublic:
-    """Read an institution's profile: with its contact email for its own key or an admin.
+    """Read an institution's profile: with its contact email for its own key or an admin;
+    a website marked private only for them and accepted meeting partners.
 
     The `ETag` names this version; with `If-None-Match` an unchanged profile is not sent
     again (304)."""
     assert row.id is not None
     private = caller.may_edit(row.id)
-    etag = etags.institution_etag(row, private=private)
+    partner = (
+        not private
+        and caller.institution_id is not None
+        and have_agreed(session=session, a=caller.institution_id, b=row.id)
+    )
+    etag = etags.institution_etag(row, private=private, partner=partner)
     etags.check_not_modified(if_none_match, etag)
     response.headers["ETag"] = etag
     response.headers["Vary"] = "Authorization"
     partners = crud.partners_of(session=session, institution_ids=[row.id])
     if private:
         return crud.to_private(row, partners[row.id])
-    return crud.to_public(row, partners[row.id])
+    return crud.to_public(row, partners[row.id], partner=partner)
 
 
 @router.patch(

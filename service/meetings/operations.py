@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, or_, update
@@ -56,6 +57,7 @@ def _party(row: Institution, revealed: bool) -> Party:
         country=row.country,
         kind=str(row.kind),
         contact_email=row.contact_email if revealed else None,
+        website=row.website if revealed or not row.website_private else None,
     )
 
 
@@ -303,6 +305,57 @@ def declined_pairs(*, session: Session, ids: Sequence[int]) -> set[tuple[int, in
         )
         for r in session.exec(statement)
     }
+
+
+@dataclass(frozen=True, slots=True)
+class RequestedPairs:
+    """Pairs of workshop participants who asked to meet (low id first)."""
+
+    accepted: list[tuple[int, int]]  # earliest accepted first
+    pending: set[tuple[int, int]]
+
+
+def requested_pairs(*, session: Session, ids: Sequence[int], workshop_id: int) -> RequestedPairs:
+    """Accepted and pending requests between participants ``ids`` of a workshop: those
+    proposed for this workshop or for none (a request for another workshop is that one's)."""
+    among = list(ids)
+    statement = (
+        select(MeetingRequest)
+        .where(
+            col(MeetingRequest.status).in_([MeetingStatus.accepted, MeetingStatus.requested]),
+            col(MeetingRequest.from_institution_id).in_(among),
+            col(MeetingRequest.to_institution_id).in_(among),
+            or_(
+                col(MeetingRequest.workshop_id).is_(None),
+                col(MeetingRequest.workshop_id) == workshop_id,
+            ),
+        )
+        .order_by(col(MeetingRequest.decided_at), col(MeetingRequest.id))
+    )
+    accepted: list[tuple[int, int]] = []
+    pending: set[tuple[int, int]] = set()
+    for row in session.exec(statement):
+        a, b = sorted((row.from_institution_id, row.to_institution_id))
+        if row.status == MeetingStatus.accepted:
+            accepted.append((a, b))
+        else:
+            pending.add((a, b))
+    return RequestedPairs(accepted=accepted, pending=pending - set(accepted))
+
+
+def have_agreed(*, session: Session, a: int, b: int) -> bool:
+    """Whether a meeting request between the two institutions was accepted: each may then
+    see the other's private website."""
+    statement = select(MeetingRequest.id).where(
+        col(MeetingRequest.status) == MeetingStatus.accepted,
+        or_(
+            (col(MeetingRequest.from_institution_id) == a)
+            & (col(MeetingRequest.to_institution_id) == b),
+            (col(MeetingRequest.from_institution_id) == b)
+            & (col(MeetingRequest.to_institution_id) == a),
+        ),
+    )
+    return session.exec(statement).first() is not None
 
 
 def resting_partners(*, session: Session, institution_id: int, days: int) -> frozenset[int]:

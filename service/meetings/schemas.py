@@ -72,6 +72,10 @@ class Party(BaseModel):
     contact_email: str | None = Field(
         description="Shown to both sides only once the request is accepted; null before."
     )
+    website: str | None = Field(
+        default=None,
+        description="A website marked private is shown only once the request is accepted.",
+    )
 
 
 class MeetingRequestPublic(BaseModel):

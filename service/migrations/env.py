@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 # Imported for their effect: they register the tables on SQLModel.metadata.
 import service.alerts.models
 import service.auth.models
+import service.calendars.models
 import service.claims.models
 import service.http.idempotency_models
 import service.institutions.models

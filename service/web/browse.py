@@ -23,7 +23,7 @@ from service.institutions.index import to_profile
 from service.institutions.models import Institution
 from service.institutions.schemas import MatchFilters
 from service.institutions.suggestions import suggest
-from service.meetings.operations import resting_partners
+from service.meetings.operations import have_agreed, resting_partners
 from service.values.validation import CountryCode, Kind, SearchText
 from service.web import forms
 from service.web.i18n import Translator
@@ -182,8 +182,13 @@ def institution_page(
         exclude=resting,
     )
     t = visitor.t
+    caller = visitor.caller
+    partner = caller.may_edit(row.id) or (
+        caller.institution_id is not None
+        and have_agreed(session=session, a=caller.institution_id, b=row.id)
+    )
     context = {
-        "row": crud.to_public(row, partner_ids),
+        "row": crud.to_public(row, partner_ids, partner=partner),
         "partners": crud.all_institutions(session=session, ids=partner_ids),
         "suggestions": matches.items,
         "editable": visitor.caller.may_edit(row.id),

@@ -37,6 +37,7 @@ PROFILE_FIELDS = (
     "languages",
     "description",
     "website",
+    "website_private",
     "contact_email",
     "existing_partners",
 )
@@ -137,6 +138,7 @@ def profile_values(row: Institution, partners: Sequence[int]) -> dict[str, str]:
         "languages": ", ".join(row.languages),
         "description": row.description,
         "website": row.website or "",
+        "website_private": "on" if row.website_private else "",
         "contact_email": row.contact_email or "",
         "existing_partners": ", ".join(str(pid) for pid in partners),
     }
@@ -154,6 +156,7 @@ def read_profile(form: FormData, t: Translator) -> Parsed:
         "languages": words(text(form, "languages")),
         "description": text(form, "description"),
         "website": _or_none(text(form, "website")),
+        "website_private": bool(text(form, "website_private")),
         "contact_email": _or_none(text(form, "contact_email")),
     }
     partners: list[int] = []

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from service.auth.keys import Role
+from service.calendars import feed
+from service.calendars import operations as calendars
 from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import (
     Conflict,
@@ -25,8 +27,9 @@ from service.meetings import operations as meetings
 from service.meetings.models import MeetingStatus
 from service.meetings.notices import notify
 from service.meetings.schemas import Box, MeetingFilters, MeetingRequestCreate
+from service.values.times import utc_now
 from service.web import forms
-from service.web.my_partners import fitting_opportunities, own_saved_searches
+from service.web.my_partners import fitting_opportunities, own_alerts, own_saved_searches
 from service.web.pages import (
     PREFIX,
     FormDep,
@@ -46,6 +49,7 @@ router = APIRouter(route_class=PageRoute)
 REQUEST_FIELDS = ("message", "proposed_date", "to_institution_id")
 SUGGESTIONS = 10
 LISTED = 50
+FLASHES = ("sent", "accept", "decline", "withdraw", "interest", "withdrawn", "calendar_off")
 
 
 def _own_institution(visitor: Visitor, session: SessionDep) -> Institution:
@@ -166,16 +170,14 @@ def answer_request(
     return redirect(request, visitor, f"{PREFIX}/me?{action}=1")
 
 
-@router.get("/me")
-def my_partners(
+def _my_partners_page(
     request: Request,
-    visitor: VisitorDep,
+    visitor: Visitor,
     session: SessionDep,
     index: IndexDep,
     settings: SettingsDep,
+    calendar_url: str = "",
 ) -> Response:
-    """My partners: suggestions with reasons, requests received and sent, accepted ones
-    with both contact emails."""
     own = _own_institution(visitor, session)
     assert own.id is not None
     caller = visitor.caller
@@ -199,11 +201,8 @@ def my_partners(
         language=visitor.t.language,
         exclude=resting,
     )
-    flashes = [
-        key
-        for key in ("sent", "accept", "decline", "withdraw", "interest", "withdrawn")
-        if request.query_params.get(key)
-    ]
+    flashes = [key for key in FLASHES if request.query_params.get(key)]
+    searches = own_saved_searches(session=session, caller=caller)
     context: dict[str, Any] = {
         "own": own,
         "received": received,
@@ -214,6 +213,44 @@ def my_partners(
         "opportunities": fitting_opportunities(
             session=session, index=index, own=own, language=visitor.t.language
         ),
-        "saved_searches": own_saved_searches(session=session, caller=caller),
+        "saved_searches": searches,
+        "alerts": own_alerts(session=session, caller=caller, searches=searches),
+        "upcoming": feed.upcoming(session=session, institution_id=own.id, now=utc_now()),
+        "calendar": calendars.state(session=session, caller=caller, institution=own),
+        "calendar_url": calendar_url,
     }
     return render(request, visitor, "me.html", context)
+
+
+@router.get("/me")
+def my_partners(
+    request: Request,
+    visitor: VisitorDep,
+    session: SessionDep,
+    index: IndexDep,
+    settings: SettingsDep,
+) -> Response:
+    """My partners: suggestions with reasons, requests received and sent, accepted ones
+    with both contact emails, upcoming meetings with the calendar feed, saved searches
+    and their alerts."""
+    return _my_partners_page(request, visitor, session, index, settings)
+
+
+@router.post("/me/calendar")
+def my_calendar(
+    request: Request,
+    visitor: VisitorDep,
+    form: FormDep,
+    session: SessionDep,
+    index: IndexDep,
+    settings: SettingsDep,
+) -> Response:
+    """Make a new calendar feed address (shown on this answer only) or turn the feed off."""
+    own = _own_institution(visitor, session)
+    if text(form, "action") == "revoke":
+        calendars.revoke(session=session, caller=visitor.caller, institution=own)
+        return redirect(request, visitor, f"{PREFIX}/me?calendar_off=1")
+    issued = calendars.rotate(
+        session=session, caller=visitor.caller, institution=own, public_url=settings.public_url
+    )
+    return _my_partners_page(request, visitor, session, index, settings, issued.url)

@@ -1,6 +1,6 @@
 """What "my partners" (``/web/me``) shows besides meeting requests: the open opportunities
 that fit the institution, with "express interest" (posted to ``web/opportunities.py``), and
-its saved searches."""
+its saved searches and their alerts."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from matching import Match
 from service.alerts import saved_searches
 from service.alerts.models import SavedSearch
+from service.alerts.schemas import AlertFilters, AlertPublic
 from service.auth.keys import Caller
 from service.http.pagination import PageParams
 from service.institutions import crud
@@ -19,7 +20,7 @@ from service.institutions.index import MatchIndex, to_profile
 from service.institutions.models import Institution
 from service.institutions.suggestions import said
 from service.opportunities import crud as opportunities
-from service.opportunities.models import OpportunityInterest
+from service.opportunities.models import Opportunity, OpportunityInterest
 from service.opportunities.schemas import OpportunityPublic
 from service.web.pages import PageRoute
 
@@ -66,6 +67,36 @@ def fitting_opportunities(
     return [
         FittingOpportunity(public, match, said(match.why, language), public.id in interested)
         for public, (_, match) in zip(publics, ranked, strict=True)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertLine:
+    """An alert as "my partners" lists it: what entered which saved search, and when."""
+
+    alert: AlertPublic
+    search: str
+    title: str  # the institution's name or the opportunity's title ("" if deleted since)
+
+
+def own_alerts(*, session: Session, caller: Caller, searches: list[SavedSearch]) -> list[AlertLine]:
+    """The institution's newest alerts, newest first, with what they point at."""
+    _, items = saved_searches.alerts(session=session, caller=caller, filters=AlertFilters(limit=20))
+    names = {row.id: row.name for row in searches}
+    ids = sorted({a.target_id for a in items if a.target == "institution"})
+    institutions = {row.id: row.name for row in crud.all_institutions(session=session, ids=ids)}
+    titles = {
+        a.target_id: row.title
+        for a in items
+        if a.target == "opportunity" and (row := session.get(Opportunity, a.target_id)) is not None
+    }
+    return [
+        AlertLine(
+            alert,
+            names.get(alert.saved_search_id, ""),
+            (institutions if alert.target == "institution" else titles).get(alert.target_id, ""),
+        )
+        for alert in items
     ]
 
 

@@ -17,7 +17,7 @@ import httpx
 
 from service.client import ApiError, TvetMatchClient
 from service.client.operations import ExportKind
-from service.workshops.schemas import ImportPlanPublic
+from service.workshops.import_schemas import ImportPlanPublic
 
 
 @contextmanager

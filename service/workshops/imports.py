@@ -30,8 +30,13 @@ from service.institutions.models import Institution, InstitutionCreate, Institut
 from service.workshops import answers as survey_answers
 from service.workshops import participants as workshops
 from service.workshops import proposals
+from service.workshops.import_schemas import (
+    ImportPlanPublic,
+    ImportResult,
+    ImportRowPublic,
+    RejectedRow,
+)
 from service.workshops.models import SurveyOrigin
-from service.workshops.schemas import ImportPlanPublic, ImportResult, ImportRowPublic, RejectedRow
 from service.workshops.survey import RowError, SurveyAnswers, SurveyParse
 from service.workshops.survey.answers import without_legacy_block
 

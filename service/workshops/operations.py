@@ -20,9 +20,9 @@ from service.institutions import operations as institutions
 from service.institutions.index import MatchIndex
 from service.workshops import crud, imports, outcomes, participants, runs, timetable
 from service.workshops.adjustments import RunAdjustment, adjusted_rules
+from service.workshops.import_schemas import ImportResult
 from service.workshops.models import PairingRun, Workshop, WorkshopCreate, WorkshopUpdate
 from service.workshops.schemas import (
-    ImportResult,
     OutcomeIn,
     OutcomePublic,
     PairingRequest,

@@ -14,7 +14,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import JSON, Dialect
 from sqlalchemy.types import TypeDecorator
 
-from service.workshops.schemas import AlternatePublic, PairPublic, SchedulePublic, UnpairedPublic
+from service.workshops.schemas import (
+    AlternatePublic,
+    PairPublic,
+    RequestNotKept,
+    SchedulePublic,
+    UnpairedPublic,
+)
 
 
 class RunResult(BaseModel):
@@ -30,6 +36,7 @@ class RunResult(BaseModel):
     pairs: list[PairPublic]
     alternates: list[AlternatePublic]
     unpaired: list[UnpairedPublic]
+    requests_not_kept: list[RequestNotKept] = []
     schedule: SchedulePublic | None = None
 
     def pair_ids(self) -> set[tuple[int, int]]:

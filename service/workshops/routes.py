@@ -36,10 +36,9 @@ from service.workshops import (
 )
 from service.workshops import crud as workshops
 from service.workshops.adjustments import RunAdjustment
+from service.workshops.import_schemas import ImportPlanPublic, ImportResult
 from service.workshops.models import PairingRun, WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.workshops.schemas import (
-    ImportPlanPublic,
-    ImportResult,
     OutcomeIn,
     OutcomePublic,
     PairingDiff,

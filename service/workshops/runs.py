@@ -6,20 +6,23 @@ Never commits: ``service.workshops.operations`` does, and what follows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from matching import PairingRules, PairingSolver
+from matching.pairing import fit_locks
 from service.db import hold_lock
 from service.errors import FieldError, InvalidInput, unknown_run
 from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.models import Institution
 from service.institutions.schemas import MatchComponents
-from service.meetings.operations import declined_pairs
+from service.meetings.operations import declined_pairs, requested_pairs
 from service.webhooks.outbox import Event, EventType, enqueue
 from service.workshops.models import PairingRun, Workshop
 from service.workshops.participants import participant_ids
@@ -32,8 +35,11 @@ from service.workshops.schemas import (
     PairingRunPublic,
     PairingRunSummary,
     PairPublic,
+    RequestNotKept,
     UnpairedPublic,
 )
+
+Scores = npt.NDArray[np.float32]
 
 
 def _rules(request: PairingRequest, declared: set[tuple[int, int]]) -> PairingRules:
@@ -64,6 +70,39 @@ def _declared_pairs(session: Session, ids: Sequence[int]) -> set[tuple[int, int]
     }
 
 
+def _kept_requests(
+    ids: Sequence[int],
+    countries: Sequence[str],
+    scores: Scores,
+    rules: PairingRules,
+    request: PairingRequest,
+    accepted: Sequence[tuple[int, int]],
+) -> tuple[list[tuple[int, int]], dict[tuple[int, int], str]]:
+    """The accepted requests locked on top of the organiser's rules, and those that cannot
+    be, with why; with ``keep_accepted_requests`` off, none is locked and none reported."""
+    if not request.keep_accepted_requests or not accepted:
+        return [], {}
+    try:
+        return fit_locks(ids, countries, scores, rules, accepted)
+    except ValueError as error:  # the organiser's own locks break a rule: said by the solve
+        raise InvalidInput([FieldError(("body", "locked"), str(error))]) from error
+
+
+def _with_bonus(
+    scores: Scores, ids: Sequence[int], pairs: set[tuple[int, int]], bonus: float
+) -> Scores:
+    """Add ``bonus`` to the score of each of ``pairs`` that scores above 0, capped at 1."""
+    if not pairs or bonus == 0:
+        return scores
+    row_of = {pid: row for row, pid in enumerate(ids)}
+    raised = scores.copy()
+    for a, b in pairs:
+        i, j = row_of[a], row_of[b]
+        if raised[i, j] > 0:
+            raised[i, j] = raised[j, i] = min(1.0, raised[i, j] + bonus)
+    return raised
+
+
 def compute_run(
     *, session: Session, index: MatchIndex, workshop: Workshop, request: PairingRequest
 ) -> PairingRun:
@@ -84,18 +123,25 @@ def compute_run(
     if unseen:  # written through another instance, and not yet read from the change log
         index.sync(unseen)
     scores = index.score_matrix(ids)
+    countries = [rows[pid].country for pid in ids]
     # Declared partners, and pairs one of which declined the other's meeting request.
     never = _declared_pairs(session, ids) | declined_pairs(session=session, ids=ids)
     rules = _rules(request, never)
+    asked = requested_pairs(session=session, ids=ids, workshop_id=workshop.id)
+    kept, not_kept = _kept_requests(ids, countries, scores, rules, request, asked.accepted)
+    rules = replace(rules, locked=rules.locked | frozenset(kept))
+    preferred = asked.pending | (set(asked.accepted) - set(kept))
+    scores = _with_bonus(scores, ids, preferred, request.request_bonus)
     solver = PairingSolver(
         candidates=request.candidates, time_limit=request.time_limit, mip_gap=request.tolerance
     )
     try:
-        result = solver.solve(ids, [rows[pid].country for pid in ids], scores, rules)
+        result = solver.solve(ids, countries, scores, rules)
     except ValueError as error:
         raise InvalidInput([FieldError(("body", "locked"), str(error))]) from error
     explained = index.explain_pairs([(pair.a, pair.b) for pair in result.pairs])
-    locked = {(min(p), max(p)) for p in request.locked}
+    locked = {(min(p), max(p)) for p in request.locked} | set(kept)
+    mutual = set(asked.accepted)
 
     def ref(pid: int) -> InstitutionRef:
         return InstitutionRef(id=pid, name=rows[pid].name, country=rows[pid].country)
@@ -116,6 +162,11 @@ def compute_run(
                 components=MatchComponents(**asdict(match.components)),
                 reasons=list(match.reasons),
                 locked=(pair.a, pair.b) in locked,
+                meeting_request="accepted"
+                if (pair.a, pair.b) in mutual
+                else "pending"
+                if (pair.a, pair.b) in asked.pending
+                else None,
             )
             for pair, match in zip(result.pairs, explained, strict=True)
         ],
@@ -125,6 +176,9 @@ def compute_run(
         ],
         unpaired=[
             UnpairedPublic(institution=ref(item.id), reason=item.reason) for item in result.unpaired
+        ],
+        requests_not_kept=[
+            RequestNotKept(a=ref(a), b=ref(b), why=why) for (a, b), why in not_kept.items()
         ],
     )
     # Runs finishing at once would take the same number; they take it one after another.
@@ -209,6 +263,7 @@ def run_out(run: PairingRun) -> PairingRunPublic:
         pairs=result.pairs,
         alternates=result.alternates,
         unpaired=result.unpaired,
+        requests_not_kept=result.requests_not_kept,
     )
 
 

@@ -36,6 +36,9 @@ from service.values.validation import (
 from service.workshops.country_groups import members
 from service.workshops.survey_schemas import SurveyAnswersPublic
 
+# What a pending meeting request adds to a pair's score: small against scores in [0, 1],
+# so it tips close calls towards the pair that asked without overriding a far better match.
+REQUEST_BONUS = 0.1
 # Keys of JSON objects are strings: these name an institution by its id.
 ID_KEYS: JsonDict = {"propertyNames": {"pattern": ID_KEY_PATTERN}}
 GroupName = Annotated[Text, StringConstraints(max_length=100)]
@@ -109,6 +112,19 @@ class PairingRequest(BaseModel):
         default=20, ge=1, le=500, description="Solve on each one's best candidates (None: all)."
     )
     time_limit: JsonFloat = Field(default=10.0, gt=0, le=120, description="Solver seconds at most.")
+    keep_accepted_requests: StrictBool = Field(
+        default=True,
+        description="Lock the pairs of participants whose meeting request was accepted, where "
+        "the other rules and capacities leave room (earliest accepted first); the rest, and "
+        "with false all of them, get request_bonus instead.",
+    )
+    request_bonus: JsonFloat = Field(
+        default=REQUEST_BONUS,
+        ge=0.0,
+        le=1.0,
+        description="Added to the score (capped at 1) of two participants with a pending "
+        "meeting request, or an accepted one not locked; only where the score is above 0.",
+    )
     tolerance: JsonFloat = Field(
         default=1e-4,
         ge=0.0,
@@ -149,6 +165,18 @@ class PairPublic(BaseModel):
     components: MatchComponents
     reasons: list[str]
     locked: bool
+    meeting_request: Literal["accepted", "pending"] | None = Field(
+        default=None,
+        description="The two asked to meet: 'accepted' (a mutual request) or 'pending'.",
+    )
+
+
+class RequestNotKept(BaseModel):
+    """An accepted meeting request the run could not lock, and why (the rules win)."""
+
+    a: InstitutionRef
+    b: InstitutionRef
+    why: str
 
 
 class AlternatePublic(BaseModel):
@@ -183,6 +211,10 @@ class PairingRunPublic(BaseModel):
     pairs: list[PairPublic]
     alternates: list[AlternatePublic]
     unpaired: list[UnpairedPublic]
+    requests_not_kept: list[RequestNotKept] = Field(
+        default_factory=list,
+        description="Accepted meeting requests not locked (keep_accepted_requests), and why.",
+    )
 
 
 class PairingRunSummary(BaseModel):
@@ -278,59 +310,6 @@ class WorkshopReport(BaseModel):
     survey_answers: list[SurveyAnswersPublic] = Field(
         default_factory=list, description="Participants' Q2-Q4 answers, for the organiser."
     )
-
-
-class ImportRowPublic(BaseModel):
-    """A survey row and what the import does with it."""
-
-    row: int = Field(description="Spreadsheet row number (the header is row 1).")
-    name: str
-    country: str
-    institution_id: int | None = None
-    changed: list[str] = Field(
-        default_factory=list, description="Fields an update changes or a proposal suggests."
-    )
-    answers_moved: bool = Field(
-        default=False,
-        description="The description holds the Q2-Q4 block an earlier import wrote; it moves out.",
-    )
-
-
-class RejectedRow(BaseModel):
-    """A refused cell or row: where, and why."""
-
-    row: int = Field(description="Spreadsheet row (header is 1; 0 means the whole file).")
-    column: str = Field(description="The column header as written, or '' for a whole row.")
-    reason: str
-
-
-class ImportPlanPublic(BaseModel):
-    """What an import would do (dry run): nothing is written."""
-
-    create: list[ImportRowPublic]
-    update: list[ImportRowPublic] = Field(description="Profiles this workshop's imports created.")
-    unchanged: list[ImportRowPublic]
-    proposal: list[ImportRowPublic] = Field(
-        default_factory=list, description="Other profiles: the differences become a proposal."
-    )
-    participant: list[ImportRowPublic] = Field(
-        default_factory=list, description="Other profiles with nothing to propose."
-    )
-    rejected: list[RejectedRow]
-    warnings: list[str]
-
-
-class ImportResult(BaseModel):
-    """What an import did."""
-
-    created: list[int]
-    updated: list[int] = Field(description="Institutions whose profile the import changed.")
-    unchanged: list[int]
-    proposal: list[int] = Field(default_factory=list, description="Institutions sent a proposal.")
-    participant: list[int] = Field(
-        default_factory=list, description="Other institutions, only made participants."
-    )
-    participants: int = Field(description="The workshop's participants after the import.")
 
 
 class ScheduleRequest(BaseModel):

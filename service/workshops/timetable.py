@@ -136,7 +136,17 @@ def _csv(header: list[str], rows: list[list[object]]) -> bytes:
 def pairs_csv(run: PairingRun) -> bytes:
     """The run's pairs as CSV (UTF-8 with a byte-order mark)."""
     return _csv(
-        ["a_id", "a_name", "a_country", "b_id", "b_name", "b_country", "score", "reasons"],
+        [
+            "a_id",
+            "a_name",
+            "a_country",
+            "b_id",
+            "b_name",
+            "b_country",
+            "score",
+            "reasons",
+            "meeting_request",
+        ],
         [
             [
                 p.a.id,
@@ -147,6 +157,7 @@ def pairs_csv(run: PairingRun) -> bytes:
                 p.b.country,
                 f"{p.score:.4f}",
                 " | ".join(p.reasons),
+                p.meeting_request or "",
             ]
             for p in run.result.pairs
         ],
@@ -205,16 +216,22 @@ def schedule_csv(schedule: SchedulePublic) -> bytes:
     )
 
 
-def schedule_ics(
-    schedule: SchedulePublic, workshop: Workshop, institution_id: int | None = None
-) -> bytes:
-    """The timetable as an iCalendar file, for everyone or one institution."""
+def new_calendar(name: str) -> Calendar:
+    """An empty iCalendar named ``name``, to add events to."""
     calendar = Calendar()
     calendar.add("prodid", "-//tvet-match//workshop schedule//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{workshop.name}: meetings")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def meeting_events(
+    schedule: SchedulePublic, workshop: Workshop, institution_id: int | None = None
+) -> list[Event]:
+    """The timetable's meetings as iCalendar events, for everyone or one institution."""
     stamp = utc_now()
+    events = []
     for meeting in schedule.meetings:
         if institution_id is not None and institution_id not in (meeting.a.id, meeting.b.id):
             continue
@@ -238,6 +255,16 @@ def schedule_ics(
             f"{workshop.name}, slot {meeting.slot + 1}. {meeting.a.name} ({meeting.a.country}) "
             f"meets {meeting.b.name} ({meeting.b.country}).",
         )
+        events.append(event)
+    return events
+
+
+def schedule_ics(
+    schedule: SchedulePublic, workshop: Workshop, institution_id: int | None = None
+) -> bytes:
+    """The timetable as an iCalendar file, for everyone or one institution."""
+    calendar = new_calendar(f"{workshop.name}: meetings")
+    for event in meeting_events(schedule, workshop, institution_id):
         calendar.add_component(event)
     ics: bytes = calendar.to_ical()
     return ics

@@ -1,22 +1,26 @@
 """Issue 15's flow in a real Chromium: a new college registers, signs in by an emailed
 link (a real SMTP server on loopback receives it), asks a suggested partner to meet;
 the partner signs in and accepts; both then see each other's contact email, which
-neither saw before. Screenshots go to test-artifacts/screenshots/meetings-*.png.
+neither saw before; the college makes its private calendar address; a workshop's
+pairing run keeps the accepted pair, and the organiser's run page says it came from a
+mutual request. Screenshots go to test-artifacts/screenshots/meetings-*.png.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, bearer
 from tests.support.server import running_server, server_env
 from tests.support.smtp import smtp_server
-from tests.web.browser import open_page, screenshot
+from tests.web.browser import open_page, screenshot, sign_in_page
+from tests.web.conftest import create_workshop
 
 pytestmark = [pytest.mark.http, pytest.mark.browser]
 
@@ -124,3 +128,38 @@ def test_register_sign_in_by_email_request_accept_and_see_contacts(
                 page.get_by_role("button", name="Sign in").last.click()
                 page.goto("/web/me")
                 expect(page.get_by_role("link", name=PARTNER_EMAIL)).to_be_visible()
+                # Its private calendar address, shown once, is one a calendar app reads.
+                page.get_by_role("button", name="Make a calendar address").click()
+                address = page.locator("input.calendar-url").input_value()
+                screenshot(page, "meetings-calendar")
+                assert "/calendar/tvcal_" in address
+                feed = httpx.get(env_url + urlsplit(address).path, timeout=60)
+                assert feed.status_code == 200
+                assert feed.headers["content-type"].startswith("text/calendar")
+
+            # 6. The organiser pairs a workshop of the two and other seeded participants:
+            # the pair that agreed to meet is kept, and the run page says why.
+            with httpx.Client(base_url=env_url, timeout=60) as api:
+                received = api.get(
+                    f"{API}/meeting-requests?box=received", headers=bearer(partner_key)
+                )
+                college_id = received.json()["items"][0]["from_institution"]["id"]
+                listed = api.get(f"{API}/institutions?limit=8", headers=ADMIN).json()["items"]
+                others = [i["id"] for i in listed if i["id"] not in (college_id, partner_id)]
+                workshop_id, organiser_key = create_workshop(api, "Meeting flow workshop")
+                ids = [college_id, partner_id, *others[:5]]
+                api.put(
+                    f"{API}/workshops/{workshop_id}/participants",
+                    json={"institution_ids": ids},
+                    headers=ADMIN,
+                )
+                run = api.post(f"{API}/workshops/{workshop_id}/pairings", json={}, headers=ADMIN)
+                assert run.status_code == 201, run.text
+            for page in open_page(chromium, env_url, locale="en-GB"):
+                sign_in_page(page, organiser_key)
+                page.goto(f"/web/workshops/{workshop_id}/runs/{run.json()['number']}")
+                low, high = sorted((college_id, partner_id))
+                pair = page.locator(f'tr.pair[data-pair="{low}-{high}"]')
+                expect(pair).to_contain_text("mutual request")
+                expect(pair).to_contain_text("locked")
+                screenshot(page, "meetings-run-mutual")

@@ -14,10 +14,9 @@ from service.client.operations.common import (
     page_params,
     precondition,
 )
+from service.workshops.import_schemas import ImportPlanPublic, ImportResult
 from service.workshops.models import WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.workshops.schemas import (
-    ImportPlanPublic,
-    ImportResult,
     OutcomeIn,
     OutcomePublic,
     PairingDiff,

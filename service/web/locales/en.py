@@ -46,6 +46,10 @@ MESSAGES: dict[str, str] = {
     "field.description": "Description",
     "field.website": "Website",
     "field.website.help": "An http:// or https:// address.",
+    "field.website_private": "Show the website only to partners who agreed to meet",
+    "field.website_private.help": (
+        "Others see the profile without it; you and administrators always see it."
+    ),
     "field.contact_email": "Contact email",
     "field.contact_email.help": "Private: only your key and administrators see it.",
     "field.existing_partners": "Declared partners",
@@ -387,6 +391,13 @@ MESSAGES: dict[str, str] = {
     ),
     "run.with": "with",
     "run.locked": "locked",
+    "run.request_accepted": "mutual request",
+    "run.request_pending": "asked to meet",
+    "run.not_kept_title": "Accepted meeting requests not kept",
+    "run.not_kept_help": (
+        "These participants agreed to meet, but the run's rules and capacities come first; "
+        "they were preferred instead of locked."
+    ),
     "run.lock": "Lock and re-run",
     "run.forbid": "Forbid and re-run",
     "run.swap_title": "Swap partners",
@@ -765,6 +776,33 @@ MESSAGES: dict[str, str] = {
     "me.none_saved": (
         "No saved search yet (they are made over the API: POST /api/v1/saved-searches)."
     ),
+    "me.upcoming": "Upcoming meetings",
+    "me.none_upcoming": (
+        "No meeting to come yet: workshop meetings appear once the organiser makes the "
+        "timetable, and agreed requests once they name a date."
+    ),
+    "me.agreed_date": "agreed meeting request",
+    "me.calendar": "Calendar feed",
+    "me.calendar_help": (
+        "A private address your calendar app (Outlook, Google Calendar, Apple Calendar) can "
+        "subscribe to: your workshop meetings and the dates of agreed requests. Anyone who "
+        "has the address can read them; replace it if it was shared by mistake."
+    ),
+    "me.calendar_active": (
+        "Your calendar feed is on since {date}. Its address was shown once, when made."
+    ),
+    "me.calendar_off": "You have no calendar feed.",
+    "me.calendar_new": "Your new calendar address (shown only now, keep it):",
+    "me.calendar_make": "Make a calendar address",
+    "me.calendar_replace": "Replace the address (the old one stops working)",
+    "me.calendar_revoke": "Turn the feed off",
+    "me.flash.calendar_off": "Your calendar feed is off: its address no longer works.",
+    "me.alerts": "Alerts from saved searches",
+    "me.none_alerts": (
+        "No alert yet: they appear when a profile or opportunity enters a saved search."
+    ),
+    "me.alert_entered": "entered “{search}” on {date}",
+    "me.alert_deleted": "(deleted since)",
     "me.unnamed_search": "Unnamed search",
     "me.flash.interest": "Your interest was sent to the publisher.",
     "me.flash.withdrawn": "Your interest was withdrawn.",

@@ -84,6 +84,8 @@ MESSAGES: dict[str, str] = {
     "field.description": "简介",
     "field.website": "网站",
     "field.website.help": "以 http:// 或 https:// 开头的网址。",
+    "field.website_private": "网站只向已同意会面的伙伴显示",
+    "field.website_private.help": "其他人看到的资料中不含网站；本机构和管理员始终可以看到。",
     "field.contact_email": "联系邮箱",
     "field.contact_email.help": "不公开：只有本机构的密钥和管理员可以看到。",
     "field.existing_partners": "已有合作伙伴",
@@ -382,6 +384,12 @@ MESSAGES: dict[str, str] = {
     ),
     "run.with": "与",
     "run.locked": "已锁定",
+    "run.request_accepted": "双方同意会面",
+    "run.request_pending": "已申请会面",
+    "run.not_kept_title": "未能保留的已接受会面申请",
+    "run.not_kept_help": (
+        "这些参与方已同意会面，但本次配对的规则和名额优先；它们只得到加分，没有被锁定。"
+    ),
     "run.lock": "锁定并重新配对",
     "run.forbid": "禁止并重新配对",
     "run.swap_title": "交换合作伙伴",
@@ -686,6 +694,27 @@ MESSAGES: dict[str, str] = {
     "me.interest_refused": "无法表达兴趣：该机会已关闭，或您表达兴趣的数量已达上限。未做任何更改。",
     "me.saved_searches": "已保存的搜索",
     "me.none_saved": "暂无已保存的搜索（可通过API创建：POST /api/v1/saved-searches）。",
+    "me.upcoming": "即将进行的会面",
+    "me.none_upcoming": (
+        "暂无即将进行的会面：组织方排好日程后会显示工作坊会面，已接受且写明日期的申请也会显示。"
+    ),
+    "me.agreed_date": "已接受的会面申请",
+    "me.calendar": "日历订阅",
+    "me.calendar_help": (
+        "一个私密地址，可在日历应用（Outlook、Google 日历、Apple 日历）中订阅：包括您的工作坊会面和"
+        "已接受申请的日期。任何拥有此地址的人都能读取，如不慎泄露请更换。"
+    ),
+    "me.calendar_active": "您的日历订阅自 {date} 起有效。地址只在生成时显示一次。",
+    "me.calendar_off": "您还没有日历订阅。",
+    "me.calendar_new": "您的新日历地址（只显示这一次，请保存）：",
+    "me.calendar_make": "生成日历地址",
+    "me.calendar_replace": "更换地址（旧地址随即失效）",
+    "me.calendar_revoke": "关闭订阅",
+    "me.flash.calendar_off": "日历订阅已关闭：其地址不再有效。",
+    "me.alerts": "已保存搜索的提醒",
+    "me.none_alerts": "暂无提醒：当有机构或机会进入已保存的搜索结果时会显示。",
+    "me.alert_entered": "于 {date} 进入“{search}”",
+    "me.alert_deleted": "（已删除）",
     "me.unnamed_search": "未命名的搜索",
     "me.flash.interest": "您的兴趣已发送给发布方。",
     "me.flash.withdrawn": "您的兴趣已撤回。",

@@ -18,7 +18,7 @@ from service.client import ApiError, AsyncTvetMatchClient, TvetMatchClient
 from service.institutions.models import InstitutionCreate, InstitutionPrivate, InstitutionPublic
 from service.institutions.schemas import InstitutionPage, MatchList
 from service.values.validation import Kind
-from service.workshops.schemas import ImportPlanPublic, ImportResult
+from service.workshops.import_schemas import ImportPlanPublic, ImportResult
 from tests.service.client.conftest import SAMPLE_SURVEY
 from tests.support.server import Server
 
