@@ -18,6 +18,7 @@ from service.web import (
     claims,
     console,
     email_sign_in,
+    follow_up,
     insight,
     meetings,
     my_partners,
@@ -45,6 +46,7 @@ for _pages in (
     insight,
     meetings,
     my_partners,
+    follow_up,
     proposals,
 ):
     router.include_router(_pages.router)

@@ -27,6 +27,7 @@ from service.meetings.models import MeetingStatus
 from service.meetings.notices import notify
 from service.meetings.schemas import Box, MeetingFilters, MeetingRequestCreate
 from service.web import forms
+from service.web.follow_up import own_workshop_pairs
 from service.web.my_partners import fitting_opportunities, own_saved_searches
 from service.web.pages import (
     PREFIX,
@@ -206,7 +207,7 @@ def my_partners(
     )
     flashes = [
         key
-        for key in ("sent", "accept", "decline", "withdraw", "interest", "withdrawn")
+        for key in ("sent", "accept", "decline", "withdraw", "interest", "withdrawn", "reported")
         if request.query_params.get(key)
     ]
     context: dict[str, Any] = {
@@ -218,5 +219,6 @@ def my_partners(
         "flash": visitor.t(f"me.flash.{flashes[0]}") if flashes else "",
         "opportunities": fitting_opportunities(session=session, index=index, own=own),
         "saved_searches": own_saved_searches(session=session, caller=caller),
+        "workshop_pairs": own_workshop_pairs(session=session, institution_id=own.id),
     }
     return render(request, visitor, "me.html", context)

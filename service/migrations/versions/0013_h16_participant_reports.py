@@ -1,0 +1,48 @@
+"""Add participants' report links and their own reports of outcomes.
+
+Revision ID: 0013_h16
+Revises: 0012
+Created: 2026-12-06 13:40:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+from sqlmodel.sql.sqltypes import AutoString
+
+revision = "0013_h16"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "report_link",
+        sa.Column("workshop_id", sa.Integer(), nullable=False),
+        sa.Column("institution_id", sa.Integer(), nullable=False),
+        sa.Column("token", AutoString(length=64), nullable=False),
+        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["institution_id"], ["institution.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("workshop_id", "institution_id"),
+        sa.UniqueConstraint("token"),
+    )
+    op.create_table(
+        "outcome_report",
+        sa.Column("workshop_id", sa.Integer(), nullable=False),
+        sa.Column("institution_id", sa.Integer(), nullable=False),
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("status", AutoString(length=20), nullable=False),
+        sa.Column("reported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["institution_id"], ["institution.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["partner_id"], ["institution.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("workshop_id", "institution_id", "partner_id"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("outcome_report")
+    op.drop_table("report_link")
