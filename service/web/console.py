@@ -33,6 +33,7 @@ from service.web.pages import (
 from service.web.submit import submit
 from service.workshops import answers, column_maps, imports, operations, participants, runs
 from service.workshops import crud as workshops
+from service.workshops.country_groups import load_country_groups
 from service.workshops.exports import CSV_MEDIA, answers_csv
 from service.workshops.models import Workshop
 from service.workshops.schemas import PairingRequest
@@ -127,6 +128,7 @@ def console_page(
         "encodings": [(encoding, encoding) for encoding in ENCODINGS],
         "notice": notice,
         "answers": answers.list_answers(session=session, workshop_id=row.id),
+        "country_groups": load_country_groups().groups,
     }
     return render(request, visitor, "console.html", context, status_code=422 if errors else 200)
 

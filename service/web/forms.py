@@ -21,6 +21,7 @@ from service.http.problems import field_errors
 from service.institutions.models import Institution
 from service.web.i18n import Translator
 from service.web.pages import text
+from service.workshops.country_groups import members
 
 M = TypeVar("M", bound=BaseModel)
 # Separators people type between codes or ids: commas (also Chinese), semicolons, spaces.
@@ -48,6 +49,7 @@ RULE_FIELDS = (
     "cross_border_only",
     "china_with_asean_only",
     "country_groups",
+    "named_group",
     "allowed_group_pairs",
     "forbidden",
     "locked",
@@ -205,6 +207,19 @@ def _group_pair(line: str) -> list[str] | None:
     return names if 1 <= len(names) <= 2 else None
 
 
+def _add_named_group(parsed: Parsed, data: dict[str, Any], name: str, t: Translator) -> None:
+    """Put every member of the served country group ``name`` in that group; a country the
+    form's lines already place keeps its group."""
+    if not name:
+        return
+    try:
+        named = members(name)
+    except KeyError:
+        parsed.errors.append(FieldError(("named_group",), t("form.named_group.unknown")))
+        return
+    data["country_groups"] = {**dict.fromkeys(named, name), **data["country_groups"]}
+
+
 def read_rules(form: FormData, t: Translator) -> Parsed:
     """Read the pairing-rules form."""
     parsed = Parsed()
@@ -219,6 +234,7 @@ def read_rules(form: FormData, t: Translator) -> Parsed:
     data["country_groups"] = dict(
         _pairs(parsed, "country_groups", text(form, "country_groups"), t, _country_and_group)
     )
+    _add_named_group(parsed, data, text(form, "named_group").strip(), t)
     data["allowed_group_pairs"] = _pairs(
         parsed, "allowed_group_pairs", text(form, "allowed_group_pairs"), t, _group_pair
     )
@@ -242,6 +258,7 @@ def rules_values(rules: Mapping[str, Any]) -> dict[str, str]:
         "cross_border_only": "on" if rules["cross_border_only"] else "",
         "china_with_asean_only": "on" if rules["china_with_asean_only"] else "",
         "country_groups": "\n".join(f"{c} {g}" for c, g in rules["country_groups"].items()),
+        "named_group": "",  # its countries are in country_groups once read
         "allowed_group_pairs": "\n".join(", ".join(p) for p in rules["allowed_group_pairs"]),
         "forbidden": "\n".join(f"{a} {b}" for a, b in rules["forbidden"]),
         "locked": "\n".join(f"{a} {b}" for a, b in rules["locked"]),
@@ -320,13 +337,16 @@ def refusal(error: FieldError, t: Translator) -> str:
 
     English shows the API's own message. Other languages translate the common kinds of
     schema refusal (``refusal.<type>`` in the catalogue: a missing value, a number out of
-    bounds, text too long...); a refusal of a domain rule keeps the API's wording."""
+    bounds, text too long...) and the workshop rules' refusals, whose type is a code and
+    whose ``params`` fill the catalogue's message."""
     key = f"refusal.{error.type}"
     for words_, known in _VALUE_ERRORS:
         if error.type == "value_error" and words_ in error.msg:
             key = known
     if t.language == "en" or not t.has(key):
         return error.msg
+    if error.params:
+        return t(key, **dict(error.params))
     limit = _LIMIT.search(error.msg)
     return t(key, limit=limit.group(1) if limit else "")
 

@@ -781,4 +781,36 @@ MESSAGES: dict[str, str] = {
     "follow_up.not_your_pair": "That partner is not one of your pairs in the latest run.",
     "me.own_pairs": "Report on your workshop pairs",
     "me.flash.reported": "Thank you: your answer has been recorded.",
+    # invitations by email
+    "invite.title": "Invitations",
+    "invite.lede": (
+        "Invite an institution by email: the message links to a page where it signs in (with "
+        "its key or an emailed sign-in link) or registers, then joins this workshop's "
+        "participants. Below, who has joined."
+    ),
+    "invite.email": "Email address",
+    "invite.send": "Send the invitation",
+    "invite.sent": "The invitation has been sent.",
+    "invite.sent_at": "Sent",
+    "invite.joined": "Joined",
+    "invite.joined_as": "joined as {name}",
+    "invite.waiting": "not yet",
+    "invite.none": "No invitation sent yet.",
+    "invite.mail_unavailable": (
+        "Email is not set up on this server, so invitations cannot be sent. Add participants "
+        "by name on the console instead."
+    ),
+    "invite.mail_failed": "The mail server did not take the invitation. Try again later.",
+    "invite.unknown": "This invitation link is not valid.",
+    "invite.used": "This invitation has already been used by another institution.",
+    "invite.institutions_only": "Only an institution's key can join a workshop.",
+    "invite.page_title": "Invitation to {workshop}",
+    "invite.join": "Join this workshop",
+    "invite.you_joined": "Your institution is a participant of this workshop.",
+    "invite.sign_in_first": (
+        "Sign in as your institution to join (with its key, or a sign-in link sent to its "
+        "contact email). New here? Register your institution, then open this invitation again."
+    ),
+    "invite.sign_in": "Sign in",
+    "invite.register": "Register an institution",
 }

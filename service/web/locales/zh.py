@@ -702,6 +702,36 @@ MESSAGES: dict[str, str] = {
     "follow_up.not_your_pair": "该合作伙伴不在您最新一次配对的配对之中。",
     "me.own_pairs": "报告您在研讨会上的配对",
     "me.flash.reported": "谢谢：您的答复已记录。",
+    # 邮件邀请
+    "invite.title": "邀请",
+    "invite.lede": (
+        "通过电子邮件邀请机构：邮件中的链接通往一个页面，机构在那里登录（用密钥或邮件登录链接）"
+        "或注册，然后加入本次研讨会的参会机构。下面列出已加入的机构。"
+    ),
+    "invite.email": "电子邮件地址",
+    "invite.send": "发送邀请",
+    "invite.sent": "邀请已发送。",
+    "invite.sent_at": "发送时间",
+    "invite.joined": "已加入",
+    "invite.joined_as": "已以{name}的身份加入",
+    "invite.waiting": "尚未加入",
+    "invite.none": "尚未发送邀请。",
+    "invite.mail_unavailable": (
+        "本服务器未设置电子邮件，无法发送邀请。请在控制台按名称添加参会机构。"
+    ),
+    "invite.mail_failed": "邮件服务器未能接收邀请，请稍后再试。",
+    "invite.unknown": "此邀请链接无效。",
+    "invite.used": "此邀请已被另一个机构使用。",
+    "invite.institutions_only": "只有机构的密钥才能加入研讨会。",
+    "invite.page_title": "{workshop}邀请",
+    "invite.join": "加入本次研讨会",
+    "invite.you_joined": "贵机构已是本次研讨会的参会机构。",
+    "invite.sign_in_first": (
+        "请以贵机构的身份登录后加入（用密钥，或发送到联系邮箱的登录链接）。"
+        "首次使用？请先注册贵机构，然后再次打开此邀请。"
+    ),
+    "invite.sign_in": "登录",
+    "invite.register": "注册机构",
 }
 
 # Countries of the region in Chinese; the rest show their English names.
