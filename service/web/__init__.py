@@ -20,6 +20,7 @@ from service.web import (
     email_sign_in,
     follow_up,
     insight,
+    invitations,
     meetings,
     my_partners,
     partners,
@@ -47,6 +48,7 @@ for _pages in (
     meetings,
     my_partners,
     follow_up,
+    invitations,
     proposals,
 ):
     router.include_router(_pages.router)

@@ -286,3 +286,29 @@ class OutcomeReport(SQLModel, table=True):
     reported_at: datetime = Field(
         default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+
+class WorkshopInvitation(SQLModel, table=True):
+    """An organiser's emailed invitation to a workshop; kept by the hash of its token, and
+    marked with the institution that joined through it."""
+
+    __tablename__ = "workshop_invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("workshop.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    email: str = Field(max_length=320)
+    token_hash: str = Field(max_length=64, unique=True)
+    institution_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("institution.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = Field(
+        default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    joined_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )

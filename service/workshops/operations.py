@@ -21,6 +21,7 @@ from service.mail.sender import Mailer
 from service.workshops import (
     crud,
     imports,
+    invitations,
     outcomes,
     participant_reports,
     participants,
@@ -28,7 +29,13 @@ from service.workshops import (
     timetable,
 )
 from service.workshops.adjustments import RunAdjustment, adjusted_rules
-from service.workshops.models import PairingRun, Workshop, WorkshopCreate, WorkshopUpdate
+from service.workshops.models import (
+    PairingRun,
+    Workshop,
+    WorkshopCreate,
+    WorkshopInvitation,
+    WorkshopUpdate,
+)
 from service.workshops.participant_reports import OwnPairs, OwnReportIn, ReportStatus
 from service.workshops.schemas import (
     ImportResult,
@@ -168,3 +175,20 @@ def send_reminders(
             )
             reminded.append(status)
     return reminded
+
+
+def invite_institution(
+    *, session: Session, mailer: Mailer, workshop: Workshop, email: str, public_url: str
+) -> None:
+    """Email an invitation to join the workshop; nothing is kept if it cannot be sent
+    (``MailFailed``)."""
+    with committed(session):
+        invitations.invite(
+            session=session, mailer=mailer, workshop=workshop, email=email, base_url=public_url
+        )
+
+
+def join_workshop(*, session: Session, invitation: WorkshopInvitation, institution_id: int) -> None:
+    """Make the institution a participant through its invitation."""
+    with committed(session):
+        invitations.accept(session=session, invitation=invitation, institution_id=institution_id)
