@@ -120,7 +120,10 @@ def console_page(
         "runs": runs.list_runs(session=session, workshop_id=row.id),
         "rules": rules or forms.rules_values(latest_rules(session, row.id)),
         "errors": forms.messages(
-            errors or [], visitor.t, (*forms.RULE_FIELDS, *DETAIL_FIELDS, "survey")
+            errors or [],
+            visitor.t,
+            (*forms.RULE_FIELDS, *DETAIL_FIELDS, "survey"),
+            names={r.id: r.name for r in members if r.id is not None},
         ),
         "details": details or detail_values(row),
         "find": query,

@@ -332,27 +332,42 @@ _VALUE_ERRORS = (
 )
 
 
-def refusal(error: FieldError, t: Translator) -> str:
+# Values of a rule's refusal that are institution ids, said by name where the page knows it.
+_INSTITUTION_PARAMS = ("a", "b", "participant")
+
+
+def refusal(error: FieldError, t: Translator, names: Mapping[int, str] | None = None) -> str:
     """Return a refusal's message in the interface language.
 
     English shows the API's own message. Other languages translate the common kinds of
     schema refusal (``refusal.<type>`` in the catalogue: a missing value, a number out of
-    bounds, text too long...) and the workshop rules' refusals, whose type is a code and
-    whose ``params`` fill the catalogue's message."""
+    bounds, text too long...). The workshop rules' refusals (a code as type, with
+    ``params``) are said from the catalogue in every language, with the institutions'
+    ``names`` in place of their ids where given."""
     key = f"refusal.{error.type}"
+    if error.params and t.has(key):
+        # A workshop rule's refusal, in any language, naming institutions as people know them.
+        said = dict(error.params)
+        for name, value in error.params:
+            if name in _INSTITUTION_PARAMS and isinstance(value, int):
+                said[name] = (names or {}).get(value, value)
+            elif name == "country":
+                said[name] = t.country(str(value))
+        return t(key, **said)
     for words_, known in _VALUE_ERRORS:
         if error.type == "value_error" and words_ in error.msg:
             key = known
     if t.language == "en" or not t.has(key):
         return error.msg
-    if error.params:
-        return t(key, **dict(error.params))
     limit = _LIMIT.search(error.msg)
     return t(key, limit=limit.group(1) if limit else "")
 
 
 def messages(
-    errors: Iterable[FieldError], t: Translator, fields: Collection[str]
+    errors: Iterable[FieldError],
+    t: Translator,
+    fields: Collection[str],
+    names: Mapping[int, str] | None = None,
 ) -> dict[str, list[str]]:
     """Group refusals by form field, saying which entry or key; refusals of anything that
     is not one of ``fields`` go under "" (the form as a whole).
@@ -367,7 +382,7 @@ def messages(
         name = str(loc[0]) if loc else ""
         if name not in fields:
             name, loc = "", []
-        message = refusal(error, t)
+        message = refusal(error, t, names)
         if len(loc) > 1 and isinstance(loc[1], int):
             message = t("form.at_item", n=loc[1] + 1, message=message)
         elif len(loc) > 1:

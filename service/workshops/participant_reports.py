@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
 from service.errors import FieldError, InvalidInput
@@ -21,6 +21,7 @@ from service.institutions import crud
 from service.institutions.models import Institution
 from service.mail.sender import Mailer
 from service.values.times import UtcDatetime, utc_now
+from service.values.validation import Id
 from service.workshops import outcomes
 from service.workshops.models import OutcomeReport, ReportLink, Workshop
 from service.workshops.participants import participant_ids
@@ -44,9 +45,13 @@ Thank you.
 
 
 class OwnReportIn(BaseModel):
-    """What a participant says happened with one of its partners."""
+    """What a participant says happened with one of its partners. Unknown fields are refused."""
 
-    partner: int
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"partner": 12, "status": "mou_signed"}]}
+    )
+
+    partner: Id = Field(description="The partner's institution id (one of its pairs).")
     status: Status
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -80,10 +81,20 @@ def test_a_group_the_service_does_not_serve_is_refused_in_the_interface_language
 ENGLISH_WORDS = ("breaks a rule", "is not", "must not", "participant", "locked pair")
 
 
-def _participants_of(web: TestClient, workshop_id: int, key: str, country: str) -> list[int]:
+def _participants_of(web: TestClient, workshop_id: int, key: str, country: str) -> list[Any]:
     url = f"{API}/workshops/{workshop_id}/participants?limit=100"
     items = web.get(url, headers=bearer(key)).json()["items"]
-    return [item["id"] for item in items if item["country"] == country]
+    return [item for item in items if item["country"] == country]
+
+
+def _lock(web: TestClient, workshop_id: int, pair: str, lang: str) -> str:
+    console = web.get(f"/web/workshops/{workshop_id}?lang={lang}")
+    rules = {**RULES, "locked": pair, "csrf_token": csrf_token(console)}
+    page = web.post(f"/web/workshops/{workshop_id}/pairings", data=rules)
+    assert page.status_code == 422
+    errors = re.search(r'<ul class="field-errors" id="locked-errors">(.*?)</ul>', page.text, re.S)
+    assert errors, page.text
+    return html.unescape(errors.group(1))
 
 
 def test_a_zh_console_says_a_broken_rule_in_chinese_and_no_english(
@@ -91,16 +102,16 @@ def test_a_zh_console_says_a_broken_rule_in_chinese_and_no_english(
 ) -> None:
     workshop_id, key = organiser
     first, second = _participants_of(web, workshop_id, key, "KH")[:2]
-    console = web.get(f"/web/workshops/{workshop_id}?lang=zh")
-    rules = {**RULES, "locked": f"{first} {second}", "csrf_token": csrf_token(console)}
-    page = web.post(f"/web/workshops/{workshop_id}/pairings", data=rules)
-    assert page.status_code == 422
-    errors = re.search(r'<ul class="field-errors" id="locked-errors">(.*?)</ul>', page.text, re.S)
-    assert errors, page.text
-    said = html.unescape(errors.group(1))
+    said = _lock(web, workshop_id, f"{first['id']} {second['id']}", "zh")
     assert "违反规则" in said
     assert "只允许跨国配对" in said
+    assert "双方都来自柬埔寨" in said
     assert not [words for words in ENGLISH_WORDS if words in said.lower()]
+    # The pair is named as people know it, not by ids; in English too.
+    assert first["name"] in said
+    assert second["name"] in said
+    english = _lock(web, workshop_id, f"{first['id']} {second['id']}", "en")
+    assert f"Locked pair ({first['name']}, {second['name']}) breaks a rule" in english
 
 
 def test_a_zh_console_says_a_refused_workshop_detail_in_chinese(

@@ -264,7 +264,7 @@ MESSAGES: dict[str, str] = {
     "refusal.capacity_unknown_participant": "{participant} 不是参会机构。",
     "refusal.locked_unknown_participant": "锁定的配对（{a}, {b}）：{participant} 不是参会机构。",
     "refusal.locked_same_country": (
-        "锁定的配对（{a}, {b}）违反规则：双方都来自 {country}，而只允许跨国配对。"
+        "锁定的配对（{a}, {b}）违反规则：双方都来自{country}，而只允许跨国配对。"
     ),
     "refusal.locked_forbidden": "锁定的配对（{a}, {b}）违反规则：该配对已被禁止。",
     "refusal.locked_groups": "锁定的配对（{a}, {b}）违反规则：国家分组 {groups} 不是允许的配对。",
