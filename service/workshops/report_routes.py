@@ -47,7 +47,7 @@ def send_reminders(
     row: RunnableWorkshopDep, session: SessionDep, settings: SettingsDep
 ) -> RemindersSent:
     """Email its link to every participant that has not answered for all its pairs (and
-    has a contact email). 503 when no mail server is configured."""
+    has a contact email). 503 when no mail server is configured or it refuses them."""
     mailer = mailer_for(settings)
     if mailer is None:
         raise HTTPException(503, "no mail server is configured: pass on the report links")
@@ -56,7 +56,7 @@ def send_reminders(
             session=session, mailer=mailer, workshop=row, public_url=settings.public_url
         )
     except MailFailed as failed:
-        raise HTTPException(502, "the mail server did not take the reminders") from failed
+        raise HTTPException(503, "the mail server did not take the reminders") from failed
     return RemindersSent(reminded=[item.institution for item in reminded])
 
 
