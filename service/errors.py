@@ -55,6 +55,8 @@ class FieldError:
     loc: Location
     msg: str
     type: str = "value_error"
+    # Values for saying ``msg`` in another language (the catalogue's ``refusal.<type>``).
+    params: tuple[tuple[str, str | int | float], ...] = ()
 
 
 class InvalidInput(TvetMatchError):

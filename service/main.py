@@ -44,8 +44,8 @@ from service.web import docs as web_docs
 from service.webhooks import routes as webhooks
 from service.webhooks.delivery import worker_for
 from service.workshops import country_group_routes as country_groups
+from service.workshops import report_routes, survey_routes
 from service.workshops import routes as workshops
-from service.workshops import survey_routes
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             keys,
             workshops,
             survey_routes,
+            report_routes,
             country_groups,
             opportunities,
             saved_searches,

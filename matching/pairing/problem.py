@@ -25,6 +25,18 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 _SYMMETRY_TOLERANCE = 1e-9
+
+
+class RuleBroken(ValueError):
+    """Rules the participants cannot meet (a locked pair that breaks one, say): the
+    message in English, and a ``code`` with ``params`` to say it in another language."""
+
+    def __init__(self, message: str, code: str, **params: str | int | float) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
 ALTERNATES = 3  # ranked alternates kept per participant
 
 # One MILP solve: objective and extra rows in, HiGHS result (or None: no solution in time) out.
@@ -95,7 +107,11 @@ def prepare(
     caps = np.full(n, rules.max_partners, dtype=np.int64)
     for pid, cap in rules.max_partners_by_id.items():
         if pid not in row_of:
-            raise ValueError(f"max_partners_by_id names unknown participant {pid}")
+            raise RuleBroken(
+                f"max_partners_by_id names unknown participant {pid}",
+                "capacity_unknown_participant",
+                participant=pid,
+            )
         caps[row_of[pid]] = cap
     targets = np.minimum(caps, rules.min_partners)
 
@@ -150,29 +166,50 @@ def _check_locked(
     for a, b in sorted(rules.locked):
         for pid in (a, b):
             if pid not in row_of:
-                raise ValueError(f"locked pair ({a}, {b}): unknown participant {pid}")
+                raise RuleBroken(
+                    f"locked pair ({a}, {b}): unknown participant {pid}",
+                    "locked_unknown_participant",
+                    a=a,
+                    b=b,
+                    participant=pid,
+                )
         i, j = row_of[a], row_of[b]
         score = matrix[i, j]
         if not allowed[i, j]:
             if rules.cross_border_only and country[i] == country[j]:
                 why = f"both are from {country[i]} and cross_border_only is set"
+                code, params = "locked_same_country", {"country": str(country[i])}
             elif any(pair == (a, b) for pair in rules.forbidden):
-                why = "the pair is forbidden"
+                why, code, params = "the pair is forbidden", "locked_forbidden", {}
             else:
                 groups = sorted({rules.country_groups.get(c, c) for c in (country[i], country[j])})
                 why = f"country groups {groups} are not an allowed group pair"
-            raise ValueError(f"locked pair ({a}, {b}) breaks a rule: {why}")
+                code, params = "locked_groups", {"groups": " × ".join(groups)}
+            raise RuleBroken(
+                f"locked pair ({a}, {b}) breaks a rule: {why}", code, a=a, b=b, **params
+            )
         if not (score > 0 and score >= rules.min_score):
-            raise ValueError(
+            raise RuleBroken(
                 f"locked pair ({a}, {b}) breaks a rule: its score {score:.6g} is zero or "
-                f"below min_score {rules.min_score:.6g}"
+                f"below min_score {rules.min_score:.6g}",
+                "locked_low_score",
+                a=a,
+                b=b,
+                score=f"{score:.2f}",
+                min_score=f"{rules.min_score:.2f}",
             )
         for pid, row in ((a, i), (b, j)):
             load[row] += 1
             if load[row] > caps[row]:
-                raise ValueError(
+                raise RuleBroken(
                     f"locked pair ({a}, {b}) exceeds capacity: participant {pid} would have "
-                    f"{load[row]} locked partners but may have {caps[row]}"
+                    f"{load[row]} locked partners but may have {caps[row]}",
+                    "locked_over_capacity",
+                    a=a,
+                    b=b,
+                    participant=pid,
+                    load=int(load[row]),
+                    cap=int(caps[row]),
                 )
         locked[min(i, j), max(i, j)] = True
     return locked

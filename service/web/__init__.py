@@ -18,7 +18,9 @@ from service.web import (
     claims,
     console,
     email_sign_in,
+    follow_up,
     insight,
+    invitations,
     meetings,
     my_partners,
     opportunities,
@@ -46,6 +48,8 @@ for _pages in (
     insight,
     meetings,
     my_partners,
+    follow_up,
+    invitations,
     opportunities,
     proposals,
 ):

@@ -34,6 +34,7 @@ from service.web.pages import (
 from service.web.submit import submit
 from service.workshops import answers, column_maps, imports, operations, participants, runs
 from service.workshops import crud as workshops
+from service.workshops.country_groups import load_country_groups
 from service.workshops.exports import CSV_MEDIA, answers_csv
 from service.workshops.models import Workshop
 from service.workshops.schemas import PairingRequest
@@ -122,7 +123,10 @@ def console_page(
         "runs": runs.list_runs(session=session, workshop_id=row.id),
         "rules": rules or forms.rules_values(latest_rules(session, row.id)),
         "errors": forms.messages(
-            errors or [], visitor.t, (*forms.RULE_FIELDS, *DETAIL_FIELDS, "survey")
+            errors or [],
+            visitor.t,
+            (*forms.RULE_FIELDS, *DETAIL_FIELDS, "survey"),
+            names={r.id: r.name for r in members if r.id is not None},
         ),
         "details": details or detail_values(row),
         "find": query,
@@ -130,6 +134,7 @@ def console_page(
         "encodings": [(encoding, encoding) for encoding in ENCODINGS],
         "notice": notice,
         "answers": answers.list_answers(session=session, workshop_id=row.id),
+        "country_groups": load_country_groups().groups,
     }
     return render(request, visitor, "console.html", context, status_code=422 if errors else 200)
 

@@ -21,6 +21,7 @@ from service.http.problems import field_errors
 from service.institutions.models import Institution
 from service.web.i18n import Translator
 from service.web.pages import text
+from service.workshops.country_groups import members
 
 M = TypeVar("M", bound=BaseModel)
 # Separators people type between codes or ids: commas (also Chinese), semicolons, spaces.
@@ -49,6 +50,7 @@ RULE_FIELDS = (
     "cross_border_only",
     "china_with_asean_only",
     "country_groups",
+    "named_group",
     "allowed_group_pairs",
     "forbidden",
     "locked",
@@ -208,6 +210,19 @@ def _group_pair(line: str) -> list[str] | None:
     return names if 1 <= len(names) <= 2 else None
 
 
+def _add_named_group(parsed: Parsed, data: dict[str, Any], name: str, t: Translator) -> None:
+    """Put every member of the served country group ``name`` in that group; a country the
+    form's lines already place keeps its group."""
+    if not name:
+        return
+    try:
+        named = members(name)
+    except KeyError:
+        parsed.errors.append(FieldError(("named_group",), t("form.named_group.unknown")))
+        return
+    data["country_groups"] = {**dict.fromkeys(named, name), **data["country_groups"]}
+
+
 def read_rules(form: FormData, t: Translator) -> Parsed:
     """Read the pairing-rules form."""
     parsed = Parsed()
@@ -222,6 +237,7 @@ def read_rules(form: FormData, t: Translator) -> Parsed:
     data["country_groups"] = dict(
         _pairs(parsed, "country_groups", text(form, "country_groups"), t, _country_and_group)
     )
+    _add_named_group(parsed, data, text(form, "named_group").strip(), t)
     data["allowed_group_pairs"] = _pairs(
         parsed, "allowed_group_pairs", text(form, "allowed_group_pairs"), t, _group_pair
     )
@@ -245,6 +261,7 @@ def rules_values(rules: Mapping[str, Any]) -> dict[str, str]:
         "cross_border_only": "on" if rules["cross_border_only"] else "",
         "china_with_asean_only": "on" if rules["china_with_asean_only"] else "",
         "country_groups": "\n".join(f"{c} {g}" for c, g in rules["country_groups"].items()),
+        "named_group": "",  # its countries are in country_groups once read
         "allowed_group_pairs": "\n".join(", ".join(p) for p in rules["allowed_group_pairs"]),
         "forbidden": "\n".join(f"{a} {b}" for a, b in rules["forbidden"]),
         "locked": "\n".join(f"{a} {b}" for a, b in rules["locked"]),
@@ -318,13 +335,28 @@ _VALUE_ERRORS = (
 )
 
 
-def refusal(error: FieldError, t: Translator) -> str:
+# Values of a rule's refusal that are institution ids, said by name where the page knows it.
+_INSTITUTION_PARAMS = ("a", "b", "participant")
+
+
+def refusal(error: FieldError, t: Translator, names: Mapping[int, str] | None = None) -> str:
     """Return a refusal's message in the interface language.
 
     English shows the API's own message. Other languages translate the common kinds of
     schema refusal (``refusal.<type>`` in the catalogue: a missing value, a number out of
-    bounds, text too long...); a refusal of a domain rule keeps the API's wording."""
+    bounds, text too long...). The workshop rules' refusals (a code as type, with
+    ``params``) are said from the catalogue in every language, with the institutions'
+    ``names`` in place of their ids where given."""
     key = f"refusal.{error.type}"
+    if error.params and t.has(key):
+        # A workshop rule's refusal, in any language, naming institutions as people know them.
+        said = dict(error.params)
+        for name, value in error.params:
+            if name in _INSTITUTION_PARAMS and isinstance(value, int):
+                said[name] = (names or {}).get(value, value)
+            elif name == "country":
+                said[name] = t.country(str(value))
+        return t(key, **said)
     for words_, known in _VALUE_ERRORS:
         if error.type == "value_error" and words_ in error.msg:
             key = known
@@ -335,7 +367,10 @@ def refusal(error: FieldError, t: Translator) -> str:
 
 
 def messages(
-    errors: Iterable[FieldError], t: Translator, fields: Collection[str]
+    errors: Iterable[FieldError],
+    t: Translator,
+    fields: Collection[str],
+    names: Mapping[int, str] | None = None,
 ) -> dict[str, list[str]]:
     """Group refusals by form field, saying which entry or key; refusals of anything that
     is not one of ``fields`` go under "" (the form as a whole).
@@ -350,7 +385,7 @@ def messages(
         name = str(loc[0]) if loc else ""
         if name not in fields:
             name, loc = "", []
-        message = refusal(error, t)
+        message = refusal(error, t, names)
         if len(loc) > 1 and isinstance(loc[1], int):
             message = t("form.at_item", n=loc[1] + 1, message=message)
         elif len(loc) > 1:

@@ -29,6 +29,7 @@ from service.meetings.notices import notify
 from service.meetings.schemas import Box, MeetingFilters, MeetingRequestCreate
 from service.values.times import utc_now
 from service.web import forms
+from service.web.follow_up import own_workshop_pairs
 from service.web.my_partners import fitting_opportunities, own_alerts, own_saved_searches
 from service.web.pages import (
     PREFIX,
@@ -49,7 +50,16 @@ router = APIRouter(route_class=PageRoute)
 REQUEST_FIELDS = ("message", "proposed_date", "to_institution_id")
 SUGGESTIONS = 10
 LISTED = 50
-FLASHES = ("sent", "accept", "decline", "withdraw", "interest", "withdrawn", "calendar_off")
+FLASHES = (
+    "sent",
+    "accept",
+    "decline",
+    "withdraw",
+    "interest",
+    "withdrawn",
+    "calendar_off",
+    "reported",
+)
 
 
 def _own_institution(visitor: Visitor, session: SessionDep) -> Institution:
@@ -218,6 +228,7 @@ def _my_partners_page(
         "upcoming": feed.upcoming(session=session, institution_id=own.id, now=utc_now()),
         "calendar": calendars.state(session=session, caller=caller, institution=own),
         "calendar_url": calendar_url,
+        "workshop_pairs": own_workshop_pairs(session=session, institution_id=own.id),
     }
     return render(request, visitor, "me.html", context)
 

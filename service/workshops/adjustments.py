@@ -52,11 +52,13 @@ def adjusted_rules(run: PairingRun, adjustment: RunAdjustment) -> PairingRequest
     pairs = run.result.pair_ids()
     first = _sorted(change.pair)
     if first not in pairs:
-        raise InvalidInput([FieldError(("body", "pair"), "is not a pair of this run")])
+        raise InvalidInput(
+            [FieldError(("body", "pair"), "is not a pair of this run", "not_run_pair")]
+        )
     second = _sorted(change.swap_with) if isinstance(change, PairSwap) else None
     if second is not None and (second not in pairs or {*first} & {*second}):
         message = "is not another pair of this run sharing nobody with pair"
-        raise InvalidInput([FieldError(("body", "swap_with"), message)])
+        raise InvalidInput([FieldError(("body", "swap_with"), message, "not_swap_pair")])
     rules: dict[str, Any] = dict(run.rules)
     locked = {_sorted(pair) for pair in rules["locked"]}
     forbidden = {_sorted(pair) for pair in rules["forbidden"]}

@@ -46,10 +46,14 @@ def update_workshop(*, session: Session, row: Workshop, changes: WorkshopUpdate)
     data = changes.model_dump(exclude_unset=True)
     for required in ("name", "starts_on", "ends_on", "time_zone"):
         if required in data and data[required] is None:
-            raise InvalidInput([FieldError(("body", required), "may be changed but not cleared")])
+            raise InvalidInput(
+                [FieldError(("body", required), "may be changed but not cleared", "not_clearable")]
+            )
     starts_on, ends_on = data.get("starts_on", row.starts_on), data.get("ends_on", row.ends_on)
     if ends_on < starts_on:
-        raise InvalidInput([FieldError(("body", "ends_on"), "must not be before starts_on")])
+        raise InvalidInput(
+            [FieldError(("body", "ends_on"), "must not be before starts_on", "ends_before_start")]
+        )
     row.sqlmodel_update(data)
     row.updated_at = utc_now()
     session.add(row)

@@ -239,3 +239,76 @@ class SurveyColumnMap(SQLModel, table=True):
     )
     header: str = Field(primary_key=True, max_length=200)  # folded: survey.columns.header_key
     column: str = Field(max_length=40)
+
+
+class ReportLink(SQLModel, table=True):
+    """A participant's private link for reporting on its own pairs after the workshop.
+
+    The token is kept as it is, not hashed: the organiser's console shows the links to
+    copy when no mail can be sent, and a token lets its holder do one thing only, report
+    on that institution's pairs at that workshop."""
+
+    __tablename__ = "report_link"
+
+    workshop_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True)
+    )
+    institution_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    token: str = Field(max_length=64, unique=True)
+    reminded_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class OutcomeReport(SQLModel, table=True):
+    """What one side of a pair reported about it; the pair's outcome is what both agree to."""
+
+    __tablename__ = "outcome_report"
+
+    workshop_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True)
+    )
+    institution_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    partner_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    status: str = Field(max_length=20)
+    reported_at: datetime = Field(
+        default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class WorkshopInvitation(SQLModel, table=True):
+    """An organiser's emailed invitation to a workshop; kept by the hash of its token, and
+    marked with the institution that joined through it."""
+
+    __tablename__ = "workshop_invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("workshop.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    email: str = Field(max_length=320)
+    token_hash: str = Field(max_length=64, unique=True)
+    institution_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("institution.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = Field(
+        default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    joined_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )

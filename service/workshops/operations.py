@@ -18,10 +18,27 @@ from service.db import committed
 from service.http import etags
 from service.institutions import operations as institutions
 from service.institutions.index import MatchIndex
-from service.workshops import crud, imports, outcomes, participants, runs, timetable
+from service.mail.sender import Mailer
+from service.workshops import (
+    crud,
+    imports,
+    invitations,
+    outcomes,
+    participant_reports,
+    participants,
+    runs,
+    timetable,
+)
 from service.workshops.adjustments import RunAdjustment, adjusted_rules
 from service.workshops.import_schemas import ImportResult
-from service.workshops.models import PairingRun, Workshop, WorkshopCreate, WorkshopUpdate
+from service.workshops.models import (
+    PairingRun,
+    Workshop,
+    WorkshopCreate,
+    WorkshopInvitation,
+    WorkshopUpdate,
+)
+from service.workshops.participant_reports import OwnPairs, OwnReportIn, ReportStatus
 from service.workshops.schemas import (
     OutcomeIn,
     OutcomePublic,
@@ -139,3 +156,60 @@ def record_outcome(
         if (item.a.id, item.b.id) == pair
     ]
     return recorded
+
+
+def report_own_outcome(
+    *, session: Session, workshop: Workshop, institution_id: int, data: OwnReportIn
+) -> OwnPairs:
+    """Keep a participant's report on one of its own pairs; it writes the pair's outcome
+    as the organiser's recording does (see ``participant_reports``)."""
+    with committed(session):
+        return participant_reports.store_report(
+            session=session, workshop_id=_id(workshop), institution_id=institution_id, data=data
+        )
+
+
+def report_links(*, session: Session, workshop: Workshop, public_url: str) -> list[ReportStatus]:
+    """Return who has answered for its pairs, with each one's private link (made the first
+    time they are asked for)."""
+    with committed(session):
+        return participant_reports.statuses(
+            session=session, workshop_id=_id(workshop), public_url=public_url
+        )
+
+
+def send_reminders(
+    *, session: Session, mailer: Mailer, workshop: Workshop, public_url: str
+) -> list[ReportStatus]:
+    """Email its link to each participant that has not answered for all its pairs and has
+    a contact email; return those reminded. Raises ``MailFailed`` if the server refuses."""
+    reminded = []
+    with committed(session):
+        listed = participant_reports.statuses(
+            session=session, workshop_id=_id(workshop), public_url=public_url
+        )
+        for status in listed:
+            if status.done or not status.has_email:
+                continue
+            participant_reports.remind(
+                session=session, mailer=mailer, workshop=workshop, status=status
+            )
+            reminded.append(status)
+    return reminded
+
+
+def invite_institution(
+    *, session: Session, mailer: Mailer, workshop: Workshop, email: str, public_url: str
+) -> None:
+    """Email an invitation to join the workshop; nothing is kept if it cannot be sent
+    (``MailFailed``)."""
+    with committed(session):
+        invitations.invite(
+            session=session, mailer=mailer, workshop=workshop, email=email, base_url=public_url
+        )
+
+
+def join_workshop(*, session: Session, invitation: WorkshopInvitation, institution_id: int) -> None:
+    """Make the institution a participant through its invitation."""
+    with committed(session):
+        invitations.accept(session=session, invitation=invitation, institution_id=institution_id)

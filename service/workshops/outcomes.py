@@ -25,7 +25,12 @@ def store_outcome(*, session: Session, workshop_id: int, data: OutcomeIn) -> Out
     a, b = sorted(data.pair)
     present = set(participant_ids(session=session, workshop_id=workshop_id))
     errors = [
-        FieldError(("body", "pair", i), f"{pid} is not a participant of this workshop")
+        FieldError(
+            ("body", "pair", i),
+            f"{pid} is not a participant of this workshop",
+            "not_participant",
+            (("participant", pid),),
+        )
         for i, pid in enumerate(data.pair)
         if pid not in present
     ]

@@ -38,7 +38,12 @@ def set_participants(*, session: Session, workshop_id: int, institution_ids: Seq
     wanted = list(dict.fromkeys(institution_ids))
     known = {row.id for row in crud.all_institutions(session=session, ids=wanted)}
     errors = [
-        FieldError(("body", "institution_ids", i), f"no institution has id {pid}")
+        FieldError(
+            ("body", "institution_ids", i),
+            f"no institution has id {pid}",
+            "unknown_institution",
+            (("id", pid),),
+        )
         for i, pid in enumerate(institution_ids)
         if pid not in known
     ]

@@ -16,6 +16,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from matching import PairingRules, PairingSolver
 from matching.pairing import fit_locks
+from matching.pairing.problem import RuleBroken
 from service.db import hold_lock
 from service.errors import FieldError, InvalidInput, unknown_run
 from service.institutions import crud
@@ -110,14 +111,17 @@ def compute_run(
     assert workshop.id is not None
     ids = participant_ids(session=session, workshop_id=workshop.id)
     if len(ids) < 2:
-        raise InvalidInput([FieldError(("path", "workshop_id"), "needs at least 2 participants")])
+        raise InvalidInput(
+            [FieldError(("path", "workshop_id"), "needs at least 2 participants", "too_few")]
+        )
     for field_name, pairs in (("locked", request.locked), ("forbidden", request.forbidden)):
         for i, pair in enumerate(pairs):
             strangers = [pid for pid in pair if pid not in set(ids)]
             if strangers and field_name == "locked":
-                raise InvalidInput(
-                    [FieldError(("body", field_name, i), f"{strangers[0]} is not a participant")]
-                )
+                message = f"{strangers[0]} is not a participant"
+                params = (("participant", strangers[0]),)
+                error = FieldError(("body", field_name, i), message, "not_participant", params)
+                raise InvalidInput([error])
     rows = {row.id: row for row in crud.all_institutions(session=session, ids=ids)}
     unseen = [pid for pid in ids if index.profile(pid) is None]
     if unseen:  # written through another instance, and not yet read from the change log
@@ -137,6 +141,10 @@ def compute_run(
     )
     try:
         result = solver.solve(ids, countries, scores, rules)
+    except RuleBroken as broken:
+        said = tuple(broken.params.items())
+        error = FieldError(("body", "locked"), str(broken), broken.code, said)
+        raise InvalidInput([error]) from broken
     except ValueError as error:
         raise InvalidInput([FieldError(("body", "locked"), str(error))]) from error
     explained = index.explain_pairs([(pair.a, pair.b) for pair in result.pairs])

@@ -19,6 +19,7 @@ from matching.pairing import (
     PairingSolver,
     Unpaired,
 )
+from matching.pairing.problem import RuleBroken
 from tests.matching.pairing_instances import (
     ASEAN,
     CN_ASEAN,
@@ -231,6 +232,14 @@ def test_a_locked_same_country_pair_is_rejected() -> None:
     rules = PairingRules(locked=frozenset({(1, 2)}))
     with pytest.raises(ValueError, match=r"\(1, 2\) breaks a rule: both are from CN"):
         PairingSolver().solve([1, 2], ["CN", "CN"], np.full((2, 2), 0.5), rules)
+
+
+def test_a_broken_rule_names_its_code_and_values_for_other_languages() -> None:
+    rules = PairingRules(locked=frozenset({(1, 2)}))
+    with pytest.raises(RuleBroken) as broken:
+        PairingSolver().solve([1, 2], ["CN", "CN"], np.full((2, 2), 0.5), rules)
+    assert broken.value.code == "locked_same_country"
+    assert broken.value.params == {"a": 1, "b": 2, "country": "CN"}
 
 
 @pytest.mark.parametrize(

@@ -55,3 +55,14 @@ def smtp_server() -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+def mail_settings(inbox: Inbox, public_url: str = "https://match.example.org/") -> dict[str, Any]:
+    """Settings that send mail to ``inbox`` (no TLS on loopback), links under ``public_url``."""
+    return {
+        "smtp_host": inbox.host,
+        "smtp_port": inbox.port,
+        "smtp_starttls": False,
+        "smtp_from": "tvet-match <no-reply@match.example.org>",
+        "public_url": public_url,
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from service.client.calls import Call, Tagged, body, clean, nothing, parsed, raw, tagged
+from service.client.calls import API_PREFIX, Call, Tagged, body, clean, nothing, parsed, raw, tagged
 from service.client.methods import operation, paged
 from service.client.operations.common import (
     WORKSHOPS,
@@ -14,8 +14,15 @@ from service.client.operations.common import (
     page_params,
     precondition,
 )
+from service.workshops.country_groups import CountryGroups
 from service.workshops.import_schemas import ImportPlanPublic, ImportResult
 from service.workshops.models import WorkshopCreate, WorkshopPublic, WorkshopUpdate
+from service.workshops.participant_reports import (
+    OwnPairs,
+    OwnReportIn,
+    RemindersSent,
+    ReportStatus,
+)
 from service.workshops.schemas import (
     OutcomeIn,
     OutcomePublic,
@@ -238,4 +245,31 @@ class Workshops:
             f"{WORKSHOPS}/{workshop_id}/report",
             parsed(WorkshopReport),
             params=clean({"run": run}),
+        )
+
+    @operation
+    def list_country_groups(self) -> Call[CountryGroups]:
+        """List the country groups pairing rules can name, with members, source and date."""
+        return Call("GET", f"{API_PREFIX}/country-groups", parsed(CountryGroups))
+
+    @operation
+    def list_report_links(self, workshop_id: int) -> Call[list[ReportStatus]]:
+        """Who has reported on its pairs of the latest run, with each one's private link."""
+        return Call("GET", f"{WORKSHOPS}/{workshop_id}/report-links", parsed(list[ReportStatus]))
+
+    @operation
+    def send_reminders(self, workshop_id: int) -> Call[RemindersSent]:
+        """Email their links to the participants that have not answered (mail configured)."""
+        return Call("POST", f"{WORKSHOPS}/{workshop_id}/reminders", parsed(RemindersSent))
+
+    @operation
+    def read_own_pairs(self, workshop_id: int) -> Call[OwnPairs]:
+        """Read the calling participant's pairs of the latest run and both sides' reports."""
+        return Call("GET", f"{WORKSHOPS}/{workshop_id}/my-pairs", parsed(OwnPairs))
+
+    @operation
+    def report_own_outcome(self, workshop_id: int, report: OwnReportIn | Data) -> Call[OwnPairs]:
+        """Report met, MoU signed or declined for one of the caller's own partners."""
+        return Call(
+            "POST", f"{WORKSHOPS}/{workshop_id}/my-outcomes", parsed(OwnPairs), json=body(report)
         )

@@ -258,6 +258,34 @@ MESSAGES: dict[str, str] = {
     "refusal.blank": "Must not be blank.",
     "refusal.website": "Enter an address starting with http:// or https://.",
     "refusal.time_zone": "Enter a time zone name such as Asia/Phnom_Penh.",
+    # the workshop rules' refusals (type codes of service.workshops and matching.pairing)
+    "refusal.too_few": "A pairing needs at least 2 participants.",
+    "refusal.not_participant": "{participant} is not a participant of this workshop.",
+    "refusal.capacity_unknown_participant": "{participant} is not a participant.",
+    "refusal.locked_unknown_participant": (
+        "Locked pair ({a}, {b}): {participant} is not a participant."
+    ),
+    "refusal.locked_same_country": (
+        "Locked pair ({a}, {b}) breaks a rule: both are from {country} and only "
+        "cross-border pairs are allowed."
+    ),
+    "refusal.locked_forbidden": "Locked pair ({a}, {b}) breaks a rule: the pair is forbidden.",
+    "refusal.locked_groups": (
+        "Locked pair ({a}, {b}) breaks a rule: country groups {groups} are not an allowed pair."
+    ),
+    "refusal.locked_low_score": (
+        "Locked pair ({a}, {b}) breaks a rule: its score {score} is zero or below the "
+        "threshold {min_score}."
+    ),
+    "refusal.locked_over_capacity": (
+        "Locked pair ({a}, {b}) exceeds capacity: {participant} would have {load} locked "
+        "partners but may have {cap}."
+    ),
+    "refusal.not_run_pair": "This is not a pair of this run.",
+    "refusal.not_swap_pair": "Choose another pair of this run that shares nobody with the first.",
+    "refusal.unknown_institution": "No institution has id {id}.",
+    "refusal.not_clearable": "This may be changed but not cleared.",
+    "refusal.ends_before_start": "The end date must not be before the start date.",
     "console.title": "Console",
     "console.sections": "Workshop sections",
     "console.invalid": "Nothing was done. Please correct the fields marked below.",
@@ -352,6 +380,16 @@ MESSAGES: dict[str, str] = {
     "rules.cross_border_only": "Never pair two from the same country",
     "rules.china_with_asean_only": "Only pair China with ASEAN countries",
     "rules.country_groups": "Country groups",
+    "rules.named_group": "Add a named country group",
+    "rules.named_group.help": (
+        "Puts every member country in this group (a country listed above keeps its group); "
+        "then name the group in the allowed group pairs, e.g. CN, ASEAN."
+    ),
+    "rules.named_group.none": "None",
+    "rules.named_group.option": "{name}: {label} ({count} countries)",
+    "rules.named_group.members": "Members of each group",
+    "rules.named_group.source": "source",
+    "form.named_group.unknown": "Choose one of the listed country groups.",
     "rules.allowed_group_pairs": "Allowed pairs of groups",
     "rules.pairs": "Fixed pairs",
     "rules.locked": "Always pair",
@@ -806,4 +844,79 @@ MESSAGES: dict[str, str] = {
     "me.unnamed_search": "Unnamed search",
     "me.flash.interest": "Your interest was sent to the publisher.",
     "me.flash.withdrawn": "Your interest was withdrawn.",
+    # after the workshop: participants report on their own pairs
+    "follow_up.title": "Follow-up",
+    "follow_up.lede": (
+        "Each participant paired in the latest run has a private link to report, for each "
+        "of its pairs, whether they met, signed an MoU or declined. Their reports become the "
+        "outcomes in the report."
+    ),
+    "follow_up.waiting": "{count} of {total} participants have not answered for all their pairs.",
+    "follow_up.send_reminders": "Email a reminder to those who have not answered",
+    "follow_up.mail_unavailable": (
+        "Email is not set up on this server, so reminders cannot be sent. Copy each link "
+        "below and pass it on yourself."
+    ),
+    "follow_up.mail_failed": "The mail server did not take the reminders. Try again later.",
+    "follow_up.reminded": "Reminders sent: {count}.",
+    "follow_up.participant": "Participant",
+    "follow_up.answered": "Answered",
+    "follow_up.answered_of": "{answered} of {pairs}",
+    "follow_up.link": "Private link",
+    "follow_up.link_of": "Private link of {name}",
+    "follow_up.reminded_at": "Last reminded",
+    "follow_up.no_email": "no contact email",
+    "follow_up.no_run": "No pairing run yet: links appear once the pairs are made.",
+    "follow_up.own_title": "How did your meetings go?",
+    "follow_up.own_lede": (
+        "{name}: your pairs at {workshop}. For each partner, say whether you met, signed "
+        "an MoU or declined."
+    ),
+    "follow_up.pairs_of": "Your pairs at {workshop}",
+    "follow_up.partner": "Partner",
+    "follow_up.you_said": "You said",
+    "follow_up.they_said": "They said",
+    "follow_up.report": "Report",
+    "follow_up.reported": "Thank you: your answer has been recorded.",
+    "follow_up.both_sides": (
+        "If you and your partner answer differently, the lesser answer counts (declined, "
+        "then met, then MoU signed): an MoU counts once both of you say it was signed."
+    ),
+    "follow_up.no_pairs": "You have no pairs in this workshop's latest run.",
+    "follow_up.unknown_link": "This report link is not valid (or no longer a participant's).",
+    "follow_up.not_your_pair": "That partner is not one of your pairs in the latest run.",
+    "me.own_pairs": "Report on your workshop pairs",
+    "me.flash.reported": "Thank you: your answer has been recorded.",
+    # invitations by email
+    "invite.title": "Invitations",
+    "invite.lede": (
+        "Invite an institution by email: the message links to a page where it signs in (with "
+        "its key or an emailed sign-in link) or registers, then joins this workshop's "
+        "participants. Below, who has joined."
+    ),
+    "invite.email": "Email address",
+    "invite.send": "Send the invitation",
+    "invite.sent": "The invitation has been sent.",
+    "invite.sent_at": "Sent",
+    "invite.joined": "Joined",
+    "invite.joined_as": "joined as {name}",
+    "invite.waiting": "not yet",
+    "invite.none": "No invitation sent yet.",
+    "invite.mail_unavailable": (
+        "Email is not set up on this server, so invitations cannot be sent. Add participants "
+        "by name on the console instead."
+    ),
+    "invite.mail_failed": "The mail server did not take the invitation. Try again later.",
+    "invite.unknown": "This invitation link is not valid.",
+    "invite.used": "This invitation has already been used by another institution.",
+    "invite.institutions_only": "Only an institution's key can join a workshop.",
+    "invite.page_title": "Invitation to {workshop}",
+    "invite.join": "Join this workshop",
+    "invite.you_joined": "Your institution is a participant of this workshop.",
+    "invite.sign_in_first": (
+        "Sign in as your institution to join (with its key, or a sign-in link sent to its "
+        "contact email). New here? Register your institution, then open this invitation again."
+    ),
+    "invite.sign_in": "Sign in",
+    "invite.register": "Register an institution",
 }

@@ -260,6 +260,28 @@ MESSAGES: dict[str, str] = {
     "refusal.blank": "不能为空。",
     "refusal.website": "请输入以 http:// 或 https:// 开头的网址。",
     "refusal.time_zone": "请输入时区名称，例如 Asia/Phnom_Penh。",
+    # 研讨会规则的拒绝说明（service.workshops 与 matching.pairing 的类型代码）
+    "refusal.too_few": "配对至少需要 2 个参会机构。",
+    "refusal.not_participant": "{participant} 不是本次研讨会的参会机构。",
+    "refusal.capacity_unknown_participant": "{participant} 不是参会机构。",
+    "refusal.locked_unknown_participant": "锁定的配对（{a}, {b}）：{participant} 不是参会机构。",
+    "refusal.locked_same_country": (
+        "锁定的配对（{a}, {b}）违反规则：双方都来自{country}，而只允许跨国配对。"
+    ),
+    "refusal.locked_forbidden": "锁定的配对（{a}, {b}）违反规则：该配对已被禁止。",
+    "refusal.locked_groups": "锁定的配对（{a}, {b}）违反规则：国家分组 {groups} 不是允许的配对。",
+    "refusal.locked_low_score": (
+        "锁定的配对（{a}, {b}）违反规则：其得分 {score} 为零或低于阈值 {min_score}。"
+    ),
+    "refusal.locked_over_capacity": (
+        "锁定的配对（{a}, {b}）超出容量：{participant} 将有 {load} 个锁定伙伴，"
+        "但最多只能有 {cap} 个。"
+    ),
+    "refusal.not_run_pair": "这不是本次配对结果中的配对。",
+    "refusal.not_swap_pair": "请选择本次结果中另一个与第一个配对没有共同机构的配对。",
+    "refusal.unknown_institution": "没有编号为 {id} 的机构。",
+    "refusal.not_clearable": "此项可以修改，但不能清空。",
+    "refusal.ends_before_start": "结束日期不能早于开始日期。",
     "console.title": "管理台",
     "console.sections": "工作坊栏目",
     "console.invalid": "未执行任何操作。请更正下方标出的字段。",
@@ -348,6 +370,16 @@ MESSAGES: dict[str, str] = {
     "rules.cross_border_only": "不配对同一国家的两家机构",
     "rules.china_with_asean_only": "只在中国与东盟国家之间配对",
     "rules.country_groups": "国家分组",
+    "rules.named_group": "添加一个已命名的国家分组",
+    "rules.named_group.help": (
+        "把该分组的每个成员国放入此分组（上面已列出的国家保留其分组）；"
+        "然后在允许的分组配对中写出分组名称，例如 CN, ASEAN。"
+    ),
+    "rules.named_group.none": "不添加",
+    "rules.named_group.option": "{name}：{label}（{count} 个国家）",
+    "rules.named_group.members": "各分组的成员",
+    "rules.named_group.source": "来源",
+    "form.named_group.unknown": "请选择列出的国家分组之一。",
     "rules.allowed_group_pairs": "允许配对的分组",
     "rules.pairs": "指定配对",
     "rules.locked": "一定配对",
@@ -718,6 +750,76 @@ MESSAGES: dict[str, str] = {
     "me.unnamed_search": "未命名的搜索",
     "me.flash.interest": "您的兴趣已发送给发布方。",
     "me.flash.withdrawn": "您的兴趣已撤回。",
+    # 会后：参会机构报告自己的配对
+    "follow_up.title": "会后跟进",
+    "follow_up.lede": (
+        "在最新一次配对中有配对的每个参会机构都有一个专属链接，用来报告每个配对是否已会面、"
+        "已签署合作备忘录或已谢绝。这些报告会成为报告中的结果。"
+    ),
+    "follow_up.waiting": "{total} 个参会机构中有 {count} 个尚未答复全部配对。",
+    "follow_up.send_reminders": "给尚未答复的机构发送提醒邮件",
+    "follow_up.mail_unavailable": (
+        "本服务器未设置电子邮件，无法发送提醒。请复制下面的链接并自行转交。"
+    ),
+    "follow_up.mail_failed": "邮件服务器未能接收提醒，请稍后再试。",
+    "follow_up.reminded": "已发送提醒：{count} 封。",
+    "follow_up.participant": "参会机构",
+    "follow_up.answered": "已答复",
+    "follow_up.answered_of": "{pairs} 个中的 {answered} 个",
+    "follow_up.link": "专属链接",
+    "follow_up.link_of": "{name}的专属链接",
+    "follow_up.reminded_at": "上次提醒",
+    "follow_up.no_email": "无联系邮箱",
+    "follow_up.no_run": "尚无配对结果：生成配对后才会出现链接。",
+    "follow_up.own_title": "您的会面情况如何？",
+    "follow_up.own_lede": (
+        "{name}：您在{workshop}的配对。请为每个合作伙伴说明是否已会面、已签署合作备忘录或已谢绝。"
+    ),
+    "follow_up.pairs_of": "您在{workshop}的配对",
+    "follow_up.partner": "合作伙伴",
+    "follow_up.you_said": "您的答复",
+    "follow_up.they_said": "对方的答复",
+    "follow_up.report": "报告",
+    "follow_up.reported": "谢谢：您的答复已记录。",
+    "follow_up.both_sides": (
+        "如果您和合作伙伴的答复不同，以较低的答复为准（已谢绝、已会面、已签署备忘录依次升高）："
+        "只有双方都说已签署，备忘录才计入。"
+    ),
+    "follow_up.no_pairs": "您在本次研讨会最新一次配对中没有配对。",
+    "follow_up.unknown_link": "此报告链接无效（或已不属于任何参会机构）。",
+    "follow_up.not_your_pair": "该合作伙伴不在您最新一次配对的配对之中。",
+    "me.own_pairs": "报告您在研讨会上的配对",
+    "me.flash.reported": "谢谢：您的答复已记录。",
+    # 邮件邀请
+    "invite.title": "邀请",
+    "invite.lede": (
+        "通过电子邮件邀请机构：邮件中的链接通往一个页面，机构在那里登录（用密钥或邮件登录链接）"
+        "或注册，然后加入本次研讨会的参会机构。下面列出已加入的机构。"
+    ),
+    "invite.email": "电子邮件地址",
+    "invite.send": "发送邀请",
+    "invite.sent": "邀请已发送。",
+    "invite.sent_at": "发送时间",
+    "invite.joined": "已加入",
+    "invite.joined_as": "已以{name}的身份加入",
+    "invite.waiting": "尚未加入",
+    "invite.none": "尚未发送邀请。",
+    "invite.mail_unavailable": (
+        "本服务器未设置电子邮件，无法发送邀请。请在控制台按名称添加参会机构。"
+    ),
+    "invite.mail_failed": "邮件服务器未能接收邀请，请稍后再试。",
+    "invite.unknown": "此邀请链接无效。",
+    "invite.used": "此邀请已被另一个机构使用。",
+    "invite.institutions_only": "只有机构的密钥才能加入研讨会。",
+    "invite.page_title": "{workshop}邀请",
+    "invite.join": "加入本次研讨会",
+    "invite.you_joined": "贵机构已是本次研讨会的参会机构。",
+    "invite.sign_in_first": (
+        "请以贵机构的身份登录后加入（用密钥，或发送到联系邮箱的登录链接）。"
+        "首次使用？请先注册贵机构，然后再次打开此邀请。"
+    ),
+    "invite.sign_in": "登录",
+    "invite.register": "注册机构",
 }
 
 # Countries of the region in Chinese; the rest show their English names.

@@ -18,6 +18,7 @@ from service.client import ApiError, AsyncTvetMatchClient, TvetMatchClient
 from service.institutions.models import InstitutionCreate, InstitutionPrivate, InstitutionPublic
 from service.institutions.schemas import InstitutionPage, MatchList
 from service.values.validation import Kind
+from service.workshops.country_groups import CountryGroups
 from service.workshops.import_schemas import ImportPlanPublic, ImportResult
 from tests.service.client.conftest import SAMPLE_SURVEY
 from tests.support.server import Server
@@ -197,11 +198,28 @@ def test_an_organiser_runs_a_workshop_through_the_client(live: Server, admin_tok
         report = api.workshop_report(workshop.id, run.number)
         assert report.mous_signed == 1
         assert report.pairs_suggested == len(run.pairs)
+        # The latest run (2) decides whose links are listed: everyone it paired.
+        links = api.list_report_links(workshop.id)
+        assert len(links) == 2 * len(again.pairs)
+        assert all("/web/report/" in item.link and item.answered == 0 for item in links)
 
         tagged = api.read_workshop_tagged(workshop.id)
         moved = api.update_workshop(workshop.id, {"venue": "Siem Reap"}, if_match=tagged.etag)
         assert moved.value.venue == "Siem Reap"
         assert moved.etag != tagged.etag
+
+
+def test_both_clients_list_the_served_country_groups(live: Server) -> None:
+    with TvetMatchClient(live.url) as api:
+        groups = api.list_country_groups()
+    asean = next(group for group in groups.groups if group.name == "ASEAN")
+    assert "TL" in asean.members
+
+    async def scenario() -> CountryGroups:
+        async with AsyncTvetMatchClient(live.url) as api:
+            return await api.list_country_groups()
+
+    assert asyncio.run(scenario()) == groups
 
 
 def test_both_clients_answer_the_services_own_types(live: Server) -> None:
