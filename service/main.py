@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
@@ -152,13 +153,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(_prepare, app, settings)
+        # The engine made here is the one closed here, whatever is in app.state by then:
+        # the index's poller holds it too, and its connections must not outlive the app.
+        engine: Engine = app.state.engine
         log.info("ready with %d institutions", len(app.state.index))
         try:
             yield
         finally:
             app.state.deliveries.close()
             app.state.index.close()
-            app.state.engine.dispose()
+            engine.dispose()
 
     app = _Service(
         docs_url=None,  # served from vendored files by service.web.docs
