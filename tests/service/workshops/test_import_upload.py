@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import ADMIN, ADMIN_TOKEN
 from tests.support.server import Server, running_server, server_env
+from tests.web.conftest import create_workshop
 
 API = "/api/v1"
 LIMIT = 256 * 1024
@@ -24,14 +25,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
     env = server_env(data_dir=tmp_path / "data", database_url=None)
     env.update(TVETMATCH_SEED_ON_EMPTY="false", TVETMATCH_MAX_BODY_BYTES=str(LIMIT))
     with running_server(env, tmp_path / "server.log") as running:
-        workshop = {
-            "name": "Upload",
-            "starts_on": "2026-05-12",
-            "ends_on": "2026-05-13",
-            "time_zone": "Asia/Phnom_Penh",
-        }
-        created = httpx.post(f"{running.url}{API}/workshops", json=workshop, headers=ADMIN)
-        assert created.status_code == 201, created.text
+        with httpx.Client(base_url=running.url) as client:
+            assert create_workshop(client)[0] == 1
         yield running
 
 
