@@ -28,7 +28,12 @@ from service.http.etags import CONDITION_HEADERS
 from service.http.idempotency import HEADER as IDEMPOTENCY_HEADER
 from service.http.idempotency import REPLAYED_HEADER, install_idempotency
 from service.http.observability import PROBE_PATHS, REQUEST_ID_HEADER, Metrics, RequestContext
-from service.http.openapi import declare_common_answers, keyless_operations, mark_optional_keys
+from service.http.openapi import (
+    declare_common_answers,
+    declare_links,
+    keyless_operations,
+    mark_optional_keys,
+)
 from service.http.problems import DeclaredBodyLimit, install_problem_handlers
 from service.http.ratelimit import RateLimitMiddleware, RateLimits
 from service.institutions import crud
@@ -102,9 +107,10 @@ class _Service(FastAPI):
         return RequestContext(stack, metrics=self.state.metrics)
 
     def openapi(self) -> dict[str, Any]:
-        """The OpenAPI document, with the answers every operation can give and where a key
-        is optional (``service.http.openapi``)."""
-        schema = declare_common_answers(super().openapi())
+        """The OpenAPI document, with the answers every operation can give, the links from
+        each creation to its resource's operations, and where a key is optional
+        (``service.http.openapi``)."""
+        schema = declare_links(declare_common_answers(super().openapi()))
         return mark_optional_keys(schema, self.state.keyless_operations)
 
 
