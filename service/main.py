@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
@@ -28,7 +29,12 @@ from service.http.etags import CONDITION_HEADERS
 from service.http.idempotency import HEADER as IDEMPOTENCY_HEADER
 from service.http.idempotency import REPLAYED_HEADER, install_idempotency
 from service.http.observability import PROBE_PATHS, REQUEST_ID_HEADER, Metrics, RequestContext
-from service.http.openapi import declare_common_answers, keyless_operations, mark_optional_keys
+from service.http.openapi import (
+    declare_common_answers,
+    declare_links,
+    keyless_operations,
+    mark_optional_keys,
+)
 from service.http.problems import DeclaredBodyLimit, install_problem_handlers
 from service.http.ratelimit import RateLimitMiddleware, RateLimits
 from service.institutions import crud
@@ -102,9 +108,10 @@ class _Service(FastAPI):
         return RequestContext(stack, metrics=self.state.metrics)
 
     def openapi(self) -> dict[str, Any]:
-        """The OpenAPI document, with the answers every operation can give and where a key
-        is optional (``service.http.openapi``)."""
-        schema = declare_common_answers(super().openapi())
+        """The OpenAPI document, with the answers every operation can give, the links from
+        each creation to its resource's operations, and where a key is optional
+        (``service.http.openapi``)."""
+        schema = declare_links(declare_common_answers(super().openapi()))
         return mark_optional_keys(schema, self.state.keyless_operations)
 
 
@@ -153,13 +160,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(_prepare, app, settings)
+        # The engine made here is the one closed here, whatever is in app.state by then:
+        # the index's poller holds it too, and its connections must not outlive the app.
+        engine: Engine = app.state.engine
         log.info("ready with %d institutions", len(app.state.index))
         try:
             yield
         finally:
             app.state.deliveries.close()
             app.state.index.close()
-            app.state.engine.dispose()
+            engine.dispose()
 
     app = _Service(
         docs_url=None,  # served from vendored files by service.web.docs

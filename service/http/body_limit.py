@@ -27,6 +27,11 @@ def is_upload(path: str) -> bool:
     return UPLOAD_PATHS.match(path) is not None
 
 
+def body_too_large(limit: int) -> HTTPException:
+    """Return the 413 for a body past ``limit`` bytes (the problem handlers answer it)."""
+    return HTTPException(413, f"The request body is larger than {limit} bytes, this route's limit.")
+
+
 class RouteBodyLimit:
     """ASGI middleware counting the body of every route that takes no uploads.
 
@@ -51,11 +56,7 @@ class RouteBodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_size:
-                    raise HTTPException(
-                        413,
-                        f"The request body is larger than {self.max_body_size} bytes, "
-                        "this route's limit.",
-                    )
+                    raise body_too_large(self.max_body_size)
             return message
 
         await self.app(scope, counted, send)

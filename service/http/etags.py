@@ -5,7 +5,10 @@ shows increases. Its ETag is made from that version and the moment the row was c
 (and, for a workshop, its number of participants, which the deletion of an institution
 can change). The creation moment is there because versions start again at 1 for a new
 row, and SQLite gives a deleted row's id to the next one: without it, a client holding
-the old row's tag would be told 304 about the new one. The tag is strong: two
+the old row's tag would be told 304 about the new one. A row on a reused id is created
+after the old row's deletion, so its creation moment is later; a tag could only repeat if
+the server clock were set back past the old row's creation, onto the same microsecond,
+and the new row reached the same version (see docs/api.md). The tag is strong: two
 answers with one tag are byte for byte the same, so an institution's view with its
 contact email has a tag of its own.
 

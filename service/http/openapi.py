@@ -84,3 +84,89 @@ def declare_common_answers(schema: dict[str, Any]) -> dict[str, Any]:
                     status, {"description": description, "content": _PROBLEM_CONTENT}
                 )
     return schema
+
+
+# Where a created resource's id is used next: (creating operation, path parameter that
+# takes the new `id`, the operations that take it). OpenAPI links, so a client (and a
+# stateful fuzzer) can follow create -> read/update/delete with a real id.
+_LINKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "create_institution",
+        "institution_id",
+        (
+            "read_institution",
+            "update_institution",
+            "delete_institution",
+            "read_matches",
+            "create_institution_key",
+            "list_institution_keys",
+            "opportunities_for",
+            "list_proposals",
+        ),
+    ),
+    ("create_key", "key_id", ("revoke_key",)),
+    ("create_institution_key", "key_id", ("revoke_key",)),
+    (
+        "create_workshop",
+        "workshop_id",
+        (
+            "read_workshop",
+            "update_workshop",
+            "set_participants",
+            "list_participants",
+            "run_pairing",
+            "list_pairings",
+            "record_outcome",
+            "list_outcomes",
+            "workshop_report",
+            "list_survey_answers",
+        ),
+    ),
+    (
+        "create_opportunity",
+        "opportunity_id",
+        (
+            "read_opportunity",
+            "update_opportunity",
+            "close_opportunity",
+            "match_opportunity",
+            "express_interest",
+            "list_interest",
+            "withdraw_interest",
+        ),
+    ),
+    ("create_saved_search", "saved_search_id", ("read_saved_search", "delete_saved_search")),
+    ("create_webhook", "webhook_id", ("read_webhook", "delete_webhook", "list_deliveries")),
+    (
+        "create_meeting_request",
+        "request_id",
+        (
+            "read_meeting_request",
+            "accept_meeting_request",
+            "decline_meeting_request",
+            "withdraw_meeting_request",
+        ),
+    ),
+)
+
+
+def declare_links(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add to each creating operation's 201 answer the links its new ``id`` feeds (in place)."""
+    created = {
+        operation.get("operationId"): operation
+        for path_item in schema.get("paths", {}).values()
+        for operation in path_item.values()
+    }
+    for source, parameter, targets in _LINKS:
+        answer = created[source]["responses"]["201"]
+        links = answer.setdefault("links", {})
+        for target in targets:
+            links.setdefault(
+                target,
+                {
+                    "operationId": target,
+                    "parameters": {parameter: "$response.body#/id"},
+                    "description": f"The new `id` is the `{parameter}` of `{target}`.",
+                },
+            )
+    return schema

@@ -157,12 +157,21 @@ def _allowed_methods(request: Request) -> str | None:
     return ", ".join(allowed) or None
 
 
+# The reason phrases Starlette gives a 413 without a detail (RFC 9110's, and RFC 7231's).
+_BARE_413 = frozenset({"Content Too Large", HTTPStatus.REQUEST_ENTITY_TOO_LARGE.phrase})
+
+
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers or {})
     if exc.status_code == 405 and (allowed := _allowed_methods(request)):
         headers["Allow"] = allowed
-    return problem(exc.status_code, str(exc.detail), headers=headers)
+    detail = str(exc.detail)
+    if exc.status_code == 413 and detail in _BARE_413:
+        # FastAPI's own count (the upload limit, for every route) names no limit: say it.
+        limit = request.app.state.settings.max_body_bytes
+        detail = f"The request body is larger than {limit} bytes, this route's limit."
+    return problem(exc.status_code, detail, headers=headers)
 
 
 # SQLSTATE 25006: PostgreSQL refuses writes (a read-only replica, or

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tempfile import SpooledTemporaryFile
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
@@ -18,6 +19,7 @@ from service.deps import (
 )
 from service.errors import FieldError, InvalidInput
 from service.http import etags
+from service.http.body_limit import body_too_large
 from service.http.idempotency import IdempotentPostRoute
 from service.http.pagination import PageParams, paginate
 from service.http.schemas import PROBLEM_RESPONSES
@@ -244,9 +246,27 @@ def workshop_report(
     return outcomes.report(session=session, workshop_id=row.id, run_number=run)
 
 
+_SPOOLED_IN_MEMORY = 1024 * 1024
+
+
 async def _survey_file(request: Request) -> bytes:
-    """Return the uploaded survey, refusing an empty body with a 422 that says so."""
-    body = await request.body()
+    """Return the uploaded survey, refusing an empty body with a 422 that says so.
+
+    The body is read as it arrives into a spooled file (in memory while small, on disk
+    past ``_SPOOLED_IN_MEMORY``) and counted: past the upload limit the read stops with
+    413, before the rest is sent. Memory then holds the file once, as the parser takes it,
+    not the received chunks beside their joined copy as ``request.body()`` would.
+    """
+    limit: int = request.app.state.settings.max_body_bytes
+    received = 0
+    with SpooledTemporaryFile(max_size=_SPOOLED_IN_MEMORY) as spool:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise body_too_large(limit)
+            spool.write(chunk)
+        spool.seek(0)
+        body = spool.read()
     if not body:
         why = "the survey file is empty: send the CSV file itself as the request body"
         raise InvalidInput([FieldError(("body",), why, "empty_file")])

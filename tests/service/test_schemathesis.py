@@ -1,38 +1,64 @@
 """The whole HTTP API against its own OpenAPI schema, with generated requests (schemathesis).
 
-Each operation receives requests built from the live schema, valid and invalid, sent with
-the admin token so that mutating routes run too, in-process through the ASGI app with its
-lifespan started, on a database holding the demo seed and a workshop with a pairing run
-and a timetable. Every check is on: no 500, status codes, content types, headers and
-bodies as documented, a key refused where the schema requires one, 405 with a true
-``Allow``, valid input accepted and invalid input refused (the checks that need a chain
-of calls, such as use-after-free, have none to look at here). Generation is deterministic
-(fixed seed, derandomized) and bounded, so a failure reproduces.
+A real ``tvet-match serve`` on loopback answers, as a user's client meets it: requests go
+over a socket through uvicorn, with the default rate limits on, to a database holding the
+demo seed and a workshop with a pairing run and a timetable. Requests carry the admin
+token so that mutating routes run too. Every check is on: no 500, status codes, content
+types, headers and bodies as documented, a key refused where the schema requires one, 405
+with a true ``Allow``, valid input accepted and invalid input refused.
+
+Two tests:
+
+- every operation alone, with examples from the schema, boundary values ("coverage") and
+  generated requests (``EXAMPLES_PER_OPERATION`` each);
+- chains of calls that follow the OpenAPI links (create, then read, change and delete
+  what was created), so that the checks that need real ids (use-after-free,
+  ensure_resource_availability, ignored_auth on a stored resource) get them.
+
+Rate limits are those a deployment gets by default. The admin token is not limited (as
+``docs/security.md`` says), but the checks also send requests without a key or with a
+malformed one, which count against the loopback address. On a 429 this client does what
+a well-behaved client does: it waits as long as ``Retry-After`` says and sends the
+request again (up to ``RETRIES_AFTER_429`` times), so every request gets the answer the
+check is about. Spreading the requests over several keys would instead hide the limit
+from the test. The one exception is the ignored_auth check's own probes, which
+schemathesis sends without this client: a 429 to them is inconclusive (see
+``_is_a_rate_limited_probe``). The schema itself is fetched with the admin token.
+
+Time: PostgreSQL gets only the invalid boundary values (U+0000 in text, integers beyond
+its 32-bit columns: what PostgreSQL alone refuses). The service's own rules are the same
+on either database and are tried on SQLite, where the stateful phase runs too.
+Generation is deterministic (fixed seed, derandomized) and bounded, so a failure
+reproduces.
 """
 
 from __future__ import annotations
 
 import re
+import time
 import uuid
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
+import hypothesis
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
-from pydantic import SecretStr
+from schemathesis.core.failures import FailureGroup
+from schemathesis.openapi.checks import IgnoredAuth
 
-from service.config import Settings
-from service.db import make_engine, session_scope
 from service.http.idempotency import HEADER as IDEMPOTENCY_HEADER
 from service.http.idempotency import KEY_PATTERN
-from service.institutions.seeding import load_seed
-from service.main import create_app
-from service.migrations.runner import upgrade
-from tests.conftest import ADMIN, ADMIN_TOKEN
+from tests.conftest import ADMIN, ADMIN_TOKEN, fresh_postgres_database
+from tests.support.server import Server, load_seed, server_env, start_server
+from tests.web.conftest import create_workshop
 
 API = "/api/v1"
-EXAMPLES_PER_OPERATION = 20
+EXAMPLES_PER_OPERATION = 6
+CHAINS = 25  # scenarios of the stateful phase
+STEPS_PER_CHAIN = 8
+LONGEST_WAIT = 60.0  # the longest Retry-After the limits can give (a one-minute window)
+RETRIES_AFTER_429 = 3
 
 # Input rules a JSON schema cannot state, so valid-looking input is refused with 422 for a
 # reason the schema cannot know: ids must name stored institutions or participants (the
@@ -116,69 +142,78 @@ CONFIG: dict[str, Any] = {
         },
     ],
 }
+# On PostgreSQL: the invalid boundary values only, nothing generated at random, no chains.
+POSTGRES_PHASES = {
+    "examples": {"enabled": False},
+    "fuzzing": {"enabled": False},
+    "stateful": {"enabled": False},
+    "coverage": {"generation": {"mode": "negative"}},
+}
 
 
-def _config_for(database_url: str) -> dict[str, Any]:
-    if database_url.startswith("sqlite"):
-        return CONFIG
-    # Valid boundary values ("coverage" phase, positive) take most of the run and try the
-    # service's own rules, the same on either database. On PostgreSQL only the invalid ones
-    # are sent (U+0000 in text, integers beyond its 32-bit columns: what PostgreSQL alone
-    # refuses), with the generated examples, at a fraction of the time.
-    return {**CONFIG, "phases": {"coverage": {"generation": {"mode": "negative"}}}}
-
-
-def _seed_database(settings: Settings) -> None:
-    engine = make_engine(settings)
-    try:
-        upgrade(engine)
-        with session_scope(engine) as session:
-            load_seed(session=session)
-    finally:
-        engine.dispose()
-
-
-def _add_a_workshop(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
-        workshop = {
-            "name": "Fuzzed workshop",
-            "starts_on": "2026-05-12",
-            "ends_on": "2026-05-13",
-            "time_zone": "Asia/Phnom_Penh",
-        }
-        steps = [
-            ("POST", "/workshops", workshop, 201),
-            ("PUT", "/workshops/1/participants", {"institution_ids": list(range(1, 41))}, 204),
-            ("POST", "/workshops/1/pairings", {"max_partners": 2}, 201),
-            ("POST", "/workshops/1/pairings/1/schedule", {"starts_at": "2026-05-13T14:00"}, 201),
-        ]
+def _add_a_workshop(url: str) -> None:
+    with httpx.Client(base_url=url, timeout=60) as client:
+        assert create_workshop(client, "Fuzzed workshop")[0] == 1
+    steps = [
+        ("PUT", "/workshops/1/participants", {"institution_ids": list(range(1, 41))}, 204),
+        ("POST", "/workshops/1/pairings", {"max_partners": 2}, 201),
+        ("POST", "/workshops/1/pairings/1/schedule", {"starts_at": "2026-05-13T14:00"}, 201),
+    ]
+    with httpx.Client(base_url=f"{url}{API}", headers=ADMIN, timeout=60) as client:
         for method, path, body, expected in steps:
-            response = client.request(method, f"{API}{path}", json=body, headers=ADMIN)
+            response = client.request(method, path, json=body)
             assert response.status_code == expected, response.text
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A seeded server with a workshop, its rate limits as a deployment has them."""
+    data_dir = tmp_path_factory.mktemp(f"fuzzed-{request.param}")
+    database_url = (
+        fresh_postgres_database(request.getfixturevalue("postgres_server"))
+        if request.param == "postgres"
+        else None
+    )
+    env = server_env(data_dir=data_dir, database_url=database_url)
+    for unset in ("TVETMATCH_RATE_LIMIT", "TVETMATCH_RATE_LIMIT_WRITES"):
+        del env[unset]  # the defaults
+    env.update(
+        TVETMATCH_SEED_ON_EMPTY="false",
+        TVETMATCH_WEBHOOK_POLL_SECONDS="0",  # never post to the URLs the fuzzer registers
+    )
+    load_seed(env)
+    # Fitting the seed's index on a CI machine busy with other jobs can take a while.
+    server = start_server(env, data_dir / "server.log", ready_within=240)
+    try:
+        _add_a_workshop(server.url)
+        yield server
+    finally:
+        server.stop()
+
+
+def _schema_of(server: Server, database: str) -> schemathesis.BaseSchema:
+    config = dict(CONFIG)
+    if database == "postgres":
+        config["phases"] = POSTGRES_PHASES
+    return schemathesis.openapi.from_url(
+        f"{server.url}/openapi.json",
+        config=schemathesis.Config.from_dict(config),
+        headers=ADMIN,
+    )
+
+
 @pytest.fixture
-def api_schema(
-    request: pytest.FixtureRequest, database_url: str, tmp_path: Path
-) -> schemathesis.BaseSchema:
-    """The live schema of an app on a seeded database, its lifespan run by schemathesis."""
+def api_schema(request: pytest.FixtureRequest, served: Server) -> schemathesis.BaseSchema:
+    """The live schema, as the server gives it out."""
     # schemathesis 4.32 names each operation's report through `node._nodeid`, which
     # pytest 9.2 no longer has; give it the node id it would have read.
     if not hasattr(request.node, "_nodeid"):
         setattr(request.node, "_nodeid", request.node.nodeid)  # noqa: B010
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=database_url,
-        seed_on_empty=False,
-        admin_token=SecretStr(ADMIN_TOKEN),
-        rate_limit="",  # thousands of requests from one caller, by design
-        rate_limit_writes="",
-        webhook_poll_seconds=0,  # never post to the URLs the fuzzer registers
-    )
-    _seed_database(settings)
-    _add_a_workshop(settings)
-    config = schemathesis.Config.from_dict(_config_for(database_url))
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(settings), config=config)
+    return _schema_of(served, request.node.callspec.params["served"])
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
@@ -197,7 +232,81 @@ def _fresh_idempotency_key(case: schemathesis.Case[Any]) -> None:
         headers[IDEMPOTENCY_HEADER] = str(uuid.uuid4())
 
 
+def _call_as_a_client(case: schemathesis.Case[Any]) -> Any:
+    """Send the request; after a 429, wait as long as Retry-After says and send it again."""
+    _fresh_idempotency_key(case)
+    response = case.call()
+    for _ in range(RETRIES_AFTER_429):
+        if response.status_code != 429:
+            break
+        time.sleep(min(float(response.headers["retry-after"][0]), LONGEST_WAIT))
+        _fresh_idempotency_key(case)
+        response = case.call()
+    return response
+
+
+def _is_a_rate_limited_probe(failure: Exception) -> bool:
+    # The ignored_auth check's own requests, sent without the key, count against the
+    # address; a 429 to them says nothing of whether the key is enforced, as a redirect
+    # says nothing to schemathesis. The check runs again on the operation's next case.
+    return isinstance(failure, IgnoredAuth) and "got `429 " in failure.message
+
+
+def _validated(validate: Callable[[], object]) -> None:
+    """Run the checks; fail unless every failure is a rate-limited ignored_auth probe."""
+    try:
+        validate()
+    except FailureGroup as group:
+        if not all(_is_a_rate_limited_probe(failure) for failure in group.exceptions):
+            raise
+
+
 @schema.parametrize()
 def test_every_operation_answers_as_its_schema_says(case: schemathesis.Case[Any]) -> None:
-    _fresh_idempotency_key(case)
-    case.call_and_validate()
+    response = _call_as_a_client(case)
+    _validated(lambda: case.validate_response(response))
+
+
+@pytest.mark.parametrize("served", ["sqlite"], indirect=True)
+def test_chains_along_the_links_answer_as_the_schema_says(served: Server) -> None:
+    api = _schema_of(served, "sqlite")
+
+    class Chains(api.as_state_machine()):  # type: ignore[misc]
+        def call(self, case: schemathesis.Case[Any], **kwargs: Any) -> Any:
+            return _call_as_a_client(case)
+
+        def validate_response(
+            self, response: Any, case: schemathesis.Case[Any], **kwargs: Any
+        ) -> None:
+            _validated(lambda: super(Chains, self).validate_response(response, case, **kwargs))
+
+    Chains.run(
+        settings=hypothesis.settings(
+            max_examples=CHAINS,
+            stateful_step_count=STEPS_PER_CHAIN,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )
+
+
+@pytest.mark.parametrize("served", ["sqlite"], indirect=True)
+def test_every_created_resource_links_to_its_operations(served: Server) -> None:
+    document = httpx.get(f"{served.url}/openapi.json", headers=ADMIN).json()
+    operations = {
+        operation["operationId"]: operation
+        for path_item in document["paths"].values()
+        for operation in path_item.values()
+    }
+    linked = set()
+    for operation in operations.values():
+        for link in operation["responses"].get("201", {}).get("links", {}).values():
+            target = operations[link["operationId"]]
+            names = {parameter["name"] for parameter in target.get("parameters", [])}
+            assert set(link["parameters"]) <= names
+            linked.add(link["operationId"])
+    for resource in ("institution", "workshop", "opportunity", "saved_search", "webhook"):
+        assert f"read_{resource}" in linked
+    assert {"read_meeting_request", "delete_webhook", "update_institution"} <= linked

@@ -238,10 +238,16 @@ def test_a_new_institution_on_a_reused_id_does_not_match_the_old_etag(
     second = register(client, "Second Holder")
     if database_url.startswith("sqlite"):
         assert second["id"] == first["id"]  # SQLite hands the freed id on
-    again = client.get(f"{API}/institutions/{second['id']}", headers={"If-None-Match": old})
+    url = f"{API}/institutions/{second['id']}"
+    again = client.get(url, headers={"If-None-Match": old})
     assert again.status_code == 200
     assert again.json()["name"] == "Second Holder"
     assert again.headers["ETag"] != old
+    # A change meant for the deleted profile must not land on its successor.
+    stale = client.patch(url, json={"city": "Kampot"}, headers={**ADMIN, "If-Match": old})
+    assert stale.status_code == 412
+    assert stale.headers["ETag"] == client.get(url, headers=ADMIN).headers["ETag"]
+    assert client.get(url).json()["city"] != "Kampot"
 
 
 def test_a_new_etag_survives_a_read_back(client: TestClient) -> None:

@@ -86,15 +86,19 @@ def test_not_ready_before_the_index_is_loaded(settings: Settings) -> None:
 
 def test_an_unreachable_database_answers_503_not_500(client: TestClient) -> None:
     app = app_of(client)
-    app.state.engine.dispose()
+    reachable = app.state.engine
     app.state.engine = create_engine(UNREACHABLE)
-    listing = client.get(f"{API}/institutions")
-    assert is_problem(listing, 503)
-    assert listing.json()["detail"] == "The database is unavailable; try again shortly."
-    assert "127.0.0.1" not in listing.text
-    assert is_problem(client.post(f"{API}/institutions", json=PROFILE), 503)
-    assert is_problem(client.get("/readyz"), 503)
-    assert client.get("/livez").status_code == 200
+    try:
+        listing = client.get(f"{API}/institutions")
+        assert is_problem(listing, 503)
+        assert listing.json()["detail"] == "The database is unavailable; try again shortly."
+        assert "127.0.0.1" not in listing.text
+        assert is_problem(client.post(f"{API}/institutions", json=PROFILE), 503)
+        assert is_problem(client.get("/readyz"), 503)
+        assert client.get("/livez").status_code == 200
+    finally:
+        app.state.engine.dispose()
+        app.state.engine = reachable
 
 
 @pytest.mark.postgres
