@@ -1,4 +1,4 @@
-"""The ``tvet-match`` command: serve, migrate, load the seed, evaluate match quality."""
+"""The ``tvet-match`` command: serve, migrate, reindex, load the seed, evaluate match quality."""
 
 from __future__ import annotations
 
@@ -60,6 +60,29 @@ def _seed(_args: argparse.Namespace) -> int:
         f"{report.already_present} already present "
         f"({settings.resolved_database_url.split('@')[-1]})"
     )
+    return 0
+
+
+def _reindex(_args: argparse.Namespace) -> int:
+    from matching import Taxonomy
+    from seed import load_taxonomy
+    from service.db import make_engine
+    from service.institutions.generations import Generations
+    from service.institutions.reindex import reindex
+    from service.migrations.runner import upgrade
+
+    settings = get_settings()
+    engine = make_engine(settings)
+    try:
+        upgrade(engine)
+        store = Generations(settings.data_dir / "index")
+        name = reindex(engine, store, Taxonomy.from_dict(load_taxonomy()))
+    finally:
+        engine.dispose()
+    if name is None:
+        print("reindex: another refit is running; nothing done", file=sys.stderr)
+        return 1
+    print(f"reindex: {store.root / name} is current")
     return 0
 
 
@@ -161,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--down", metavar="REVISION", help="downgrade to REVISION instead (base removes all)"
     )
     migrate.set_defaults(run=_migrate)
+    reindex = commands.add_parser(
+        "reindex",
+        help="fit the index from the database and publish it as the next generation "
+        "(running servers switch to it)",
+    )
+    reindex.set_defaults(run=_reindex)
     add_commands(commands)
     evaluate = commands.add_parser(
         "evaluate", help="measure how well known partners are found (hold-out evaluation)"

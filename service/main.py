@@ -34,6 +34,7 @@ from service.institutions import crud
 from service.institutions import match_routes as matches
 from service.institutions import routes as institutions
 from service.institutions import taxonomy_routes as taxonomy
+from service.institutions.generations import Generations
 from service.institutions.index import MatchIndex
 from service.institutions.seeding import load_seed
 from service.meetings import routes as meeting_requests
@@ -71,6 +72,7 @@ def _prepare(app: FastAPI, settings: Settings) -> None:
         refit_after_changes=settings.refit_after_changes,
         refit_unseen_share=settings.refit_unseen_share,
         taxonomy=Taxonomy.from_dict(app.state.taxonomy),
+        generations=Generations(settings.data_dir / "index") if settings.index_files else None,
     )
     index.load()
     index.start_polling(settings.change_poll_seconds)

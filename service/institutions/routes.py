@@ -22,7 +22,6 @@ from service.http.idempotency import IdempotentPostRoute
 from service.http.pagination import paginate
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud, listing, operations
-from service.institutions.index import to_profile
 from service.institutions.models import (
     Institution,
     InstitutionCreate,
@@ -30,6 +29,7 @@ from service.institutions.models import (
     InstitutionPublic,
     InstitutionUpdate,
 )
+from service.institutions.profiles import to_profile
 from service.institutions.schemas import (
     MAX_BULK,
     BulkCreated,

@@ -21,7 +21,7 @@ from service.errors import Conflict
 from service.http.idempotency import IdempotentPostRoute
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
-from service.institutions.index import to_profile
+from service.institutions.profiles import to_profile
 from service.institutions.schemas import MatchComponents, MatchList
 from service.institutions.suggestions import match_list
 from service.opportunities import crud as opportunities

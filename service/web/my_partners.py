@@ -16,8 +16,9 @@ from service.auth.keys import Caller
 from service.deps import SessionDep, SettingsDep
 from service.errors import Conflict, Forbidden, NotFound
 from service.institutions import crud
-from service.institutions.index import MatchIndex, to_profile
+from service.institutions.index import MatchIndex
 from service.institutions.models import Institution
+from service.institutions.profiles import to_profile
 from service.opportunities import crud as opportunities
 from service.opportunities import operations as opportunity_operations
 from service.opportunities.models import OpportunityInterest
