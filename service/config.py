@@ -51,6 +51,11 @@ class Settings(BaseSettings):
         "other workers or instances on the same database (0: never; one process only). "
         "A poll with nothing new is one indexed count query.",
     )
+    prepare_on_start: bool = Field(
+        default=True,
+        description="Migrate (and seed) the database when the app starts. `serve --workers` "
+        "does it once, before its workers start, and turns this off for them.",
+    )
     index_files: bool = Field(
         default=True,
         description="Keep the fitted index as files in <data_dir>/index: workers map one "

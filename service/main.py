@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
@@ -59,14 +60,20 @@ reasons in words. Errors are RFC 9457 `application/problem+json` documents.
 """
 
 
-def _prepare(app: FastAPI, settings: Settings) -> None:
-    engine = make_engine(settings)
+def prepare_storage(settings: Settings, engine: Engine) -> None:
+    """Migrate the database, and seed an empty embedded one: once per start."""
     upgrade(engine)
     if settings.is_embedded and settings.seed_on_empty:
         with session_scope(engine) as session:
             if crud.count_institutions(session=session) == 0:
                 report = load_seed(session=session)
                 log.info("loaded %d seed institutions into the empty database", len(report.created))
+
+
+def _prepare(app: FastAPI, settings: Settings) -> None:
+    engine = make_engine(settings)
+    if settings.prepare_on_start:
+        prepare_storage(settings, engine)
     index = MatchIndex(
         engine,
         refit_after_changes=settings.refit_after_changes,

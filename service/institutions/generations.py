@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -33,7 +33,8 @@ from sqlalchemy import Engine
 
 from matching import ReciprocalRanker, Taxonomy
 from matching.fitted import StateError, export_state, restore_state
-from matching.persist import read_state, write_state
+from matching.persist import read_manifest, read_state, write_state
+from service.values.times import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,10 @@ _LOCK = "lock"
 _REINDEX_LOCK = "reindex.lock"
 _GENERATION = "gen-"
 _TEMPORARY = "tmp-"
+# How long the change log keeps an entry; a generation is used only while the log still
+# holds every change after it, with room for changes committed late and clocks apart.
+CHANGE_LOG_KEEP = timedelta(hours=24)
+_KEEP_MARGIN = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,10 @@ class Position:
     last_change: int
     seen: frozenset[int]
     taken_at: datetime
+
+    def covered(self, keep: timedelta = CHANGE_LOG_KEEP) -> bool:
+        """Whether a change log keeping entries for ``keep`` still holds all changes since."""
+        return utc_now() - self.taken_at < keep - _KEEP_MARGIN
 
 
 @dataclass(slots=True)
@@ -120,6 +129,17 @@ class Generations:
             _sync_directory(self.root)
         return name
 
+    def current_is_recent(self, keep: timedelta = CHANGE_LOG_KEEP) -> bool:
+        """Whether ``CURRENT`` names a generation the change log still covers (manifest only)."""
+        name = self.current()
+        if name is None:
+            return False
+        try:
+            taken_at = read_manifest(self.root / name).extra["taken_at"]
+            return Position(0, frozenset(), datetime.fromisoformat(taken_at)).covered(keep)
+        except (StateError, KeyError, ValueError, TypeError):
+            return False
+
     def open(self, name: str, ranker: ReciprocalRanker) -> Mapped | None:
         """Restore generation ``name`` into the unfitted ``ranker``; ``None`` if unusable.
 
@@ -131,7 +151,9 @@ class Generations:
         except OSError:
             return None
         try:
-            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            # Waits only while its writer finishes switching CURRENT, or a cleaner deletes
+            # it (then the files are found missing below).
+            fcntl.flock(lock, fcntl.LOCK_SH)
             state, manifest = read_state(self.root / name)
             if manifest.extra.get("taxonomy") != taxonomy_fingerprint(ranker.taxonomy):
                 raise StateError("fitted under another taxonomy")

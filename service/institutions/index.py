@@ -40,7 +40,12 @@ from sqlmodel import col, delete, select
 from matching import CandidateFilter, Match, Profile, ReciprocalRanker, Taxonomy
 from matching.floor import MIN_SCORE
 from service.db import session_scope
-from service.institutions.generations import Generations, Mapped, Position, spawn_reindex
+from service.institutions.generations import (
+    CHANGE_LOG_KEEP,
+    Generations,
+    Mapped,
+    spawn_reindex,
+)
 from service.institutions.models import (
     IndexChange,
 )
@@ -49,10 +54,6 @@ from service.values.times import utc_now
 
 log = logging.getLogger(__name__)
 
-_CHANGE_LOG_KEEP = timedelta(hours=24)
-# A generation is used only while the log still holds every change after it, with room
-# for changes committed late and clocks apart.
-_KEEP_MARGIN = timedelta(minutes=10)
 _PRUNE_EVERY_SECONDS = 300.0
 # A worker starts a refit process at most this often (a refused start costs a Python start).
 _SPAWN_EVERY_SECONDS = 10.0
@@ -79,7 +80,7 @@ class MatchIndex:
         taxonomy: Taxonomy | None = None,
         ranker_factory: RankerFactory = ReciprocalRanker,
         generations: Generations | None = None,
-        change_log_keep: timedelta = _CHANGE_LOG_KEEP,
+        change_log_keep: timedelta = CHANGE_LOG_KEEP,
     ) -> None:
         self._engine = engine
         self._generations = generations
@@ -87,7 +88,7 @@ class MatchIndex:
         self._mapped: Mapped | None = None
         self._refused: str | None = None
         self._reindex: subprocess.Popen[bytes] | None = None
-        self._reindex_started = -_SPAWN_EVERY_SECONDS
+        self._reindex_started = float("-inf")
         self._taxonomy = taxonomy
         self._ranker_factory = ranker_factory
         self._refit_after_changes = refit_after_changes
@@ -138,7 +139,7 @@ class MatchIndex:
         if store is None or name is None or name in (self.generation, self._refused):
             return False
         mapped = store.open(name, self._new_ranker())
-        if mapped is not None and not self._log_covers(mapped.position):
+        if mapped is not None and not mapped.position.covered(self._change_log_keep):
             log.warning("index generation %s is older than the change log kept", name)
             mapped.release()
             mapped = None
@@ -158,9 +159,6 @@ class MatchIndex:
             previous.release()
         log.info("index mapped from %s (%d profiles)", name, len(mapped.ranker))
         return True
-
-    def _log_covers(self, position: Position) -> bool:
-        return utc_now() - position.taken_at < self._change_log_keep - _KEEP_MARGIN
 
     def catch_up(self) -> int:
         """Apply every change in the database's change log not yet seen; return how many.
@@ -235,7 +233,7 @@ class MatchIndex:
                 log.exception("catching up with the change log failed; retrying")
 
     def _prune_log(self) -> None:
-        cutoff = utc_now() - _CHANGE_LOG_KEEP
+        cutoff = utc_now() - self._change_log_keep
         with session_scope(self._engine) as session:
             session.exec(delete(IndexChange).where(col(IndexChange.changed_at) < cutoff))
 
