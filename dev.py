@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run tvet-match with nothing but python3.
 
-    python3 dev.py serve [--host H] [--port P]   install, then serve the seeded demo
+    python3 dev.py serve [--host H] [--port P] [--workers N]   install, then serve the seeded demo
     python3 dev.py test [pytest args...]         install, then lint, type-check and test
 
 Both create ``.venv`` beside this file on first use and reinstall only when

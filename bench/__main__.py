@@ -69,7 +69,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--http-concurrent-requests", type=int, default=1600, help="requests, concurrent clients"
     )
+    parser.add_argument(
+        "--workers",
+        action="store_true",
+        help="also run bench.workers at each served size: 1 and N workers, startup from a "
+        "generation, p99 during writes and refits, PSS (issue 17's figures)",
+    )
     return parser
+
+
+def _workers_figures(n: int, args: argparse.Namespace) -> int:
+    """Run ``bench.workers`` for one size in its own process; it prints its own table."""
+    out = args.json.with_name(f"{args.json.stem}-workers-{n}.json")
+    command = [sys.executable, "-m", "bench.workers", f"--n={n}", f"--seed={args.seed}"]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return subprocess.run([*command, f"--json={out}"], cwd=ROOT, env=env, check=False).returncode
 
 
 def _machine(bandwidth: float) -> dict[str, Any]:
@@ -160,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"n={result['n']}: HTTP failures; the server's last log lines are in the JSON")
     print(f"total {report['total_s']:.0f} s; every figure in {args.json}")
     failed = [r["n"] for r in report["sizes"] if "error" in r]
+    if args.workers and not args.no_http:
+        failed += [n for n in sizes if n <= args.http_max and _workers_figures(n, args) != 0]
     return 1 if failed else 0
 
 

@@ -52,6 +52,8 @@ class Server:
     data_dir: Path
     log_path: Path
     ready_timeout: float = 1800.0
+    # Worker processes (``serve --workers``); 1 serves from the process started here.
+    workers: int = 1
     port: int = 0
     startup_seconds: float = 0.0
     # Bearer token with every right, for writes on a service that checks callers.
@@ -67,6 +69,17 @@ class Server:
     def pid(self) -> int:
         assert self._process is not None
         return self._process.pid
+
+    def worker_pids(self) -> list[int]:
+        """The processes that answer requests: the server itself, or its spawned workers."""
+        if self.workers == 1:
+            return [self.pid]
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        return [
+            int(child)
+            for child in children
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+        ]
 
     def memory_mib(self, field: str = "VmHWM") -> float:
         """Return the server's peak (``VmHWM``) or current (``VmRSS``) resident memory."""
@@ -121,7 +134,8 @@ class Server:
         env["TVETMATCH_RATE_LIMIT"] = _UNREACHABLE_LIMIT
         env["TVETMATCH_RATE_LIMIT_WRITES"] = _UNREACHABLE_LIMIT
         self._log = self.log_path.open("wb")
-        command = [*_command(), "serve", "--host", _HOST, "--port", str(self.port)]
+        command = [*_command(), "serve", "--workers", str(self.workers)]
+        command += ["--host", _HOST, "--port", str(self.port)]
         started = time.perf_counter()
         self._process = subprocess.Popen(
             command, cwd=self.data_dir, env=env, stdout=self._log, stderr=subprocess.STDOUT

@@ -1,11 +1,13 @@
-"""The ``tvet-match`` command: serve, migrate, load the seed, evaluate match quality."""
+"""The ``tvet-match`` command: serve, migrate, reindex, load the seed, evaluate match quality."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from service.config import get_settings
 from service.workshops.cli import add_commands
@@ -14,34 +16,78 @@ from service.workshops.cli import add_commands
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from service.http.logs import configure_logging
+    from service.http.logs import configure_logging, logging_config
     from service.http.slow_clients import guarded_protocol
 
     settings = get_settings()
     configure_logging(settings.log_format, args.log_level)
-    uvicorn.run(
-        "service.main:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        # Our handler formats every record (uvicorn's too, through the root logger), and
-        # the service writes its own access line, with the request id.
-        log_config=None,
-        access_log=False,
+    workers = args.workers or os.cpu_count() or 1
+    if workers > 1:
+        _prepare_for_workers()
+        # The workers are fresh processes reading the same environment: they skip this.
+        os.environ["TVETMATCH_PREPARE_ON_START"] = "false"
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        # The service writes its own access line, with the request id.
+        "access_log": False,
         # Forwarding headers are believed from configured proxies only (uvicorn would
         # believe 127.0.0.1 by default): anyone else could pick the address counted.
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
-        # Slow or idle clients must not hold sockets for ever (service.http.slow_clients).
-        http=guarded_protocol(
-            header_timeout=settings.header_timeout_seconds,
-            body_timeout=settings.body_timeout_seconds,
-        ),
-        timeout_keep_alive=settings.keep_alive_seconds,
-        limit_concurrency=settings.max_connections,
-    )
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None,
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "limit_concurrency": settings.max_connections,
+    }
+    if workers == 1:
+        uvicorn.run(
+            "service.main:create_app",
+            factory=True,
+            # Our handler formats every record (uvicorn's too, through the root logger).
+            log_config=None,
+            # Slow or idle clients must not hold sockets for ever (service.http.slow_clients).
+            http=guarded_protocol(
+                header_timeout=settings.header_timeout_seconds,
+                body_timeout=settings.body_timeout_seconds,
+            ),
+            **common,
+        )
+    else:
+        # Spawned workers import what they run: the protocol and logging by name.
+        uvicorn.run(
+            "service.main:create_app",
+            factory=True,
+            workers=workers,
+            log_config=logging_config(settings.log_format, args.log_level),
+            http="service.http.slow_clients:SettingsProtocol",
+            # A worker answers the parent's health pings only once it has imported
+            # everything (seconds on a busy machine); uvicorn's 5 s kills slow starters.
+            timeout_worker_healthcheck=60,
+            **common,
+        )
     return 0
+
+
+def _prepare_for_workers() -> None:
+    """Migrate, seed, make the admin token and a current index generation, once."""
+    from matching import Taxonomy
+    from seed import load_taxonomy
+    from service.auth.keys import load_admin_token
+    from service.db import make_engine
+    from service.institutions.generations import Generations
+    from service.institutions.reindex import reindex
+    from service.main import prepare_storage
+
+    settings = get_settings()
+    engine = make_engine(settings)
+    try:
+        prepare_storage(settings, engine)
+        load_admin_token(settings)
+        store = Generations(settings.data_dir / "index")
+        if settings.index_files and not store.current_is_recent():
+            reindex(engine, store, Taxonomy.from_dict(load_taxonomy()))
+    finally:
+        engine.dispose()
 
 
 def _seed(_args: argparse.Namespace) -> int:
@@ -60,6 +106,29 @@ def _seed(_args: argparse.Namespace) -> int:
         f"{report.already_present} already present "
         f"({settings.resolved_database_url.split('@')[-1]})"
     )
+    return 0
+
+
+def _reindex(_args: argparse.Namespace) -> int:
+    from matching import Taxonomy
+    from seed import load_taxonomy
+    from service.db import make_engine
+    from service.institutions.generations import Generations
+    from service.institutions.reindex import reindex
+    from service.migrations.runner import upgrade
+
+    settings = get_settings()
+    engine = make_engine(settings)
+    try:
+        upgrade(engine)
+        store = Generations(settings.data_dir / "index")
+        name = reindex(engine, store, Taxonomy.from_dict(load_taxonomy()))
+    finally:
+        engine.dispose()
+    if name is None:
+        print("reindex: another refit is running; nothing done", file=sys.stderr)
+        return 1
+    print(f"reindex: {store.root / name} is current")
     return 0
 
 
@@ -148,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        help="worker processes sharing one mapped index (default: the number of cores; "
+        "1 serves from this process)",
+    )
     serve.set_defaults(run=_serve)
     seed = commands.add_parser("seed", help="load the demo seed institutions (idempotent)")
     seed.set_defaults(run=_seed)
@@ -161,6 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--down", metavar="REVISION", help="downgrade to REVISION instead (base removes all)"
     )
     migrate.set_defaults(run=_migrate)
+    reindex = commands.add_parser(
+        "reindex",
+        help="fit the index from the database and publish it as the next generation "
+        "(running servers switch to it)",
+    )
+    reindex.set_defaults(run=_reindex)
     add_commands(commands)
     evaluate = commands.add_parser(
         "evaluate", help="measure how well known partners are found (hold-out evaluation)"

@@ -45,10 +45,21 @@ class Settings(BaseSettings):
         "only admins and organisers can.",
     )
     change_poll_seconds: float = Field(
-        default=0.5,
+        default=0.05,
         ge=0,
         description="How often the index reads the change log for writes made through "
-        "other service instances on the same database (0: never; one instance only).",
+        "other workers or instances on the same database (0: never; one process only). "
+        "A poll with nothing new is one indexed count query.",
+    )
+    prepare_on_start: bool = Field(
+        default=True,
+        description="Migrate (and seed) the database when the app starts. `serve --workers` "
+        "does it once, before its workers start, and turns this off for them.",
+    )
+    index_files: bool = Field(
+        default=True,
+        description="Keep the fitted index as files in <data_dir>/index: workers map one "
+        "copy, a restart maps it and catches up, and a large refit runs in its own process.",
     )
     refit_after_changes: int = Field(
         default=200,

@@ -41,6 +41,7 @@ from service.institutions import crud
 from service.institutions import match_routes as matches
 from service.institutions import routes as institutions
 from service.institutions import taxonomy_routes as taxonomy
+from service.institutions.generations import Generations
 from service.institutions.index import MatchIndex
 from service.institutions.seeding import load_seed
 from service.meetings import routes as meeting_requests
@@ -65,19 +66,26 @@ reasons in words. Errors are RFC 9457 `application/problem+json` documents.
 """
 
 
-def _prepare(app: FastAPI, settings: Settings) -> None:
-    engine = make_engine(settings)
+def prepare_storage(settings: Settings, engine: Engine) -> None:
+    """Migrate the database, and seed an empty embedded one: once per start."""
     upgrade(engine)
     if settings.is_embedded and settings.seed_on_empty:
         with session_scope(engine) as session:
             if crud.count_institutions(session=session) == 0:
                 report = load_seed(session=session)
                 log.info("loaded %d seed institutions into the empty database", len(report.created))
+
+
+def _prepare(app: FastAPI, settings: Settings) -> None:
+    engine = make_engine(settings)
+    if settings.prepare_on_start:
+        prepare_storage(settings, engine)
     index = MatchIndex(
         engine,
         refit_after_changes=settings.refit_after_changes,
         refit_unseen_share=settings.refit_unseen_share,
         taxonomy=Taxonomy.from_dict(app.state.taxonomy),
+        generations=Generations(settings.data_dir / "index") if settings.index_files else None,
     )
     index.load()
     index.start_polling(settings.change_poll_seconds)

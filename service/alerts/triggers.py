@@ -29,8 +29,9 @@ from matching import Profile
 from service.alerts.models import Alert, SavedSearch
 from service.alerts.saved_searches import alert_out
 from service.institutions import crud
-from service.institutions.index import MatchIndex, to_profile
+from service.institutions.index import MatchIndex
 from service.institutions.models import Institution
+from service.institutions.profiles import to_profile
 from service.opportunities import crud as opportunities
 from service.opportunities.models import Opportunity
 from service.values.times import utc_now

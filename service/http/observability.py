@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import uuid
@@ -74,6 +75,14 @@ class _IndexCollector:
         yield CounterMetricFamily(
             "tvetmatch_index_refits", "Refits of the matching vocabulary.", index.refits
         )
+        # Each worker process has its own series: the pid tells scrapes of workers apart.
+        mapped = GaugeMetricFamily(
+            "tvetmatch_index_generation",
+            "The index generation this worker process maps (empty: built in memory).",
+            labels=["pid", "generation"],
+        )
+        mapped.add_metric([str(os.getpid()), index.generation or ""], 1)
+        yield mapped
 
 
 class Metrics:

@@ -15,78 +15,50 @@ How the index stays fresh:
   the next request; above it, the refit runs on a background thread while the old index
   keeps answering, and changes made meanwhile are replayed before the new one is swapped
   in. Readers never wait: they take the current ranker in one atomic reference read.
+* With a generations directory (``service.institutions.generations``), the index starts
+  by mapping the ``CURRENT`` generation's files and catching up from the change-log
+  position they reflect; a refit of a large corpus is a separate process
+  (``service.institutions.reindex``) that publishes the next generation, and every
+  poll that finds ``CURRENT`` moved switches to it, its later changes replayed first.
 """
 
 from __future__ import annotations
 
 import logging
+import subprocess
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Engine, func
-from sqlmodel import Session, col, delete, select
+from sqlmodel import col, delete, select
 
 from matching import CandidateFilter, Match, Profile, ReciprocalRanker, Taxonomy
 from matching.floor import MIN_SCORE
 from service.db import session_scope
-from service.institutions import crud
+from service.institutions.generations import (
+    CHANGE_LOG_KEEP,
+    Generations,
+    Mapped,
+    spawn_reindex,
+)
 from service.institutions.models import (
     IndexChange,
-    Institution,
-    InstitutionCreate,
-    InstitutionProfile,
 )
+from service.institutions.profiles import CHANGE_OVERLAP, load_profiles, read_everything
 from service.values.times import utc_now
 
 log = logging.getLogger(__name__)
 
-# How far back (in change-log ids) each catch-up looks, for ids committed out of order.
-_CHANGE_OVERLAP = 1000
-_CHANGE_LOG_KEEP = timedelta(minutes=30)
-_PRUNE_EVERY_POLLS = 600
+_PRUNE_EVERY_SECONDS = 300.0
+# A worker starts a refit process at most this often (a refused start costs a Python start).
+_SPAWN_EVERY_SECONDS = 10.0
 
 _Change = tuple[Literal["upsert"], Sequence[Profile]] | tuple[Literal["remove"], Sequence[int]]
-
-
-def _as_profile(
-    source: InstitutionProfile,
-    *,
-    profile_id: int | None,
-    partners: Iterable[int],
-    worked_with: Iterable[int] = (),
-) -> Profile:
-    return Profile(
-        id=profile_id,
-        name=source.name,
-        country=source.country,
-        city=source.city or "",
-        kind=str(source.kind),
-        fields=tuple(source.fields),
-        needs=tuple(source.needs),
-        offers=tuple(source.offers),
-        programs=tuple(source.programs),
-        description=source.description,
-        languages=tuple(source.languages),
-        existing_partners=frozenset(partners),
-        worked_with=frozenset(worked_with),
-    )
-
-
-def to_profile(
-    row: Institution, partners: Sequence[int], worked_with: Sequence[int] = ()
-) -> Profile:
-    """Return the matching library's view of a stored institution."""
-    return _as_profile(row, profile_id=row.id, partners=partners, worked_with=worked_with)
-
-
-def draft_profile(data: InstitutionCreate) -> Profile:
-    """Return the matching library's view of a profile that is not stored."""
-    return _as_profile(data, profile_id=None, partners=data.existing_partners)
 
 
 class RankerFactory(Protocol):
@@ -107,8 +79,16 @@ class MatchIndex:
         sync_refit_max_profiles: int = 2000,
         taxonomy: Taxonomy | None = None,
         ranker_factory: RankerFactory = ReciprocalRanker,
+        generations: Generations | None = None,
+        change_log_keep: timedelta = CHANGE_LOG_KEEP,
     ) -> None:
         self._engine = engine
+        self._generations = generations
+        self._change_log_keep = change_log_keep
+        self._mapped: Mapped | None = None
+        self._refused: str | None = None
+        self._reindex: subprocess.Popen[bytes] | None = None
+        self._reindex_started = float("-inf")
         self._taxonomy = taxonomy
         self._ranker_factory = ranker_factory
         self._refit_after_changes = refit_after_changes
@@ -133,23 +113,52 @@ class MatchIndex:
         """The taxonomy free text is mapped onto (``None``: words only)."""
         return self._taxonomy
 
+    @property
+    def generation(self) -> str | None:
+        """The name of the generation the index was last mapped from, if any."""
+        return self._mapped.name if self._mapped is not None else None
+
     def load(self) -> None:
-        """Rebuild the index from every institution in the database."""
+        """Map the current generation and catch up, or else rebuild from the database."""
+        if self._generations is not None and self.follow_generation():
+            return
+        position, profiles = read_everything(self._engine)
         with self._write_lock:
-            with session_scope(self._engine) as session:
-                # Read the recent change log first: every change listed is in the rows
-                # read next, so it counts as seen; one committed later (even with a
-                # lower id) is not listed and is caught up afterwards, never missed.
-                newest = session.exec(select(func.max(IndexChange.id))).one() or 0
-                seen = set(
-                    session.exec(
-                        select(IndexChange.id).where(col(IndexChange.id) > newest - _CHANGE_OVERLAP)
-                    )
-                )
-                profiles = list(_load_profiles(session, None).values())
-            self._last_change = newest
-            self._seen_changes = {cid for cid in seen if cid is not None}
+            self._last_change = position.last_change
+            self._seen_changes = set(position.seen)
             self._ranker = self._fit(profiles)
+
+    def follow_generation(self) -> bool:
+        """Switch to ``CURRENT`` if it names a usable generation not mapped yet.
+
+        The mapped ranker first replays every change logged after its position, then
+        replaces the current one in one reference write. Returns whether it switched.
+        """
+        store = self._generations
+        name = store.current() if store is not None else None
+        if store is None or name is None or name in (self.generation, self._refused):
+            return False
+        mapped = store.open(name, self._new_ranker())
+        if mapped is not None and not mapped.position.covered(self._change_log_keep):
+            log.warning("index generation %s is older than the change log kept", name)
+            mapped.release()
+            mapped = None
+        if mapped is None:
+            self._refused = name
+            return False
+        with self._write_lock:
+            last, seen = mapped.position.last_change, set(mapped.position.seen)
+            fresh = self._fresh_changes(last, seen)
+            for change in self._changes_for(sorted({pid for _, pid in fresh})):
+                _replay(mapped.ranker, change)
+            self._ranker = mapped.ranker
+            self._last_change, self._seen_changes = last, seen
+            self._mark_seen(fresh)
+            previous, self._mapped = self._mapped, mapped
+        if previous is not None:
+            previous.release()
+        log.info("index mapped from %s (%d profiles)", name, len(mapped.ranker))
+        return True
 
     def catch_up(self) -> int:
         """Apply every change in the database's change log not yet seen; return how many.
@@ -158,23 +167,38 @@ class MatchIndex:
         next request; the poller calls it for writes made by other service instances.
         """
         with self._write_lock:
-            with session_scope(self._engine) as session:
-                # Ids from a sequence can commit out of order: look back a margin and
-                # skip the changes already applied.
-                statement = select(IndexChange.id, IndexChange.institution_id).where(
-                    col(IndexChange.id) > self._last_change - _CHANGE_OVERLAP
-                )
-                rows = [(cid, pid) for cid, pid in session.exec(statement) if cid is not None]
-            fresh = [(cid, pid) for cid, pid in rows if cid not in self._seen_changes]
+            fresh = self._fresh_changes(self._last_change, self._seen_changes)
             if not fresh:
                 return 0
-            ids = sorted({pid for _, pid in fresh})
-            self._sync_locked(ids)
-            self._seen_changes.update(cid for cid, _ in fresh)
-            self._last_change = max(self._last_change, *(cid for cid, _ in fresh))
-            horizon = self._last_change - _CHANGE_OVERLAP
-            self._seen_changes = {cid for cid in self._seen_changes if cid > horizon}
+            self._sync_locked(sorted({pid for _, pid in fresh}))
+            self._mark_seen(fresh)
             return len(fresh)
+
+    def _fresh_changes(self, last: int, seen: set[int]) -> list[tuple[int, int]]:
+        """Changes after ``last`` (looking back a margin) not in ``seen``.
+
+        Ids from a sequence can commit out of order, hence the margin. A count of the
+        window comes first: one indexed query, and the common answer is "nothing new".
+        """
+        window = col(IndexChange.id) > last - CHANGE_OVERLAP
+        with session_scope(self._engine) as session:
+            logged, newest = session.exec(
+                select(func.count(), func.max(IndexChange.id)).where(window)
+            ).one()
+            known = sum(1 for cid in seen if cid > last - CHANGE_OVERLAP)
+            if logged == known and (newest or 0) <= last:
+                return []
+            rows = session.exec(select(IndexChange.id, IndexChange.institution_id).where(window))
+            listed = [(cid, pid) for cid, pid in rows if cid is not None]
+        # Forget pruned ids, so the counts agree again once everything listed is applied.
+        seen.intersection_update({cid for cid, _ in listed})
+        return [(cid, pid) for cid, pid in listed if cid not in seen]
+
+    def _mark_seen(self, fresh: Sequence[tuple[int, int]]) -> None:
+        self._seen_changes.update(cid for cid, _ in fresh)
+        self._last_change = max([self._last_change, *(cid for cid, _ in fresh)])
+        horizon = self._last_change - CHANGE_OVERLAP
+        self._seen_changes = {cid for cid in self._seen_changes if cid > horizon}
 
     def start_polling(self, interval: float) -> None:
         """Catch up with other instances' writes every ``interval`` seconds, until close()."""
@@ -187,26 +211,29 @@ class MatchIndex:
         self._poller.start()
 
     def close(self) -> None:
-        """Stop polling and wait for a running background refit."""
+        """Stop polling, wait for a running refit, let go of the mapped generation."""
         self._stop.set()
         if self._poller is not None:
             self._poller.join(timeout=10)
             self._poller = None
         self.wait_for_refit(timeout=60)
+        if self._mapped is not None:
+            self._mapped.release()
 
     def _poll(self, interval: float) -> None:
-        polls = 0
+        pruned = time.monotonic()
         while not self._stop.wait(interval):
             try:
-                self.catch_up()
-                polls += 1
-                if polls % _PRUNE_EVERY_POLLS == 0:
+                if not self.follow_generation():
+                    self.catch_up()
+                if time.monotonic() - pruned > _PRUNE_EVERY_SECONDS:
+                    pruned = time.monotonic()
                     self._prune_log()
             except Exception:  # the poller must outlive a database hiccup
                 log.exception("catching up with the change log failed; retrying")
 
     def _prune_log(self) -> None:
-        cutoff = utc_now() - _CHANGE_LOG_KEEP
+        cutoff = utc_now() - self._change_log_keep
         with session_scope(self._engine) as session:
             session.exec(delete(IndexChange).where(col(IndexChange.changed_at) < cutoff))
 
@@ -233,14 +260,23 @@ class MatchIndex:
             self._sync_locked(ids)
 
     def _sync_locked(self, ids: Sequence[int]) -> None:
+        for change in self._changes_for(ids):
+            self._apply(change)
+
+    def _changes_for(self, ids: Sequence[int]) -> list[_Change]:
+        """What bringing these ids up to date takes: upserts read now, removals."""
+        if not ids:
+            return []
         with session_scope(self._engine) as session:
-            found = _load_profiles(session, ids)
+            found = load_profiles(session, ids)
         present = [found[pid] for pid in ids if pid in found]
         gone = [pid for pid in ids if pid not in found]
+        changes: list[_Change] = []
         if present:
-            self._apply(("upsert", present))
+            changes.append(("upsert", present))
         if gone:
-            self._apply(("remove", gone))
+            changes.append(("remove", gone))
+        return changes
 
     def score_matrix(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
         """Return the mutual scores among indexed institutions (see ReciprocalRanker)."""
@@ -267,10 +303,16 @@ class MatchIndex:
         return self._ranker.profiles.get(institution_id)
 
     def wait_for_refit(self, timeout: float | None = None) -> None:
-        """Block until a running background refit has been swapped in."""
+        """Block until a running background refit has been swapped in (or its process ended)."""
         thread = self._refit_thread
         if thread is not None:
             thread.join(timeout)
+        if self._reindex is not None:
+            try:
+                self._reindex.wait(timeout)
+            except subprocess.TimeoutExpired:
+                return
+            self.follow_generation()
 
     # -- internals ---------------------------------------------------------------------
 
@@ -283,8 +325,20 @@ class MatchIndex:
             return
         if len(self._ranker) <= self._sync_refit_max_profiles:
             self._ranker = self._fit(list(self._ranker.profiles.values()))
+        elif self._generations is not None:
+            self._start_reindex_process(self._generations)
         elif self._journal is None:
             self._start_background_refit()
+
+    def _start_reindex_process(self, store: Generations) -> None:
+        """Start a refit process, unless one runs (here or in any worker) or started lately."""
+        running = self._reindex is not None and self._reindex.poll() is None
+        if running or time.monotonic() - self._reindex_started < _SPAWN_EVERY_SECONDS:
+            return
+        if store.reindex_running():
+            return
+        self._reindex_started = time.monotonic()
+        self._reindex = spawn_reindex(self._engine, store)
 
     def _new_ranker(self) -> ReciprocalRanker:
         return self._ranker_factory(taxonomy=self._taxonomy)
@@ -325,19 +379,6 @@ class MatchIndex:
             self._ranker = fresh
             self._journal = None
         log.info("index refitted on %d profiles in %.2fs", len(fresh), self.last_refit_seconds)
-
-
-def _load_profiles(session: Session, ids: Sequence[int] | None) -> dict[int, Profile]:
-    """Return the stored profiles with these ids (all of them for ``None``)."""
-    rows = crud.all_institutions(session=session, ids=ids)
-    ids = [r.id for r in rows if r.id]
-    partners = crud.partners_of(session=session, institution_ids=ids)
-    worked_with = crud.worked_with(session=session, institution_ids=ids)
-    return {
-        row.id: to_profile(row, partners[row.id], worked_with[row.id])
-        for row in rows
-        if row.id is not None
-    }
 
 
 def _replay(ranker: ReciprocalRanker, change: _Change) -> None:

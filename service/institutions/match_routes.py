@@ -8,7 +8,7 @@ from service.deps import IndexDep, ReaderDep, SessionDep
 from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import ReasonLanguageDep
 from service.http.schemas import PROBLEM_RESPONSES
-from service.institutions.index import draft_profile
+from service.institutions.profiles import draft_profile
 from service.institutions.schemas import MatchList, MatchRequest
 from service.institutions.suggestions import suggest
 

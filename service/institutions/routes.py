@@ -21,13 +21,13 @@ from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import ReasonLanguageDep
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud, listing, operations
-from service.institutions.index import to_profile
 from service.institutions.models import (
     InstitutionCreate,
     InstitutionPrivate,
     InstitutionPublic,
     InstitutionUpdate,
 )
+from service.institutions.profiles import to_profile
 from service.institutions.schemas import (
     MAX_BULK,
     BulkCreated,

@@ -23,7 +23,7 @@ from service.http.languages import ReasonLanguageDep
 from service.http.pagination import PageParams
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
-from service.institutions.index import to_profile
+from service.institutions.profiles import to_profile
 from service.institutions.schemas import MatchComponents, MatchList
 from service.institutions.suggestions import match_list, said
 from service.opportunities import crud as opportunities

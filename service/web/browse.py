@@ -19,8 +19,8 @@ from service.errors import NotFound
 from service.http.pagination import PageParams, Window
 from service.http.problems import field_errors
 from service.institutions import crud, directory, listing
-from service.institutions.index import to_profile
 from service.institutions.models import Institution
+from service.institutions.profiles import to_profile
 from service.institutions.schemas import MatchFilters
 from service.institutions.suggestions import suggest
 from service.meetings.operations import have_agreed, resting_partners

@@ -19,8 +19,8 @@ from service.errors import (
     TooManyRequests,
 )
 from service.institutions import crud
-from service.institutions.index import to_profile
 from service.institutions.models import Institution
+from service.institutions.profiles import to_profile
 from service.institutions.schemas import MatchFilters
 from service.institutions.suggestions import suggest
 from service.meetings import operations as meetings

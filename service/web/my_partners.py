@@ -16,8 +16,9 @@ from service.alerts.schemas import AlertFilters, AlertPublic
 from service.auth.keys import Caller
 from service.http.pagination import PageParams
 from service.institutions import crud
-from service.institutions.index import MatchIndex, to_profile
+from service.institutions.index import MatchIndex
 from service.institutions.models import Institution
+from service.institutions.profiles import to_profile
 from service.institutions.suggestions import said
 from service.opportunities import crud as opportunities
 from service.opportunities.models import Opportunity, OpportunityInterest

@@ -62,3 +62,20 @@ def test_an_unreadable_admin_token_file_stops_the_start(tmp_path: Path) -> None:
     result = _serve_without_admin_token(data_dir)
     assert result.returncode != 0
     assert f"cannot read the admin token file {data_dir / 'admin-token'}" in result.stderr
+
+
+def test_reindex_publishes_a_generation_that_a_second_run_replaces(tmp_path: Path) -> None:
+    from tests.support.server import server_env
+
+    env = server_env(data_dir=tmp_path, database_url=None)
+    subprocess.run([*CLI, "seed"], env=env, check=True, capture_output=True, timeout=120)
+    runs = [
+        subprocess.run([*CLI, "reindex"], env=env, capture_output=True, text=True, timeout=120)
+        for _ in range(2)
+    ]
+    assert [run.returncode for run in runs] == [0, 0]
+    index = tmp_path / "index"
+    assert f"{index / 'gen-000002'} is current" in runs[1].stdout
+    assert (index / "CURRENT").read_text() == "gen-000002\n"
+    # Nobody maps the first generation: the second run removed it.
+    assert sorted(p.name for p in index.glob("gen-*")) == ["gen-000002"]

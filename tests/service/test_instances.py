@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN_TOKEN, bearer, fresh_postgres_database
-from tests.service.http.test_http import CLI, free_port
+from tests.service.http.test_http import free_port, serve_command
 
 pytestmark = [pytest.mark.http, pytest.mark.postgres]
 
@@ -28,7 +28,7 @@ def _start(database_url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     }
     with log.open("w") as out:
         process = subprocess.Popen(
-            [CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            serve_command(port),
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN_TOKEN
-from tests.service.http.test_http import CLI, free_port
+from tests.service.http.test_http import CLI, free_port, serve_command
 
 
 def server_env(*, data_dir: Path, database_url: str | None) -> dict[str, str]:
@@ -61,12 +61,15 @@ class Server:
             self.kill()
 
 
-def start_server(env: Mapping[str, str], log: Path, *, ready_within: float = 60) -> Server:
-    """Start ``tvet-match serve`` on a free loopback port; return once it is ready."""
+def start_server(
+    env: Mapping[str, str], log: Path, *, ready_within: float = 60, workers: int = 1
+) -> Server:
+    """Start ``tvet-match serve`` (one process unless asked) on a free loopback port; return
+    once it is ready."""
     port = free_port()
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            serve_command(port, workers=workers),
             env=dict(env),
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -87,9 +90,11 @@ def start_server(env: Mapping[str, str], log: Path, *, ready_within: float = 60)
 
 
 @contextmanager
-def running_server(env: Mapping[str, str], log: Path) -> Iterator[Server]:
+def running_server(
+    env: Mapping[str, str], log: Path, *, workers: int = 1, ready_within: float = 60
+) -> Iterator[Server]:
     """Run a server for the ``with`` block, and stop it after (unless it is gone already)."""
-    server = start_server(env, log)
+    server = start_server(env, log, workers=workers, ready_within=ready_within)
     try:
         yield server
     finally:

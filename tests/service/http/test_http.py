@@ -26,6 +26,14 @@ def free_port() -> int:
         return port
 
 
+def serve_command(
+    port: int, *, workers: int = 1, log_level: str = "warning", cli: str = CLI
+) -> list[str]:
+    """The ``tvet-match serve`` command line on loopback (one process unless asked)."""
+    options = ("--workers", str(workers), "--log-level", log_level)
+    return [cli, "serve", *options, "--host", "127.0.0.1", "--port", str(port)]
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
@@ -39,7 +47,7 @@ def server(data_dir: Path, tmp_path: Path) -> Iterator[str]:
     log_path = tmp_path / "server.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            serve_command(port),
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -29,6 +29,7 @@ from service.config import Settings
 from service.http.logs import configure_logging
 from service.main import create_app
 from tests.conftest import ADMIN, ClientFactory
+from tests.service.http.test_http import serve_command
 
 API = "/api/v1"
 PROFILE = {"name": "Kampot Polytechnic", "country": "KH", "kind": "college", "needs": ["CNC"]}
@@ -286,7 +287,7 @@ def test_served_logs_are_json_lines_with_request_ids(tmp_path: Path) -> None:
         env.pop(name, None)
     base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "info"],
+        serve_command(port, log_level="info", cli=cli),
         env=env,
         stderr=subprocess.PIPE,
         text=True,

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, Self
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from matching import CandidateFilter, Profile, ReciprocalRanker
-from service.config import Settings
-from service.db import make_engine
 from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.models import InstitutionCreate
-from service.migrations.runner import upgrade
 from service.values.validation import Kind
-
-
-@pytest.fixture
-def engine(settings: Settings) -> Iterator[Engine]:
-    engine = make_engine(settings)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def store(engine: Engine, **fields: Any) -> int:
