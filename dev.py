@@ -3,6 +3,7 @@
 
     python3 dev.py serve [--host H] [--port P] [--workers N]   install, then serve the seeded demo
     python3 dev.py test [pytest args...]         install, then lint, type-check and test
+                                                 (on every core; ``-n 0`` runs in one process)
 
 Both create ``.venv`` beside this file on first use and reinstall only when
 ``pyproject.toml`` changes. With ``CI=true`` the test command also installs the
@@ -48,6 +49,17 @@ def serve(args: list[str]) -> int:
     os.execv(BIN / "tvet-match", [str(BIN / "tvet-match"), "serve", *args])
 
 
+def _parallel(args: list[str]) -> list[str]:
+    """The pytest-xdist options, unless the arguments choose their own (``-n 0``: none)."""
+    own = ("-n", "--numprocesses", "--dist", "--pdb", "-p")  # -p no:xdist, --pdb: one process
+    if any(arg.split("=", 1)[0].startswith(own) for arg in args):
+        return []
+    # One worker per core. "worksteal" hands each worker a contiguous half of the suite (so a
+    # module's shared fixtures are mostly set up once) and lets an idle worker take the rest
+    # of the other's queue, so one slow module does not leave a core idle at the end.
+    return ["--numprocesses=auto", "--dist=worksteal"]
+
+
 def test(args: list[str]) -> int:
     """Install the test tools, then lint, type-check and run the whole suite."""
     _install("test")
@@ -58,7 +70,11 @@ def test(args: list[str]) -> int:
         [BIN / "ruff", "check", "."],
         [BIN / "ruff", "format", "--check", "."],
         [BIN / "mypy"],
-        [BIN / "python", "-m", "pytest", "--cov", "--cov-report=term:skip-covered", *args],
+        [
+            *(BIN / "python", "-m", "pytest", "--cov", "--cov-report=term:skip-covered"),
+            *_parallel(args),
+            *args,
+        ],
     ]
     for step in steps:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from service.config import Settings
+from service.db import make_engine
 from service.main import create_app
+from service.migrations.runner import upgrade
 from tests.support.postgres import PostgresUnavailable, throwaway_postgres
 
 _database_numbers = itertools.count(1)
@@ -30,8 +33,9 @@ def bearer(key: str) -> dict[str, str]:
 def postgres_server() -> Iterator[str]:
     """Start one throwaway PostgreSQL server for the session and yield its URL.
 
-    In CI (``CI=true``) a server that cannot start fails the run; elsewhere the
-    PostgreSQL tests are skipped with the reason.
+    Under pytest-xdist each worker process has a session, so a server, of its own. In CI
+    (``CI=true``) a server that cannot start fails the run; elsewhere the PostgreSQL tests
+    are skipped with the reason.
     """
     try:
         with throwaway_postgres() as url:
@@ -42,25 +46,73 @@ def postgres_server() -> Iterator[str]:
         pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 
-def fresh_postgres_database(server_url: str) -> str:
+def fresh_postgres_database(server_url: str, *, template: str | None = None) -> str:
+    """Create a database (a copy of ``template`` when given) and return its URL."""
     import psycopg
+    from psycopg import sql
 
     url = make_url(server_url)
     name = f"test_{os.getpid()}_{next(_database_numbers)}"
     admin = url.set(drivername="postgresql", database="postgres")
     conninfo = admin.render_as_string(hide_password=False)
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template is not None:
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(create)
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _migrate(database_url: str, data_dir: Path) -> None:
+    engine = make_engine(Settings(data_dir=data_dir, database_url=database_url))
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file at the schema head, which the tests that start an app copy."""
+    folder = tmp_path_factory.mktemp("migrated")
+    path = folder / "migrated.sqlite3"
+    _migrate(f"sqlite:///{path}", folder)
+    # Every connection is closed, so the write-ahead log is folded into the file.
+    assert not path.with_name(f"{path.name}-wal").exists(), "the template has a WAL left"
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_server: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The name of a PostgreSQL database at the schema head, the template of app tests."""
+    url = fresh_postgres_database(postgres_server)
+    _migrate(url, tmp_path_factory.mktemp("migrated"))
+    return str(make_url(url).database)
+
+
+# Fixtures that start an app on the test's database before the test can touch it: the
+# app migrates the database first thing, so it may as well start from a migrated copy.
+_STARTS_AN_APP = frozenset({"client", "web"})
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Yield the URL of an empty database: a SQLite file, then a real PostgreSQL database."""
+    """Yield the URL of a database: a SQLite file, then a real PostgreSQL database.
+
+    It is empty, except for a test that starts an app on it at once (``client``, ``web``):
+    that one gets a copy of a database already at the schema head, since copying takes a
+    fraction of the time that running every migration again does, and the app's own
+    upgrade at start then finds nothing to do.
+    """
+    migrated = not _STARTS_AN_APP.isdisjoint(request.fixturenames)
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        path = tmp_path / "test.sqlite3"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        return f"sqlite:///{path}"
     server_url: str = request.getfixturevalue("postgres_server")
-    return fresh_postgres_database(server_url)
+    template = request.getfixturevalue("migrated_postgres") if migrated else None
+    return fresh_postgres_database(server_url, template=template)
 
 
 @pytest.fixture

@@ -30,8 +30,7 @@ def profiles() -> list[Profile]:
         p.id: frozenset({b for a, b in dataset.pairs[:15] if a == p.id}) for p in dataset.profiles
     }
     worked = {
-        p.id: frozenset({b for a, b in dataset.pairs[15:18] if a == p.id})
-        for p in dataset.profiles
+        p.id: frozenset({b for a, b in dataset.pairs[15:18] if a == p.id}) for p in dataset.profiles
     }
     cities = ("Nanning", "南宁")
     return [

@@ -11,7 +11,7 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import ADMIN_TOKEN
 from tests.service.http.test_http import CLI, free_port, serve_command
+
+_START_ATTEMPTS = 3
 
 
 def server_env(*, data_dir: Path, database_url: str | None) -> dict[str, str]:
@@ -62,36 +64,75 @@ class Server:
 
 
 def start_server(
-    env: Mapping[str, str], log: Path, *, ready_within: float = 60, workers: int = 1
+    env: Mapping[str, str], log: Path, *, ready_within: float = 180, workers: int = 1
 ) -> Server:
     """Start ``tvet-match serve`` (one process unless asked) on a free loopback port; return
-    once it is ready."""
-    port = free_port()
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            serve_command(port, workers=workers),
-            env=dict(env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(process, f"http://127.0.0.1:{port}", log)
-    deadline = time.monotonic() + ready_within
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
+    once it is ready.
+
+    A port is free when picked but can be taken before the server binds it (by another
+    test worker, or another run on the machine): the server then exits, and the start is
+    retried on another port. A server is ready when ``/readyz`` answers 200 and the
+    listening socket is its own, not that of whoever holds the port. ``ready_within`` is
+    a deadline, not a measure: on a loaded machine a first start (seeding) took 90 s.
+    """
+    for _attempt in range(_START_ATTEMPTS):
+        port = free_port()
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                serve_command(port, workers=workers),
+                env=dict(env),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        server = Server(process, f"http://127.0.0.1:{port}", log)
+        if _ready(server, port, ready_within):
+            return server
+        if process.poll() is None:
+            server.kill()
+            pytest.fail(f"server not ready within {ready_within:.0f} s:\n{log.read_text()}")
+        if "address already in use" not in log.read_text().lower():
             pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
+    pytest.fail(f"no free port after {_START_ATTEMPTS} attempts:\n{log.read_text()}")
+
+
+def _ready(server: Server, port: int, within: float) -> bool:
+    """Wait until the server answers ``/readyz`` on its own socket; False if it exited."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            return False
         try:
-            if httpx.get(f"{server.url}/readyz", timeout=2).status_code == 200:
-                return server
+            answer = httpx.get(f"{server.url}/readyz", timeout=2)
+            if answer.status_code == 200 and _listens(server.process.pid, port):
+                return True
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    server.kill()
-    pytest.fail(f"server not ready within {ready_within:.0f} s:\n{log.read_text()}")
+    return False
+
+
+def _listens(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds the socket listening on loopback ``port`` (Linux /proc)."""
+    try:
+        names = os.listdir(f"/proc/{pid}/fd")
+        table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    except OSError:
+        return True  # no /proc here: trust the answer
+    fds = set()
+    for name in names:
+        with suppress(OSError):  # closed since it was listed
+            fds.add(os.readlink(f"/proc/{pid}/fd/{name}"))
+    listening = {
+        f"socket:[{fields[9]}]"
+        for fields in (line.split() for line in table)
+        if fields[1] == f"0100007F:{port:04X}" and fields[3] == "0A"  # 0A: LISTEN
+    }
+    return not listening.isdisjoint(fds)
 
 
 @contextmanager
 def running_server(
-    env: Mapping[str, str], log: Path, *, workers: int = 1, ready_within: float = 60
+    env: Mapping[str, str], log: Path, *, workers: int = 1, ready_within: float = 180
 ) -> Iterator[Server]:
     """Run a server for the ``with`` block, and stop it after (unless it is gone already)."""
     server = start_server(env, log, workers=workers, ready_within=ready_within)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 import time
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+_START_ATTEMPTS = 3
 
 
 @dataclass
@@ -48,9 +51,16 @@ def _free_port() -> int:
 @contextmanager
 def smtp_server() -> Iterator[Inbox]:
     """Run an SMTP server on a free loopback port for the duration of the block."""
-    inbox = Inbox(host="127.0.0.1", port=_free_port())
-    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
-    controller.start()
+    for attempt in range(1, _START_ATTEMPTS + 1):
+        inbox = Inbox(host="127.0.0.1", port=_free_port())
+        controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
+        try:
+            controller.start()
+            break
+        except OSError as error:
+            # Taken between picking and binding (by another test worker or run): try another.
+            if error.errno != errno.EADDRINUSE or attempt == _START_ATTEMPTS:
+                raise
     try:
         yield inbox
     finally:

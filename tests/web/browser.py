@@ -72,7 +72,11 @@ def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot to test-artifacts/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # Written aside, then renamed into place: with the suite on several workers no one
+    # (a reader, or a test that reused a name) ever sees half a file.
+    partial = path.with_name(f".{name}.{os.getpid()}.png")
+    page.screenshot(path=str(partial), full_page=True)
+    partial.replace(path)
     return path
 
 
