@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from service.auth.keys import Role, hash_secret, issue_key
 from service.auth.models import SignInLink
+from service.db import committed
 from service.institutions.models import Institution
 from service.values.times import utc_now
 
@@ -27,8 +28,9 @@ KEY_LABEL = "issued by an email sign-in link"
 def create_links(*, session: Session, email: str) -> list[tuple[Institution, str]]:
     """Make a link token for each institution whose contact email is ``email``.
 
-    Returns each institution with its token (never stored); the caller commits and
-    sends them. An unknown address gets none, and the caller must not say so.
+    Returns each institution with its token (never stored), in the caller's transaction
+    (``issue_links`` commits them; approving a claim makes them with the approval). An
+    unknown address gets none, and the caller must not say so.
     """
     address = email.strip().casefold()
     if not address:
@@ -52,9 +54,16 @@ def create_links(*, session: Session, email: str) -> list[tuple[Institution, str
     return made
 
 
+def issue_links(*, session: Session, email: str) -> list[tuple[Institution, str]]:
+    """Make and commit a sign-in link for each institution using ``email`` (see
+    ``create_links``); the caller emails them."""
+    with committed(session):
+        return create_links(session=session, email=email)
+
+
 def redeem(*, session: Session, token: str) -> tuple[int, str] | None:
-    """Use a link once: return its institution id and a new key for it, or ``None`` when
-    the token is unknown, used or expired. The caller commits."""
+    """Use a link once and commit: return its institution id and a new key for it, or
+    ``None`` when the token is unknown, used or expired."""
     if not token or len(token) > 100:
         return None
     now = utc_now()
@@ -73,4 +82,5 @@ def redeem(*, session: Session, token: str) -> tuple[int, str] | None:
     _, secret = issue_key(
         session, label=KEY_LABEL, role=Role.institution, institution_id=link.institution_id
     )
+    session.commit()
     return link.institution_id, secret

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from service.auth.keys import Caller, Role, hash_secret
 from service.auth.models import ApiKey
+from service.auth.sign_in_links import create_links
 from service.claims.models import ClaimStatus, ProfileClaim
 from service.errors import Conflict, Forbidden
 from service.institutions.models import Institution
@@ -40,7 +41,7 @@ def is_claimed(*, session: Session, institution_id: int) -> bool:
 def ask(
     *, session: Session, institution: Institution, email: str, claimant: str, note: str
 ) -> tuple[ProfileClaim, str]:
-    """Store a claim awaiting its email check; return it and the token to email."""
+    """Store and commit a claim awaiting its email check; return it and the token to email."""
     assert institution.id is not None
     if is_claimed(session=session, institution_id=institution.id):
         raise Conflict(f"institution {institution.id} has already been claimed")
@@ -53,12 +54,12 @@ def ask(
         token_hash=hash_secret(token),
     )
     session.add(row)
-    session.flush()
+    session.commit()
     return row, token
 
 
 def confirm(*, session: Session, token: str) -> ProfileClaim | None:
-    """Mark the claim whose link this is as verified (once, within a day)."""
+    """Mark the claim whose link this is as verified (once, within a day), and commit."""
     if not token or len(token) > 100:
         return None
     since = utc_now() - timedelta(hours=VERIFY_HOURS)
@@ -72,7 +73,9 @@ def confirm(*, session: Session, token: str) -> ProfileClaim | None:
         .execution_options(synchronize_session=False)
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
         return None
+    session.commit()
     return session.exec(select(ProfileClaim).where(col(ProfileClaim.token_hash) == digest)).one()
 
 
@@ -104,8 +107,10 @@ def pending_for(*, session: Session, caller: Caller) -> list[ProfileClaim]:
 
 def decide(
     *, session: Session, caller: Caller, claim_id: int, approve: bool
-) -> tuple[ProfileClaim, Institution]:
-    """Approve (the claim's email becomes the contact email) or reject a pending claim."""
+) -> tuple[ProfileClaim, Institution, list[tuple[Institution, str]]]:
+    """Approve (the claim's email becomes the contact email, and sign-in links are made for
+    it) or reject a pending claim, and commit; return the claim, its institution and the
+    links for the caller to email."""
     claim = session.get(ProfileClaim, claim_id)
     if claim is None or not may_decide(session, caller, claim):
         raise Forbidden(f"this key may not decide claim {claim_id}")
@@ -130,5 +135,6 @@ def decide(
             .values(status=ClaimStatus.rejected, decided_at=claim.decided_at)
             .execution_options(synchronize_session=False)
         )
-    session.flush()
-    return claim, institution
+    links = create_links(session=session, email=claim.email) if approve else []
+    session.commit()
+    return claim, institution, links

@@ -3,7 +3,7 @@
 Only the two sides of a request may see it; anyone else is answered as if it did not
 exist (404), so ids leak nothing. Contact emails are in a request's read model only once
 it is accepted. Each write enqueues its webhook event in the same transaction, once per
-side, addressed to that side's webhooks only; the route commits.
+side, addressed to that side's webhooks only; ``writes`` commits and emails.
 
 Spam is capped in the database: an institution may send ``per_day`` requests per UTC
 day, counted after locking its own row, so that concurrent sends on several service

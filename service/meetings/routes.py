@@ -10,7 +10,7 @@ from service.deps import KeyDep, SessionDep, SettingsDep
 from service.http.idempotency import IdempotentPostRoute
 from service.http.schemas import PROBLEM_RESPONSES
 from service.meetings import operations as meetings
-from service.meetings.notices import notify
+from service.meetings import writes
 from service.meetings.schemas import (
     MeetingDecline,
     MeetingFilters,
@@ -52,11 +52,7 @@ def create_meeting_request(
 ) -> MeetingRequestPublic:
     """Ask another institution to meet, with a short message (the asking institution's key;
     admins name it). Contact emails are shown to both only once the request is accepted."""
-    row = meetings.send(
-        session=session, caller=caller, data=data, per_day=settings.meeting_requests_per_day
-    )
-    session.commit()
-    notify(session=session, settings=settings, row=row)
+    row = writes.request_meeting(session=session, settings=settings, caller=caller, data=data)
     return meetings.public(session=session, row=row)
 
 
@@ -84,10 +80,9 @@ def accept_meeting_request(
     caller: KeyDep, request_id: RequestId, session: SessionDep, settings: SettingsDep
 ) -> MeetingRequestPublic:
     """Accept a request you received; both sides then see each other's contact email."""
-    row = meetings.get_visible(session=session, caller=caller, request_id=request_id)
-    row = meetings.accept(session=session, caller=caller, row=row)
-    session.commit()
-    notify(session=session, settings=settings, row=row)
+    row = writes.answer_request(
+        session=session, settings=settings, caller=caller, request_id=request_id, answer="accept"
+    )
     return meetings.public(session=session, row=row)
 
 
@@ -100,20 +95,23 @@ def decline_meeting_request(
     data: Annotated[MeetingDecline | None, Body()] = None,
 ) -> MeetingRequestPublic:
     """Decline a request you received, with an optional reason the requester sees."""
-    row = meetings.get_visible(session=session, caller=caller, request_id=request_id)
-    reason = data.reason if data is not None else ""
-    row = meetings.decline(session=session, caller=caller, row=row, reason=reason)
-    session.commit()
-    notify(session=session, settings=settings, row=row)
+    row = writes.answer_request(
+        session=session,
+        settings=settings,
+        caller=caller,
+        request_id=request_id,
+        answer="decline",
+        reason=data.reason if data is not None else "",
+    )
     return meetings.public(session=session, row=row)
 
 
 @router.post("/{request_id:int}/withdraw", operation_id="withdraw_meeting_request")
 def withdraw_meeting_request(
-    caller: KeyDep, request_id: RequestId, session: SessionDep
+    caller: KeyDep, request_id: RequestId, session: SessionDep, settings: SettingsDep
 ) -> MeetingRequestPublic:
     """Withdraw a request while it is open (either side)."""
-    row = meetings.get_visible(session=session, caller=caller, request_id=request_id)
-    row = meetings.withdraw(session=session, caller=caller, row=row)
-    session.commit()
+    row = writes.answer_request(
+        session=session, settings=settings, caller=caller, request_id=request_id, answer="withdraw"
+    )
     return meetings.public(session=session, row=row)

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from service.auth.sign_in_links import LINK_MINUTES, create_links
+from service.auth.sign_in_links import LINK_MINUTES
 from service.claims import operations as claims
 from service.deps import SessionDep, SettingsDep
 from service.errors import NotFound
@@ -84,7 +84,6 @@ def claim_submit(
         claimant=values["claimant"][:200],
         note=values["note"][:2000],
     )
-    session.commit()
     link = f"{settings.public_url.rstrip('/')}{PREFIX}/claims/verify?token={token}"
     try:
         mailer.send(
@@ -115,7 +114,6 @@ def verify_submit(
     if claim is None:
         context = {"token": "", "state": "failed"}
         return render(request, visitor, "claim_verify.html", context, status_code=400)
-    session.commit()
     return render(request, visitor, "claim_verify.html", {"token": "", "state": "pending"})
 
 
@@ -156,14 +154,12 @@ def decide(
     if decision not in ("approve", "reject"):
         raise PageRefusal(404, "error.not_found")
     with refused_as_page(forbidden="claim.not_yours_to_decide", conflict="claim.already_decided"):
-        claim, institution = claims.decide(
+        claim, institution, links = claims.decide(
             session=session,
             caller=visitor.caller,
             claim_id=claim_id,
             approve=decision == "approve",
         )
-    links = create_links(session=session, email=claim.email) if decision == "approve" else []
-    session.commit()
     mailer = mailer_for(settings)
     t = visitor.t
     base = settings.public_url.rstrip("/")

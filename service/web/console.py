@@ -241,7 +241,6 @@ def import_columns(
         if str(column) in {c.key for c in COLUMNS}
     }
     column_maps.remember(session=session, workshop_id=row.id, matched=matched)
-    session.commit()
     data, encoding = _content(form), _encoding(text(form, "encoding"))
     return _preview(request, visitor, session, row, data, encoding, text(form, "filename"))
 

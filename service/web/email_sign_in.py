@@ -8,7 +8,7 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from service.auth.sign_in_links import LINK_MINUTES, create_links, redeem
+from service.auth.sign_in_links import LINK_MINUTES, issue_links, redeem
 from service.deps import SessionDep, SettingsDep
 from service.mail.sender import MailFailed, mailer_for
 from service.web.pages import PREFIX, FormDep, PageRoute, VisitorDep, render, text
@@ -49,8 +49,7 @@ def email_link_submit(
     email = text(form, "email").strip()[:_MAX_EMAIL]
     if "@" not in email:
         return _sign_in_page(request, visitor, error=t("sign_in.email_invalid"), status=422)
-    links = create_links(session=session, email=email)
-    session.commit()
+    links = issue_links(session=session, email=email)
     base = settings.public_url.rstrip("/")
     try:
         for institution, token in links:
@@ -85,7 +84,6 @@ def email_link_redeem(
     if redeemed is None:
         context = {"token": "", "failed": True}
         return render(request, visitor, "sign_in_link.html", context, status_code=400)
-    session.commit()
     institution_id, key = redeemed
     context = {"key": key, "institution_id": institution_id, "registered": False}
     response = render(request, visitor, "new_key.html", context)

@@ -24,8 +24,8 @@ from service.institutions.profiles import to_profile
 from service.institutions.schemas import MatchFilters
 from service.institutions.suggestions import suggest
 from service.meetings import operations as meetings
+from service.meetings import writes
 from service.meetings.models import MeetingStatus
-from service.meetings.notices import notify
 from service.meetings.schemas import Box, MeetingFilters, MeetingRequestCreate
 from service.values.times import utc_now
 from service.web import forms
@@ -126,14 +126,10 @@ def request_meeting_submit(
     try:
         if created is None:
             raise InvalidInput(errors)
-        row = meetings.send(
-            session=session,
-            caller=visitor.caller,
-            data=created,
-            per_day=settings.meeting_requests_per_day,
+        writes.request_meeting(
+            session=session, settings=settings, caller=visitor.caller, data=created
         )
     except (InvalidInput, Conflict, TooManyRequests) as refusal:
-        session.rollback()
         shown = form_refusal(
             refusal,
             t,
@@ -147,8 +143,6 @@ def request_meeting_submit(
         if shown.retry_after is not None:
             answer.headers["Retry-After"] = str(shown.retry_after)
         return answer
-    session.commit()
-    notify(session=session, settings=settings, row=row)
     return redirect(request, visitor, f"{PREFIX}/me?sent=1")
 
 
@@ -164,19 +158,18 @@ def answer_request(
 ) -> Response:
     """Accept, decline (with an optional reason) or withdraw a request, then go back."""
     require_key(visitor)
+    answer = next((known for known in writes.ANSWERS if known == action), None)
+    if answer is None:
+        raise PageRefusal(404, "error.not_found")
     with refused_as_page(forbidden="meet.not_yours_to_answer", conflict="meet.already_answered"):
-        row = meetings.get_visible(session=session, caller=visitor.caller, request_id=request_id)
-        if action == "accept":
-            row = meetings.accept(session=session, caller=visitor.caller, row=row)
-        elif action == "decline":
-            reason = text(form, "reason").strip()[:500]
-            row = meetings.decline(session=session, caller=visitor.caller, row=row, reason=reason)
-        elif action == "withdraw":
-            row = meetings.withdraw(session=session, caller=visitor.caller, row=row)
-        else:
-            raise PageRefusal(404, "error.not_found")
-    session.commit()
-    notify(session=session, settings=settings, row=row)
+        writes.answer_request(
+            session=session,
+            settings=settings,
+            caller=visitor.caller,
+            request_id=request_id,
+            answer=answer,
+            reason=text(form, "reason").strip()[:500],
+        )
     return redirect(request, visitor, f"{PREFIX}/me?{action}=1")
 
 

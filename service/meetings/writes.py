@@ -1,0 +1,58 @@
+"""Meeting-request writes as every caller makes them, the API's routes and the pages alike:
+the change, its commit, then the email to the side that should hear of it.
+
+``operations`` holds the rules of each change and enqueues its webhook events in the same
+transaction; this module owns what follows a change, so no caller can forget a step.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlmodel import Session
+
+from service.auth.keys import Caller
+from service.config import Settings
+from service.db import committed
+from service.meetings import operations
+from service.meetings.models import MeetingRequest
+from service.meetings.notices import notify
+from service.meetings.schemas import MeetingRequestCreate
+
+Answer = Literal["accept", "decline", "withdraw"]
+ANSWERS: tuple[Answer, ...] = ("accept", "decline", "withdraw")
+
+
+def request_meeting(
+    *, session: Session, settings: Settings, caller: Caller, data: MeetingRequestCreate
+) -> MeetingRequest:
+    """Send a request (capped per day), commit it, and email the institution asked."""
+    with committed(session):
+        row = operations.send(
+            session=session, caller=caller, data=data, per_day=settings.meeting_requests_per_day
+        )
+    notify(session=session, settings=settings, row=row)
+    return row
+
+
+def answer_request(
+    *,
+    session: Session,
+    settings: Settings,
+    caller: Caller,
+    request_id: int,
+    answer: Answer,
+    reason: str = "",
+) -> MeetingRequest:
+    """Accept, decline (with ``reason``) or withdraw a request, commit, and email the
+    asking side of an acceptance or a refusal."""
+    with committed(session):
+        row = operations.get_visible(session=session, caller=caller, request_id=request_id)
+        if answer == "accept":
+            row = operations.accept(session=session, caller=caller, row=row)
+        elif answer == "decline":
+            row = operations.decline(session=session, caller=caller, row=row, reason=reason)
+        else:
+            row = operations.withdraw(session=session, caller=caller, row=row)
+    notify(session=session, settings=settings, row=row)
+    return row
