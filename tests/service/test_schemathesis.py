@@ -100,7 +100,17 @@ NEEDS_MAIL = ["send_reminders"]
 RAW_BODY = ["import_survey"]
 # A cursor is valid only if the service gave it out, and only without `offset`: no schema
 # can say so, and a generated one is refused (422 naming `cursor`).
-OPAQUE_CURSOR = ["list_institutions", "list_participants", "list_pairings", "list_keys"]
+OPAQUE_CURSOR = [
+    "list_institutions",
+    "list_participants",
+    "list_pairings",
+    "list_keys",
+    "list_opportunities",
+    "list_interest",
+    "list_saved_searches",
+    "list_alerts",
+    "list_deliveries",
+]
 # A generated If-Match names no stored version, so the write is refused with 412.
 CONDITIONAL = ["delete_institution"]
 
