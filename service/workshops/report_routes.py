@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, status
 from service.auth.keys import Caller, Role
 from service.deps import KeyDep, RunnableWorkshopDep, SessionDep, SettingsDep, WorkshopDep
 from service.errors import Forbidden
+from service.http.idempotency import IdempotentPostRoute
 from service.http.schemas import PROBLEM_RESPONSES
 from service.mail.sender import MailFailed, mailer_for
 from service.workshops import operations, participant_reports
@@ -20,7 +21,12 @@ from service.workshops.participant_reports import (
 )
 from service.workshops.participants import participant_ids
 
-router = APIRouter(prefix="/workshops", tags=["workshops"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/workshops",
+    tags=["workshops"],
+    responses=PROBLEM_RESPONSES,
+    route_class=IdempotentPostRoute,
+)
 
 
 def _participant(caller: Caller, session: SessionDep, row: Workshop) -> int:

@@ -60,7 +60,7 @@ def test_find_a_partner_for_npic_and_read_why(page: Page, site: Site) -> None:
 def test_edit_own_profile_and_be_refused_anothers(page: Page, site: Site) -> None:
     sign_in_page(page, site.npic_key)
     expect(page).to_have_url(re.compile(rf"/web/institutions/{site.npic['id']}/edit$"))
-    website = page.get_by_label("Website")
+    website = page.get_by_label("Website", exact=True)
     website.fill("ftp://npic.example")
     page.get_by_role("button", name="Save profile").click()
     expected = httpx.patch(
