@@ -180,14 +180,8 @@ def _preview(
         "workshop": workshops.to_public(session=session, row=row),
         "plan": imports.plan_out(plan),
         # The API's reasons, said in the visitor's language.
-        "refusals": [
-            (
-                e.row,
-                e.column,
-                visitor.t(f"survey.{e.code}", **dict(e.params)) if e.code else e.reason,
-            )
-            for e in plan.rejected
-        ],
+        "refusals": [(e.row, e.column, _said(visitor, e)) for e in plan.rejected],
+        "warnings": [_said(visitor, warning) for warning in plan.warnings],
         "content": base64.b64encode(data).decode(),
         "encoding": encoding,
         "filename": filename,

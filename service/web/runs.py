@@ -3,6 +3,7 @@ forbid or swap pairs and re-run; the timetable form and grid; downloads; outcome
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -11,11 +12,14 @@ from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from matching import Reason
 from service.deps import IndexDep, SessionDep
 from service.errors import FieldError, NoSchedule
 from service.institutions import crud
+from service.institutions.suggestions import said
 from service.web import forms
 from service.web.guards import runnable_workshop
+from service.web.i18n import Translator
 from service.web.pages import (
     PREFIX,
     FormDep,
@@ -35,6 +39,8 @@ from service.workshops.models import PairingRun, Workshop
 from service.workshops.schemas import (
     MeetingPublic,
     OutcomeIn,
+    PairReason,
+    RequestNotKept,
     SchedulePublic,
     ScheduleRequest,
 )
@@ -61,6 +67,26 @@ def _schedule_defaults(row: Workshop, run: PairingRun) -> dict[str, str]:
     }
 
 
+def said_reasons(why: Sequence[PairReason], language: str) -> list[str]:
+    """Put a pair's reasons in words in ``language``."""
+    return said([Reason(kind=r.kind, items=tuple(r.items)) for r in why], language)
+
+
+def said_not_kept(item: RequestNotKept, t: Translator) -> str:
+    """Say why an accepted meeting request was not locked, in the page's language (a run
+    stored before refusals had codes has only its English sentence)."""
+    if item.code is None:
+        return f"{item.a.name} × {item.b.name}: {item.why}"
+    return t(
+        f"run.not_kept.{item.code.value}",
+        a=item.a.name,
+        b=item.b.name,
+        country=t.country(item.a.country),
+        groups=" × ".join(t.country(group) for group in item.groups),
+        participant=item.participant.name if item.participant else "",
+    )
+
+
 def run_page(
     request: Request,
     visitor: Visitor,
@@ -75,6 +101,13 @@ def run_page(
     """Render a run; ``form`` names the form whose ``values`` and ``errors`` are shown."""
     assert row.id is not None
     out = runs.run_out(run)
+    # Reasons in the page's language (a run stored before reasons had kinds keeps English).
+    out.pairs = [
+        pair.model_copy(update={"reasons": said_reasons(pair.why, visitor.t.language)})
+        if pair.why
+        else pair
+        for pair in out.pairs
+    ]
     ids = participants.participant_ids(session=session, workshop_id=row.id)
     names = {r.id: r for r in crud.all_institutions(session=session, ids=ids)}
     alternates: dict[int, list[Any]] = {}
@@ -86,6 +119,7 @@ def run_page(
         "run": out,
         "names": names,
         "alternates": alternates,
+        "not_kept": [said_not_kept(item, visitor.t) for item in out.requests_not_kept],
         "outcomes": outcomes.list_outcomes(session=session, workshop_id=row.id),
         "has_schedule": run.result.schedule is not None,
         "form": form,

@@ -67,7 +67,7 @@ class ImportPlan:
 
     rows: tuple[PlannedRow, ...]
     rejected: tuple[RowError, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[RowError, ...]
 
     def having(self, action: Action) -> list[PlannedRow]:
         """Return the rows the import handles this way, in file order."""
@@ -154,7 +154,7 @@ def plan_out(plan: ImportPlan) -> ImportPlanPublic:
         proposal=[_row_out(row) for row in plan.having("proposal")],
         participant=[_row_out(row) for row in plan.having("participant")],
         rejected=[RejectedRow(row=e.row, column=e.column, reason=e.reason) for e in plan.rejected],
-        warnings=list(plan.warnings),
+        warnings=[warning.reason for warning in plan.warnings],
     )
 
 

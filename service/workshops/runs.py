@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from matching import PairingRules, PairingSolver
-from matching.pairing import fit_locks
+from matching.pairing import LockRefused, fit_locks
 from matching.pairing.problem import RuleBroken
 from service.db import hold_lock
 from service.errors import FieldError, InvalidInput, unknown_run
@@ -36,6 +36,7 @@ from service.workshops.schemas import (
     PairingRunPublic,
     PairingRunSummary,
     PairPublic,
+    PairReason,
     RequestNotKept,
     UnpairedPublic,
 )
@@ -78,11 +79,11 @@ def _kept_requests(
     rules: PairingRules,
     request: PairingRequest,
     accepted: Sequence[tuple[int, int]],
-) -> tuple[list[tuple[int, int]], dict[tuple[int, int], str]]:
+) -> tuple[list[tuple[int, int]], list[LockRefused]]:
     """The accepted requests locked on top of the organiser's rules, and those that cannot
     be, with why; with ``keep_accepted_requests`` off, none is locked and none reported."""
     if not request.keep_accepted_requests or not accepted:
-        return [], {}
+        return [], []
     try:
         return fit_locks(ids, countries, scores, rules, accepted)
     except ValueError as error:  # the organiser's own locks break a rule: said by the solve
@@ -169,6 +170,7 @@ def compute_run(
                 score=pair.score,
                 components=MatchComponents(**asdict(match.components)),
                 reasons=list(match.reasons),
+                why=[PairReason(kind=r.kind, items=list(r.items)) for r in match.why],
                 locked=(pair.a, pair.b) in locked,
                 meeting_request="accepted"
                 if (pair.a, pair.b) in mutual
@@ -186,7 +188,15 @@ def compute_run(
             UnpairedPublic(institution=ref(item.id), reason=item.reason) for item in result.unpaired
         ],
         requests_not_kept=[
-            RequestNotKept(a=ref(a), b=ref(b), why=why) for (a, b), why in not_kept.items()
+            RequestNotKept(
+                a=ref(item.a),
+                b=ref(item.b),
+                why=item.message,
+                code=item.reason,
+                participant=None if item.participant is None else ref(item.participant),
+                groups=list(item.groups),
+            )
+            for item in not_kept
         ],
     )
     # Runs finishing at once would take the same number; they take it one after another.

@@ -16,6 +16,8 @@ from pydantic import (
 from pydantic.config import JsonDict
 
 from matching.floor import MIN_SCORE
+from matching.pairing import LockRefusal
+from matching.types import ReasonKind
 from service.http.pagination import Page
 from service.institutions.models import InstitutionPublic
 from service.institutions.schemas import MatchComponents
@@ -156,6 +158,14 @@ class InstitutionRef(BaseModel):
     country: str
 
 
+class PairReason(BaseModel):
+    """A reason before it is put in words: its kind and the profiles' own words it quotes
+    (see ``matching.Reason``)."""
+
+    kind: ReasonKind
+    items: list[str]
+
+
 class PairPublic(BaseModel):
     """One suggested pair, why, and how well it scores."""
 
@@ -164,6 +174,11 @@ class PairPublic(BaseModel):
     score: float
     components: MatchComponents
     reasons: list[str]
+    why: list[PairReason] = Field(
+        default_factory=list,
+        description="The reasons as kinds and quoted items, to say them in another language "
+        "(empty on runs stored before it was added).",
+    )
     locked: bool
     meeting_request: Literal["accepted", "pending"] | None = Field(
         default=None,
@@ -176,7 +191,20 @@ class RequestNotKept(BaseModel):
 
     a: InstitutionRef
     b: InstitutionRef
-    why: str
+    why: str = Field(description="Why, in English.")
+    code: LockRefusal | None = Field(
+        default=None,
+        description="Which rule: not_participants, same_country (cross_border_only), "
+        "forbidden (a forbidden pair, declared partners or a declined request), groups "
+        "(country groups that are not an allowed pair), low_score, capacity. Absent on "
+        "runs stored before codes were added.",
+    )
+    participant: InstitutionRef | None = Field(
+        default=None, description="capacity: the side with no partner left."
+    )
+    groups: list[str] = Field(
+        default_factory=list, description="groups: the two sides' country groups."
+    )
 
 
 class AlternatePublic(BaseModel):

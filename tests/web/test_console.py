@@ -224,8 +224,9 @@ def test_lock_forbid_and_swap_run_the_pairing_again(
     api_run = web.get(f"{API}/workshops/{workshop_id}/pairings/{first}", headers=bearer(key))
     for pair in api_run.json()["pairs"]:
         assert f'data-pair="{pair["a"]["id"]}-{pair["b"]["id"]}"' in page.text
-        for reason in pair["reasons"]:
-            assert reason in text_of(page)
+        assert pair["why"]
+        for reason in pair["why"]:  # said in the page's language, quoting the profiles' words
+            assert all(item in text_of(page) for item in reason["items"])
 
     def adjust(number: int, **form: str) -> int:
         token = csrf_token(web.get(f"/web/workshops/{workshop_id}/runs/{number}"))

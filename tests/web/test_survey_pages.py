@@ -127,15 +127,9 @@ def test_every_refusal_of_the_import_reads_in_chinese_on_the_chinese_console(
 ) -> None:
     workshop_id, key = create_workshop(web)
     sign_in(web, key)
-    console = web.get(f"/web/workshops/{workshop_id}?lang=zh")
     gb18030 = SAMPLE.decode("utf-8-sig").encode("gb18030")
     for data in ((SEED / "survey_malformed.csv").read_bytes(), gb18030):
-        refused = web.post(
-            f"/web/workshops/{workshop_id}/import?lang=zh",
-            data={"csrf_token": csrf_token(console), "encoding": "utf-8"},
-            files={"survey": ("survey.csv", data, "text/csv")},
-        )
-        assert refused.status_code == 422
+        refused = _refused_in_chinese(web, workshop_id, data)
         table = text_of(refused).split('class="rejected"')[1].split("</table>")[0]
         reasons = re.findall(r"<td>([^<]*)</td></tr>", table)
         assert reasons
@@ -146,6 +140,32 @@ def test_every_refusal_of_the_import_reads_in_chinese_on_the_chinese_console(
             assert " is not " not in reason or reason.startswith("此值不被接受"), reason
     shown = text_of(refused)
     assert "请将文件另存为“CSV UTF-8”" in shown
+
+
+def _refused_in_chinese(web: TestClient, workshop_id: int, data: bytes) -> httpx.Response:
+    console = web.get(f"/web/workshops/{workshop_id}?lang=zh")
+    refused: httpx.Response = web.post(
+        f"/web/workshops/{workshop_id}/import?lang=zh",
+        data={"csrf_token": csrf_token(console), "encoding": "utf-8"},
+        files={"survey": ("survey.csv", data, "text/csv")},
+    )
+    assert refused.status_code == 422
+    return refused
+
+
+def test_missing_and_unknown_columns_are_said_in_chinese_with_their_chinese_headers(
+    web: TestClient,
+) -> None:
+    workshop_id, key = create_workshop(web)
+    sign_in(web, key)
+    survey = "Timestamp,名称,国家\n2026-05-01,某职业学院,KH\n".encode()
+    page = text_of(_refused_in_chinese(web, workshop_id, survey))
+    assert "缺少必填列：机构名称, 机构类型（英文表头：Institution name, Type）" in page
+    assert "第 A 列“Timestamp”不是调查表的列，将被忽略" in page
+    assert "missing required column" not in page
+    assert "is not a survey column" not in page
+    warnings = page.split('id="warnings-title"')[1].split("</ul>")[0]
+    assert not re.search(r"\b(column|ignored|header)\b", warnings)
 
 
 def test_unknown_headers_are_matched_once_and_remembered_for_the_workshop(

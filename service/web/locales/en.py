@@ -919,4 +919,19 @@ MESSAGES: dict[str, str] = {
     ),
     "invite.sign_in": "Sign in",
     "invite.register": "Register an institution",
+    # b16: accepted meeting requests a run could not lock, by code (matching.pairing.LockRefusal)
+    "run.not_kept.not_participants": "{a} × {b}: the two are not both participants.",
+    "run.not_kept.same_country": (
+        "{a} × {b}: both are from {country}, and this run pairs across borders only."
+    ),
+    "run.not_kept.forbidden": (
+        "{a} × {b}: the pair is forbidden (a forbidden pair, declared partners or a declined "
+        "request)."
+    ),
+    "run.not_kept.groups": "{a} × {b}: {groups} is not an allowed pair of country groups.",
+    "run.not_kept.low_score": "{a} × {b}: their score is zero or below the threshold.",
+    "run.not_kept.capacity": "{a} × {b}: {participant} has no partner left under its capacity.",
+    # b16: the named country groups' labels (seed/country_groups.json holds them in English)
+    "country_group.ASEAN": "Association of Southeast Asian Nations",
+    "country_group.LMC": "Lancang-Mekong Cooperation",
 }

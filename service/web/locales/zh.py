@@ -19,7 +19,7 @@ MESSAGES: dict[str, str] = {
     "survey.duplicate_header": (
         "表头重复：第 {first} 列（“{first_header}”）和第 {second} 列都表示“{meaning}”"
     ),
-    "survey.missing_columns": "缺少必填列：{columns}",
+    "survey.missing_columns": "缺少必填列：{chinese}（英文表头：{columns}）",
     "survey.cell_too_long": "该单元格有 {length} 个字符，最多允许 {max} 个",
     "survey.required_empty": "此项必填，但单元格为空",
     "survey.too_many_programs": "列出了 {count} 个项目，调查表最多允许 {max} 个",
@@ -820,6 +820,21 @@ MESSAGES: dict[str, str] = {
     ),
     "invite.sign_in": "登录",
     "invite.register": "注册机构",
+    # b16: accepted meeting requests a run could not lock, by code (matching.pairing.LockRefusal)
+    "run.not_kept.not_participants": "{a} × {b}：两者并非都是参会机构。",
+    "run.not_kept.same_country": "{a} × {b}：双方都来自{country}，而本次配对只允许跨国配对。",
+    "run.not_kept.forbidden": (
+        "{a} × {b}：该配对已被禁止（禁止的配对、已声明的合作伙伴或被拒绝的会面申请）。"
+    ),
+    "run.not_kept.groups": "{a} × {b}：{groups} 不是允许的国家分组配对。",
+    "run.not_kept.low_score": "{a} × {b}：双方匹配得分为零或低于最低分。",
+    "run.not_kept.capacity": "{a} × {b}：{participant} 已没有剩余的配对名额。",
+    # b16: the named country groups' labels (seed/country_groups.json holds them in English)
+    "country_group.ASEAN": "东南亚国家联盟（东盟）",
+    "country_group.LMC": "澜沧江-湄公河合作",
+    # b16: survey import warnings (survey.<code>, service/workshops/survey/messages.py)
+    "survey.no_header": "第 {letter} 列没有表头，其单元格将被忽略",
+    "survey.unknown_header": "第 {letter} 列“{header}”不是调查表的列，将被忽略",
 }
 
 # Countries of the region in Chinese; the rest show their English names.

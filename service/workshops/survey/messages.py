@@ -32,7 +32,7 @@ ENGLISH: dict[str, str] = {
         "duplicate header: columns {first} ('{first_header}') and {second} both mean "
         "'{meaning}'"
     ),
-    "missing_columns": "missing required column(s): {columns}",
+    "missing_columns": "missing required column(s): {columns} (Chinese headers: {chinese})",
     "cell_too_long": "the cell has {length} characters; at most {max} are allowed",
     "required_empty": "required, but the cell is empty",
     "too_many_programs": "lists {count} programs; the survey asks for at most {max}",
@@ -58,6 +58,9 @@ ENGLISH: dict[str, str] = {
         "or an unclosed quote?)"
     ),
     "duplicate_institution": "the same institution (name and country) as row {first}",
+    # Warnings: they never block an import.
+    "no_header": "column {letter} has no header; its cells are ignored",
+    "unknown_header": "column {letter} '{header}' is not a survey column; it is ignored",
     # A profile rule of the API, in the words of its validator (English only).
     "invalid": "{message}",
     "invalid_item": "item {item} ('{shown}'): {message}",

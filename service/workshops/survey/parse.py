@@ -73,7 +73,7 @@ def parse_survey(
     errors: list[RowError] = []
     seen: dict[str, int] = {}  # duplicate key -> first row with it
     layout: Layout | None = None
-    warnings: list[str] = []
+    warnings: list[RowError] = []
     data_rows = 0
     try:
         for number, cells in enumerate(source, start=1):

@@ -80,7 +80,7 @@ class SurveyParse:
 
     rows: tuple[SurveyRow, ...]
     errors: tuple[RowError, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[RowError, ...]
     columns: tuple[str, ...]
 
     @property
@@ -109,20 +109,22 @@ class Layout:
 
 def read_header(
     cells: Sequence[str], row: int, mapping: Mapping[str, str]
-) -> tuple[Layout, list[RowError], list[str]]:
+) -> tuple[Layout, list[RowError], list[RowError]]:
     """Read the header row; ``mapping`` adds headers (folded) a workshop has matched."""
     headers = tuple(cell.strip() for cell in cells)
     positions: dict[str, int] = {}
     errors: list[RowError] = []
-    warnings: list[str] = []
+    warnings: list[RowError] = []  # never block an import
     for index, header in enumerate(headers):
         letter = _column_letter(index)
         if not header:
-            warnings.append(f"column {letter} has no header; its cells are ignored")
+            warnings.append(RowError.of(row, "", "no_header", letter=letter))
             continue
         key = HEADERS.get(header_key(header)) or mapping.get(header_key(header))
         if key is None:
-            warnings.append(f"column {letter} '{header}' is not a survey column; it is ignored")
+            warnings.append(
+                RowError.of(row, header, "unknown_header", letter=letter, header=header)
+            )
         elif key in positions:
             first = positions[key]
             errors.append(
@@ -138,11 +140,13 @@ def read_header(
             )
         else:
             positions[key] = index
-    missing = [
-        column.header for column in COLUMNS if column.required and column.key not in positions
-    ]
+    missing = [column for column in COLUMNS if column.required and column.key not in positions]
     if missing:
-        errors.append(RowError.of(row, "", "missing_columns", columns=", ".join(missing)))
+        english_headers = ", ".join(column.header for column in missing)
+        chinese = ", ".join(column.chinese[0] for column in missing)
+        errors.append(
+            RowError.of(row, "", "missing_columns", columns=english_headers, chinese=chinese)
+        )
     return Layout(headers, positions), errors, warnings
 
 

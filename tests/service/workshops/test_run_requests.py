@@ -136,6 +136,8 @@ def test_the_organisers_lock_wins_over_an_accepted_request_and_says_so(
     assert not_kept["why"] == (
         f"participant {four['CN CNC'][0]} has no partner left under its capacity"
     )
+    assert not_kept["code"] == "capacity"
+    assert not_kept["participant"]["name"] == "CN CNC"
 
 
 @pytest.mark.parametrize(("bonus", "partner"), [(0.0, "KH CNC"), (0.3, "KH CNC too")])

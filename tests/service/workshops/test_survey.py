@@ -187,7 +187,9 @@ def test_malformed_file_refuses_exactly_the_known_problems() -> None:
     assert not parsed.ok
     assert len(parsed.errors) == len(MALFORMED_CASES)
     assert [r.row for r in parsed.rows] == [2]
-    assert parsed.warnings == ("column A 'Timestamp' is not a survey column; it is ignored",)
+    assert [w.reason for w in parsed.warnings] == [
+        "column A 'Timestamp' is not a survey column; it is ignored"
+    ]
 
 
 def test_more_than_three_programs_is_a_row_error_naming_the_column() -> None:
@@ -208,7 +210,11 @@ def test_errors_name_the_header_as_written_without_surrounding_spaces() -> None:
 def test_missing_required_columns_are_listed() -> None:
     parsed = parse_survey(survey_csv("Demo A,Phnom Penh", header="Institution,City\n"))
     assert parsed.rows == ()
-    assert parsed.errors == (RowError(1, "", "missing required column(s): Country, Type"),)
+    assert parsed.errors == (
+        RowError(
+            1, "", "missing required column(s): Country, Type (Chinese headers: 国家, 机构类型)"
+        ),
+    )
 
 
 def test_a_column_given_twice_is_a_header_error() -> None:
@@ -228,10 +234,14 @@ def test_unknown_and_unnamed_columns_are_ignored_with_warnings() -> None:
     )
     assert parsed.ok
     assert parsed.columns == ("Timestamp", "Name", "Country", "Type", "")
-    assert parsed.warnings == (
-        "column A 'Timestamp' is not a survey column; it is ignored",
-        "column E has no header; its cells are ignored",
-    )
+    assert [(w.reason, w.code, dict(w.params)) for w in parsed.warnings] == [
+        (
+            "column A 'Timestamp' is not a survey column; it is ignored",
+            "unknown_header",
+            {"letter": "A", "header": "Timestamp"},
+        ),
+        ("column E has no header; its cells are ignored", "no_header", {"letter": "E"}),
+    ]
 
 
 def test_duplicates_compare_names_case_insensitively_and_country_by_code() -> None:
