@@ -51,7 +51,7 @@ from service.web import docs as web_docs
 from service.webhooks import routes as webhooks
 from service.webhooks.delivery import worker_for
 from service.workshops import country_group_routes as country_groups
-from service.workshops import report_routes, survey_routes
+from service.workshops import invitation_routes, report_routes, survey_routes
 from service.workshops import routes as workshops
 
 log = logging.getLogger(__name__)
@@ -206,6 +206,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             workshops,
             survey_routes,
             report_routes,
+            invitation_routes,
             country_groups,
             opportunities,
             saved_searches,

@@ -72,3 +72,23 @@ def reason_language(
 
 ReasonLanguageDep = Annotated[str, Depends(reason_language)]
 """The language of the reasons in this answer (``en`` or ``zh``)."""
+
+
+def mail_language(
+    accept_language: Annotated[
+        str | None,
+        Header(
+            alias="Accept-Language",
+            max_length=_MAX_HEADER,
+            description="The language of the emails this sends (`en` or `zh`), where the "
+            "recipient's profile does not say one; any other, or none, gets English.",
+        ),
+    ] = None,
+) -> str:
+    """Return the language the caller writes its emails in (an organiser's interface
+    language, over the API)."""
+    return next(iter(preferred(accept_language or "", LANGUAGES)), DEFAULT)
+
+
+MailLanguageDep = Annotated[str, Depends(mail_language)]
+"""The language of the emails a request sends, where the recipient's is not known."""

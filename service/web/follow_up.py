@@ -168,7 +168,11 @@ def send_reminders(
         return _follow_up_page(request, visitor, session, settings, row, error=error, status=503)
     try:
         reminded = operations.send_reminders(
-            session=session, mailer=mailer, workshop=row, public_url=settings.public_url
+            session=session,
+            mailer=mailer,
+            workshop=row,
+            public_url=settings.public_url,
+            language=visitor.t.language,
         )
     except MailFailed:
         error = visitor.t("follow_up.mail_failed")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from service.auth.keys import Role
@@ -29,7 +30,6 @@ from service.workshops import invitations, operations
 from service.workshops.models import Workshop, WorkshopInvitation
 
 router = APIRouter(route_class=PageRoute)
-_MAX_EMAIL = 320
 
 
 def _invitations_page(
@@ -82,17 +82,23 @@ def send_invitation(
     if mailer is None:
         error = t("invite.mail_unavailable")
         return _invitations_page(request, visitor, session, settings, row, error=error, status=503)
-    email = text(form, "email").strip()[:_MAX_EMAIL]
-    if "@" not in email:
-        error = t("sign_in.email_invalid")
+    try:
+        invitation = invitations.InvitationIn(
+            email=text(form, "email").strip(),
+            institution_name=text(form, "institution_name").strip() or None,
+            message=text(form, "message").strip() or None,
+        )
+    except ValidationError:
+        error = t("invite.invalid")
         return _invitations_page(request, visitor, session, settings, row, error=error, status=422)
     try:
         operations.invite_institution(
             session=session,
             mailer=mailer,
             workshop=row,
-            email=email,
+            invitation=invitation,
             public_url=settings.public_url,
+            language=t.language,
         )
     except MailFailed:
         error = t("invite.mail_failed")

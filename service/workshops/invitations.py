@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from sqlalchemy import func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
+from service.http.pagination import Page
 from service.institutions import crud
+from service.institutions.models import Institution
+from service.mail.letters import letter, recipient_language
 from service.mail.sender import Mailer
 from service.values.times import UtcDatetime, utc_now
 from service.workshops import participants
@@ -22,49 +28,86 @@ from service.workshops.models import Workshop, WorkshopInvitation
 from service.workshops.runs import institution_ref
 from service.workshops.schemas import InstitutionRef
 
-# Plain text, English and Chinese: the invited institution's language is not known yet.
-INVITATION = """You are invited to {workshop} ({dates}{venue}).
 
-Open this link to join as a participant: sign in with your institution's key or an emailed
-sign-in link, or register your institution if it is new here.
+class InvitationIn(BaseModel):
+    """Whom to invite: an email address and, for the greeting and a note, optionally the
+    institution's name and a message. Unknown fields are refused."""
 
-您受邀参加{workshop}。打开以下链接即可作为参会机构加入：用本机构的密钥或邮件登录链接登录，
-如果贵机构尚未注册，请先注册。
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "international@kampot.example.org",
+                    "institution_name": "Kampot Polytechnic",
+                    "message": "We would be glad to see your welding department there.",
+                }
+            ]
+        },
+    )
 
-{link}
-"""
+    email: EmailStr = Field(max_length=320)
+    institution_name: str | None = Field(default=None, min_length=1, max_length=200)
+    message: str | None = Field(default=None, min_length=1, max_length=2000)
 
 
 class InvitationPublic(BaseModel):
     """An invitation as its organiser sees it: to whom, and who joined through it."""
 
+    id: int
     email: str
     created_at: UtcDatetime
     joined: InstitutionRef | None
     joined_at: UtcDatetime | None
 
 
+class InvitationPage(Page[InvitationPublic]):
+    """One page of a workshop's invitations, newest first."""
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def mail_language(*, session: Session, email: str, fallback: str) -> str:
+    """The language to write to ``email`` in: that of the institution whose contact email
+    it is, when its profile lists one of ours alone; else ``fallback``."""
+    known = session.exec(
+        select(Institution).where(func.lower(col(Institution.contact_email)) == email.lower())
+    ).first()
+    return recipient_language(known.languages if known else (), fallback)
+
+
 def invite(
-    *, session: Session, mailer: Mailer, workshop: Workshop, email: str, base_url: str
+    *,
+    session: Session,
+    mailer: Mailer,
+    workshop: Workshop,
+    invitation: InvitationIn,
+    base_url: str,
+    language: str,
 ) -> WorkshopInvitation:
-    """Store an invitation and email its link to ``email``."""
+    """Store an invitation and email its link, in the recipient's language when its profile
+    says it (``mail_language``), else in ``language``."""
     assert workshop.id is not None
     token = secrets.token_urlsafe(24)
+    email = str(invitation.email)
     row = WorkshopInvitation(workshop_id=workshop.id, email=email, token_hash=_hash(token))
     session.add(row)
     session.flush()
-    venue = f", {workshop.venue}" if workshop.venue else ""
+    language = mail_language(session=session, email=email, fallback=language)
+    name, note = invitation.institution_name, invitation.message
     mailer.send(
         to=email,
-        subject=f"Invitation: {workshop.name} / 邀请：{workshop.name}",
-        body=INVITATION.format(
+        subject=letter(language, "invitation.subject", workshop=workshop.name),
+        body=letter(
+            language,
+            "invitation.body",
+            greeting=letter(language, "invitation.greeting", name=name) if name else "",
+            message=letter(language, "invitation.message", message=note) if note else "",
             workshop=workshop.name,
             dates=f"{workshop.starts_on.isoformat()} – {workshop.ends_on.isoformat()}",
-            venue=venue,
+            venue=f", {workshop.venue}" if workshop.venue else "",
             link=f"{base_url.rstrip('/')}/web/invitations/{token}",
         ),
     )
@@ -88,23 +131,29 @@ def accept(*, session: Session, invitation: WorkshopInvitation, institution_id: 
     session.add(invitation)
 
 
+def invitations_query(workshop_id: int) -> SelectOfScalar[WorkshopInvitation]:
+    """A workshop's invitations, unordered (for paging by id)."""
+    return select(WorkshopInvitation).where(col(WorkshopInvitation.workshop_id) == workshop_id)
+
+
 def listing(*, session: Session, workshop_id: int) -> list[InvitationPublic]:
     """Return a workshop's invitations, newest first."""
-    rows = list(
-        session.exec(
-            select(WorkshopInvitation)
-            .where(col(WorkshopInvitation.workshop_id) == workshop_id)
-            .order_by(col(WorkshopInvitation.id).desc())
-        )
-    )
+    statement = invitations_query(workshop_id).order_by(col(WorkshopInvitation.id).desc())
+    return to_public(session=session, rows=list(session.exec(statement)))
+
+
+def to_public(*, session: Session, rows: Sequence[WorkshopInvitation]) -> list[InvitationPublic]:
+    """Return invitations as their organiser sees them, with who joined by name."""
     ids = [row.institution_id for row in rows if row.institution_id is not None]
     refs = {r.id: institution_ref(r) for r in crud.all_institutions(session=session, ids=ids)}
     return [
         InvitationPublic(
+            id=row.id,
             email=row.email,
             created_at=row.created_at,
             joined=refs.get(row.institution_id) if row.institution_id is not None else None,
             joined_at=row.joined_at,
         )
         for row in rows
+        if row.id is not None
     ]

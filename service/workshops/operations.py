@@ -179,10 +179,11 @@ def report_links(*, session: Session, workshop: Workshop, public_url: str) -> li
 
 
 def send_reminders(
-    *, session: Session, mailer: Mailer, workshop: Workshop, public_url: str
+    *, session: Session, mailer: Mailer, workshop: Workshop, public_url: str, language: str
 ) -> list[ReportStatus]:
     """Email its link to each participant that has not answered for all its pairs and has
-    a contact email; return those reminded. Raises ``MailFailed`` if the server refuses."""
+    a contact email (in its language when its profile says it, else in ``language``, the
+    organiser's); return those reminded. Raises ``MailFailed`` if the server refuses."""
     reminded = []
     with committed(session):
         listed = participant_reports.statuses(
@@ -192,21 +193,35 @@ def send_reminders(
             if status.done or not status.has_email:
                 continue
             participant_reports.remind(
-                session=session, mailer=mailer, workshop=workshop, status=status
+                session=session, mailer=mailer, workshop=workshop, status=status, language=language
             )
             reminded.append(status)
     return reminded
 
 
 def invite_institution(
-    *, session: Session, mailer: Mailer, workshop: Workshop, email: str, public_url: str
-) -> None:
-    """Email an invitation to join the workshop; nothing is kept if it cannot be sent
-    (``MailFailed``)."""
+    *,
+    session: Session,
+    mailer: Mailer,
+    workshop: Workshop,
+    invitation: invitations.InvitationIn,
+    public_url: str,
+    language: str,
+) -> invitations.InvitationPublic:
+    """Email an invitation to join the workshop, in the recipient's language when its
+    profile says it, else in ``language`` (the organiser's); nothing is kept if it cannot
+    be sent (``MailFailed``)."""
     with committed(session):
-        invitations.invite(
-            session=session, mailer=mailer, workshop=workshop, email=email, base_url=public_url
+        row = invitations.invite(
+            session=session,
+            mailer=mailer,
+            workshop=workshop,
+            invitation=invitation,
+            base_url=public_url,
+            language=language,
         )
+    (public,) = invitations.to_public(session=session, rows=[row])
+    return public
 
 
 def join_workshop(*, session: Session, invitation: WorkshopInvitation, institution_id: int) -> None:

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from service.errors import FieldError, InvalidInput
 from service.institutions import crud
 from service.institutions.models import Institution
+from service.mail.letters import letter, recipient_language
 from service.mail.sender import Mailer
 from service.values.times import UtcDatetime, utc_now
 from service.values.validation import Id
@@ -30,18 +31,6 @@ from service.workshops.schemas import InstitutionRef, OutcomeIn
 
 Status = Literal["met", "mou_signed", "declined"]
 _RANK: dict[str, int] = {"declined": 0, "met": 1, "mou_signed": 2}
-# Plain text, English: the participant's interface language is not known to the organiser.
-REMINDER = """Dear {name},
-
-After {workshop}, please tell us what came of your meetings: for each partner you were
-paired with, whether you met, signed an MoU, or declined. You have answered for
-{answered} of your {pairs} pairs.
-
-Your private link (no key or password needed):
-{link}
-
-Thank you.
-"""
 
 
 class OwnReportIn(BaseModel):
@@ -237,16 +226,22 @@ def statuses(*, session: Session, workshop_id: int, public_url: str) -> list[Rep
     return listed
 
 
-def remind(*, session: Session, mailer: Mailer, workshop: Workshop, status: ReportStatus) -> None:
-    """Email the participant its report link, and note when it was reminded."""
+def remind(
+    *, session: Session, mailer: Mailer, workshop: Workshop, status: ReportStatus, language: str
+) -> None:
+    """Email the participant its report link, and note when it was reminded: in its own
+    language when its profile lists one of ours alone, else in ``language``."""
     assert workshop.id is not None
     row = session.get(Institution, status.institution.id)
     assert row is not None
     assert row.contact_email, "only participants with an email are reminded"
+    language = recipient_language(row.languages, language)
     mailer.send(
         to=row.contact_email,
-        subject=f"{workshop.name}: how did your meetings go?",
-        body=REMINDER.format(
+        subject=letter(language, "reminder.subject", workshop=workshop.name),
+        body=letter(
+            language,
+            "reminder.body",
             name=row.name,
             workshop=workshop.name,
             answered=status.answered,

@@ -9,6 +9,7 @@ from service.auth.keys import Caller, Role
 from service.deps import KeyDep, RunnableWorkshopDep, SessionDep, SettingsDep, WorkshopDep
 from service.errors import Forbidden
 from service.http.idempotency import IdempotentPostRoute
+from service.http.languages import MailLanguageDep
 from service.http.schemas import PROBLEM_RESPONSES
 from service.mail.sender import MailFailed, mailer_for
 from service.workshops import operations, participant_reports
@@ -50,16 +51,21 @@ def list_report_links(
 
 @router.post("/{workshop_id:int}/reminders", operation_id="send_reminders")
 def send_reminders(
-    row: RunnableWorkshopDep, session: SessionDep, settings: SettingsDep
+    row: RunnableWorkshopDep, session: SessionDep, settings: SettingsDep, language: MailLanguageDep
 ) -> RemindersSent:
     """Email its link to every participant that has not answered for all its pairs (and
-    has a contact email). 503 when no mail server is configured or it refuses them."""
+    has a contact email): in its language when its profile lists `en` or `zh` alone, else
+    in `Accept-Language`'s. 503 when no mail server is configured or it refuses them."""
     mailer = mailer_for(settings)
     if mailer is None:
         raise HTTPException(503, "no mail server is configured: pass on the report links")
     try:
         reminded = operations.send_reminders(
-            session=session, mailer=mailer, workshop=row, public_url=settings.public_url
+            session=session,
+            mailer=mailer,
+            workshop=row,
+            public_url=settings.public_url,
+            language=language,
         )
     except MailFailed as failed:
         raise HTTPException(503, "the mail server did not take the reminders") from failed

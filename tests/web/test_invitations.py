@@ -4,30 +4,15 @@ the institution signs in or registers and joins, and the organiser sees who join
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 
-from service.config import Settings
-from tests.conftest import ClientFactory, bearer
-from tests.support.smtp import Inbox, mail_settings, smtp_server
+from tests.conftest import bearer
+from tests.support.smtp import Inbox
 from tests.web.conftest import API, create, create_workshop, csrf_token, sign_in, text_of
 
 EMAIL = "international@kampot.example.org"
 _LINK = re.compile(r"https://match\.example\.org(/web/invitations/[\w-]+)")
-
-
-@pytest.fixture
-def inbox() -> Iterator[Inbox]:
-    with smtp_server() as server:
-        yield server
-
-
-@pytest.fixture
-def mailing(make_client: ClientFactory, settings: Settings, inbox: Inbox) -> TestClient:
-    mail = {"rate_limit": "", "rate_limit_writes": "", **mail_settings(inbox)}
-    return make_client(settings.model_copy(update=mail))
 
 
 def invite(web: TestClient, workshop_id: int, email: str) -> int:
@@ -104,6 +89,28 @@ def test_an_invitation_is_used_once_and_an_unknown_one_is_refused(
     assert mailing.post(link, data={"csrf_token": csrf_token(page)}).status_code == 409
     assert participants(mailing, workshop_id, organiser) == ["Kampot Polytechnic"]
     assert mailing.get("/web/invitations/not-a-token").status_code == 404
+
+
+def test_the_chinese_page_invites_in_chinese_with_the_name_and_message_given(
+    mailing: TestClient, inbox: Inbox
+) -> None:
+    workshop_id, organiser = create_workshop(mailing)
+    sign_in(mailing, organiser)
+    url = f"/web/workshops/{workshop_id}/invitations"
+    page = mailing.get(f"{url}?lang=zh")
+    assert "附言（选填）" in text_of(page)
+    form = {"email": EMAIL, "institution_name": "贡布理工学院", "message": "欢迎焊接系参加。"}
+    sent = mailing.post(url, data={"csrf_token": csrf_token(page), **form})
+    assert sent.status_code == 200
+    (message,) = inbox.wait_for(1)
+    assert message["Subject"] == "邀请：Phnom Penh 2026"
+    body = message.get_content()
+    assert "尊敬的贡布理工学院：" in body
+    assert "欢迎焊接系参加。" in body
+    assert "You are invited" not in body
+    refused = mailing.post(url, data={"csrf_token": csrf_token(page), "email": "no address"})
+    assert refused.status_code == 422
+    assert "请输入有效的电子邮件地址" in text_of(refused)
 
 
 def test_without_mail_the_page_says_invitations_cannot_be_sent(web: TestClient) -> None:

@@ -16,6 +16,7 @@ from service.client.operations.common import (
 )
 from service.workshops.country_groups import CountryGroups
 from service.workshops.import_schemas import ImportPlanPublic, ImportResult
+from service.workshops.invitations import InvitationIn, InvitationPage, InvitationPublic
 from service.workshops.models import WorkshopCreate, WorkshopPublic, WorkshopUpdate
 from service.workshops.participant_reports import (
     OwnPairs,
@@ -258,9 +259,15 @@ class Workshops:
         return Call("GET", f"{WORKSHOPS}/{workshop_id}/report-links", parsed(list[ReportStatus]))
 
     @operation
-    def send_reminders(self, workshop_id: int) -> Call[RemindersSent]:
-        """Email their links to the participants that have not answered (mail configured)."""
-        return Call("POST", f"{WORKSHOPS}/{workshop_id}/reminders", parsed(RemindersSent))
+    def send_reminders(
+        self, workshop_id: int, *, language: str | None = None
+    ) -> Call[RemindersSent]:
+        """Email their links to the participants that have not answered (mail configured);
+        ``language`` (en or zh) is the emails' where a participant's profile says none."""
+        headers = {"Accept-Language": language} if language else {}
+        return Call(
+            "POST", f"{WORKSHOPS}/{workshop_id}/reminders", parsed(RemindersSent), headers=headers
+        )
 
     @operation
     def read_own_pairs(self, workshop_id: int) -> Call[OwnPairs]:
@@ -273,3 +280,44 @@ class Workshops:
         return Call(
             "POST", f"{WORKSHOPS}/{workshop_id}/my-outcomes", parsed(OwnPairs), json=body(report)
         )
+
+    @operation
+    def invite_institution(
+        self,
+        workshop_id: int,
+        invitation: InvitationIn | Data,
+        *,
+        language: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Call[InvitationPublic]:
+        """Email an invitation to join the workshop (mail configured); ``language`` (en or
+        zh) is the email's where the recipient's profile does not say one."""
+        headers = keyed(idempotency_key)
+        if language:
+            headers["Accept-Language"] = language
+        return Call(
+            "POST",
+            f"{WORKSHOPS}/{workshop_id}/invitations",
+            parsed(InvitationPublic),
+            json=body(invitation),
+            headers=headers,
+        )
+
+    @operation
+    def list_invitations(
+        self,
+        workshop_id: int,
+        *,
+        limit: int = 20,
+        offset: int | None = None,
+        cursor: str | None = None,
+    ) -> Call[InvitationPage]:
+        """Return one page of the workshop's invitations, newest first, and who joined."""
+        return Call(
+            "GET",
+            f"{WORKSHOPS}/{workshop_id}/invitations",
+            parsed(InvitationPage),
+            params=page_params(limit, offset, cursor),
+        )
+
+    iter_invitations = paged(list_invitations)

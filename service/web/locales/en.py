@@ -1,10 +1,13 @@
 """English interface strings. Keys and ``{placeholders}`` must match every other language."""
 
+from service.mail.letters import LETTERS
 from service.workshops.survey.messages import ENGLISH as SURVEY_REFUSALS
 
 MESSAGES: dict[str, str] = {
     # survey refusals: the API's own English words (survey.<code>)
     **{f"survey.{code}": text for code, text in SURVEY_REFUSALS.items()},
+    # b16: the emails organisers send (service/mail/letters.py)
+    **{f"mail.{key}": text for key, text in LETTERS["en"].items()},
     "app.name": "tvet-match",
     # navigation and frame
     "nav.skip": "Skip to content",
@@ -934,4 +937,10 @@ MESSAGES: dict[str, str] = {
     # b16: the named country groups' labels (seed/country_groups.json holds them in English)
     "country_group.ASEAN": "Association of Southeast Asian Nations",
     "country_group.LMC": "Lancang-Mekong Cooperation",
+    # b16: invitations with a name and a message
+    "invite.institution_name": "Institution's name (optional, for the greeting)",
+    "invite.message": "A message of yours (optional)",
+    "invite.invalid": (
+        "Enter a valid email address; a name up to 200 characters and a message up to 2,000."
+    ),
 }

@@ -1,6 +1,10 @@
 """简体中文界面文字。键和 ``{placeholders}`` 必须与其他语言一致。"""
 
+from service.mail.letters import LETTERS
+
 MESSAGES: dict[str, str] = {
+    # b16: the emails organisers send (service/mail/letters.py)
+    **{f"mail.{key}": text for key, text in LETTERS["zh"].items()},
     # survey refusals (survey.<code>): service/workshops/survey/messages.py in Chinese
     "survey.unknown_encoding": "未知的编码“{encoding}”",
     "survey.not_decodable": (
@@ -835,6 +839,10 @@ MESSAGES: dict[str, str] = {
     # b16: survey import warnings (survey.<code>, service/workshops/survey/messages.py)
     "survey.no_header": "第 {letter} 列没有表头，其单元格将被忽略",
     "survey.unknown_header": "第 {letter} 列“{header}”不是调查表的列，将被忽略",
+    # b16: invitations with a name and a message
+    "invite.institution_name": "机构名称（选填，用于称呼）",
+    "invite.message": "附言（选填）",
+    "invite.invalid": "请输入有效的电子邮件地址；名称最多 200 个字符，附言最多 2000 个字符。",
 }
 
 # Countries of the region in Chinese; the rest show their English names.

@@ -36,6 +36,7 @@ def test_every_operation_is_a_method_of_both_clients_with_its_docstring() -> Non
         "iter_deliveries",
         "iter_institutions",
         "iter_interest",
+        "iter_invitations",
         "iter_keys",
         "iter_opportunities",
         "iter_pairings",

@@ -10,6 +10,10 @@ from fastapi.testclient import TestClient
 from tests.conftest import ADMIN, bearer
 from tests.service.workshops.workshop_api import API, TOPICS, WORKSHOP, institution
 
+# A real SMTP server on loopback, and an app that mails to it (as the web pages' tests).
+from tests.web.conftest import inbox as inbox
+from tests.web.conftest import mailing as mailing
+
 
 @pytest.fixture
 def workshop(client: TestClient) -> dict[str, Any]:

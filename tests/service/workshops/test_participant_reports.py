@@ -193,3 +193,29 @@ def test_reminders_need_mail_and_go_to_those_who_have_not_answered(
     assert link_of["KH CNC"] in kh_cnc.get_content()
     assert link_of["KH CNC"].startswith("https://match.example.org/web/report/")
     assert all(item["reminded_at"] for item in links if item["institution"]["name"] != "CN CNC")
+
+
+def test_a_reminder_is_written_in_the_participants_language_else_the_organisers(
+    make_client: ClientFactory, settings: Settings
+) -> None:
+    with smtp_server() as inbox:
+        mailing = make_client(settings.model_copy(update=mail_settings(inbox)))
+        held = run_workshop(mailing)
+        # CN welding writes Chinese only, KH welding English (and Khmer); KH CNC and CN CNC
+        # say nothing, so they get the organiser's language: here Chinese.
+        for name, languages in (("CN welding", ["zh"]), ("KH welding", ["km", "en"])):
+            url = f"{API}/institutions/{held.ids[name]}"
+            answer = mailing.patch(url, json={"languages": languages}, headers=held.keys[name])
+            assert answer.status_code == 200, answer.text
+        organiser_in_chinese = {**held.organiser, "Accept-Language": "zh-CN"}
+        answer = mailing.post(f"{held.url}/reminders", headers=organiser_in_chinese)
+        assert answer.status_code == 200, answer.text
+        messages = {m["To"]: m for m in inbox.wait_for(4)}
+    chinese = messages["cn.welding@example.org"]
+    assert chinese["Subject"] == "Nanning follow-up 2026：会谈进展如何？"
+    assert "尊敬的CN welding：" in chinese.get_content()
+    assert "Dear" not in chinese.get_content()
+    english = messages["kh.welding@example.org"].get_content()
+    assert "Dear KH welding," in english
+    assert not re.search(r"[\u4e00-\u9fff]", english)
+    assert "贵机构的专用链接" in messages["kh.cnc@example.org"].get_content()
