@@ -81,3 +81,50 @@ def test_a_refusal_on_the_chinese_console_reads_in_chinese(page: Page, site: Sit
     # The fieldset with the refusal, not the whole (long) console.
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("fieldset", has=said).screenshot(path=str(SCREENSHOTS / "console-refusal-zh.png"))
+
+
+def test_a_request_not_kept_and_an_import_refusal_read_in_chinese(page: Page, site: Site) -> None:
+    workshop_id, key = _workshop_with_the_sample(site, "Requests not kept, in Chinese")
+    first = site.api("POST", f"/workshops/{workshop_id}/pairings", json={}, headers=bearer(key))
+    pair = first["pairs"][0]
+    a, b = pair["a"], pair["b"]
+    listed = site.api("GET", f"/workshops/{workshop_id}/participants?limit=100")["items"]
+    c = next(row for row in listed if row["id"] not in (a["id"], b["id"]))
+    # a and c agree to meet; the organiser then locks a with b, which takes a's one place.
+    keys = {row["id"]: site.api("POST", f"/institutions/{row['id']}/keys")["key"] for row in (a, c)}
+    asked = site.api(
+        "POST",
+        "/meeting-requests",
+        json={"to_institution_id": a["id"], "message": "Shall we meet?"},
+        headers=bearer(keys[c["id"]]),
+    )
+    site.api(
+        "POST", f"/meeting-requests/{asked['id']}/accept", json={}, headers=bearer(keys[a["id"]])
+    )
+    sign_in_page(page, key)
+    page.goto(f"/web/workshops/{workshop_id}?lang=zh")
+    page.locator("#f-locked_a").select_option(label=f"{a['name']} ({a['country']})")
+    page.locator("#f-locked_b").select_option(label=f"{b['name']} ({b['country']})")
+    page.locator("form.rules-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/runs/2$"))
+    said = page.locator("ul.requests-not-kept li")
+    expect(said).to_have_count(1)
+    text = said.inner_text()
+    assert a["name"] in text
+    assert c["name"] in text
+    rest = text.replace(a["name"], "").replace(c["name"], "")
+    assert re.search(r"[\u4e00-\u9fff]", rest), text
+    assert not re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", rest), text
+
+    page.goto(f"/web/workshops/{workshop_id}?lang=zh")
+    page.locator("input[type=file][name=survey]").set_input_files(
+        SAMPLE.parent / "survey_malformed.csv"
+    )
+    page.locator("input[type=file][name=survey]").locator("xpath=ancestor::form").locator(
+        "button[type=submit]"
+    ).click()
+    reasons = page.locator("table.rejected tbody tr td:last-child")
+    expect(reasons.first).to_be_visible()
+    for reason in reasons.all_inner_texts():
+        assert re.search(r"[\u4e00-\u9fff]", reason), reason
+        assert "is not" not in reason or reason.startswith("此值不被接受"), reason
