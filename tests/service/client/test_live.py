@@ -14,7 +14,7 @@ from typing import Any, assert_type
 import httpx
 import pytest
 
-from service.client import ApiError, AsyncTvetMatchClient, TvetMatchClient
+from service.client import ApiError, AsyncTvetMatchClient, RetryPolicy, TvetMatchClient
 from service.institutions.models import InstitutionCreate, InstitutionPrivate, InstitutionPublic
 from service.institutions.schemas import InstitutionPage, MatchList
 from service.values.validation import Kind
@@ -202,7 +202,14 @@ def test_an_organiser_runs_a_workshop_through_the_client(live: Server, admin_tok
         links = api.list_report_links(workshop.id)
         assert len(links) == 2 * len(again.pairs)
         assert all("/web/report/" in item.link and item.answered == 0 for item in links)
-
+        assert api.list_invitations(workshop.id).total == 0
+    # This server sends no mail: an invitation is refused with 503 (not worth a retry here).
+    with TvetMatchClient(live.url, key=organiser.key, retry=RetryPolicy(retries=0)) as once:
+        with pytest.raises(ApiError) as unmailed:
+            once.invite_institution(workshop.id, {"email": "x@example.org"}, language="zh")
+        assert unmailed.value.status == 503
+        assert once.list_invitations(workshop.id).items == []
+    with TvetMatchClient(live.url, key=organiser.key) as api:
         tagged = api.read_workshop_tagged(workshop.id)
         moved = api.update_workshop(workshop.id, {"venue": "Siem Reap"}, if_match=tagged.etag)
         assert moved.value.venue == "Siem Reap"
