@@ -110,5 +110,6 @@ def test_bad_input_and_no_mail_server_are_refused_and_nothing_is_kept(
     url = f"{API}/workshops/{workshop_id}/invitations"
     refused = without.post(url, json=INVITATION, headers=bearer(key))
     assert refused.status_code == 503, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
     assert "no mail server is configured" in refused.json()["detail"]
     assert _invitations(without, workshop_id, key)["total"] == 0
