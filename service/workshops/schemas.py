@@ -193,18 +193,10 @@ class RequestNotKept(BaseModel):
     b: InstitutionRef
     why: str = Field(description="Why, in English.")
     code: LockRefusal | None = Field(
-        default=None,
-        description="Which rule: not_participants, same_country (cross_border_only), "
-        "forbidden (a forbidden pair, declared partners or a declined request), groups "
-        "(country groups that are not an allowed pair), low_score, capacity. Absent on "
-        "runs stored before codes were added.",
+        default=None, description="The rule that refused it (absent on older runs)."
     )
-    participant: InstitutionRef | None = Field(
-        default=None, description="capacity: the side with no partner left."
-    )
-    groups: list[str] = Field(
-        default_factory=list, description="groups: the two sides' country groups."
-    )
+    participant: InstitutionRef | None = Field(default=None, description="capacity: who is full.")
+    groups: list[str] = Field(default_factory=list, description="groups: both sides' groups.")
 
 
 class AlternatePublic(BaseModel):
