@@ -66,7 +66,8 @@ class ReciprocalRanker:
         Share of the score given to partners in common (:mod:`matching.graph`); 0 is off.
     graph_places:
         How many of the candidates sharing the most partners always get a place in a
-        list (its last places, when the fused score left them out); 0 is off.
+        list (its last places, when the fused score left them out); 0 is off, and so
+        is a ``graph_weight`` of 0.
     taxonomy:
         Canonical concepts to find in the text; each concept mentioned adds one term, so
         profiles in different languages meet on the concepts they share.
