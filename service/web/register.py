@@ -41,6 +41,7 @@ FIELDS = (
     "offers",
     "description",
     "website",
+    "website_private",
     "contact_email",
 )
 _PICKED = ("fields", "programs", "languages")
@@ -120,6 +121,7 @@ def register_submit(
         "offers": forms.lines(text(form, "offers")),
         "description": text(form, "description"),
         "website": text(form, "website").strip() or None,
+        "website_private": bool(text(form, "website_private")),
         "contact_email": text(form, "contact_email").strip() or None,
     }
     created, errors = forms.validate(InstitutionCreate, forms.Parsed(data=data))

@@ -75,3 +75,30 @@ def test_closed_registration_is_said_plainly(
     page = web.get("/web/register")
     assert page.status_code == 403
     assert "Registration is closed on this server" in text_of(page)
+
+
+def test_the_wizard_marks_the_website_private(web: TestClient) -> None:
+    page = web.get("/web/register")
+    assert 'name="website_private" type="checkbox"' in page.text
+    site = "https://www.battambang-poly.example.org/"
+    answer = submit(
+        web,
+        name="Battambang Polytechnic",
+        country="KH",
+        kind="college",
+        website=site,
+        website_private="on",
+    )
+    assert answer.status_code == 201, text_of(answer)
+    (key,) = re.findall(r'value="(tvm_[\w-]+)"', text_of(answer))
+    stored = web.get(f"{API}/institutions?q=Battambang").json()["items"][0]
+    assert stored["website"] is None  # hidden from a reader who is not a partner
+    own = web.get(f"{API}/institutions/{stored['id']}", headers=bearer(key)).json()
+    assert own["website"] == site
+    assert own["website_private"] is True
+
+
+def test_the_wizard_shows_the_private_mark_again_beside_refusals(web: TestClient) -> None:
+    answer = submit(web, name=" ", country="KH", kind="college", website_private="on")
+    assert answer.status_code == 422
+    assert 'name="website_private" type="checkbox" value="on" checked' in answer.text
