@@ -17,7 +17,7 @@ from service.auth.sign_in_links import LINK_MINUTES
 from service.claims import operations
 from service.claims.models import ProfileClaim
 from service.institutions.models import Institution
-from service.mail.languages import translator
+from service.mail.languages import remember_language, translator
 from service.mail.sender import Mailer, MailFailed
 
 PREFIX = "/web"
@@ -69,6 +69,9 @@ def decide_claim(
     claim, institution, links = operations.decide(
         session=session, caller=caller, claim_id=claim_id, approve=approve
     )
+    if approve and institution.id is not None:
+        # Mail the institution did not ask for (meeting requests) goes out in its language.
+        remember_language(session=session, institution_id=institution.id, language=claim.language)
     t = translator(claim.language)
     base = public_url.rstrip("/")
     for linked, token in links:

@@ -13,6 +13,7 @@ from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import DuplicateInstitution, InvalidInput
 from service.institutions import operations
 from service.institutions.models import InstitutionCreate
+from service.mail.languages import remember_language
 from service.values.codes import COUNTRIES, LANGUAGES
 from service.web import forms
 from service.web.browse import kind_options
@@ -139,6 +140,7 @@ def register_submit(
             request, visitor, values, messages, existing=duplicate.existing_id, status_code=409
         )
     key = registered.api_key
+    remember_language(session=session, institution_id=registered.id, language=t.language)
     context = {"key": key, "institution_id": registered.id, "registered": True}
     response = render(request, visitor, "new_key.html", context, status_code=201)
     sign_in(request, response, key)
