@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from service.config import Settings
 from tests.conftest import ClientFactory, bearer
+from tests.support.smtp import Inbox
 from tests.web.conftest import API, create, csrf_token, text_of
 
 
@@ -102,3 +103,26 @@ def test_the_wizard_shows_the_private_mark_again_beside_refusals(web: TestClient
     answer = submit(web, name=" ", country="KH", kind="college", website_private="on")
     assert answer.status_code == 422
     assert 'name="website_private" type="checkbox" value="on" checked' in answer.text
+
+
+def test_a_college_registered_on_the_chinese_pages_is_mailed_in_chinese(
+    mailing: TestClient, inbox: Inbox
+) -> None:
+    mailing.cookies.set("tvm_lang", "zh")
+    answer = submit(
+        mailing,
+        name="Battambang Polytechnic",
+        country="KH",
+        kind="college",
+        contact_email="intl@battambang.example.org",
+    )
+    assert answer.status_code == 201, text_of(answer)
+    mailing.cookies.clear()
+    college = mailing.get(f"{API}/institutions?q=Battambang").json()["items"][0]
+    centre = create(mailing, name="Tianjin CNC Centre", country="CN")
+    body = {"to_institution_id": college["id"], "message": "Shall we meet?"}
+    sent = mailing.post(f"{API}/meeting-requests", json=body, headers=bearer(centre["api_key"]))
+    assert sent.status_code == 201, sent.text
+    (asked,) = inbox.wait_for(1)
+    assert asked["To"] == "intl@battambang.example.org"
+    assert asked["Subject"] == "Tianjin CNC Centre希望与Battambang Polytechnic会面"
