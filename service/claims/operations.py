@@ -108,13 +108,14 @@ def may_decide(session: Session, caller: Caller, claim: ProfileClaim) -> bool:
 
 
 def listing(
-    *, session: Session, caller: Caller, status: ClaimStatus | None, params: PageParams
+    *, session: Session, caller: Caller, status: str | None, params: PageParams
 ) -> Window[ProfileClaim]:
-    """The claims this caller may decide (admins: all; organisers: those on its workshops'
-    participants), oldest first; institution keys are refused."""
+    """The verified claims this caller may decide (admins: all; organisers: those on its
+    workshops' participants), oldest first; institution keys are refused. A claim whose
+    email is not confirmed is listed to no one."""
     if caller.role not in (Role.admin, Role.organiser):
         raise Forbidden("claims are decided by admins and workshop organisers")
-    statement = select(ProfileClaim)
+    statement = select(ProfileClaim).where(col(ProfileClaim.status) != ClaimStatus.unverified)
     if status is not None:
         statement = statement.where(col(ProfileClaim.status) == status)
     if caller.role is not Role.admin:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
@@ -47,10 +48,18 @@ class ClaimPublic(BaseModel):
     decided_at: UtcDatetime | None
 
 
+class ListedStatus(StrEnum):
+    """The states a listed claim can be in: an unverified one is listed to no one."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
 class ClaimFilters(PageParams):
     """Which claims to list, and which page."""
 
-    status: ClaimStatus | None = Field(
+    status: ListedStatus | None = Field(
         default=None, description="Only claims in this state (`pending`: waiting for a decision)."
     )
 

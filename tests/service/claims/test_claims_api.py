@@ -55,6 +55,10 @@ def test_an_admin_approves_a_claim_and_the_claimant_is_emailed_its_key(
     pending = mailing.get(URL, params={"status": "pending"}, headers=ADMIN).json()
     assert [item["id"] for item in pending["items"]] == [claim_id]
     assert pending["items"][0]["claimant"] == "Sok Dara"
+    # The first claim's email was never confirmed: it is listed to no one.
+    assert mailing.get(URL, headers=ADMIN).json()["total"] == 1
+    unverified = mailing.get(URL, params={"status": "unverified"}, headers=ADMIN)
+    assert unverified.status_code == 422
 
     retry = {**ADMIN, "Idempotency-Key": "approve-claim-once"}
     approved = mailing.post(f"{URL}/{claim_id}/approve", headers=retry)
