@@ -919,4 +919,21 @@ MESSAGES: dict[str, str] = {
     ),
     "invite.sign_in": "Sign in",
     "invite.register": "Register an institution",
+    # b15: meeting request emails, in the reader's language (service/meetings/notices.py)
+    "mail.meeting.requested.subject": "{sender} asks to meet {receiver}",
+    "mail.meeting.requested.body": (
+        "{sender} would like to meet {receiver} and wrote:\n\n{message}\n\n"
+        "Accept or decline it here:\n{link}\n"
+    ),
+    "mail.meeting.accepted.subject": "{receiver} accepted your meeting request",
+    "mail.meeting.accepted.body": (
+        "{receiver} accepted the meeting request of {sender}. Both contact emails are "
+        "now shown on your partners page:\n{link}\n"
+    ),
+    "mail.meeting.declined.subject": "{receiver} declined your meeting request",
+    "mail.meeting.declined.body": (
+        "{receiver} declined the meeting request of {sender}.{reason}\n"
+        "Your partners page:\n{link}\n"
+    ),
+    "mail.meeting.declined.reason": "\nReason given: {reason}\n",
 }

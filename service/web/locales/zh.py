@@ -820,6 +820,20 @@ MESSAGES: dict[str, str] = {
     ),
     "invite.sign_in": "登录",
     "invite.register": "注册机构",
+    # b15: meeting request emails, in the reader's language (service/meetings/notices.py)
+    "mail.meeting.requested.subject": "{sender}希望与{receiver}会面",
+    "mail.meeting.requested.body": (
+        "{sender}希望与{receiver}会面，并留言：\n\n{message}\n\n请在此接受或拒绝：\n{link}\n"
+    ),
+    "mail.meeting.accepted.subject": "{receiver}已接受您的会面申请",
+    "mail.meeting.accepted.body": (
+        "{receiver}已接受{sender}的会面申请。双方的联系邮箱现已显示在您的伙伴页面上：\n{link}\n"
+    ),
+    "mail.meeting.declined.subject": "{receiver}已拒绝您的会面申请",
+    "mail.meeting.declined.body": (
+        "{receiver}已拒绝{sender}的会面申请。{reason}\n您的伙伴页面：\n{link}\n"
+    ),
+    "mail.meeting.declined.reason": "\n给出的理由：{reason}\n",
 }
 
 # Countries of the region in Chinese; the rest show their English names.
