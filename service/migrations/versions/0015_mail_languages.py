@@ -1,6 +1,6 @@
 """Add the language each institution reads its email in, and the claimant's language.
 
-Revision ID: 0015_b15
+Revision ID: 0015
 Revises: 0014
 Created: 2026-12-06 17:05:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_b15"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
