@@ -6,7 +6,8 @@ with numpy from the stored part matrices (see ``bench.anatomy``), then fused wit
 documented weights (over the parts both sides hold, with partners of partners) and
 filtered with the documented exclusions (the asker itself, its
 declared partners and those that declared it, its own country, scores of zero), ties
-broken by ascending id. Only the query's vectors come from the ranker
+broken by ascending id, the two eligible candidates sharing the most partners taking
+the last places when the score left them out. Only the query's vectors come from the ranker
 (``_transform_one``): the check is about ranking, not about text analysis.
 
 Two lists that differ only where candidates' exact scores are within float32 rounding of
@@ -32,6 +33,7 @@ OVERLAP_WEIGHTS = {"fields": 0.5, "programs": 0.3, "description": 0.2}
 CITY_WEIGHT = 0.2
 ONE_SIDED_FACTOR = 0.5
 GRAPH_WEIGHT = 0.2
+GRAPH_PLACES = 2
 FLOOR = 0.02
 # Scores closer than this may be ordered either way by float32 arithmetic.
 ROUNDING = 1e-6
@@ -145,7 +147,15 @@ def exact_top_k(
     eligible &= ~np.isin(ids, list(excluded))
     rows = np.flatnonzero(eligible)
     order = np.lexsort((ids[rows], -score[rows]))[:k]
-    return [int(i) for i in ids[rows[order]]], score
+    top = [int(i) for i in ids[rows[order]]]
+    # The GRAPH_PLACES eligible candidates sharing the most partners take the last places.
+    graph = _adamic_adar(ranker, query)
+    linked = rows[graph[rows] > 0]
+    best = linked[np.lexsort((ids[linked], -graph[linked]))][:GRAPH_PLACES]
+    missing = [int(i) for i in ids[best] if int(i) not in top]
+    if missing:
+        top = [*top[: max(k - len(missing), 0)], *missing][:k]
+    return top, score
 
 
 def check_top_k(

@@ -18,7 +18,16 @@ from matching.corpus import PARTS, Corpus
 from matching.rerank import mmr_order
 from matching.types import CandidateFilter, Profile
 
-__all__ = ["likeness", "rerank", "top_rows", "unique_stored"]
+__all__ = [
+    "best_linked",
+    "best_rows",
+    "eligible_rows",
+    "likeness",
+    "rerank",
+    "top_rows",
+    "unique_stored",
+    "with_reserved",
+]
 
 FloatArray = npt.NDArray[np.float32]
 Rows = npt.NDArray[np.intp]
@@ -31,6 +40,24 @@ def top_rows(
 
     Never the asker, its declared partners or those who declared it.
     """
+    return best_rows(corpus, eligible_rows(corpus, query, score, where), score, k)
+
+
+def best_rows(
+    corpus: Corpus, candidates: npt.NDArray[np.intp], by: FloatArray, k: int
+) -> list[int]:
+    """The ``k`` candidate rows with the highest ``by``, best first, ties by ascending id."""
+    if len(candidates) > k:
+        kth_best = -np.partition(-by[candidates], k - 1)[k - 1]
+        candidates = candidates[by[candidates] >= kth_best]
+    order = np.lexsort((corpus.ids[candidates], -by[candidates]))
+    return [int(row) for row in candidates[order][:k]]
+
+
+def eligible_rows(
+    corpus: Corpus, query: Profile, score: FloatArray, where: CandidateFilter
+) -> npt.NDArray[np.intp]:
+    """The rows that pass the filters and the floor, in row order."""
     eligible = corpus.alive & (score > 0) & (score >= where.min_score)
     if where.cross_border and query.country:
         eligible &= corpus.countries != query.country
@@ -43,12 +70,29 @@ def top_rows(
         excluded |= {query.id} | corpus.declared_by.get(query.id, frozenset())
     rows = [corpus.row_of[pid] for pid in excluded if pid in corpus.row_of]
     eligible[rows] = False
-    candidates = np.flatnonzero(eligible)
-    if len(candidates) > k:
-        kth_best = -np.partition(-score[candidates], k - 1)[k - 1]
-        candidates = candidates[score[candidates] >= kth_best]
-    order = np.lexsort((corpus.ids[candidates], -score[candidates]))
-    return [int(row) for row in candidates[order][:k]]
+    return np.flatnonzero(eligible)
+
+
+def best_linked(
+    corpus: Corpus,
+    query: Profile,
+    score: FloatArray,
+    graph: FloatArray,
+    where: CandidateFilter,
+    places: int,
+) -> list[int]:
+    """The ``places`` eligible rows sharing the most partners with the asker, best first."""
+    eligible = eligible_rows(corpus, query, score, where)
+    return best_rows(corpus, eligible[graph[eligible] > 0], graph, places)
+
+
+def with_reserved(rows: list[int], reserved: list[int], k: int) -> list[int]:
+    """At most ``k`` of ``rows``, the ``reserved`` rows it lacks taking its last places."""
+    missing = [row for row in reserved if row not in rows]
+    if not missing:
+        return rows[:k]
+    kept = rows[: max(k - len(missing), 0)]
+    return [*kept, *missing][:k]
 
 
 def rerank(

@@ -46,6 +46,7 @@ _PARAMS = (
     "city_weight",
     "one_sided_factor",
     "graph_weight",
+    "graph_places",
     "concept_weight",
 )
 

@@ -11,6 +11,7 @@ term's weight reflects how many institutions use it. For an asker ``q`` and a ca
     description (with the name)           cosine; city: 1 when both are in the same one
     text = weighted mean over the parts both sides hold     (matching.score)
     score = (1 - wg) * text + wg * partners-of-partners     (matching.graph)
+    the ``graph_places`` candidates sharing the most partners always make the list
 
 The harmonic mean is zero when either direction is zero, so a one-sided pair ranks below
 a mutual one and a look-alike competitor can only score through the lighter parts. A part
@@ -28,7 +29,7 @@ from scipy import sparse
 from sklearn.exceptions import NotFittedError
 
 from matching import pairwise, unindexed
-from matching.candidates import rerank, top_rows, unique_stored
+from matching.candidates import best_linked, rerank, top_rows, unique_stored, with_reserved
 from matching.corpus import PARTS, Corpus
 from matching.documents import (
     PartTerms,
@@ -63,6 +64,10 @@ class ReciprocalRanker:
         Multiplier on the one known direction when a side left its needs or offers empty.
     graph_weight:
         Share of the score given to partners in common (:mod:`matching.graph`); 0 is off.
+    graph_places:
+        How many of the candidates sharing the most partners always get a place in a
+        list (its last places, when the fused score left them out); 0 is off, and so
+        is a ``graph_weight`` of 0.
     taxonomy:
         Canonical concepts to find in the text; each concept mentioned adds one term, so
         profiles in different languages meet on the concepts they share.
@@ -80,6 +85,7 @@ class ReciprocalRanker:
         city_weight: float = 0.2,
         one_sided_factor: float = 0.5,
         graph_weight: float = 0.2,
+        graph_places: int = 2,
         taxonomy: Taxonomy | None = None,
         concept_weight: float = 3.0,
     ) -> None:
@@ -90,6 +96,7 @@ class ReciprocalRanker:
         self.city_weight = city_weight
         self.one_sided_factor = one_sided_factor
         self.graph_weight = graph_weight
+        self.graph_places = graph_places
         self.taxonomy = taxonomy
         self.concept_weight = concept_weight
 
@@ -203,6 +210,10 @@ class ReciprocalRanker:
             )
         else:
             rows = top_rows(corpus, query, score, k, where)
+        if graph is not None and self.graph_places > 0:
+            # Text and graph find nearly disjoint true partners (docs/ranking.md).
+            linked = best_linked(corpus, query, score, graph, where, min(self.graph_places, k))
+            rows = with_reserved(rows, linked, k)
         candidates = [corpus.profiles[int(corpus.ids[row])] for row in rows]
         return self.matches(
             [(query, candidate) for candidate in candidates],
@@ -316,6 +327,8 @@ class ReciprocalRanker:
             raise ValueError("one_sided_factor must be within [0, 1]")
         if not 0.0 <= self.graph_weight <= 1.0:
             raise ValueError("graph_weight must be within [0, 1]")
+        if self.graph_places < 0:
+            raise ValueError("graph_places must not be negative")
         if self.concept_weight <= 0:
             raise ValueError("concept_weight must be positive")
         weights = self._weights()

@@ -21,6 +21,7 @@ from service.alerts import routes as saved_searches
 from service.auth import routes as keys
 from service.auth.keys import load_admin_token
 from service.calendars import routes as calendars
+from service.claims import routes as claims
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
 from service.http import health
@@ -212,6 +213,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             saved_searches,
             webhooks,
             meeting_requests,
+            claims,
             calendars,
         )
     ]

@@ -40,6 +40,10 @@ class ProfileClaim(SQLModel, table=True):
     claimant: str = Field(max_length=200)
     note: str = Field(default="", max_length=2000)
     status: str = Field(default=ClaimStatus.unverified, sa_type=String(12), index=True)
+    # The claimant's interface language when asking: its approval email is written in it.
+    language: str = Field(
+        default="en", sa_column=Column(String(8), nullable=False, server_default="en")
+    )
     token_hash: str = Field(max_length=64, unique=True, index=True)
     created_at: datetime = Field(
         default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False)

@@ -20,7 +20,8 @@ from service.auth.keys import Caller, Role, hash_secret
 from service.auth.models import ApiKey
 from service.auth.sign_in_links import create_links
 from service.claims.models import ClaimStatus, ProfileClaim
-from service.errors import Conflict, Forbidden
+from service.errors import Conflict, Forbidden, NotFound
+from service.http.pagination import PageParams, Window, paginate
 from service.institutions.models import Institution
 from service.values.times import utc_now
 from service.workshops.models import WorkshopParticipant
@@ -39,7 +40,13 @@ def is_claimed(*, session: Session, institution_id: int) -> bool:
 
 
 def ask(
-    *, session: Session, institution: Institution, email: str, claimant: str, note: str
+    *,
+    session: Session,
+    institution: Institution,
+    email: str,
+    claimant: str,
+    note: str,
+    language: str = "en",
 ) -> tuple[ProfileClaim, str]:
     """Store and commit a claim awaiting its email check; return it and the token to email."""
     assert institution.id is not None
@@ -51,6 +58,7 @@ def ask(
         email=email,
         claimant=claimant,
         note=note,
+        language=language,
         token_hash=hash_secret(token),
     )
     session.add(row)
@@ -79,8 +87,12 @@ def confirm(*, session: Session, token: str) -> ProfileClaim | None:
     return session.exec(select(ProfileClaim).where(col(ProfileClaim.token_hash) == digest)).one()
 
 
+def _workshops(caller: Caller) -> list[int]:
+    return [int(s.split(":", 1)[1]) for s in caller.scopes if s.startswith("workshop:")]
+
+
 def _organised_by(session: Session, caller: Caller, institution_id: int) -> bool:
-    workshops = [int(s.split(":", 1)[1]) for s in caller.scopes if s.startswith("workshop:")]
+    workshops = _workshops(caller)
     if caller.role is not Role.organiser or not workshops:
         return False
     statement = select(WorkshopParticipant).where(
@@ -93,6 +105,31 @@ def _organised_by(session: Session, caller: Caller, institution_id: int) -> bool
 def may_decide(session: Session, caller: Caller, claim: ProfileClaim) -> bool:
     """Whether the caller may approve or reject this claim."""
     return caller.role is Role.admin or _organised_by(session, caller, claim.institution_id)
+
+
+def listing(
+    *, session: Session, caller: Caller, status: str | None, params: PageParams
+) -> Window[ProfileClaim]:
+    """The verified claims this caller may decide (admins: all; organisers: those on its
+    workshops' participants), oldest first; institution keys are refused. A claim whose
+    email is not confirmed is listed to no one."""
+    if caller.role not in (Role.admin, Role.organiser):
+        raise Forbidden("claims are decided by admins and workshop organisers")
+    statement = select(ProfileClaim).where(col(ProfileClaim.status) != ClaimStatus.unverified)
+    if status is not None:
+        statement = statement.where(col(ProfileClaim.status) == status)
+    if caller.role is not Role.admin:
+        participants = select(WorkshopParticipant.institution_id).where(
+            col(WorkshopParticipant.workshop_id).in_(_workshops(caller))
+        )
+        statement = statement.where(col(ProfileClaim.institution_id).in_(participants))
+    return paginate(
+        session=session,
+        statement=statement,
+        key=col(ProfileClaim.id),
+        key_of=lambda row: row.id,
+        params=params,
+    )
 
 
 def pending_for(*, session: Session, caller: Caller) -> list[ProfileClaim]:
@@ -112,6 +149,8 @@ def decide(
     it) or reject a pending claim, and commit; return the claim, its institution and the
     links for the caller to email."""
     claim = session.get(ProfileClaim, claim_id)
+    if claim is None and caller.role is Role.admin:
+        raise NotFound("claim", claim_id)
     if claim is None or not may_decide(session, caller, claim):
         raise Forbidden(f"this key may not decide claim {claim_id}")
     if claim.status != ClaimStatus.pending:

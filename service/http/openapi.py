@@ -147,6 +147,7 @@ _LINKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "withdraw_meeting_request",
         ),
     ),
+    ("create_claim", "claim_id", ("approve_claim", "reject_claim")),
 )
 
 

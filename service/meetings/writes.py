@@ -14,6 +14,7 @@ from sqlmodel import Session
 from service.auth.keys import Caller
 from service.config import Settings
 from service.db import committed
+from service.mail.languages import remember_language
 from service.meetings import operations
 from service.meetings.models import MeetingRequest
 from service.meetings.notices import notify
@@ -23,14 +24,28 @@ Answer = Literal["accept", "decline", "withdraw"]
 ANSWERS: tuple[Answer, ...] = ("accept", "decline", "withdraw")
 
 
+def _remember(session: Session, caller: Caller, language: str | None) -> None:
+    if language is not None and caller.institution_id is not None:
+        remember_language(session=session, institution_id=caller.institution_id, language=language)
+
+
 def request_meeting(
-    *, session: Session, settings: Settings, caller: Caller, data: MeetingRequestCreate
+    *,
+    session: Session,
+    settings: Settings,
+    caller: Caller,
+    data: MeetingRequestCreate,
+    language: str | None = None,
 ) -> MeetingRequest:
-    """Send a request (capped per day), commit it, and email the institution asked."""
+    """Send a request (capped per day), commit it, and email the institution asked.
+
+    ``language`` is the page's, when a page sent it: the sender's emails are written in
+    it from then on (the API leaves the stored language as it is)."""
     with committed(session):
         row = operations.send(
             session=session, caller=caller, data=data, per_day=settings.meeting_requests_per_day
         )
+    _remember(session, caller, language)
     notify(session=session, settings=settings, row=row)
     return row
 
@@ -43,9 +58,10 @@ def answer_request(
     request_id: int,
     answer: Answer,
     reason: str = "",
+    language: str | None = None,
 ) -> MeetingRequest:
     """Accept, decline (with ``reason``) or withdraw a request, commit, and email the
-    asking side of an acceptance or a refusal."""
+    asking side of an acceptance or a refusal (``language`` as for ``request_meeting``)."""
     with committed(session):
         row = operations.get_visible(session=session, caller=caller, request_id=request_id)
         if answer == "accept":
@@ -54,5 +70,6 @@ def answer_request(
             row = operations.decline(session=session, caller=caller, row=row, reason=reason)
         else:
             row = operations.withdraw(session=session, caller=caller, row=row)
+    _remember(session, caller, language)
     notify(session=session, settings=settings, row=row)
     return row

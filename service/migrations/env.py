@@ -12,6 +12,7 @@ import service.calendars.models
 import service.claims.models
 import service.http.idempotency_models
 import service.institutions.models
+import service.mail.models
 import service.meetings.models
 import service.opportunities.models
 import service.webhooks.models

@@ -13,6 +13,7 @@ from service.deps import IndexDep, SessionDep
 from service.errors import FieldError, NotAuthenticated
 from service.institutions import crud, operations
 from service.institutions.models import Institution, InstitutionUpdate
+from service.mail.languages import remember_language
 from service.values.codes import COUNTRIES
 from service.web import forms
 from service.web.browse import kind_options
@@ -59,6 +60,11 @@ def sign_in_submit(
     except NotAuthenticated:
         context = {"error": None, "key_error": visitor.t("sign_in.bad_key"), "next": wanted}
         return render(request, visitor, "sign_in.html", context, status_code=401)
+    if caller.institution_id is not None:
+        # Mail this institution did not ask for is written in the language it signs in with.
+        remember_language(
+            session=session, institution_id=caller.institution_id, language=visitor.t.language
+        )
     destination = safe_next(wanted) if wanted else _landing(caller.role, caller.institution_id)
     response = redirect(request, visitor, destination)
     sign_in(request, response, text(form, "key"))

@@ -3,14 +3,13 @@ then an admin (or an organiser of a workshop it takes part in) approves or rejec
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from service.auth.sign_in_links import LINK_MINUTES
 from service.claims import operations as claims
+from service.claims import writes
 from service.deps import SessionDep, SettingsDep
 from service.errors import NotFound
 from service.institutions import crud
@@ -77,19 +76,16 @@ def claim_submit(
     email = values["email"][:_MAX_EMAIL]
     if "@" not in email or not values["claimant"]:
         return _form(request, visitor, row, values, t("claim.invalid"))
-    _, token = claims.ask(
-        session=session,
-        institution=row,
-        email=email,
-        claimant=values["claimant"][:200],
-        note=values["note"][:2000],
-    )
-    link = f"{settings.public_url.rstrip('/')}{PREFIX}/claims/verify?token={token}"
     try:
-        mailer.send(
-            to=email,
-            subject=t("mail.claim.subject", name=row.name),
-            body=t("mail.claim.body", name=row.name, link=link),
+        writes.request_claim(
+            session=session,
+            mailer=mailer,
+            public_url=settings.public_url,
+            institution=row,
+            email=email,
+            claimant=values["claimant"][:200],
+            note=values["note"][:2000],
+            language=t.language,
         )
     except MailFailed:
         return _form(request, visitor, row, values, t("sign_in.email_failed"))
@@ -154,29 +150,12 @@ def decide(
     if decision not in ("approve", "reject"):
         raise PageRefusal(404, "error.not_found")
     with refused_as_page(forbidden="claim.not_yours_to_decide", conflict="claim.already_decided"):
-        claim, institution, links = claims.decide(
+        writes.decide_claim(
             session=session,
+            mailer=mailer_for(settings),
+            public_url=settings.public_url,
             caller=visitor.caller,
             claim_id=claim_id,
             approve=decision == "approve",
         )
-    mailer = mailer_for(settings)
-    t = visitor.t
-    base = settings.public_url.rstrip("/")
-    for linked, token in links:
-        if mailer is None or linked.id != institution.id:
-            continue
-        # A failed email is logged by the sender; the claimant can still ask for a
-        # sign-in link on the sign-in page, since the address is now the contact email.
-        with contextlib.suppress(MailFailed):
-            mailer.send(
-                to=claim.email,
-                subject=t("mail.sign_in.subject", name=institution.name),
-                body=t(
-                    "mail.claim.approved",
-                    name=institution.name,
-                    link=f"{base}{PREFIX}/sign-in/link?token={token}",
-                    minutes=LINK_MINUTES,
-                ),
-            )
     return redirect(request, visitor, f"{PREFIX}/claims?done={decision}")

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from service.auth.sign_in_links import LINK_MINUTES, issue_links, redeem
 from service.deps import SessionDep, SettingsDep
+from service.mail.languages import remember_language
 from service.mail.sender import MailFailed, mailer_for
 from service.web.pages import PREFIX, FormDep, PageRoute, VisitorDep, render, text
 from service.web.session import sign_in
@@ -85,6 +86,7 @@ def email_link_redeem(
         context = {"token": "", "failed": True}
         return render(request, visitor, "sign_in_link.html", context, status_code=400)
     institution_id, key = redeemed
+    remember_language(session=session, institution_id=institution_id, language=visitor.t.language)
     context = {"key": key, "institution_id": institution_id, "registered": False}
     response = render(request, visitor, "new_key.html", context)
     sign_in(request, response, key)

@@ -127,7 +127,11 @@ def request_meeting_submit(
         if created is None:
             raise InvalidInput(errors)
         writes.request_meeting(
-            session=session, settings=settings, caller=visitor.caller, data=created
+            session=session,
+            settings=settings,
+            caller=visitor.caller,
+            data=created,
+            language=t.language,
         )
     except (InvalidInput, Conflict, TooManyRequests) as refusal:
         shown = form_refusal(
@@ -169,6 +173,7 @@ def answer_request(
             request_id=request_id,
             answer=answer,
             reason=text(form, "reason").strip()[:500],
+            language=visitor.t.language,
         )
     return redirect(request, visitor, f"{PREFIX}/me?{action}=1")
 

@@ -13,6 +13,7 @@ from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import DuplicateInstitution, InvalidInput
 from service.institutions import operations
 from service.institutions.models import InstitutionCreate
+from service.mail.languages import remember_language
 from service.values.codes import COUNTRIES, LANGUAGES
 from service.web import forms
 from service.web.browse import kind_options
@@ -41,6 +42,7 @@ FIELDS = (
     "offers",
     "description",
     "website",
+    "website_private",
     "contact_email",
 )
 _PICKED = ("fields", "programs", "languages")
@@ -120,6 +122,7 @@ def register_submit(
         "offers": forms.lines(text(form, "offers")),
         "description": text(form, "description"),
         "website": text(form, "website").strip() or None,
+        "website_private": bool(text(form, "website_private")),
         "contact_email": text(form, "contact_email").strip() or None,
     }
     created, errors = forms.validate(InstitutionCreate, forms.Parsed(data=data))
@@ -137,6 +140,7 @@ def register_submit(
             request, visitor, values, messages, existing=duplicate.existing_id, status_code=409
         )
     key = registered.api_key
+    remember_language(session=session, institution_id=registered.id, language=t.language)
     context = {"key": key, "institution_id": registered.id, "registered": True}
     response = render(request, visitor, "new_key.html", context, status_code=201)
     sign_in(request, response, key)

@@ -39,9 +39,9 @@ def invite_institution(
     language: MailLanguageDep,
 ) -> InvitationPublic:
     """Email an invitation to join the workshop (its organisers, admins): a link to sign in
-    or register, then join. Written in the recipient's language when an institution with
-    that contact email lists one of ours alone, else in `Accept-Language`'s. 503 when no
-    mail server is configured or it refuses the email; nothing is kept then."""
+    or register, then join. Written in the language the institution with that contact email
+    last used on the pages, if any, else in `Accept-Language`'s. 503 when no mail server is
+    configured or it refuses the email; nothing is kept then."""
     mailer = mailer_for(settings)
     if mailer is None:
         raise HTTPException(503, "no mail server is configured: add participants by name")

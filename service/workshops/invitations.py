@@ -20,7 +20,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from service.http.pagination import Page
 from service.institutions import crud
 from service.institutions.models import Institution
-from service.mail.letters import letter, recipient_language
+from service.mail.languages import language_for, translator
 from service.mail.sender import Mailer
 from service.values.times import UtcDatetime, utc_now
 from service.workshops import participants
@@ -70,12 +70,14 @@ def _hash(token: str) -> str:
 
 
 def mail_language(*, session: Session, email: str, fallback: str) -> str:
-    """The language to write to ``email`` in: that of the institution whose contact email
-    it is, when its profile lists one of ours alone; else ``fallback``."""
+    """The language to write to ``email`` in: the one the institution whose contact email
+    it is last used on the pages, if any; else ``fallback``."""
     known = session.exec(
         select(Institution).where(func.lower(col(Institution.contact_email)) == email.lower())
     ).first()
-    return recipient_language(known.languages if known else (), fallback)
+    return language_for(
+        session=session, institution_id=known.id if known else None, fallback=fallback
+    )
 
 
 def invite(
@@ -87,24 +89,23 @@ def invite(
     base_url: str,
     language: str,
 ) -> WorkshopInvitation:
-    """Store an invitation and email its link, in the recipient's language when its profile
-    says it (``mail_language``), else in ``language``."""
+    """Store an invitation and email its link, in the recipient's language when it is
+    known (``mail_language``), else in ``language``."""
     assert workshop.id is not None
     token = secrets.token_urlsafe(24)
     email = str(invitation.email)
     row = WorkshopInvitation(workshop_id=workshop.id, email=email, token_hash=_hash(token))
     session.add(row)
     session.flush()
-    language = mail_language(session=session, email=email, fallback=language)
+    t = translator(mail_language(session=session, email=email, fallback=language))
     name, note = invitation.institution_name, invitation.message
     mailer.send(
         to=email,
-        subject=letter(language, "invitation.subject", workshop=workshop.name),
-        body=letter(
-            language,
-            "invitation.body",
-            greeting=letter(language, "invitation.greeting", name=name) if name else "",
-            message=letter(language, "invitation.message", message=note) if note else "",
+        subject=t("mail.invitation.subject", workshop=workshop.name),
+        body=t(
+            "mail.invitation.body",
+            greeting=t("mail.invitation.greeting", name=name) if name else "",
+            message=t("mail.invitation.message", message=note) if note else "",
             workshop=workshop.name,
             dates=f"{workshop.starts_on.isoformat()} – {workshop.ends_on.isoformat()}",
             venue=f", {workshop.venue}" if workshop.venue else "",

@@ -182,7 +182,7 @@ def send_reminders(
     *, session: Session, mailer: Mailer, workshop: Workshop, public_url: str, language: str
 ) -> list[ReportStatus]:
     """Email its link to each participant that has not answered for all its pairs and has
-    a contact email (in its language when its profile says it, else in ``language``, the
+    a contact email (in the language it last used on the pages, else in ``language``, the
     organiser's); return those reminded. Raises ``MailFailed`` if the server refuses."""
     reminded = []
     with committed(session):
@@ -208,8 +208,8 @@ def invite_institution(
     public_url: str,
     language: str,
 ) -> invitations.InvitationPublic:
-    """Email an invitation to join the workshop, in the recipient's language when its
-    profile says it, else in ``language`` (the organiser's); nothing is kept if it cannot
+    """Email an invitation to join the workshop, in the recipient's language when it is
+    known, else in ``language`` (the organiser's); nothing is kept if it cannot
     be sent (``MailFailed``)."""
     with committed(session):
         row = invitations.invite(

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from service.errors import FieldError, InvalidInput
 from service.institutions import crud
 from service.institutions.models import Institution
-from service.mail.letters import letter, recipient_language
+from service.mail.languages import language_for, translator
 from service.mail.sender import Mailer
 from service.values.times import UtcDatetime, utc_now
 from service.values.validation import Id
@@ -229,19 +229,18 @@ def statuses(*, session: Session, workshop_id: int, public_url: str) -> list[Rep
 def remind(
     *, session: Session, mailer: Mailer, workshop: Workshop, status: ReportStatus, language: str
 ) -> None:
-    """Email the participant its report link, and note when it was reminded: in its own
-    language when its profile lists one of ours alone, else in ``language``."""
+    """Email the participant its report link, and note when it was reminded: in the
+    language it last used on the pages, if it did, else in ``language``."""
     assert workshop.id is not None
     row = session.get(Institution, status.institution.id)
     assert row is not None
     assert row.contact_email, "only participants with an email are reminded"
-    language = recipient_language(row.languages, language)
+    t = translator(language_for(session=session, institution_id=row.id, fallback=language))
     mailer.send(
         to=row.contact_email,
-        subject=letter(language, "reminder.subject", workshop=workshop.name),
-        body=letter(
-            language,
-            "reminder.body",
+        subject=t("mail.reminder.subject", workshop=workshop.name),
+        body=t(
+            "mail.reminder.body",
             name=row.name,
             workshop=workshop.name,
             answered=status.answered,

@@ -54,8 +54,8 @@ def send_reminders(
     row: RunnableWorkshopDep, session: SessionDep, settings: SettingsDep, language: MailLanguageDep
 ) -> RemindersSent:
     """Email its link to every participant that has not answered for all its pairs (and
-    has a contact email): in its language when its profile lists `en` or `zh` alone, else
-    in `Accept-Language`'s. 503 when no mail server is configured or it refuses them."""
+    has a contact email): in the language it last used on the pages, if any, else in
+    `Accept-Language`'s. 503 when no mail server is configured or it refuses them."""
     mailer = mailer_for(settings)
     if mailer is None:
         raise HTTPException(503, "no mail server is configured: pass on the report links")

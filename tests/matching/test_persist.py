@@ -124,6 +124,8 @@ def test_a_state_fitted_with_other_parameters_is_refused(
     state, _ = read_state(tmp_path)
     with pytest.raises(StateError, match="graph_weight"):
         restore_state(ReciprocalRanker(taxonomy=taxonomy, graph_weight=0.5), state)
+    with pytest.raises(StateError, match="graph_places"):
+        restore_state(ReciprocalRanker(taxonomy=taxonomy, graph_places=0), state)
 
 
 def test_an_empty_index_round_trips(tmp_path: Path) -> None:

@@ -297,6 +297,7 @@ def test_thai_profiles_meet_on_thai_words() -> None:
         {"reciprocal_weight": -1.0},
         {"one_sided_factor": -0.1},
         {"graph_weight": 1.5},
+        {"graph_places": -1},
         {
             "reciprocal_weight": 0.0,
             "fields_weight": 0.0,

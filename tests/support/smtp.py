@@ -76,3 +76,12 @@ def mail_settings(inbox: Inbox, public_url: str = "https://match.example.org/") 
         "smtp_from": "tvet-match <no-reply@match.example.org>",
         "public_url": public_url,
     }
+
+
+def mail_env(inbox: Inbox) -> dict[str, str]:
+    """The environment of a server process that sends its mail to ``inbox``."""
+    return {
+        "TVETMATCH_SMTP_HOST": inbox.host,
+        "TVETMATCH_SMTP_PORT": str(inbox.port),
+        "TVETMATCH_SMTP_STARTTLS": "false",
+    }

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Error,
+    Locator,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -68,14 +76,18 @@ def open_page(browser: Browser, base_url: str, **options: object) -> Iterator[Pa
     assert problems.found == [], problems.found
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page screenshot to test-artifacts/screenshots/<name>.png."""
+def screenshot(page: Page, name: str, part: Locator | None = None) -> Path:
+    """Save a full-page screenshot (or of ``part`` only, where the page is long) to
+    test-artifacts/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     # Written aside, then renamed into place: with the suite on several workers no one
     # (a reader, or a test that reused a name) ever sees half a file.
     partial = path.with_name(f".{name}.{os.getpid()}.png")
-    page.screenshot(path=str(partial), full_page=True)
+    if part is not None:
+        part.screenshot(path=str(partial))
+    else:
+        page.screenshot(path=str(partial), full_page=True)
     partial.replace(path)
     return path
 

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import ADMIN, bearer
 from tests.support.server import running_server, server_env
-from tests.support.smtp import smtp_server
+from tests.support.smtp import mail_env, smtp_server
 from tests.web.browser import open_page, screenshot, sign_in_page
 from tests.web.conftest import create_workshop
 
@@ -41,12 +41,7 @@ def test_register_sign_in_by_email_request_accept_and_see_contacts(
 ) -> None:
     with smtp_server() as inbox:
         env = server_env(data_dir=tmp_path / "data", database_url=None)
-        env.update(
-            TVETMATCH_SMTP_HOST=inbox.host,
-            TVETMATCH_SMTP_PORT=str(inbox.port),
-            TVETMATCH_SMTP_STARTTLS="false",
-            TVETMATCH_WEBHOOK_POLL_SECONDS="0",
-        )
+        env.update(mail_env(inbox), TVETMATCH_WEBHOOK_POLL_SECONDS="0")
         with running_server(env, tmp_path / "server.log") as server:
             env_url = server.url
             # 1. A new college registers on the web and is shown its key once.

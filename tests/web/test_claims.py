@@ -50,6 +50,21 @@ def claim_and_verify(web: TestClient, inbox: Inbox, institution_id: int) -> None
     assert again.status_code == 400
 
 
+def two_workshops(web: TestClient, institution_id: int) -> tuple[str, str, str]:
+    """Make the profile and a registered college participants of one workshop, and
+    another workshop; return the college's key and the two workshops' organiser keys."""
+    other = create(web, name="Siem Reap Demo College")
+    workshop_id, organiser_key = create_workshop(web, "Phnom Penh 2026")
+    _, outsider_key = create_workshop(web, "Vientiane 2026")
+    put = web.put(
+        f"{API}/workshops/{workshop_id}/participants",
+        json={"institution_ids": [institution_id, other["id"]]},
+        headers=ADMIN,
+    )
+    assert put.status_code == 204, put.text
+    return other["api_key"], organiser_key, outsider_key
+
+
 def test_a_seeded_profile_is_claimed_approved_and_its_claimant_gets_a_key(
     mailing: TestClient, inbox: Inbox
 ) -> None:
@@ -84,18 +99,10 @@ def test_a_seeded_profile_is_claimed_approved_and_its_claimant_gets_a_key(
 
 def test_only_admins_and_the_workshop_organiser_decide(mailing: TestClient, inbox: Inbox) -> None:
     institution_id = imported(mailing, "Kampong Cham Demo Polytechnic")
-    other = create(mailing, name="Siem Reap Demo College")
-    workshop_id, organiser_key = create_workshop(mailing, "Phnom Penh 2026")
-    _, outsider_key = create_workshop(mailing, "Vientiane 2026")
-    put = mailing.put(
-        f"{API}/workshops/{workshop_id}/participants",
-        json={"institution_ids": [institution_id, other["id"]]},
-        headers=ADMIN,
-    )
-    assert put.status_code == 204, put.text
+    college_key, organiser_key, outsider_key = two_workshops(mailing, institution_id)
     claim_and_verify(mailing, inbox, institution_id)
 
-    sign_in(mailing, other["api_key"])  # an institution's key
+    sign_in(mailing, college_key)  # an institution's key
     assert mailing.get("/web/claims").status_code == 403
     sign_in(mailing, outsider_key)  # an organiser of another workshop
     assert "No claim waits for your decision" in text_of(mailing.get("/web/claims"))

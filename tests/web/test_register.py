@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from service.config import Settings
 from tests.conftest import ClientFactory, bearer
+from tests.support.smtp import Inbox
 from tests.web.conftest import API, create, csrf_token, text_of
 
 
@@ -75,3 +76,53 @@ def test_closed_registration_is_said_plainly(
     page = web.get("/web/register")
     assert page.status_code == 403
     assert "Registration is closed on this server" in text_of(page)
+
+
+def test_the_wizard_marks_the_website_private(web: TestClient) -> None:
+    page = web.get("/web/register")
+    assert 'name="website_private" type="checkbox"' in page.text
+    site = "https://www.battambang-poly.example.org/"
+    answer = submit(
+        web,
+        name="Battambang Polytechnic",
+        country="KH",
+        kind="college",
+        website=site,
+        website_private="on",
+    )
+    assert answer.status_code == 201, text_of(answer)
+    (key,) = re.findall(r'value="(tvm_[\w-]+)"', text_of(answer))
+    stored = web.get(f"{API}/institutions?q=Battambang").json()["items"][0]
+    assert stored["website"] is None  # hidden from a reader who is not a partner
+    own = web.get(f"{API}/institutions/{stored['id']}", headers=bearer(key)).json()
+    assert own["website"] == site
+    assert own["website_private"] is True
+
+
+def test_the_wizard_shows_the_private_mark_again_beside_refusals(web: TestClient) -> None:
+    answer = submit(web, name=" ", country="KH", kind="college", website_private="on")
+    assert answer.status_code == 422
+    assert 'name="website_private" type="checkbox" value="on" checked' in answer.text
+
+
+def test_a_college_registered_on_the_chinese_pages_is_mailed_in_chinese(
+    mailing: TestClient, inbox: Inbox
+) -> None:
+    mailing.cookies.set("tvm_lang", "zh")
+    answer = submit(
+        mailing,
+        name="Battambang Polytechnic",
+        country="KH",
+        kind="college",
+        contact_email="intl@battambang.example.org",
+    )
+    assert answer.status_code == 201, text_of(answer)
+    mailing.cookies.clear()
+    college = mailing.get(f"{API}/institutions?q=Battambang").json()["items"][0]
+    centre = create(mailing, name="Tianjin CNC Centre", country="CN")
+    body = {"to_institution_id": college["id"], "message": "Shall we meet?"}
+    sent = mailing.post(f"{API}/meeting-requests", json=body, headers=bearer(centre["api_key"]))
+    assert sent.status_code == 201, sent.text
+    (asked,) = inbox.wait_for(1)
+    assert asked["To"] == "intl@battambang.example.org"
+    assert asked["Subject"] == "Tianjin CNC Centre希望与Battambang Polytechnic会面"

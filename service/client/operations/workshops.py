@@ -263,7 +263,7 @@ class Workshops:
         self, workshop_id: int, *, language: str | None = None
     ) -> Call[RemindersSent]:
         """Email their links to the participants that have not answered (mail configured);
-        ``language`` (en or zh) is the emails' where a participant's profile says none."""
+        ``language`` (en or zh) is the emails' where a participant's is not known."""
         headers = {"Accept-Language": language} if language else {}
         return Call(
             "POST", f"{WORKSHOPS}/{workshop_id}/reminders", parsed(RemindersSent), headers=headers

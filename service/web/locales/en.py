@@ -1,13 +1,10 @@
 """English interface strings. Keys and ``{placeholders}`` must match every other language."""
 
-from service.mail.letters import LETTERS
 from service.workshops.survey.messages import ENGLISH as SURVEY_REFUSALS
 
 MESSAGES: dict[str, str] = {
     # survey refusals: the API's own English words (survey.<code>)
     **{f"survey.{code}": text for code, text in SURVEY_REFUSALS.items()},
-    # b16: the emails organisers send (service/mail/letters.py)
-    **{f"mail.{key}": text for key, text in LETTERS["en"].items()},
     "app.name": "tvet-match",
     # navigation and frame
     "nav.skip": "Skip to content",
@@ -942,5 +939,41 @@ MESSAGES: dict[str, str] = {
     "invite.message": "A message of yours (optional)",
     "invite.invalid": (
         "Enter a valid email address; a name up to 200 characters and a message up to 2,000."
+    ),
+    # b15: meeting request emails, in the reader's language (service/meetings/notices.py)
+    "mail.meeting.requested.subject": "{sender} asks to meet {receiver}",
+    "mail.meeting.requested.body": (
+        "{sender} would like to meet {receiver} and wrote:\n\n{message}\n\n"
+        "Accept or decline it here:\n{link}\n"
+    ),
+    "mail.meeting.accepted.subject": "{receiver} accepted your meeting request",
+    "mail.meeting.accepted.body": (
+        "{receiver} accepted the meeting request of {sender}. Both contact emails are "
+        "now shown on your partners page:\n{link}\n"
+    ),
+    "mail.meeting.declined.subject": "{receiver} declined your meeting request",
+    "mail.meeting.declined.body": (
+        "{receiver} declined the meeting request of {sender}.{reason}\n"
+        "Your partners page:\n{link}\n"
+    ),
+    "mail.meeting.declined.reason": "\nReason given: {reason}\n",
+    # b16: the emails organisers send (invitations, reminders)
+    "mail.invitation.subject": "Invitation: {workshop}",
+    "mail.invitation.body": (
+        "{greeting}You are invited to {workshop} ({dates}{venue}).\n\n{message}"
+        "Open this link to join as a participant: sign in with your institution's key or "
+        "an emailed sign-in link, or register your institution if it is new here.\n\n"
+        "{link}\n"
+    ),
+    "mail.invitation.greeting": "Dear {name},\n\n",
+    "mail.invitation.message": "The organisers write:\n\n{message}\n\n",
+    "mail.reminder.subject": "{workshop}: how did your meetings go?",
+    "mail.reminder.body": (
+        "Dear {name},\n\n"
+        "After {workshop}, please tell us what came of your meetings: for each partner you "
+        "were paired with, whether you met, signed an MoU, or declined. You have answered "
+        "for {answered} of your {pairs} pairs.\n\n"
+        "Your private link (no key or password needed):\n{link}\n\n"
+        "Thank you.\n"
     ),
 }

@@ -1,10 +1,6 @@
 """简体中文界面文字。键和 ``{placeholders}`` 必须与其他语言一致。"""
 
-from service.mail.letters import LETTERS
-
 MESSAGES: dict[str, str] = {
-    # b16: the emails organisers send (service/mail/letters.py)
-    **{f"mail.{key}": text for key, text in LETTERS["zh"].items()},
     # survey refusals (survey.<code>): service/workshops/survey/messages.py in Chinese
     "survey.unknown_encoding": "未知的编码“{encoding}”",
     "survey.not_decodable": (
@@ -843,6 +839,39 @@ MESSAGES: dict[str, str] = {
     "invite.institution_name": "机构名称（选填，用于称呼）",
     "invite.message": "附言（选填）",
     "invite.invalid": "请输入有效的电子邮件地址；名称最多 200 个字符，附言最多 2000 个字符。",
+    # b15: meeting request emails, in the reader's language (service/meetings/notices.py)
+    "mail.meeting.requested.subject": "{sender}希望与{receiver}会面",
+    "mail.meeting.requested.body": (
+        "{sender}希望与{receiver}会面，并留言：\n\n{message}\n\n请在此接受或拒绝：\n{link}\n"
+    ),
+    "mail.meeting.accepted.subject": "{receiver}已接受您的会面申请",
+    "mail.meeting.accepted.body": (
+        "{receiver}已接受{sender}的会面申请。双方的联系邮箱现已显示在您的伙伴页面上：\n{link}\n"
+    ),
+    "mail.meeting.declined.subject": "{receiver}已拒绝您的会面申请",
+    "mail.meeting.declined.body": (
+        "{receiver}已拒绝{sender}的会面申请。{reason}\n您的伙伴页面：\n{link}\n"
+    ),
+    "mail.meeting.declined.reason": "\n给出的理由：{reason}\n",
+    # b16: the emails organisers send (invitations, reminders)
+    "mail.invitation.subject": "邀请：{workshop}",
+    "mail.invitation.body": (
+        "{greeting}诚邀贵机构参加{workshop}（{dates}{venue}）。\n\n{message}"
+        "打开以下链接即可作为参会机构加入：用本机构的密钥或邮件登录链接登录；"
+        "如果贵机构尚未注册，请先注册。\n\n"
+        "{link}\n"
+    ),
+    "mail.invitation.greeting": "尊敬的{name}：\n\n",
+    "mail.invitation.message": "组织方留言：\n\n{message}\n\n",
+    "mail.reminder.subject": "{workshop}：会谈进展如何？",
+    "mail.reminder.body": (
+        "尊敬的{name}：\n\n"
+        "{workshop}已经结束，请告诉我们会谈的结果：对每一个与贵机构配对的伙伴，"
+        "说明是否已会面、已签署合作备忘录（MoU）或已谢绝。"
+        "贵机构已答复 {pairs} 个配对中的 {answered} 个。\n\n"
+        "贵机构的专用链接（无需密钥或密码）：\n{link}\n\n"
+        "谢谢！\n"
+    ),
 }
 
 # Countries of the region in Chinese; the rest show their English names.

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from service.config import Settings
 from tests.conftest import ADMIN, ClientFactory, bearer
 from tests.support.smtp import Inbox
-from tests.web.conftest import API, create, create_workshop
+from tests.web.conftest import API, create, create_workshop, sign_in
 
 EMAIL = "international@kampot.example.org"
 INVITATION = {
@@ -56,7 +56,10 @@ def test_a_known_recipient_is_written_to_in_its_own_language(
     mailing: TestClient, inbox: Inbox
 ) -> None:
     workshop_id, key = create_workshop(mailing)
-    create(mailing, name="Kampot Polytechnic", contact_email=EMAIL, languages=["km", "en"])
+    college = create(mailing, name="Kampot Polytechnic", contact_email=EMAIL)
+    mailing.cookies.set("tvm_lang", "en")  # it uses the English pages
+    assert sign_in(mailing, college["api_key"]).status_code == 303
+    mailing.cookies.clear()
     url = f"{API}/workshops/{workshop_id}/invitations"
     chinese = {**bearer(key), "Accept-Language": "zh"}
     sent = mailing.post(url, json={"email": EMAIL.upper()}, headers=chinese)

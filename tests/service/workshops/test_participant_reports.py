@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from service.config import Settings
 from tests.conftest import ADMIN, ClientFactory, bearer
 from tests.support.smtp import mail_settings, smtp_server
+from tests.web.conftest import sign_in
 
 API = "/api/v1"
 WORKSHOP = {
@@ -201,12 +202,13 @@ def test_a_reminder_is_written_in_the_participants_language_else_the_organisers(
     with smtp_server() as inbox:
         mailing = make_client(settings.model_copy(update=mail_settings(inbox)))
         held = run_workshop(mailing)
-        # CN welding writes Chinese only, KH welding English (and Khmer); KH CNC and CN CNC
-        # say nothing, so they get the organiser's language: here Chinese.
-        for name, languages in (("CN welding", ["zh"]), ("KH welding", ["km", "en"])):
-            url = f"{API}/institutions/{held.ids[name]}"
-            answer = mailing.patch(url, json={"languages": languages}, headers=held.keys[name])
-            assert answer.status_code == 200, answer.text
+        # CN welding uses the Chinese pages, KH welding the English ones; KH CNC and CN CNC
+        # never signed in, so they get the organiser's language: here Chinese.
+        for name, language in (("CN welding", "zh"), ("KH welding", "en")):
+            mailing.cookies.set("tvm_lang", language)
+            key = held.keys[name]["Authorization"].removeprefix("Bearer ")
+            assert sign_in(mailing, key).status_code == 303
+            mailing.cookies.clear()
         organiser_in_chinese = {**held.organiser, "Accept-Language": "zh-CN"}
         answer = mailing.post(f"{held.url}/reminders", headers=organiser_in_chinese)
         assert answer.status_code == 200, answer.text

@@ -1,0 +1,130 @@
+"""Claims of unclaimed profiles over the API: ask, list, approve, reject.
+
+The same writes as the pages (``service.claims.writes``): the claim's address is checked
+by the emailed link (a page), and approval emails the claimant a sign-in link that gives
+it the key.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, status
+
+from service.claims import operations as claims
+from service.claims import writes
+from service.claims.models import ProfileClaim
+from service.claims.schemas import ClaimCreate, ClaimFilters, ClaimPage, ClaimPublic
+from service.deps import CallerDep, KeyDep, SessionDep, SettingsDep
+from service.errors import NotFound
+from service.http.idempotency import IdempotentPostRoute
+from service.http.languages import ReasonLanguageDep
+from service.http.schemas import PROBLEM_RESPONSES
+from service.institutions import crud
+from service.mail.sender import MailFailed, mailer_for
+from service.values.validation import MAX_ID
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    **PROBLEM_RESPONSES,
+    403: {
+        **PROBLEM_RESPONSES[403],
+        "description": "Claims are listed and decided by admins, and by a workshop's "
+        "organisers for its participants; no other key may.",
+    },
+    404: {**PROBLEM_RESPONSES[404], "description": "No institution or claim has this id."},
+    409: {
+        **PROBLEM_RESPONSES[409],
+        "description": "The profile has already been claimed, or the claim is not "
+        "pending (unverified, or already decided).",
+    },
+}
+router = APIRouter(
+    prefix="/claims", tags=["claims"], responses=RESPONSES, route_class=IdempotentPostRoute
+)
+ClaimId = Annotated[int, Path(ge=1, le=MAX_ID, description="The claim's id.")]
+_NO_MAIL: dict[int | str, dict[str, Any]] = {
+    503: {
+        **PROBLEM_RESPONSES[422],
+        "description": "No mail server is configured, or it refused the message: the "
+        "address cannot be checked, so no claim can be made.",
+    }
+}
+
+
+def _public(row: ProfileClaim) -> ClaimPublic:
+    return ClaimPublic.model_validate(row, from_attributes=True)
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, operation_id="create_claim", responses=_NO_MAIL
+)
+def create_claim(
+    _caller: CallerDep,
+    data: ClaimCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    language: ReasonLanguageDep,
+) -> ClaimPublic:
+    """Claim a profile that the seed or an import created (no key was ever issued for it):
+    a link is emailed to ``email`` (in the `Accept-Language` asked) to confirm it; the
+    claim then waits for an admin, or an organiser of a workshop it takes part in."""
+    mailer = mailer_for(settings)
+    if mailer is None:
+        raise HTTPException(503, "no mail server is configured: a claim cannot be checked")
+    institution = crud.get_institution(session=session, institution_id=data.institution_id)
+    if institution is None:
+        raise NotFound("institution", data.institution_id)
+    try:
+        row = writes.request_claim(
+            session=session,
+            mailer=mailer,
+            public_url=settings.public_url,
+            institution=institution,
+            email=str(data.email),
+            claimant=data.claimant,
+            note=data.note,
+            language=language,
+        )
+    except MailFailed as failed:
+        raise HTTPException(503, "the mail server did not take the confirmation") from failed
+    return _public(row)
+
+
+@router.get("", operation_id="list_claims")
+def list_claims(
+    caller: KeyDep, filters: Annotated[ClaimFilters, Query()], session: SessionDep
+) -> ClaimPage:
+    """List the claims the key may decide, oldest first (`status=pending`: those waiting)."""
+    window = claims.listing(session=session, caller=caller, status=filters.status, params=filters)
+    return ClaimPage.of(window, [_public(row) for row in window.rows], filters)
+
+
+def _decide(
+    caller: KeyDep, claim_id: int, session: SessionDep, settings: SettingsDep, approve: bool
+) -> ClaimPublic:
+    claim, _ = writes.decide_claim(
+        session=session,
+        mailer=mailer_for(settings),
+        public_url=settings.public_url,
+        caller=caller,
+        claim_id=claim_id,
+        approve=approve,
+    )
+    return _public(claim)
+
+
+@router.post("/{claim_id:int}/approve", operation_id="approve_claim")
+def approve_claim(
+    caller: KeyDep, claim_id: ClaimId, session: SessionDep, settings: SettingsDep
+) -> ClaimPublic:
+    """Approve a pending claim: its email becomes the profile's contact email and is sent
+    a one-time sign-in link that gives the claimant the institution's key."""
+    return _decide(caller, claim_id, session, settings, approve=True)
+
+
+@router.post("/{claim_id:int}/reject", operation_id="reject_claim")
+def reject_claim(
+    caller: KeyDep, claim_id: ClaimId, session: SessionDep, settings: SettingsDep
+) -> ClaimPublic:
+    """Reject a pending claim; nothing else changes."""
+    return _decide(caller, claim_id, session, settings, approve=False)
