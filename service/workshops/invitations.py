@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from sqlalchemy import func
@@ -20,13 +21,15 @@ from sqlmodel.sql.expression import SelectOfScalar
 from service.http.pagination import Page
 from service.institutions import crud
 from service.institutions.models import Institution
-from service.mail.languages import language_for, translator
 from service.mail.sender import Mailer
 from service.values.times import UtcDatetime, utc_now
 from service.workshops import participants
 from service.workshops.models import Workshop, WorkshopInvitation
 from service.workshops.runs import institution_ref
 from service.workshops.schemas import InstitutionRef
+
+if TYPE_CHECKING:  # the catalogues import the pages, which import this module
+    from service.web.i18n import Translator
 
 
 class InvitationIn(BaseModel):
@@ -69,15 +72,12 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def mail_language(*, session: Session, email: str, fallback: str) -> str:
-    """The language to write to ``email`` in: the one the institution whose contact email
-    it is last used on the pages, if any; else ``fallback``."""
+def recipient(*, session: Session, email: str) -> int | None:
+    """Return the id of the institution whose contact email ``email`` is, if any."""
     known = session.exec(
         select(Institution).where(func.lower(col(Institution.contact_email)) == email.lower())
     ).first()
-    return language_for(
-        session=session, institution_id=known.id if known else None, fallback=fallback
-    )
+    return None if known is None else known.id
 
 
 def invite(
@@ -87,17 +87,16 @@ def invite(
     workshop: Workshop,
     invitation: InvitationIn,
     base_url: str,
-    language: str,
+    t: Translator,
 ) -> WorkshopInvitation:
-    """Store an invitation and email its link, in the recipient's language when it is
-    known (``mail_language``), else in ``language``."""
+    """Store an invitation and email its link, written with ``t`` (the recipient's
+    language, or the organiser's)."""
     assert workshop.id is not None
     token = secrets.token_urlsafe(24)
     email = str(invitation.email)
     row = WorkshopInvitation(workshop_id=workshop.id, email=email, token_hash=_hash(token))
     session.add(row)
     session.flush()
-    t = translator(mail_language(session=session, email=email, fallback=language))
     name, note = invitation.institution_name, invitation.message
     mailer.send(
         to=email,

@@ -184,6 +184,9 @@ def send_reminders(
     """Email its link to each participant that has not answered for all its pairs and has
     a contact email (in the language it last used on the pages, else in ``language``, the
     organiser's); return those reminded. Raises ``MailFailed`` if the server refuses."""
+    # Here, not at the top: the catalogues import the pages, which import this module.
+    from service.mail.languages import language_for, translator
+
     reminded = []
     with committed(session):
         listed = participant_reports.statuses(
@@ -192,8 +195,10 @@ def send_reminders(
         for status in listed:
             if status.done or not status.has_email:
                 continue
+            reader = status.institution.id
+            t = translator(language_for(session=session, institution_id=reader, fallback=language))
             participant_reports.remind(
-                session=session, mailer=mailer, workshop=workshop, status=status, language=language
+                session=session, mailer=mailer, workshop=workshop, status=status, t=t
             )
             reminded.append(status)
     return reminded
@@ -211,14 +216,18 @@ def invite_institution(
     """Email an invitation to join the workshop, in the recipient's language when it is
     known, else in ``language`` (the organiser's); nothing is kept if it cannot
     be sent (``MailFailed``)."""
+    from service.mail.languages import language_for, translator  # as in send_reminders
+
     with committed(session):
+        reader = invitations.recipient(session=session, email=str(invitation.email))
+        t = translator(language_for(session=session, institution_id=reader, fallback=language))
         row = invitations.invite(
             session=session,
             mailer=mailer,
             workshop=workshop,
             invitation=invitation,
             base_url=public_url,
-            language=language,
+            t=t,
         )
     (public,) = invitations.to_public(session=session, rows=[row])
     return public

@@ -11,7 +11,7 @@ An organiser's recording after the reports replaces the outcome, as any latest w
 from __future__ import annotations
 
 import secrets
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 from service.errors import FieldError, InvalidInput
 from service.institutions import crud
 from service.institutions.models import Institution
-from service.mail.languages import language_for, translator
 from service.mail.sender import Mailer
 from service.values.times import UtcDatetime, utc_now
 from service.values.validation import Id
@@ -28,6 +27,9 @@ from service.workshops.models import OutcomeReport, ReportLink, Workshop
 from service.workshops.participants import participant_ids
 from service.workshops.runs import get_run, institution_ref, list_runs
 from service.workshops.schemas import InstitutionRef, OutcomeIn
+
+if TYPE_CHECKING:  # the catalogues import the pages, which import this module
+    from service.web.i18n import Translator
 
 Status = Literal["met", "mou_signed", "declined"]
 _RANK: dict[str, int] = {"declined": 0, "met": 1, "mou_signed": 2}
@@ -227,15 +229,14 @@ def statuses(*, session: Session, workshop_id: int, public_url: str) -> list[Rep
 
 
 def remind(
-    *, session: Session, mailer: Mailer, workshop: Workshop, status: ReportStatus, language: str
+    *, session: Session, mailer: Mailer, workshop: Workshop, status: ReportStatus, t: Translator
 ) -> None:
-    """Email the participant its report link, and note when it was reminded: in the
-    language it last used on the pages, if it did, else in ``language``."""
+    """Email the participant its report link, written with ``t``, and note when it was
+    reminded."""
     assert workshop.id is not None
     row = session.get(Institution, status.institution.id)
     assert row is not None
     assert row.contact_email, "only participants with an email are reminded"
-    t = translator(language_for(session=session, institution_id=row.id, fallback=language))
     mailer.send(
         to=row.contact_email,
         subject=t("mail.reminder.subject", workshop=workshop.name),
