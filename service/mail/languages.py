@@ -3,7 +3,7 @@
 An email the reader asked for on a page (a sign-in link, a claim's check) is written in
 that page's language. Any other email is written in the language its reader institution
 last used on the pages (``MailLanguage``), else English. The strings are the pages' own
-catalogues (``service.web.locales``), so every mail has its ``zh`` twin checked there.
+catalogues (``service.i18n.locales``), so every mail has its ``zh`` twin checked there.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from service.db import committed
+from service.i18n import CATALOGUES, DEFAULT, Translator
 from service.mail.models import MailLanguage
 from service.values.times import utc_now
-from service.web.i18n import CATALOGUES, DEFAULT, Translator
 
 
 def translator(language: str) -> Translator:

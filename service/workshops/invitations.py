@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from sqlalchemy import func
@@ -19,6 +18,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from service.http.pagination import Page
+from service.i18n import Translator
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.mail.sender import Mailer
@@ -27,9 +27,6 @@ from service.workshops import participants
 from service.workshops.models import Workshop, WorkshopInvitation
 from service.workshops.runs import institution_ref
 from service.workshops.schemas import InstitutionRef
-
-if TYPE_CHECKING:  # the catalogues import the pages, which import this module
-    from service.web.i18n import Translator
 
 
 class InvitationIn(BaseModel):

@@ -18,6 +18,7 @@ from service.db import committed
 from service.http import etags
 from service.institutions import operations as institutions
 from service.institutions.index import MatchIndex
+from service.mail.languages import language_for, translator
 from service.mail.sender import Mailer
 from service.workshops import (
     crud,
@@ -184,9 +185,6 @@ def send_reminders(
     """Email its link to each participant that has not answered for all its pairs and has
     a contact email (in the language it last used on the pages, else in ``language``, the
     organiser's); return those reminded. Raises ``MailFailed`` if the server refuses."""
-    # Here, not at the top: the catalogues import the pages, which import this module.
-    from service.mail.languages import language_for, translator
-
     reminded = []
     with committed(session):
         listed = participant_reports.statuses(
@@ -216,8 +214,6 @@ def invite_institution(
     """Email an invitation to join the workshop, in the recipient's language when it is
     known, else in ``language`` (the organiser's); nothing is kept if it cannot
     be sent (``MailFailed``)."""
-    from service.mail.languages import language_for, translator  # as in send_reminders
-
     with committed(session):
         reader = invitations.recipient(session=session, email=str(invitation.email))
         t = translator(language_for(session=session, institution_id=reader, fallback=language))

@@ -11,12 +11,13 @@ An organiser's recording after the reports replaces the outcome, as any latest w
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
 from service.errors import FieldError, InvalidInput
+from service.i18n import Translator
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.mail.sender import Mailer
@@ -27,9 +28,6 @@ from service.workshops.models import OutcomeReport, ReportLink, Workshop
 from service.workshops.participants import participant_ids
 from service.workshops.runs import get_run, institution_ref, list_runs
 from service.workshops.schemas import InstitutionRef, OutcomeIn
-
-if TYPE_CHECKING:  # the catalogues import the pages, which import this module
-    from service.web.i18n import Translator
 
 Status = Literal["met", "mou_signed", "declined"]
 _RANK: dict[str, int] = {"declined": 0, "met": 1, "mou_signed": 2}

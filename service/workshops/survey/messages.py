@@ -1,7 +1,7 @@
 """Every refusal of a survey file, by code, in English: the API's ``reason`` text.
 
 A refusal carries its code and values, so the web console can say it in the visitor's
-language (``survey.<code>`` in ``service/web/locales``) instead of English.
+language (``survey.<code>`` in ``service/i18n/locales``) instead of English.
 """
 
 from __future__ import annotations
