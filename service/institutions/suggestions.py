@@ -48,18 +48,16 @@ def said(why: Sequence[Reason], language: str) -> list[str]:
 def match_list(*, session: Session, matches: Sequence[Match], language: str) -> MatchList:
     """Return ranked institutions with their public profiles, in the order given, with
     the reasons in ``language``."""
-    ids = [match.id for match in matches]
-    rows = {row.id: row for row in crud.all_institutions(session=session, ids=ids) if row.id}
-    partners = crud.partners_of(session=session, institution_ids=list(rows))
+    public = crud.public_profiles(session=session, ids=[match.id for match in matches])
     items = [
         MatchItem(
-            institution=crud.to_public(rows[match.id], partners[match.id]),
+            institution=public[match.id],
             score=match.score,
             components=MatchComponents(**asdict(match.components)),
             reasons=said(match.why, language),
         )
         # A partner deleted between ranking and this read is left out, not shown stale.
         for match in matches
-        if match.id in rows
+        if match.id in public
     ]
     return MatchList(items=items)
