@@ -4,7 +4,7 @@ put the reasons in words in the reader's language."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from sqlmodel import Session
 
@@ -12,7 +12,10 @@ from matching import Match, Profile, Reason
 from matching.explain import LANGUAGES, say
 from service.institutions import crud
 from service.institutions.index import MatchIndex
+from service.institutions.models import Institution
+from service.institutions.profiles import to_profile
 from service.institutions.schemas import MatchComponents, MatchFilters, MatchItem, MatchList
+from service.meetings.operations import resting_partners
 
 
 def suggest(
@@ -39,6 +42,29 @@ def suggest(
     return match_list(session=session, matches=matches, language=language)
 
 
+def suggest_for(
+    *,
+    session: Session,
+    index: MatchIndex,
+    row: Institution,
+    filters: MatchFilters,
+    language: str,
+    rest_days: int,
+) -> MatchList:
+    """Return the best partners for a stored institution: never its declared partners, nor
+    one whose meeting request with it was declined or withdrawn in the last ``rest_days``."""
+    assert row.id is not None
+    partners = crud.partners_of(session=session, institution_ids=[row.id])
+    return suggest(
+        session=session,
+        index=index,
+        query=to_profile(row, partners[row.id]),
+        filters=filters,
+        language=language,
+        exclude=resting_partners(session=session, institution_id=row.id, days=rest_days),
+    )
+
+
 def said(why: Sequence[Reason], language: str) -> list[str]:
     """Put reasons in words in ``language`` (English when it is none we write)."""
     language = language if language in LANGUAGES else "en"
@@ -53,7 +79,7 @@ def match_list(*, session: Session, matches: Sequence[Match], language: str) -> 
         MatchItem(
             institution=public[match.id],
             score=match.score,
-            components=MatchComponents(**asdict(match.components)),
+            components=MatchComponents.model_validate(match.components, from_attributes=True),
             reasons=said(match.why, language),
         )
         # A partner deleted between ranking and this read is left out, not shown stale.
