@@ -7,17 +7,21 @@ threads (``bench.load``). The server's CPU time is read from ``/proc/<pid>/stat`
 (user + system) of every serving process before and after each phase, so the figure is
 server CPU milliseconds per request; each phase is repeated and the median kept. The
 clients run on the same cores as the server: on a shared machine, compare the figures of
-one run with each other rather than with another run's.
+one run with each other rather than with another run's. ``--before DIR`` serves the code
+in ``DIR`` too (say ``git archive main | tar -x -C DIR``), in turn with this checkout's on
+the same database, so a change is judged by a ratio taken in one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
 import tempfile
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +37,7 @@ __all__ = ["GOALS", "main", "measure", "table"]
 
 GOALS = {"cpu_ms": 3.0, "req_per_s_8": 600.0}
 _CLIENTS = (1, 8)
+_IDLE_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +91,52 @@ def _phase(server: Server, ids: Sequence[int], clients: int, args: argparse.Name
     )
 
 
+@contextlib.contextmanager
+def _code_from(tree: Path | None) -> Iterator[None]:
+    """Start servers importing ``service`` from ``tree`` (``None``: this checkout).
+
+    ``PYTHONPATH`` comes before the editable install on the import path.
+    """
+    saved = os.environ.get("PYTHONPATH")
+    if tree is not None:
+        os.environ["PYTHONPATH"] = str(tree.resolve())
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
+def _serve(
+    data_dir: Path,
+    workers: int,
+    label: str,
+    ids: Sequence[int],
+    args: argparse.Namespace,
+    result: dict[str, Any],
+) -> None:
+    log_path = data_dir / f"server-{label}-{workers}.log"
+    with Server(data_dir=data_dir, log_path=log_path, workers=workers) as server:
+        server.settle()
+        # What the server spends doing nothing (the index's change-log poller): counted in
+        # every phase's CPU per request, the more so the fewer requests a second.
+        idle_from = _server_cpu(server)
+        time.sleep(_IDLE_SECONDS)
+        idle = (_server_cpu(server) - idle_from) * 1000 / _IDLE_SECONDS
+        result[f"{label}_workers_{workers}_idle_cpu_ms_per_s"] = idle
+        # Warm up: first requests fill caches and lazily built parts.
+        _send(server, ids, args)(2, args.warmup, args.seed - 1)
+        for clients in _CLIENTS:
+            phase = _phase(server, ids, clients, args)
+            result[f"{label}_workers_{workers}_clients_{clients}"] = asdict(phase)
+            log(
+                f"n={args.n} {label} workers={workers} clients={clients}: "
+                f"{phase.req_per_s:.0f} req/s, {phase.server_cpu_ms:.2f} ms server CPU"
+            )
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Every figure for ``args.n`` profiles, with each worker count in ``args.workers``."""
     profiles = list(generate(args.n, seed=args.seed, taxonomy=load_taxonomy()))
@@ -94,33 +145,27 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="tvet-bench-request-") as folder:
         data_dir = Path(folder)
         build_database(profiles, data_dir)
+        trees = [("before", args.before)] if args.before else []
         for workers in args.workers:
-            log_path = data_dir / f"server-{workers}.log"
-            with Server(data_dir=data_dir, log_path=log_path, workers=workers) as server:
-                server.settle()
-                # Warm up: first requests fill caches and lazily built parts.
-                _send(server, ids, args)(2, args.warmup, args.seed - 1)
-                for clients in _CLIENTS:
-                    phase = _phase(server, ids, clients, args)
-                    result[f"workers_{workers}_clients_{clients}"] = asdict(phase)
-                    log(
-                        f"n={args.n} workers={workers} clients={clients}: "
-                        f"{phase.req_per_s:.0f} req/s, {phase.server_cpu_ms:.2f} ms server CPU"
-                    )
+            # Before and after in turn at each worker count, so their ratio is of one run.
+            for label, tree in [*trees, ("this", None)]:
+                with _code_from(tree):
+                    _serve(data_dir, workers, label, ids, args, result)
     return result
 
 
 def table(result: dict[str, Any]) -> str:
     """One line per (workers, clients) phase, each beside its goal."""
-    rows = [("workers", "clients", "req/s", "server CPU ms/request", "p50 ms", "goal")]
-    for key in sorted(k for k in result if k.startswith("workers_")):
+    rows = [("code", "workers", "clients", "req/s", "server CPU ms/request", "p50 ms", "goal")]
+    for key in sorted(k for k in result if "_workers_" in k and "_clients_" in k):
         phase = result[key]
         goal = f"<= {GOALS['cpu_ms']:g} ms CPU"
         if phase["clients"] == 8:
             goal += f", >= {GOALS['req_per_s_8']:g} req/s"
-        workers = key.split("_")[1]
+        label, _, workers, *_ = key.split("_")
         rows.append(
             (
+                label,
                 workers,
                 str(phase["clients"]),
                 f"{phase['req_per_s']:.0f}",
@@ -130,9 +175,13 @@ def table(result: dict[str, Any]) -> str:
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)) for r in rows
+    idle = ", ".join(
+        f"{key.removesuffix('_idle_cpu_ms_per_s')} {value:.0f}"
+        for key, value in sorted(result.items())
+        if key.endswith("_idle_cpu_ms_per_s")
     )
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join([*lines, f"idle server CPU, ms per second: {idle}"])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,10 +194,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=[1, 2],
         help="comma-separated worker counts (default 1,2)",
     )
-    parser.add_argument("--requests", type=int, default=1000, help="requests per repeat")
+    parser.add_argument("--requests", type=int, default=400, help="requests per repeat")
     parser.add_argument("--repeats", type=int, default=3, help="repeats per phase (median)")
     parser.add_argument("--warmup", type=int, default=200, help="requests before measuring")
-    parser.add_argument("--budget", type=float, default=30.0, help="seconds at most per repeat")
+    parser.add_argument("--budget", type=float, default=20.0, help="seconds at most per repeat")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also serve the code in this folder (e.g. `git archive main | tar -x -C DIR`), "
+        "in turn with this checkout's, for ratios taken in one run",
+    )
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--json", type=Path, default=Path("bench-request-cpu.json"))
     return parser
@@ -161,7 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"n={args.n}, {result['cpus']} cores (shared: compare figures within one run)")
     print(table(result))
-    return 1 if any(result[k]["errors"] for k in result if k.startswith("workers_")) else 0
+    phases = [k for k in result if "_clients_" in k]
+    return 1 if any(result[k]["errors"] for k in phases) else 0
 
 
 if __name__ == "__main__":
