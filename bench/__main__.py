@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also run bench.workers at each served size: 1 and N workers, startup from a "
         "generation, p99 during writes and refits, PSS (issue 17's figures)",
     )
+    parser.add_argument(
+        "--no-request-cpu",
+        action="store_true",
+        help="skip bench.request_cpu (server CPU per match request at 1k, 1 and 2 workers)",
+    )
     return parser
 
 
@@ -85,6 +90,15 @@ def _workers_figures(n: int, args: argparse.Namespace) -> int:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return subprocess.run([*command, f"--json={out}"], cwd=ROOT, env=env, check=False).returncode
+
+
+def _request_cpu_figures(args: argparse.Namespace) -> int:
+    """Run ``bench.request_cpu`` at 1k in its own process; it prints its own table."""
+    out = args.json.with_name(f"{args.json.stem}-request-cpu.json")
+    command = [sys.executable, "-m", "bench.request_cpu", f"--json={out}"]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
 def _machine(bandwidth: float) -> dict[str, Any]:
@@ -177,6 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed = [r["n"] for r in report["sizes"] if "error" in r]
     if args.workers and not args.no_http:
         failed += [n for n in sizes if n <= args.http_max and _workers_figures(n, args) != 0]
+    if not args.no_http and not args.no_request_cpu:
+        print("server CPU per match request at 1k (bench.request_cpu):", flush=True)
+        failed += [1_000] if _request_cpu_figures(args) != 0 else []
     return 1 if failed else 0
 
 

@@ -4,14 +4,16 @@ lookup of each resource named in a path (``InstitutionDep``, ``WorkshopDep``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
-from service.auth.keys import Caller, Role, authenticate
+from service.auth.keys import ANONYMOUS, Caller, Role, authenticate
 from service.config import Settings
 from service.db import open_session
 from service.errors import Forbidden, NotAuthenticated, NotFound
@@ -25,20 +27,30 @@ from service.workshops import runs
 from service.workshops.models import PairingRun, Workshop
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """Return the settings the app was built with."""
+    # async: no IO, and a sync dependency costs every request a hop to the thread pool.
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """Yield a session; routes commit their writes, anything uncommitted is rolled back."""
-    with open_session(request.app.state.engine) as session:
+    # async: opening a session does no IO, so it needs no hop to the thread pool (a sync
+    # generator costs two per request). Closing returns its connection (a rollback, IO):
+    # that one runs in the pool, shielded so that a cancelled request still hands its
+    # connection back.
+    session = open_session(request.app.state.engine)
+    try:
         yield session
+    finally:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(session.close)
 
 
-def get_index(request: Request) -> MatchIndex:
+async def get_index(request: Request) -> MatchIndex:
     """Return the app's matching index."""
+    # async: no IO (see get_settings).
     index: MatchIndex = request.app.state.index
     return index
 
@@ -52,21 +64,25 @@ IndexDep = Annotated[MatchIndex, Depends(get_index)]
 _bearer = HTTPBearer(auto_error=False, description="An API key (tvm_...) or the admin token.")
 
 
-def get_caller(
+async def get_caller(
     request: Request,
     session: SessionDep,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     """Return who is calling, from the ``Authorization`` header."""
     admin_token: str | None = request.app.state.admin_token
-    return authenticate(session, request.headers.get("authorization"), admin_token)
+    authorization = request.headers.get("authorization")
+    if authorization is None:  # anonymous: nothing to look up, no hop to the thread pool
+        return ANONYMOUS
+    return await run_in_threadpool(authenticate, session, authorization, admin_token)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def require_reader(caller: CallerDep, settings: SettingsDep) -> Caller:
+async def require_reader(caller: CallerDep, settings: SettingsDep) -> Caller:
     """Let the caller read, unless reads need a key and it has none."""
+    # async: no IO (see get_settings).
     if settings.reads_require_key and caller.role is Role.anonymous:
         raise NotAuthenticated("reading needs an API key on this service")
     return caller

@@ -51,7 +51,7 @@ def vary(response: Response, header: str) -> None:
         response.headers["Vary"] = ", ".join([*present, header])
 
 
-def reason_language(
+async def reason_language(
     response: Response,
     accept_language: Annotated[
         str | None,
@@ -64,6 +64,7 @@ def reason_language(
     ] = None,
 ) -> str:
     """Return the language to put reasons in, and say so on the answer."""
+    # async: no IO, and a sync dependency costs every request a hop to the thread pool.
     language = next(iter(preferred(accept_language or "", LANGUAGES)), DEFAULT)
     response.headers["Content-Language"] = language
     vary(response, "Accept-Language")

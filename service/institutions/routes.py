@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from service.deps import (
     EditableInstitutionDep,
@@ -27,7 +28,6 @@ from service.institutions.models import (
     InstitutionPublic,
     InstitutionUpdate,
 )
-from service.institutions.profiles import to_profile
 from service.institutions.schemas import (
     MAX_BULK,
     BulkCreated,
@@ -37,8 +37,8 @@ from service.institutions.schemas import (
     MatchFilters,
     MatchList,
 )
-from service.institutions.suggestions import suggest
-from service.meetings.operations import have_agreed, resting_partners
+from service.institutions.suggestions import suggest_for
+from service.meetings.operations import have_agreed
 
 router = APIRouter(
     prefix="/institutions",
@@ -168,7 +168,7 @@ def delete_institution(
 
 
 @router.get("/{institution_id:int}/matches", operation_id="read_matches")
-def read_matches(
+async def read_matches(
     row: InstitutionDep,
     filters: Annotated[MatchFilters, Query()],
     session: SessionDep,
@@ -180,17 +180,15 @@ def read_matches(
     """Suggest partners for an institution, best first, with reasons (in the language
     `Accept-Language` asks for: en or zh); never one whose meeting request with it was
     recently declined or withdrawn."""
-    assert row.id is not None
-    partners = crud.partners_of(session=session, institution_ids=[row.id])
-    query = to_profile(row, partners[row.id])
-    resting = resting_partners(
-        session=session, institution_id=row.id, days=settings.meeting_rest_days
-    )
-    return suggest(
+    # async, the work in one trip to the thread pool: it queries the database and ranks
+    # (tens of ms at 100k profiles), which must not hold up the event loop; a sync route
+    # would cost a second trip, to check its answer against the response model.
+    return await run_in_threadpool(
+        suggest_for,
         session=session,
         index=index,
-        query=query,
+        row=row,
         filters=filters,
         language=language,
-        exclude=resting,
+        rest_days=settings.meeting_rest_days,
     )

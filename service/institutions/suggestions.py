@@ -4,7 +4,7 @@ put the reasons in words in the reader's language."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from sqlmodel import Session
 
@@ -12,7 +12,10 @@ from matching import Match, Profile, Reason
 from matching.explain import LANGUAGES, say
 from service.institutions import crud
 from service.institutions.index import MatchIndex
+from service.institutions.models import Institution
+from service.institutions.profiles import to_profile
 from service.institutions.schemas import MatchComponents, MatchFilters, MatchItem, MatchList
+from service.meetings.operations import resting_partners
 
 
 def suggest(
@@ -39,6 +42,29 @@ def suggest(
     return match_list(session=session, matches=matches, language=language)
 
 
+def suggest_for(
+    *,
+    session: Session,
+    index: MatchIndex,
+    row: Institution,
+    filters: MatchFilters,
+    language: str,
+    rest_days: int,
+) -> MatchList:
+    """Return the best partners for a stored institution: never its declared partners, nor
+    one whose meeting request with it was declined or withdrawn in the last ``rest_days``."""
+    assert row.id is not None
+    partners = crud.partners_of(session=session, institution_ids=[row.id])
+    return suggest(
+        session=session,
+        index=index,
+        query=to_profile(row, partners[row.id]),
+        filters=filters,
+        language=language,
+        exclude=resting_partners(session=session, institution_id=row.id, days=rest_days),
+    )
+
+
 def said(why: Sequence[Reason], language: str) -> list[str]:
     """Put reasons in words in ``language`` (English when it is none we write)."""
     language = language if language in LANGUAGES else "en"
@@ -48,18 +74,16 @@ def said(why: Sequence[Reason], language: str) -> list[str]:
 def match_list(*, session: Session, matches: Sequence[Match], language: str) -> MatchList:
     """Return ranked institutions with their public profiles, in the order given, with
     the reasons in ``language``."""
-    ids = [match.id for match in matches]
-    rows = {row.id: row for row in crud.all_institutions(session=session, ids=ids) if row.id}
-    partners = crud.partners_of(session=session, institution_ids=list(rows))
+    public = crud.public_profiles(session=session, ids=[match.id for match in matches])
     items = [
         MatchItem(
-            institution=crud.to_public(rows[match.id], partners[match.id]),
+            institution=public[match.id],
             score=match.score,
-            components=MatchComponents(**asdict(match.components)),
+            components=MatchComponents.model_validate(match.components, from_attributes=True),
             reasons=said(match.why, language),
         )
         # A partner deleted between ranking and this read is left out, not shown stale.
         for match in matches
-        if match.id in rows
+        if match.id in public
     ]
     return MatchList(items=items)

@@ -1,0 +1,79 @@
+"""The public views a list of suggestions shows, read in one query: the same views
+``to_public`` gives, declared partners included, a private website left out."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, event
+
+from service.db import session_scope
+from service.institutions import crud
+from service.institutions.models import InstitutionCreate
+
+
+def _create(engine: Engine) -> list[int]:
+    bodies: list[dict[str, object]] = [
+        {
+            "name": "Kampot Polytechnic",
+            "country": "KH",
+            "kind": "college",
+            "website": "https://kampot.example.org/",
+            "website_private": True,
+            "needs": ["CNC teacher training"],
+            "languages": ["km", "en"],
+        },
+        {
+            "name": "Tianjin CNC Centre",
+            "country": "CN",
+            "kind": "organisation",
+            "website": "https://tianjin.example.org/",
+            "offers": ["CNC teacher training"],
+        },
+        {"name": "Vientiane Hotel School", "country": "LA", "kind": "college"},
+    ]
+    items = [InstitutionCreate.model_validate(body) for body in bodies]
+    with session_scope(engine) as session:
+        ids = [row.id for row in crud.create_institutions(session=session, items=items)]
+        assert None not in ids
+        kampot, tianjin, vientiane = (i for i in ids if i is not None)
+        crud.add_partners(session=session, institution_id=kampot, partner_ids=[vientiane, tianjin])
+        return [kampot, tianjin, vientiane]
+
+
+def test_public_profiles_equal_to_public_of_each_row(engine: Engine) -> None:
+    ids = _create(engine)
+    with session_scope(engine) as session:
+        expected = {}
+        for pid in ids:
+            row = crud.get_institution(session=session, institution_id=pid)
+            assert row is not None
+            partners = crud.partners_of(session=session, institution_ids=[pid])[pid]
+            expected[pid] = crud.to_public(row, partners)
+        found = crud.public_profiles(session=session, ids=[*reversed(ids), 999_999])
+    assert found == expected
+    kampot, tianjin, vientiane = ids
+    assert found[kampot].website is None
+    assert found[kampot].existing_partners == sorted([tianjin, vientiane])
+    assert found[tianjin].website == "https://tianjin.example.org/"
+    assert found[vientiane].existing_partners == []
+
+
+def test_public_profiles_is_one_query(engine: Engine) -> None:
+    ids = _create(engine)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    with session_scope(engine) as session:
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            found = crud.public_profiles(session=session, ids=ids)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert len(found) == 3
+    assert len(statements) == 1, statements
+
+
+def test_public_profiles_of_no_ids_is_empty(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        assert crud.public_profiles(session=session, ids=[]) == {}
