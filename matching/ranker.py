@@ -38,10 +38,11 @@ from matching.documents import (
     part_terms,
     phrase_terms,
 )
-from matching.explain import PhraseSpace, phrases_of, reason_language, reasons, say
+from matching.explain import PhraseSpace, phrases_of
 from matching.floor import MIN_SCORE
-from matching.graph import blend, graph_scores, shared_names
-from matching.score import components_at, fuse
+from matching.graph import blend, graph_scores
+from matching.said import said_matches
+from matching.score import fuse
 from matching.taxonomy import Taxonomy
 from matching.types import CandidateFilter, Match, Profile
 from matching.vectors import TermWeights, fit_term_weights, vectorize
@@ -374,11 +375,8 @@ class ReciprocalRanker:
         explain: bool,
         by_asker: bool = False,
     ) -> list[Match]:
-        """Matches for (asker, candidate) pairs, the arrays holding one position per pair.
-
-        Reasons (``why``) are said in the language of the (single) asker, or of each
-        asker when ``by_asker``; all phrases involved are vectorised once.
-        """
+        """Matches for (asker, candidate) pairs, the arrays holding one position per pair
+        (:func:`matching.said.said_matches`)."""
         space = (
             PhraseSpace(
                 [p for pair in pairs for prof in pair for p in phrases_of(prof)],
@@ -389,29 +387,6 @@ class ReciprocalRanker:
             if explain
             else None
         )
-        language = reason_language(pairs[0][0]) if pairs and not by_asker else None
-        matches = []
-        for i, (asker, candidate) in enumerate(pairs):
-            components = components_at(similarity, reciprocal, overlap, i)
-            why = (
-                reasons(
-                    asker,
-                    candidate,
-                    components,
-                    space=space,
-                    shared_partners=shared_names(asker, candidate, self.corpus_),
-                )
-                if space is not None
-                else ()
-            )
-            said = language or reason_language(asker)
-            matches.append(
-                Match(
-                    id=ids[i],
-                    score=float(score[i]),
-                    components=components,
-                    reasons=tuple(say(reason, said) for reason in why),
-                    why=why,
-                )
-            )
-        return matches
+        return said_matches(
+            pairs, ids, score, similarity, reciprocal, overlap, space, self.corpus_, by_asker
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import itertools
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -295,8 +296,7 @@ def test_pairing_uses_numpy_and_scipy_only() -> None:
     imported: set[str] = set()
     for path in Path(pairing.__file__).parent.glob("*.py"):
         imported |= _imports(path)
-    stdlib = {"__future__", "collections", "dataclasses", "time", "types", "typing"}
-    assert imported - stdlib - {"matching"} == {"numpy", "scipy"}
+    assert imported - set(sys.stdlib_module_names) - {"matching"} == {"numpy", "scipy"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -1,0 +1,63 @@
+"""Match values for (asker, candidate) pairs: score, components and reasons in words.
+
+Reasons are built only for the pairs given (a ranking passes its returned top k), and said
+in the language of the single asker, or of each asker when ``by_asker``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.corpus import Corpus
+from matching.explain import PhraseSpace, reason_language, reasons, say
+from matching.graph import shared_names
+from matching.score import components_at
+from matching.types import Match, Profile
+
+FloatArray = npt.NDArray[np.float32]
+
+
+def said_matches(
+    pairs: Sequence[tuple[Profile, Profile]],
+    ids: Sequence[int],
+    score: FloatArray,
+    similarity: Mapping[str, FloatArray],
+    reciprocal: FloatArray,
+    overlap: FloatArray,
+    space: PhraseSpace | None,
+    corpus: Corpus,
+    by_asker: bool = False,
+) -> list[Match]:
+    """Return one :class:`Match` per pair, with reasons when a phrase ``space`` is given.
+
+    The arrays hold one position per pair; ``corpus`` names the partners both sides share.
+    """
+    language = reason_language(pairs[0][0]) if pairs and not by_asker else None
+    matches = []
+    for i, (asker, candidate) in enumerate(pairs):
+        components = components_at(similarity, reciprocal, overlap, i)
+        why = (
+            reasons(
+                asker,
+                candidate,
+                components,
+                space=space,
+                shared_partners=shared_names(asker, candidate, corpus),
+            )
+            if space is not None
+            else ()
+        )
+        said = language or reason_language(asker)
+        matches.append(
+            Match(
+                id=ids[i],
+                score=float(score[i]),
+                components=components,
+                reasons=tuple(say(reason, said) for reason in why),
+                why=why,
+            )
+        )
+    return matches
