@@ -70,12 +70,21 @@ class Mapped:
     ranker: ReciprocalRanker
     position: Position
     lock: IO[bytes] | None
+    directory: Path
 
     def release(self) -> None:
-        """Let the cleaner delete this generation (the mapped arrays stay valid)."""
-        if self.lock is not None:
-            self.lock.close()
-            self.lock = None
+        """Let go of this generation; its last user removes it once it is not current.
+
+        The mapped arrays stay valid (a mapping outlives its file). Removing here, not only
+        in the next refit's :meth:`Generations.clean`, is what frees the disk as soon as
+        the last worker has switched, or died: a killed worker's lock goes with it.
+        """
+        if self.lock is None:
+            return
+        self.lock.close()
+        self.lock = None
+        if Generations(self.directory.parent).current() != self.name:
+            _remove_unless_held(self.directory)
 
 
 def taxonomy_fingerprint(taxonomy: Taxonomy | None) -> str:
@@ -167,7 +176,13 @@ class Generations:
             lock.close()
             log.warning("index generation %s is not usable: %s", name, error)
             return None
-        return Mapped(name=name, ranker=restored, position=position, lock=lock)
+        return Mapped(
+            name=name,
+            ranker=restored,
+            position=position,
+            lock=lock,
+            directory=self.root / name,
+        )
 
     def clean(self) -> list[str]:
         """Delete temporary directories and old generations nobody holds; return their names."""
