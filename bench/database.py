@@ -53,9 +53,12 @@ def _create_schema(engine: Engine) -> None:
     create(engine)
 
 
-def build_database(profiles: Sequence[Profile], data_dir: Path) -> Settings:
-    """Store ``profiles`` in a new database in ``data_dir``; return settings that open it."""
-    settings = Settings(data_dir=data_dir, database_url=None, seed_on_empty=False)
+def build_database(
+    profiles: Sequence[Profile], data_dir: Path, *, database_url: str | None = None
+) -> Settings:
+    """Store ``profiles`` in a new database (SQLite in ``data_dir`` unless ``database_url``
+    names an empty one); return settings that open it."""
+    settings = Settings(data_dir=data_dir, database_url=database_url, seed_on_empty=False)
     engine = make_engine(settings)
     try:
         _create_schema(engine)

@@ -12,6 +12,10 @@ from typing import Any
 from service.config import get_settings
 from service.workshops.cli import add_commands
 
+# Up to this many profiles the first generation is fitted in the serving process (a
+# second, in the time a refit process takes to start); above, in a refit process.
+_FIT_HERE_MAX_PROFILES = 2000
+
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
@@ -22,10 +26,11 @@ def _serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings.log_format, args.log_level)
     workers = args.workers or os.cpu_count() or 1
-    if workers > 1:
-        _prepare_for_workers()
-        # The workers are fresh processes reading the same environment: they skip this.
-        os.environ["TVETMATCH_PREPARE_ON_START"] = "false"
+    _prepare_for_workers()
+    # The workers are fresh processes reading the same environment: they skip this (one
+    # worker is this process, whose settings are read again).
+    os.environ["TVETMATCH_PREPARE_ON_START"] = "false"
+    get_settings.cache_clear()
     common: dict[str, Any] = {
         "host": args.host,
         "port": args.port,
@@ -69,12 +74,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _prepare_for_workers() -> None:
-    """Migrate, seed, make the admin token and a current index generation, once."""
+    """Migrate, seed, make the admin token and a current index generation, once.
+
+    With one worker too: a restart then maps the generation instead of fitting again. A
+    large corpus is fitted by the refit process (``spawn_reindex``), so this process,
+    which serves (one worker) or supervises (several), keeps none of the fit's memory.
+    """
     from matching import Taxonomy
     from seed import load_taxonomy
     from service.auth.keys import load_admin_token
-    from service.db import make_engine
-    from service.institutions.generations import Generations
+    from service.db import make_engine, session_scope
+    from service.institutions import crud
+    from service.institutions.generations import Generations, spawn_reindex
     from service.institutions.reindex import reindex
     from service.main import prepare_storage
 
@@ -84,7 +95,18 @@ def _prepare_for_workers() -> None:
         prepare_storage(settings, engine)
         load_admin_token(settings)
         store = Generations(settings.data_dir / "index")
-        if settings.index_files and not store.current_is_recent():
+        if not settings.index_files:
+            return
+        if store.current_is_recent():
+            with store.reindex_lock() as held:
+                if held:  # what a refit killed mid-write left behind
+                    store.clean()
+            return
+        with session_scope(engine) as session:
+            count = crud.count_institutions(session=session)
+        if count > _FIT_HERE_MAX_PROFILES:
+            spawn_reindex(engine, store).wait()  # a failure leaves the workers to fit
+        else:
             reindex(engine, store, Taxonomy.from_dict(load_taxonomy()))
     finally:
         engine.dispose()

@@ -70,12 +70,21 @@ class Mapped:
     ranker: ReciprocalRanker
     position: Position
     lock: IO[bytes] | None
+    directory: Path
 
     def release(self) -> None:
-        """Let the cleaner delete this generation (the mapped arrays stay valid)."""
-        if self.lock is not None:
-            self.lock.close()
-            self.lock = None
+        """Let go of this generation; its last user removes it once it is not current.
+
+        The mapped arrays stay valid (a mapping outlives its file). Removing here, not only
+        in the next refit's :meth:`Generations.clean`, is what frees the disk as soon as
+        the last worker has switched, or died: a killed worker's lock goes with it.
+        """
+        if self.lock is None:
+            return
+        self.lock.close()
+        self.lock = None
+        if Generations(self.directory.parent).current() != self.name:
+            _remove_unless_held(self.directory)
 
 
 def taxonomy_fingerprint(taxonomy: Taxonomy | None) -> str:
@@ -167,22 +176,41 @@ class Generations:
             lock.close()
             log.warning("index generation %s is not usable: %s", name, error)
             return None
-        return Mapped(name=name, ranker=restored, position=position, lock=lock)
+        # A worker killed while mapping an old generation never releases it: whoever maps
+        # the next one removes it (a generation another worker still maps stays).
+        self.remove_unused_generations()
+        return Mapped(
+            name=name,
+            ranker=restored,
+            position=position,
+            lock=lock,
+            directory=self.root / name,
+        )
 
     def clean(self) -> list[str]:
-        """Delete temporary directories and old generations nobody holds; return their names."""
-        if not self.root.is_dir():
-            return []
-        current = self.current()
-        removed = []
-        for path in sorted(self.root.iterdir()):
-            stale = path.name.startswith(_TEMPORARY) or (
-                path.name.startswith(_GENERATION) and path.name != current
-            )
-            if stale and path.is_dir() and _remove_unless_held(path):
+        """Delete temporary directories and old generations nobody holds; return their names.
+
+        Call it holding :meth:`reindex_lock`: a temporary directory is a refit's work in
+        progress, and only the refit lock says no refit is running.
+        """
+        removed = self.remove_unused_generations()
+        for path in sorted(self.root.glob(f"{_TEMPORARY}*")):
+            if path.is_dir() and _remove_unless_held(path):
                 removed.append(path.name)
         for pointer in self.root.glob(f"{CURRENT}.*"):  # a replace that never happened
             pointer.unlink(missing_ok=True)
+        return sorted(removed)
+
+    def remove_unused_generations(self) -> list[str]:
+        """Delete the generations other than ``CURRENT`` that nobody maps; return their names.
+
+        A generation being switched to is still locked by its writer, so it stays.
+        """
+        current = self.current()
+        removed = []
+        for path in sorted(self.root.glob(f"{_GENERATION}*")):
+            if path.name != current and path.is_dir() and _remove_unless_held(path):
+                removed.append(path.name)
         return removed
 
     @contextmanager

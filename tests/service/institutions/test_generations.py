@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from matching import CandidateFilter, Profile, Taxonomy
-from seed import load_taxonomy
 from service.institutions import crud
 from service.institutions.generations import CURRENT, Generations
 from service.institutions.index import MatchIndex
 from service.institutions.models import InstitutionCreate
 from service.institutions.reindex import reindex
 from service.values.validation import Kind
+from tests.service.institutions.conftest import Start
 
 CNC = {"country": "KH", "needs": ("CNC teacher training",)}
-
-
-@pytest.fixture
-def taxonomy() -> Taxonomy:
-    return Taxonomy.from_dict(load_taxonomy())
-
-
-@pytest.fixture
-def generations(tmp_path: Path) -> Generations:
-    return Generations(tmp_path / "index")
 
 
 def store(engine: Engine, name: str, **fields: Any) -> int:
@@ -54,25 +41,6 @@ def delete(engine: Engine, institution_id: int) -> None:
 
 def ranked(match_index: MatchIndex, **fields: Any) -> list[int]:
     return [m.id for m in match_index.rank(Profile(**fields), k=10, where=CandidateFilter())]
-
-
-Start = Callable[..., MatchIndex]
-
-
-@pytest.fixture
-def started(engine: Engine, generations: Generations, taxonomy: Taxonomy) -> Iterator[Start]:
-    """Start indexes on the test database and generations; close them after the test."""
-    indexes: list[MatchIndex] = []
-
-    def start(**options: Any) -> MatchIndex:
-        match_index = MatchIndex(engine, taxonomy=taxonomy, generations=generations, **options)
-        indexes.append(match_index)
-        match_index.load()
-        return match_index
-
-    yield start
-    for match_index in indexes:
-        match_index.close()
 
 
 def test_start_maps_the_current_generation_and_catches_up_on_later_writes(
@@ -120,7 +88,8 @@ def test_a_half_written_generation_is_ignored_and_cleaned(
     match_index = started()
     assert match_index.generation == complete
     assert ranked(match_index, **CNC) == [wuxi]
-    assert generations.clean() == ["gen-000002", "tmp-0a1b2c"]
+    assert not cut.exists()  # an unused generation: the start that mapped another removed it
+    assert generations.clean() == ["tmp-0a1b2c"]
     assert sorted(p.name for p in generations.root.iterdir()) == [
         CURRENT,
         str(complete),
@@ -154,7 +123,7 @@ def test_a_running_index_switches_to_the_next_generation_and_the_old_one_goes(
     assert match_index.follow_generation()
     assert match_index.generation == second
     assert ranked(match_index, **CNC) == [wuxi, meanwhile]
-    assert generations.clean() == [first]
+    assert not (generations.root / str(first)).exists()  # its last user removed it
 
 
 def test_only_one_refit_runs_at_a_time(
