@@ -365,7 +365,9 @@ def test_chains_along_the_links_answer_as_the_schema_says(served: Server, tmp_pa
 
 @pytest.mark.parametrize("served", ["sqlite"], indirect=True)
 def test_every_created_resource_links_to_its_operations(served: Server) -> None:
-    document = httpx.get(f"{served.url}/openapi.json", headers=ADMIN).json()
+    # The first request for the document builds it: seconds on a busy machine (the default
+    # 5 s timeout once ran out under two workers).
+    document = httpx.get(f"{served.url}/openapi.json", headers=ADMIN, timeout=60).json()
     operations = {
         operation["operationId"]: operation
         for path_item in document["paths"].values()
