@@ -13,7 +13,8 @@ Two tests:
   generated requests (``EXAMPLES_PER_OPERATION`` each);
 - chains of calls that follow the OpenAPI links (create, then read, change and delete
   what was created), so that the checks that need real ids (use-after-free,
-  ensure_resource_availability, ignored_auth on a stored resource) get them.
+  ensure_resource_availability, ignored_auth on a stored resource) get them. Each chain
+  has a server of its own, started on a copy of the seeded database (the test says why).
 
 Rate limits are those a deployment gets by default. The admin token is not limited (as
 ``docs/security.md`` says), but the checks also send requests without a key or with a
@@ -35,9 +36,12 @@ reproduces.
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -50,13 +54,14 @@ from schemathesis.openapi.checks import IgnoredAuth
 from service.http.idempotency import HEADER as IDEMPOTENCY_HEADER
 from service.http.idempotency import KEY_PATTERN
 from tests.conftest import ADMIN, ADMIN_TOKEN, fresh_postgres_database
-from tests.support.server import Server, load_seed, server_env, start_server
+from tests.support.server import FreshServers, Server, load_seed, server_env, start_server
 from tests.web.conftest import create_workshop
 
 API = "/api/v1"
 EXAMPLES_PER_OPERATION = 6
-CHAINS = 25  # scenarios of the stateful phase
+CHAINS = 12  # scenarios of the stateful phase, each on a server of its own
 STEPS_PER_CHAIN = 8
+DATABASE_FILE = "tvet-match.sqlite3"  # a SQLite server's database, in its data folder
 LONGEST_WAIT = 60.0  # the longest Retry-After the limits can give (a one-minute window)
 RETRIES_AFTER_429 = 3
 
@@ -177,19 +182,8 @@ def _add_a_workshop(url: str) -> None:
             assert response.status_code == expected, response.text
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    """A seeded server with a workshop, its rate limits as a deployment has them."""
-    data_dir = tmp_path_factory.mktemp(f"fuzzed-{request.param}")
-    database_url = (
-        fresh_postgres_database(request.getfixturevalue("postgres_server"))
-        if request.param == "postgres"
-        else None
-    )
+def _fuzzed_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
+    """The environment of a fuzzed server: its rate limits as a deployment has them."""
     env = server_env(data_dir=data_dir, database_url=database_url)
     for unset in ("TVETMATCH_RATE_LIMIT", "TVETMATCH_RATE_LIMIT_WRITES"):
         del env[unset]  # the defaults
@@ -197,11 +191,49 @@ def served(
         TVETMATCH_SEED_ON_EMPTY="false",
         TVETMATCH_WEBHOOK_POLL_SECONDS="0",  # never post to the URLs the fuzzer registers
     )
+    return env
+
+
+def _template_of(server: Server) -> Path:
+    """The folder holding the copy of a SQLite server's database taken before any test ran."""
+    return server.log.parent / "template"
+
+
+def _copy_database(data_dir: Path, template: Path) -> None:
+    # SQLite's online backup: a consistent copy while the server holds the file in WAL mode.
+    template.mkdir()
+    with (
+        closing(sqlite3.connect(data_dir / DATABASE_FILE)) as source,
+        closing(sqlite3.connect(template / DATABASE_FILE)) as copy,
+    ):
+        source.backup(copy)
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A seeded server with a workshop, its rate limits as a deployment has them.
+
+    On SQLite, the database as it is before any test is kept (``_template_of``) for the
+    chains, which each start from it.
+    """
+    data_dir = tmp_path_factory.mktemp(f"fuzzed-{request.param}")
+    database_url = (
+        fresh_postgres_database(request.getfixturevalue("postgres_server"))
+        if request.param == "postgres"
+        else None
+    )
+    env = _fuzzed_env(data_dir, database_url)
     load_seed(env)
     # Fitting the seed's index on a CI machine busy with other jobs can take a while.
     server = start_server(env, data_dir / "server.log", ready_within=240)
     try:
         _add_a_workshop(server.url)
+        if database_url is None:
+            _copy_database(data_dir, _template_of(server))
         yield server
     finally:
         server.stop()
@@ -244,16 +276,16 @@ def _fresh_idempotency_key(case: schemathesis.Case[Any]) -> None:
         headers[IDEMPOTENCY_HEADER] = str(uuid.uuid4())
 
 
-def _call_as_a_client(case: schemathesis.Case[Any]) -> Any:
+def _call_as_a_client(case: schemathesis.Case[Any], **kwargs: Any) -> Any:
     """Send the request; after a 429, wait as long as Retry-After says and send it again."""
     _fresh_idempotency_key(case)
-    response = case.call()
+    response = case.call(**kwargs)
     for _ in range(RETRIES_AFTER_429):
         if response.status_code != 429:
             break
         time.sleep(min(float(response.headers["retry-after"][0]), LONGEST_WAIT))
         _fresh_idempotency_key(case)
-        response = case.call()
+        response = case.call(**kwargs)
     return response
 
 
@@ -279,41 +311,65 @@ def test_every_operation_answers_as_its_schema_says(case: schemathesis.Case[Any]
     _validated(lambda: case.validate_response(response))
 
 
-# Skipped, and issue 14 left open for it: on a clean clone under the suite's two workers
-# this run once ended in hypothesis' FlakyStrategyDefinition. Hypothesis replays a failing
-# chain to shrink it, but the server's state has moved on since (names taken, daily caps
-# counted, rate-limit windows), so other rules are enabled on the replay and the first
-# failure is never reported. It passed when this module ran alone (2026-12-06). To do: run the
-# chains on a fresh server per example, or without shrinking, and fix what they find.
-@pytest.mark.skip(reason="stateful chains are not repeatable against one long-lived server")
 @pytest.mark.parametrize("served", ["sqlite"], indirect=True)
-def test_chains_along_the_links_answer_as_the_schema_says(served: Server) -> None:
+def test_chains_along_the_links_answer_as_the_schema_says(served: Server, tmp_path: Path) -> None:
+    """Each chain runs on a server of its own, started on a copy of the seeded database.
+
+    A chain's calls change what the server holds (names taken, daily caps counted, ids
+    given out, rate-limit windows), so a chain run again against one long-lived server
+    meets another state: other links are followed, and Hypothesis stops on an
+    inconsistent replay (FlakyStrategyDefinition) instead of reporting the failure. A
+    reset of the running server would need a route that the product must not have, and
+    would leave its index and limiter as they were; so every chain gets a new ``tvet-match
+    serve`` on a fresh copy of the database, started while the chain before it runs.
+
+    Shrinking is off: it would replay chains by the dozen, each on a new server. A failure
+    is reported with the chain as it ran (at most ``STEPS_PER_CHAIN`` calls, printed by
+    Hypothesis with each call's curl command), and it reproduces: generation is
+    deterministic and every chain starts from the same database.
+    """
     api = _schema_of(served, "sqlite")
+    servers = FreshServers(_template_of(served), _fuzzed_env(tmp_path, None), tmp_path)
 
     class Chains(api.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            self.server = servers.take()
+
+        def teardown(self) -> None:
+            self.server.stop()
+
+        def get_call_kwargs(self, case: schemathesis.Case[Any]) -> dict[str, Any]:
+            return {"base_url": api.get_base_url().replace(served.url, self.server.url)}
+
         def call(self, case: schemathesis.Case[Any], **kwargs: Any) -> Any:
-            return _call_as_a_client(case)
+            return _call_as_a_client(case, **kwargs)
 
         def validate_response(
             self, response: Any, case: schemathesis.Case[Any], **kwargs: Any
         ) -> None:
             _validated(lambda: super(Chains, self).validate_response(response, case, **kwargs))
 
-    Chains.run(
-        settings=hypothesis.settings(
-            max_examples=CHAINS,
-            stateful_step_count=STEPS_PER_CHAIN,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(hypothesis.HealthCheck),
+    try:
+        Chains.run(
+            settings=hypothesis.settings(
+                max_examples=CHAINS,
+                stateful_step_count=STEPS_PER_CHAIN,
+                phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(hypothesis.HealthCheck),
+            )
         )
-    )
+    finally:
+        servers.close()
 
 
 @pytest.mark.parametrize("served", ["sqlite"], indirect=True)
 def test_every_created_resource_links_to_its_operations(served: Server) -> None:
-    document = httpx.get(f"{served.url}/openapi.json", headers=ADMIN).json()
+    # The first request for the document builds it: seconds on a busy machine (the default
+    # 5 s timeout once ran out under two workers).
+    document = httpx.get(f"{served.url}/openapi.json", headers=ADMIN, timeout=60).json()
     operations = {
         operation["operationId"]: operation
         for path_item in document["paths"].values()

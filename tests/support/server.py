@@ -7,10 +7,13 @@ the admin token is the suite's.
 
 from __future__ import annotations
 
+import itertools
 import os
+import shutil
 import subprocess
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,3 +148,42 @@ def running_server(
 def load_seed(env: Mapping[str, str]) -> None:
     """Load the demo seed with ``tvet-match seed`` (creating the schema if needed)."""
     subprocess.run([CLI, "seed"], env=dict(env), check=True, capture_output=True, timeout=120)
+
+
+class FreshServers:
+    """Servers that each start on their own copy of a template data directory.
+
+    A test that needs the same starting state again and again (a stateful fuzzer replaying
+    a chain of calls) takes one per run. Starting a server takes seconds (imports, index),
+    so the next one is started while the current one works, and is waiting when asked for.
+    """
+
+    def __init__(self, template: Path, env: Mapping[str, str], folder: Path) -> None:
+        self._template = template
+        self._env = dict(env)
+        self._folder = folder
+        self._numbers = itertools.count(1)
+        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fresh-server")
+        self._next: Future[Server] | None = None
+
+    def take(self) -> Server:
+        """Return a running server on a fresh copy of the template; start the next one."""
+        if self._next is None:
+            self._next = self._starter.submit(self._start)
+        server = self._next.result()
+        self._next = self._starter.submit(self._start)
+        return server
+
+    def _start(self) -> Server:
+        data_dir = self._folder / f"server-{next(self._numbers)}"
+        shutil.copytree(self._template, data_dir)
+        env = dict(self._env, TVETMATCH_DATA_DIR=str(data_dir))
+        return start_server(env, data_dir / "server.log", ready_within=240)
+
+    def close(self) -> None:
+        """Stop the server started for the next taker, if any."""
+        # A start that failed has nothing to stop (and was reported to its taker, if any).
+        if self._next is not None and self._next.exception() is None:
+            self._next.result().stop()
+        self._next = None
+        self._starter.shutdown()
