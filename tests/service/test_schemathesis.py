@@ -97,9 +97,9 @@ STATEFUL_INPUT = [
     # is refused 403).
     "report_own_outcome",
 ]
-# Reminders and invitations need a mail server, which this app has not: 503, as
+# Reminders, invitations and claims need a mail server, which this app has not: 503, as
 # documented, by design.
-NEEDS_MAIL = ["send_reminders", "invite_institution"]
+NEEDS_MAIL = ["send_reminders", "invite_institution", "create_claim"]
 # The survey import takes any bytes as its body ("string" in the schema): what makes a
 # good survey is the CSV inside, checked row by row (tests/service/workshops/test_imports.py), so
 # neither "valid" nor "invalid" bodies can be generated from the schema.
@@ -117,6 +117,7 @@ OPAQUE_CURSOR = [
     "list_alerts",
     "list_deliveries",
     "list_invitations",
+    "list_claims",
 ]
 # A generated If-Match names no stored version, so the write is refused with 412.
 CONDITIONAL = ["delete_institution"]
