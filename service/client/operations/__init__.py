@@ -9,27 +9,46 @@ public schemas, so the client cannot drift from what the API accepts and answers
 """
 
 from service.client.operations.alerts import Alerts
+from service.client.operations.calendars import Calendars
+from service.client.operations.claims import Claims
 from service.client.operations.common import Data, Profile
 from service.client.operations.institutions import Institutions
 from service.client.operations.keys import Keys
+from service.client.operations.meetings import Meetings
 from service.client.operations.opportunities import Opportunities
+from service.client.operations.survey import Survey
 from service.client.operations.webhooks import Webhooks
 from service.client.operations.workshops import ExportKind, Workshops
 
 
-class Operations(Institutions, Keys, Workshops, Opportunities, Alerts, Webhooks):
+class Operations(
+    Institutions,
+    Keys,
+    Workshops,
+    Survey,
+    Opportunities,
+    Alerts,
+    Webhooks,
+    Meetings,
+    Claims,
+    Calendars,
+):
     """Every operation of the API, for both clients to inherit."""
 
 
 __all__ = [
     "Alerts",
+    "Calendars",
+    "Claims",
     "Data",
     "ExportKind",
     "Institutions",
     "Keys",
+    "Meetings",
     "Operations",
     "Opportunities",
     "Profile",
+    "Survey",
     "Webhooks",
     "Workshops",
 ]

@@ -20,6 +20,8 @@ WORKSHOPS = f"{API_PREFIX}/workshops"
 OPPORTUNITIES = f"{API_PREFIX}/opportunities"
 SAVED_SEARCHES = f"{API_PREFIX}/saved-searches"
 WEBHOOKS = f"{API_PREFIX}/webhooks"
+MEETING_REQUESTS = f"{API_PREFIX}/meeting-requests"
+CLAIMS = f"{API_PREFIX}/claims"
 
 
 def keyed(idempotency_key: str | None) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Institutions, their suggested partners, the taxonomy and the health check."""
+"""Institutions, their suggested partners, the taxonomy and the health checks."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from service.client.operations.common import (
     page_params,
     precondition,
 )
+from service.http.health import Liveness
 from service.http.schemas import Health
 from service.institutions.models import InstitutionCreate, InstitutionPrivate, InstitutionUpdate
 from service.institutions.schemas import (
@@ -159,3 +160,14 @@ class Institutions:
     def health(self) -> Call[Health]:
         """Return whether the service is up and how many institutions it holds."""
         return Call("GET", "/healthz", parsed(Health))
+
+    @operation
+    def liveness(self) -> Call[Liveness]:
+        """Say whether the process answers; touches neither the database nor the index."""
+        return Call("GET", "/livez", parsed(Liveness))
+
+    @operation
+    def readiness(self) -> Call[Health]:
+        """Say the service can answer: its database takes writes and its index is loaded
+        (else :class:`~service.client.ApiError` with status 503)."""
+        return Call("GET", "/readyz", parsed(Health))

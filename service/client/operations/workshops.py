@@ -14,6 +14,7 @@ from service.client.operations.common import (
     page_params,
     precondition,
 )
+from service.workshops.adjustments import RunAdjustment
 from service.workshops.country_groups import CountryGroups
 from service.workshops.import_schemas import ImportPlanPublic, ImportResult
 from service.workshops.invitations import InvitationIn, InvitationPage, InvitationPublic
@@ -178,6 +179,24 @@ class Workshops:
             f"{WORKSHOPS}/{workshop_id}/pairings/{number}/diff",
             parsed(PairingDiff),
             params={"against": against},
+        )
+
+    @operation
+    def adjust_pairing(
+        self,
+        workshop_id: int,
+        number: int,
+        adjustment: RunAdjustment | Data,
+        idempotency_key: str | None = None,
+    ) -> Call[PairingRunPublic]:
+        """Lock or forbid one of a run's pairs, or swap two pairs' partners, and pair again
+        (organisers, admins): the answer is a new run; the adjusted one stays."""
+        return Call(
+            "POST",
+            f"{WORKSHOPS}/{workshop_id}/pairings/{number}/adjustments",
+            parsed(PairingRunPublic),
+            json=body(adjustment),
+            headers=keyed(idempotency_key),
         )
 
     @operation

@@ -14,9 +14,11 @@ from typing import Any, assert_type
 import httpx
 import pytest
 
+from service.claims.schemas import ListedStatus
 from service.client import ApiError, AsyncTvetMatchClient, RetryPolicy, TvetMatchClient
 from service.institutions.models import InstitutionCreate, InstitutionPrivate, InstitutionPublic
-from service.institutions.schemas import InstitutionPage, MatchList
+from service.institutions.schemas import InstitutionCreated, InstitutionPage, MatchList
+from service.meetings.models import MeetingStatus
 from service.values.validation import Kind
 from service.workshops.country_groups import CountryGroups
 from service.workshops.import_schemas import ImportPlanPublic, ImportResult
@@ -214,6 +216,60 @@ def test_an_organiser_runs_a_workshop_through_the_client(live: Server, admin_tok
         moved = api.update_workshop(workshop.id, {"venue": "Siem Reap"}, if_match=tagged.etag)
         assert moved.value.venue == "Siem Reap"
         assert moved.etag != tagged.etag
+
+
+def with_contact(client: TvetMatchClient, name: str, email: str) -> InstitutionCreated:
+    profile = newcomer(name).model_dump(exclude_unset=True)
+    return client.create_institution({**profile, "contact_email": email})
+
+
+def test_two_institutions_meet_through_their_clients(live: Server) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    with TvetMatchClient(live.url) as anonymous:
+        a = with_contact(anonymous, f"Asking College {suffix}", "a@asking.example.org")
+        b = with_contact(anonymous, f"Asked Centre {suffix}", "b@asked.example.org")
+    with TvetMatchClient(live.url, key=a.api_key) as asker:
+        sent = asker.create_meeting_request({"to_institution_id": b.id, "message": "Meet?"})
+        assert sent.status == MeetingStatus.requested
+        assert sent.to_institution.contact_email is None
+        assert [item.id for item in asker.iter_meeting_requests(box="sent")] == [sent.id]
+    with TvetMatchClient(live.url, key=b.api_key) as asked:
+        received = asked.list_meeting_requests(status=MeetingStatus.requested)
+        assert [item.id for item in received.items] == [sent.id]
+        accepted = asked.accept_meeting_request(sent.id)
+        assert accepted.status == MeetingStatus.accepted
+        assert asked.read_meeting_request(sent.id).from_institution.contact_email == (
+            "a@asking.example.org"
+        )
+        with pytest.raises(ApiError) as decided:
+            asked.decline_meeting_request(sent.id, reason="too late")
+        assert decided.value.status == 409
+    with TvetMatchClient(live.url, key=a.api_key) as asker:
+        seen = asker.read_meeting_request(sent.id)
+        assert seen.contacts_revealed
+        assert seen.to_institution.contact_email == "b@asked.example.org"
+        issued = asker.rotate_institution_calendar(a.id)
+        assert asker.read_institution_calendar(a.id).active
+        assert issued.url.endswith(".ics")
+        asker.revoke_institution_calendar(a.id)
+        assert not asker.read_institution_calendar(a.id).active
+
+
+def test_claims_need_mail_and_admins_list_them(live: Server, admin_token: str) -> None:
+    with TvetMatchClient(live.url, retry=RetryPolicy(retries=0)) as anyone:
+        npic = anyone.list_institutions(q="NPIC").items[0]
+        # This server sends no mail: the claimed address cannot be checked, so 503.
+        with pytest.raises(ApiError) as unmailed:
+            anyone.create_claim({"institution_id": npic.id, "email": "d@npic.example.org"})
+        assert unmailed.value.status == 503
+        assert anyone.liveness().status == "ok"
+        assert anyone.readiness().status == "ready"
+    with TvetMatchClient(live.url, key=admin_token) as admin:
+        assert admin.list_claims(status=ListedStatus.pending).items == []
+        assert list(admin.iter_claims()) == []
+        with pytest.raises(ApiError) as unknown:
+            admin.approve_claim(999_999)
+        assert unknown.value.status == 404
 
 
 def test_both_clients_list_the_served_country_groups(live: Server) -> None:

@@ -12,7 +12,10 @@ from service.client import AsyncTvetMatchClient, TvetMatchClient
 from service.client.methods import Operation, Pages
 from service.client.operations import Operations
 
-CLIENT = Path(__file__).resolve().parents[3] / "service" / "client"
+ROOT = Path(__file__).resolve().parents[3]
+CLIENT = ROOT / "service" / "client"
+# Every operationId the service documents, with its method and path (one a line).
+OPERATION_IDS = ROOT / "tests" / "service" / "http" / "operation_ids.txt"
 OPERATIONS = sorted(
     name for name, member in inspect.getmembers(Operations) if isinstance(member, Operation)
 )
@@ -33,11 +36,13 @@ def test_every_operation_is_a_method_of_both_clients_with_its_docstring() -> Non
     assert one_of_each_domain | {"list_alerts", "list_deliveries"} <= set(OPERATIONS)
     assert PAGES == [
         "iter_alerts",
+        "iter_claims",
         "iter_deliveries",
         "iter_institutions",
         "iter_interest",
         "iter_invitations",
         "iter_keys",
+        "iter_meeting_requests",
         "iter_opportunities",
         "iter_pairings",
         "iter_participants",
@@ -63,6 +68,14 @@ def test_every_operation_is_a_method_of_both_clients_with_its_docstring() -> Non
         assert inspect.isgeneratorfunction(getattr(blocking, name))
         assert inspect.isasyncgenfunction(getattr(asyncio_, name))
     blocking.close()
+
+
+def test_every_operation_of_the_service_is_a_client_method() -> None:
+    # docs/api.md promises one method per operation, named for its operationId.
+    lines = OPERATION_IDS.read_text().splitlines()
+    served = {line.split()[0] for line in lines if line.strip() and not line.startswith("#")}
+    assert {"create_meeting_request", "approve_claim", "readiness"} <= served
+    assert sorted(served - set(OPERATIONS)) == []
 
 
 def normalised_lines(path: Path) -> list[str]:
