@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import os
 import subprocess
 import sys
@@ -216,6 +217,17 @@ def test_an_organiser_runs_a_workshop_through_the_client(live: Server, admin_tok
         moved = api.update_workshop(workshop.id, {"venue": "Siem Reap"}, if_match=tagged.etag)
         assert moved.value.venue == "Siem Reap"
         assert moved.etag != tagged.etag
+        answers = api.list_survey_answers(workshop.id)
+        assert answers
+        exported = api.export_survey_answers(workshop.id)
+        assert exported.startswith(codecs.BOM_UTF8)
+        assert all(answer.name in exported.decode("utf-8-sig") for answer in answers)
+        forbidden = [first.a.id, first.b.id]
+        adjusted = api.adjust_pairing(
+            workshop.id, run.number, {"action": "forbid", "pair": forbidden}
+        )
+        assert adjusted.number == again.number + 1
+        assert sorted(forbidden) not in [sorted([p.a.id, p.b.id]) for p in adjusted.pairs]
 
 
 def with_contact(client: TvetMatchClient, name: str, email: str) -> InstitutionCreated:
@@ -253,6 +265,7 @@ def test_two_institutions_meet_through_their_clients(live: Server) -> None:
         assert issued.url.endswith(".ics")
         asker.revoke_institution_calendar(a.id)
         assert not asker.read_institution_calendar(a.id).active
+        assert asker.list_proposals(a.id) == []
 
 
 def test_claims_need_mail_and_admins_list_them(live: Server, admin_token: str) -> None:
