@@ -80,6 +80,18 @@ async def get_caller(
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
+async def allow_anyone(caller: CallerDep) -> Caller:
+    """Let every caller through, with a key or without (a malformed key is still 401).
+
+    The gate of operations open to the public whose operation checks the rest (a claim is
+    checked by the email it names); OpenAPI marks them as not needing a key.
+    """
+    return caller
+
+
+AnyoneDep = Annotated[Caller, Depends(allow_anyone)]
+
+
 async def require_reader(caller: CallerDep, settings: SettingsDep) -> Caller:
     """Let the caller read, unless reads need a key and it has none."""
     # async: no IO (see get_settings).

@@ -15,7 +15,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from service.config import Settings
-from service.deps import require_reader, require_registrar
+from service.deps import allow_anyone, require_reader, require_registrar
 
 
 def _calls(dependant: Dependant) -> Iterable[Callable[..., Any] | None]:
@@ -26,7 +26,7 @@ def _calls(dependant: Dependant) -> Iterable[Callable[..., Any] | None]:
 
 def keyless_operations(routers: Iterable[APIRouter], settings: Settings) -> frozenset[str]:
     """Return the operation ids that answer callers without a key under ``settings``."""
-    open_gates: set[Callable[..., Any]] = set()
+    open_gates: set[Callable[..., Any]] = {allow_anyone}
     if not settings.reads_require_key:
         open_gates.add(require_reader)
     if settings.open_registration:

@@ -66,3 +66,20 @@ def test_an_empty_survey_gets_the_422_its_schema_states(client: TestClient) -> N
     body = schema["paths"][f"{API}/workshops/{{workshop_id}}/imports"]["post"]["requestBody"]
     assert body["required"] is True
     assert body["content"]["text/csv"]["schema"]["minLength"] == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_document_says_which_operations_answer_without_a_key(client: TestClient) -> None:
+    keyless = {
+        operation["operationId"]
+        for _, _, operation in operations(client)
+        if {} in operation.get("security", [])
+    }
+    # Open to the public by design: claims are checked by the email they name, registration
+    # is open by default, and reads need no key by default.
+    assert {"create_claim", "create_institution", "read_matches", "list_institutions"} <= keyless
+    # Deciding a claim, listing claims and anything an admin does need a key.
+    assert keyless.isdisjoint({"approve_claim", "list_claims", "create_key", "create_workshop"})
+    # Without a key, a keyless operation is not refused for want of one (here: 503, no mail).
+    answer = client.post(f"{API}/claims", json={"institution_id": 1, "email": "a@example.org"})
+    assert answer.status_code == 503, answer.text
