@@ -20,9 +20,8 @@ from service.errors import (
 )
 from service.institutions import crud
 from service.institutions.models import Institution
-from service.institutions.profiles import to_profile
 from service.institutions.schemas import MatchFilters
-from service.institutions.suggestions import suggest
+from service.institutions.suggestions import suggest_for
 from service.meetings import operations as meetings
 from service.meetings import writes
 from service.meetings.models import MeetingStatus
@@ -197,17 +196,13 @@ def _my_partners_page(
     )
     accepted = [r for r in [*received, *sent] if r.status is MeetingStatus.accepted]
     accepted.sort(key=lambda r: r.decided_at or r.created_at, reverse=True)
-    partner_ids = crud.partners_of(session=session, institution_ids=[own.id])[own.id]
-    resting = meetings.resting_partners(
-        session=session, institution_id=own.id, days=settings.meeting_rest_days
-    )
-    suggestions = suggest(
+    suggestions = suggest_for(
         session=session,
         index=index,
-        query=to_profile(own, partner_ids),
+        row=own,
         filters=MatchFilters(limit=SUGGESTIONS),
         language=visitor.t.language,
-        exclude=resting,
+        rest_days=settings.meeting_rest_days,
     )
     flashes = [key for key in FLASHES if request.query_params.get(key)]
     searches = own_saved_searches(session=session, caller=caller)
