@@ -9,8 +9,9 @@ whole): inventing malformed headers buys no budget. Behind a reverse proxy the a
 the proxy's unless the proxy is listed in ``TVETMATCH_TRUSTED_PROXIES``, the only peers
 whose ``X-Forwarded-For`` the server believes. The admin token is not limited.
 
-Counters live in a ``limits`` storage: ``memory://`` counts per process; several
-instances must share one storage (e.g. ``redis://``) or each allows the full rate.
+Counters live in this process for ``memory://`` (``service.http.windows``; each worker and
+instance counts alone), else in a ``limits`` storage that several instances can share
+(e.g. ``redis://``); with ``memory://`` each allows the full rate.
 If the storage fails, requests are let through and the failure is logged.
 """
 
@@ -23,25 +24,43 @@ import logging
 import math
 import time
 from collections.abc import Sequence
+from typing import Protocol
 
 from limits import RateLimitItem, parse_many
 from limits.storage import MovingWindowSupport, storage_from_string
-from limits.strategies import (
-    MovingWindowRateLimiter,
-    RateLimiter,
-    SlidingWindowCounterRateLimiter,
-)
+from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
+from limits.util import WindowStats
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.auth.keys import bearer_token
 from service.http.problems import problem
+from service.http.windows import MovingWindows
 
 log = logging.getLogger(__name__)
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _NAMESPACE = "tvetmatch"
+
+
+class Limiter(Protocol):
+    """What counting needs of a limiter: ``limits``' strategies and ``MovingWindows``."""
+
+    def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool: ...
+
+    def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> WindowStats: ...
+
+
+def _limiter(storage: str) -> Limiter:
+    if storage == "memory://":
+        return MovingWindows()
+    counters = storage_from_string(storage)
+    # A moving window is exact, and so is its Retry-After; memcached lacks it and gets
+    # the sliding-window approximation.
+    if isinstance(counters, MovingWindowSupport):
+        return MovingWindowRateLimiter(counters)
+    return SlidingWindowCounterRateLimiter(counters)
 
 
 def _parse(text: str) -> list[RateLimitItem]:
@@ -54,14 +73,7 @@ class RateLimits:
     def __init__(self, *, every: str, writes: str, storage: str) -> None:
         self.every = _parse(every)
         self.writes = _parse(writes)
-        counters = storage_from_string(storage)
-        # A moving window is exact, and so is its Retry-After; memcached lacks it and gets
-        # the sliding-window approximation.
-        self.limiter: RateLimiter = (
-            MovingWindowRateLimiter(counters)
-            if isinstance(counters, MovingWindowSupport)
-            else SlidingWindowCounterRateLimiter(counters)
-        )
+        self.limiter: Limiter = _limiter(storage)
         # Network storages block; keep them off the event loop.
         self.blocking = not storage.startswith("memory://")
 
