@@ -73,9 +73,7 @@ class MovingWindows:
             return
         self._swept = now
         idle = [
-            key
-            for key, (window, hits) in self._hits.items()
-            if not hits or hits[-1] < now - window
+            key for key, (window, hits) in self._hits.items() if not hits or hits[-1] < now - window
         ]
         for key in idle:
             del self._hits[key]
