@@ -34,12 +34,13 @@ from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine
 from sqlmodel import col, delete, select
 
 from matching import CandidateFilter, Match, Profile, ReciprocalRanker, Taxonomy
 from matching.floor import MIN_SCORE
 from service.db import session_scope
+from service.institutions.change_probe import ChangeLogProbe
 from service.institutions.generations import (
     CHANGE_LOG_KEEP,
     Generations,
@@ -83,6 +84,7 @@ class MatchIndex:
         change_log_keep: timedelta = CHANGE_LOG_KEEP,
     ) -> None:
         self._engine = engine
+        self._probe = ChangeLogProbe(engine)
         self._generations = generations
         self._change_log_keep = change_log_keep
         self._mapped: Mapped | None = None
@@ -180,14 +182,12 @@ class MatchIndex:
         Ids from a sequence can commit out of order, hence the margin. A count of the
         window comes first: one indexed query, and the common answer is "nothing new".
         """
+        logged, newest = self._probe.window(last - CHANGE_OVERLAP)
+        known = sum(1 for cid in seen if cid > last - CHANGE_OVERLAP)
+        if logged == known and (newest or 0) <= last:
+            return []
         window = col(IndexChange.id) > last - CHANGE_OVERLAP
         with session_scope(self._engine) as session:
-            logged, newest = session.exec(
-                select(func.count(), func.max(IndexChange.id)).where(window)
-            ).one()
-            known = sum(1 for cid in seen if cid > last - CHANGE_OVERLAP)
-            if logged == known and (newest or 0) <= last:
-                return []
             rows = session.exec(select(IndexChange.id, IndexChange.institution_id).where(window))
             listed = [(cid, pid) for cid, pid in rows if cid is not None]
         # Forget pruned ids, so the counts agree again once everything listed is applied.
