@@ -4,8 +4,8 @@ lookup of each resource named in a path (``InstitutionDep``, ``WorkshopDep``,
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, ParamSpec, TypeVar
 
 import anyio
 from fastapi import Depends, Path, Request
@@ -26,6 +26,9 @@ from service.values.validation import MAX_ID
 from service.workshops import runs
 from service.workshops.models import PairingRun, Workshop
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 async def get_settings(request: Request) -> Settings:
     """Return the settings the app was built with."""
@@ -44,8 +47,27 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     finally:
-        with anyio.CancelScope(shield=True):
-            await run_in_threadpool(session.close)
+        if session.in_transaction():
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(session.close)
+        else:  # no connection held (see in_one_trip): closing does no IO
+            session.close()
+
+
+async def in_one_trip(
+    session: Session, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """Run ``work`` in the thread pool and give ``session``'s connection back in the same
+    trip, for async routes whose whole work is one call: each trip to the pool costs about
+    0.15 ms of CPU, a tenth of a lean request."""
+
+    def run() -> T:
+        try:
+            return work(*args, **kwargs)
+        finally:
+            session.close()
+
+    return await run_in_threadpool(run)
 
 
 async def get_index(request: Request) -> MatchIndex:
@@ -141,10 +163,10 @@ ImporterDep = Annotated[Caller, Depends(require_importer)]
 RegistrarDep = Annotated[Caller, Depends(require_registrar)]
 
 
-def get_institution(
-    session: SessionDep,
-    institution_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The institution's id.")],
-) -> Institution:
+InstitutionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The institution's id.")]
+
+
+def get_institution(session: SessionDep, institution_id: InstitutionId) -> Institution:
     """Return the institution named in the path, or answer 404."""
     row = crud.get_institution(session=session, institution_id=institution_id)
     if row is None:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
-from starlette.concurrency import run_in_threadpool
 
 from service.deps import (
     EditableInstitutionDep,
     ImporterDep,
     IndexDep,
     InstitutionDep,
+    InstitutionId,
     ReaderDep,
     RegistrarDep,
     SessionDep,
     SettingsDep,
+    in_one_trip,
 )
 from service.http import etags
 from service.http.idempotency import IdempotentPostRoute
@@ -169,7 +170,7 @@ def delete_institution(
 
 @router.get("/{institution_id:int}/matches", operation_id="read_matches")
 async def read_matches(
-    row: InstitutionDep,
+    institution_id: InstitutionId,
     filters: Annotated[MatchFilters, Query()],
     session: SessionDep,
     index: IndexDep,
@@ -180,14 +181,16 @@ async def read_matches(
     """Suggest partners for an institution, best first, with reasons (in the language
     `Accept-Language` asks for: en or zh); never one whose meeting request with it was
     recently declined or withdrawn."""
-    # async, the work in one trip to the thread pool: it queries the database and ranks
-    # (tens of ms at 100k profiles), which must not hold up the event loop; a sync route
-    # would cost a second trip, to check its answer against the response model.
-    return await run_in_threadpool(
+    # async, with the lookup, the ranking and the session's end in one trip to the thread
+    # pool: they query the database and rank (tens of ms at 100k profiles), which must not
+    # hold up the event loop, and every further trip costs CPU (see in_one_trip); a sync
+    # route would cost another, to check its answer against the response model.
+    return await in_one_trip(
+        session,
         suggest_for,
         session=session,
         index=index,
-        row=row,
+        institution_id=institution_id,
         filters=filters,
         language=language,
         rest_days=settings.meeting_rest_days,

@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from matching import Match, Profile, Reason
 from matching.explain import LANGUAGES, say
+from service.errors import NotFound
 from service.institutions import crud
 from service.institutions.index import MatchIndex
-from service.institutions.models import Institution
 from service.institutions.profiles import to_profile
 from service.institutions.schemas import MatchComponents, MatchFilters, MatchItem, MatchList
 from service.meetings.operations import resting_partners
@@ -46,14 +46,19 @@ def suggest_for(
     *,
     session: Session,
     index: MatchIndex,
-    row: Institution,
+    institution_id: int,
     filters: MatchFilters,
     language: str,
     rest_days: int,
 ) -> MatchList:
     """Return the best partners for a stored institution: never its declared partners, nor
-    one whose meeting request with it was declined or withdrawn in the last ``rest_days``."""
-    assert row.id is not None
+    one whose meeting request with it was declined or withdrawn in the last ``rest_days``.
+
+    Raises :class:`NotFound` when no institution has this id.
+    """
+    row = crud.get_institution(session=session, institution_id=institution_id)
+    if row is None or row.id is None:
+        raise NotFound("institution", institution_id)
     partners = crud.partners_of(session=session, institution_ids=[row.id])
     return suggest(
         session=session,

@@ -199,7 +199,7 @@ def _my_partners_page(
     suggestions = suggest_for(
         session=session,
         index=index,
-        row=own,
+        institution_id=own.id,
         filters=MatchFilters(limit=SUGGESTIONS),
         language=visitor.t.language,
         rest_days=settings.meeting_rest_days,
