@@ -50,20 +50,23 @@ def suggest_for(
     filters: MatchFilters,
     language: str,
     rest_days: int,
+    partner_ids: Sequence[int] | None = None,
 ) -> MatchList:
     """Return the best partners for a stored institution: never its declared partners, nor
     one whose meeting request with it was declined or withdrawn in the last ``rest_days``.
 
+    ``partner_ids`` are its declared partners when the caller has already read them.
     Raises :class:`NotFound` when no institution has this id.
     """
     row = crud.get_institution(session=session, institution_id=institution_id)
     if row is None or row.id is None:
         raise NotFound("institution", institution_id)
-    partners = crud.partners_of(session=session, institution_ids=[row.id])
+    if partner_ids is None:
+        partner_ids = crud.partners_of(session=session, institution_ids=[row.id])[row.id]
     return suggest(
         session=session,
         index=index,
-        query=to_profile(row, partners[row.id]),
+        query=to_profile(row, partner_ids),
         filters=filters,
         language=language,
         exclude=resting_partners(session=session, institution_id=row.id, days=rest_days),

@@ -20,10 +20,9 @@ from service.http.pagination import PageParams, Window
 from service.http.problems import field_errors
 from service.institutions import crud, directory, listing
 from service.institutions.models import Institution
-from service.institutions.profiles import to_profile
 from service.institutions.schemas import MatchFilters
-from service.institutions.suggestions import suggest
-from service.meetings.operations import have_agreed, resting_partners
+from service.institutions.suggestions import suggest_for
+from service.meetings.operations import have_agreed
 from service.values.validation import CountryCode, Kind, SearchText
 from service.web import forms
 from service.web.i18n import Translator
@@ -170,16 +169,14 @@ def institution_page(
     filters = MatchFilters(
         limit=SUGGESTIONS, cross_border=values["partners_from"] != "anywhere", kind=kinds
     )
-    resting = resting_partners(
-        session=session, institution_id=row.id, days=settings.meeting_rest_days
-    )
-    matches = suggest(
+    matches = suggest_for(
         session=session,
         index=index,
-        query=to_profile(row, partner_ids),
+        institution_id=row.id,
         filters=filters,
         language=visitor.t.language,
-        exclude=resting,
+        rest_days=settings.meeting_rest_days,
+        partner_ids=partner_ids,
     )
     t = visitor.t
     caller = visitor.caller
