@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
 from service.claims import operations as claims
 from service.claims import writes
@@ -21,7 +21,8 @@ from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import ReasonLanguageDep
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
-from service.mail.sender import MailFailed, mailer_for
+from service.mail.required import mail_taken, mailer_or_503
+from service.mail.sender import Mailer, mailer_for
 from service.values.validation import MAX_ID
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -64,17 +65,15 @@ def create_claim(
     session: SessionDep,
     settings: SettingsDep,
     language: ReasonLanguageDep,
+    mailer: Annotated[Mailer, Depends(mailer_or_503("a claim cannot be checked"))],
 ) -> ClaimPublic:
     """Claim a profile that the seed or an import created (no key was ever issued for it):
     a link is emailed to ``email`` (in the `Accept-Language` asked) to confirm it; the
     claim then waits for an admin, or an organiser of a workshop it takes part in."""
-    mailer = mailer_for(settings)
-    if mailer is None:
-        raise HTTPException(503, "no mail server is configured: a claim cannot be checked")
     institution = crud.get_institution(session=session, institution_id=data.institution_id)
     if institution is None:
         raise NotFound("institution", data.institution_id)
-    try:
+    with mail_taken("confirmation"):
         row = writes.request_claim(
             session=session,
             mailer=mailer,
@@ -85,8 +84,6 @@ def create_claim(
             note=data.note,
             language=language,
         )
-    except MailFailed as failed:
-        raise HTTPException(503, "the mail server did not take the confirmation") from failed
     return _public(row)
 
 

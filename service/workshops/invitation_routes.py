@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Depends, Query, status
 from sqlmodel import col
 
 from service.deps import RunnableWorkshopDep, SessionDep, SettingsDep
@@ -13,7 +13,8 @@ from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import MailLanguageDep
 from service.http.pagination import PageParams, paginate
 from service.http.schemas import PROBLEM_RESPONSES
-from service.mail.sender import MailFailed, mailer_for
+from service.mail.required import mail_taken, mailer_or_503
+from service.mail.sender import Mailer
 from service.workshops import invitations, operations
 from service.workshops.invitations import InvitationIn, InvitationPage, InvitationPublic
 from service.workshops.models import WorkshopInvitation
@@ -37,15 +38,13 @@ def invite_institution(
     session: SessionDep,
     settings: SettingsDep,
     language: MailLanguageDep,
+    mailer: Annotated[Mailer, Depends(mailer_or_503("add participants by name"))],
 ) -> InvitationPublic:
     """Email an invitation to join the workshop (its organisers, admins): a link to sign in
     or register, then join. Written in the language the institution with that contact email
     last used on the pages, if any, else in `Accept-Language`'s. 503 when no mail server is
     configured or it refuses the email; nothing is kept then."""
-    mailer = mailer_for(settings)
-    if mailer is None:
-        raise HTTPException(503, "no mail server is configured: add participants by name")
-    try:
+    with mail_taken("invitation"):
         return operations.invite_institution(
             session=session,
             mailer=mailer,
@@ -54,8 +53,6 @@ def invite_institution(
             public_url=settings.public_url,
             language=language,
         )
-    except MailFailed as failed:
-        raise HTTPException(503, "the mail server did not take the invitation") from failed
 
 
 @router.get("/{workshop_id:int}/invitations", operation_id="list_invitations")

@@ -3,7 +3,9 @@ answered, with each one's private link, and send reminders by email."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
 
 from service.auth.keys import Caller, Role
 from service.deps import KeyDep, RunnableWorkshopDep, SessionDep, SettingsDep, WorkshopDep
@@ -11,7 +13,8 @@ from service.errors import Forbidden
 from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import MailLanguageDep
 from service.http.schemas import PROBLEM_RESPONSES
-from service.mail.sender import MailFailed, mailer_for
+from service.mail.required import mail_taken, mailer_or_503
+from service.mail.sender import Mailer
 from service.workshops import operations, participant_reports
 from service.workshops.models import Workshop
 from service.workshops.participant_reports import (
@@ -51,15 +54,16 @@ def list_report_links(
 
 @router.post("/{workshop_id:int}/reminders", operation_id="send_reminders")
 def send_reminders(
-    row: RunnableWorkshopDep, session: SessionDep, settings: SettingsDep, language: MailLanguageDep
+    row: RunnableWorkshopDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    language: MailLanguageDep,
+    mailer: Annotated[Mailer, Depends(mailer_or_503("pass on the report links"))],
 ) -> RemindersSent:
     """Email its link to every participant that has not answered for all its pairs (and
     has a contact email): in the language it last used on the pages, if any, else in
     `Accept-Language`'s. 503 when no mail server is configured or it refuses them."""
-    mailer = mailer_for(settings)
-    if mailer is None:
-        raise HTTPException(503, "no mail server is configured: pass on the report links")
-    try:
+    with mail_taken("reminders"):
         reminded = operations.send_reminders(
             session=session,
             mailer=mailer,
@@ -67,8 +71,6 @@ def send_reminders(
             public_url=settings.public_url,
             language=language,
         )
-    except MailFailed as failed:
-        raise HTTPException(503, "the mail server did not take the reminders") from failed
     return RemindersSent(reminded=[item.institution for item in reminded])
 
 
