@@ -15,6 +15,7 @@ text is in Han characters, else English.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from matching.phrases import PhraseSpace
 from matching.types import Components, Profile, Reason, ReasonKind
@@ -61,6 +62,9 @@ def _quote(phrase: str) -> str:
     return f"“{phrase}”"
 
 
+# The same reasons recur across requests (phrases come from shared survey answers and
+# every list of a popular candidate), so each is put in words once per language.
+@lru_cache(maxsize=1 << 14)
 def say(reason: Reason, language: str) -> str:
     """Put a reason in words in ``language`` (one of :data:`LANGUAGES`), quoting its items
     verbatim."""

@@ -124,16 +124,19 @@ class PhraseSpace:
     def __init__(
         self, askers: Sequence[Profile], others: Sequence[Profile], vectors: PhraseVectors
     ) -> None:
-        unique: dict[_Key, Profile] = {}
-        for profile in askers:
-            unique.setdefault(text_of(profile), profile)
+        profiles = (*askers, *others)
+        keys = [text_of(profile) for profile in profiles]
+        unique = dict(zip(keys[: len(askers)], askers, strict=True))
         asking = len(unique)
-        for profile in others:
-            unique.setdefault(text_of(profile), profile)
+        for key, profile in zip(keys[len(askers) :], others, strict=True):
+            unique.setdefault(key, profile)
         blocks = vectors.blocks(unique)
         starts = list(itertools.accumulate((len(b.lengths) for b in blocks), initial=0))
         first = dict(zip(unique, starts, strict=False))
-        self._spans = {id(p): _spans(p, first[text_of(p)]) for p in (*askers, *others)}
+        self._spans: dict[int, dict[str, Span]] = {}
+        for key, profile in zip(keys, profiles, strict=True):
+            if id(profile) not in self._spans:  # an asker is in every pair of a ranking
+                self._spans[id(profile)] = _spans(profile, first[key])
         rows, self._asking = starts[-1], starts[asking]
         owner = np.repeat(
             np.arange(rows), np.concatenate([np.zeros(0, np.int32), *(b.lengths for b in blocks)])
@@ -215,13 +218,15 @@ class PhraseSpace:
 
 
 def _spans(profile: Profile, at: int) -> dict[str, Span]:
-    spans = {}
-    for part in ("needs", "offers", "fields", "programs"):
-        count = len(getattr(profile, part))
-        spans[part] = (at, count)
-        at += count
-    spans["about"] = (at, 1)
-    return spans
+    needs, offers = len(profile.needs), len(profile.offers)
+    fields, programs = len(profile.fields), len(profile.programs)
+    return {
+        "needs": (at, needs),
+        "offers": (at + needs, offers),
+        "fields": (at + needs + offers, fields),
+        "programs": (at + needs + offers + fields, programs),
+        "about": (at + needs + offers + fields + programs, 1),
+    }
 
 
 def _padded(spans: Sequence[Span], pad: int) -> Rows:
