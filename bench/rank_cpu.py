@@ -109,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
             for kind, seconds in (("cpu", cpu), ("wall", wall)):
                 median = {label: statistics.median(s) * 1000 for label, s in seconds.items()}
                 said = ", ".join(f"{label} {ms:.2f} ms" for label, ms in median.items())
-                ratio = median["after"] / median.get("before", median["after"])
-                print(f"  median {kind}: {said}, ratio {ratio:.3f}", flush=True)
+                if "before" in median:
+                    said += f", ratio {median['after'] / median['before']:.3f}"
+                print(f"  median {kind}: {said}", flush=True)
         if "before" in rankers:
             answers = {label: _answers(r, askers, profiles) for label, r in rankers.items()}
             found = _differences(answers["before"], answers["after"])
