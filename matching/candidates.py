@@ -60,7 +60,7 @@ def eligible_rows(
     """The rows that pass the filters and the floor, in row order."""
     eligible = corpus.alive & (score > 0) & (score >= where.min_score)
     if where.cross_border and query.country:
-        eligible &= corpus.countries != query.country
+        eligible &= _differs(corpus.countries, query.country)
     if where.countries:
         eligible &= np.isin(corpus.countries, list(where.countries))
     if where.kinds:
@@ -71,6 +71,17 @@ def eligible_rows(
     rows = [corpus.row_of[pid] for pid in excluded if pid in corpus.row_of]
     eligible[rows] = False
     return np.flatnonzero(eligible)
+
+
+def _differs(codes: npt.NDArray[np.str_], code: str) -> npt.NDArray[np.bool_]:
+    """``codes != code``, compared as integers where each code fits one (two-letter codes
+    are 8 bytes of UTF-32: one uint64), several times faster than comparing strings."""
+    as_integer = {4: np.uint32, 8: np.uint64}.get(codes.dtype.itemsize)
+    if as_integer is None or len(code) > codes.dtype.itemsize // 4:
+        differs: npt.NDArray[np.bool_] = codes != code
+        return differs
+    wanted = np.array([code], dtype=codes.dtype).view(as_integer)[0]
+    return np.asarray(codes.view(as_integer) != wanted)
 
 
 def best_linked(

@@ -2,11 +2,12 @@
 
 Scoring one asker against every stored profile is five sparse dot products per stored
 row. The base segment keeps its five part matrices transposed and stacked end to end
-(``5V x rows``), so a single sparse product with the asker's five vectors, laid out on a
-block diagonal (``5 x 5V``), reads only the posting lists of the asker's own terms and
-yields all five similarities at once. Profiles written since the base was built live in a small
-delta segment that is scored the plain way; it is folded into the base when it grows,
-so a write costs work proportional to the delta, not to the corpus.
+(``5V x rows``), so the product with the asker's five vectors laid out on a block
+diagonal (``5 x 5V``) reads only the posting lists of the asker's own terms and yields all
+five similarities at once; it is computed from those lists directly, with no matrix built
+per query. Profiles written since the base was built live in a small delta segment,
+scored the same way; it is folded into the base when it grows, so a write costs work
+proportional to the delta, not to the corpus.
 
 A snapshot is never changed: updates return a new one, so readers need no lock.
 """
@@ -25,7 +26,7 @@ from scipy import sparse
 from matching.taxonomy import Taxonomy
 from matching.types import Profile
 
-__all__ = ["PARTS", "SIMILARITIES", "Corpus", "Segment", "place_key"]
+__all__ = ["PARTS", "SIMILARITIES", "Corpus", "Segment", "Terms", "place_key"]
 
 PARTS = ("needs", "offers", "fields", "programs", "description")
 # Which stored part meets which part of the asker, in the order of the stacked blocks.
@@ -40,6 +41,8 @@ _APPEAL_SAMPLE = 64
 _MIN_DELTA_TO_MERGE = 1000
 
 FloatArray = npt.NDArray[np.float32]
+# One vector as its columns and values (a CSR row without the matrix around it).
+Terms = tuple[npt.NDArray[np.int32], FloatArray]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +64,35 @@ class Segment:
         """How many rows the segment holds."""
         return int(self.parts[PARTS[0]].shape[0])
 
-    def similarities(self, asked: sparse.csr_matrix) -> FloatArray:
-        """Return the similarities (parts x rows) for an asker laid out on a block diagonal."""
+    def similarities(self, asked: Sequence[Terms]) -> FloatArray:
+        """Return the similarities (parts x rows) to an asker's vectors, one per similarity.
+
+        The product of the asker laid out on a block diagonal with ``stacked_t``, without
+        building either: the posting lists of the asker's terms are read and added up in
+        float32, term by term in column order, as a sparse product adds them.
+        """
+        out = np.zeros(len(SIMILARITIES) * self.rows, dtype=np.float32)
         if self.rows == 0:
-            return np.zeros((len(SIMILARITIES), 0), dtype=np.float32)
-        return np.asarray((asked @ self.stacked_t).toarray(), dtype=np.float32)
+            return out.reshape(len(SIMILARITIES), 0)
+        width = int(self.parts[PARTS[0]].shape[1])
+        postings = self.stacked_t
+        heads = np.concatenate(
+            [terms.astype(np.int64) + block * width for block, (terms, _) in enumerate(asked)]
+        )
+        weights = np.concatenate([values for _, values in asked])
+        blocks = np.repeat(np.arange(len(asked)) * self.rows, [len(terms) for terms, _ in asked])
+        starts = postings.indptr[heads].astype(np.int64)
+        lengths = postings.indptr[heads + 1] - starts
+        ends = np.cumsum(lengths)
+        at = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(
+            starts - ends + lengths, lengths
+        )
+        np.add.at(
+            out,
+            np.repeat(blocks, lengths) + postings.indices[at],
+            np.repeat(weights, lengths) * postings.data[at],
+        )
+        return out.reshape(len(SIMILARITIES), self.rows)
 
 
 def _append(segment: Segment, added: Mapping[str, sparse.csr_matrix]) -> Segment:
@@ -195,10 +222,11 @@ class Corpus:
             declared_by=_redeclared(self.declared_by, removed=removed, added=()),
         )
 
-    def similarities(self, asked: sparse.csr_matrix) -> dict[str, FloatArray]:
-        """Return each similarity of every row (base then delta) to a laid-out asker."""
+    def similarities(self, asked: Mapping[str, Terms]) -> dict[str, FloatArray]:
+        """Return each similarity of every row (base then delta) to an asker's part vectors."""
+        laid_out = [asked[asked_part] for _, _, asked_part in SIMILARITIES]
         both = np.concatenate(
-            [self.base.similarities(asked), self.delta.similarities(asked)], axis=1
+            [self.base.similarities(laid_out), self.delta.similarities(laid_out)], axis=1
         )
         return {name: both[i] for i, (name, _, _) in enumerate(SIMILARITIES)}
 

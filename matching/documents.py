@@ -9,28 +9,32 @@ informative the shared items are (``matching.vectors``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 
-from matching.corpus import PARTS, SIMILARITIES, Corpus
+from matching.corpus import PARTS, Corpus, Terms
 from matching.taxonomy import Taxonomy
 from matching.text import analyze
 from matching.types import Profile
 from matching.vectors import TermWeights, vectorize
 
 __all__ = [
+    "AskedParts",
     "PartTerms",
     "asker_matrices",
-    "lay_out",
     "part_matrices",
     "part_terms",
     "phrase_terms",
+    "stored_parts",
+    "text_of",
 ]
 
 PartTerms = dict[str, list[str]]
+# An asker's five part vectors, by part.
+AskedParts = dict[str, Terms]
 # Short lists of items: scored by how informative the shared items are, not by a cosine.
 _ITEM_PARTS = frozenset(("fields", "programs"))
 _TEXT_SECTIONS = frozenset(("field", "program"))
@@ -87,10 +91,37 @@ def part_matrices(
     }
 
 
-def lay_out(asked: Mapping[str, sparse.csr_matrix]) -> sparse.csr_matrix:
-    """Lay an asker's parts on a block diagonal, each on the block of the part it meets."""
-    blocks = [asked[asked_part] for _, _, asked_part in SIMILARITIES]
-    return sparse.block_diag(blocks, format="csr", dtype=np.float32)
+def stored_parts(corpus: Corpus, profile: Profile) -> AskedParts | None:
+    """The part rows the index holds for ``profile``, if it holds the very same text.
+
+    The service asks with a profile read back from the database, a new object; when its
+    text is the indexed one's, its rows (transformed with this vocabulary) are read rather
+    than the text analysed again. ``None`` when the index holds no such row.
+    """
+    stored = corpus.profiles.get(profile.id) if profile.id is not None else None
+    if stored is None or text_of(stored) != text_of(profile):
+        return None
+    row = corpus.row_of[int(profile.id or 0)]
+    segment = corpus.base if row < corpus.base.rows else corpus.delta
+    at = row if row < corpus.base.rows else row - corpus.base.rows
+    asked: AskedParts = {}
+    for part in PARTS:
+        matrix = segment.parts[part]
+        start, end = int(matrix.indptr[at]), int(matrix.indptr[at + 1])
+        asked[part] = (matrix.indices[start:end], matrix.data[start:end])
+    return asked
+
+
+def text_of(profile: Profile) -> tuple[object, ...]:
+    """Everything of a profile its part rows are made of (the taxonomy is the ranker's)."""
+    return (
+        profile.needs,
+        profile.offers,
+        profile.fields,
+        profile.programs,
+        profile.name,
+        profile.description,
+    )
 
 
 def asker_matrices(

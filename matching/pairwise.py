@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from matching.corpus import SIMILARITIES, Corpus, place_key
+from matching.corpus import SIMILARITIES, Corpus, Terms, place_key
 from matching.taxonomy import Taxonomy
 from matching.types import Profile
 
@@ -30,15 +30,14 @@ Fuse = Callable[
 ]
 
 
-def present_in_index(
-    corpus: Corpus, asked: Mapping[str, sparse.csr_matrix]
-) -> dict[str, BoolArray | bool]:
-    """Which similarities of one asker to every row have text on both sides.
+def present_in_index(corpus: Corpus, asked: Mapping[str, Terms]) -> dict[str, BoolArray | bool]:
+    """Which similarities of one asker (its parts' columns and values) to every row have
+    text on both sides.
 
     ``False`` (not an array) for a part the asker left empty: nothing to compute there.
     """
     return {
-        name: corpus.present[stored] if asked[asked_part].nnz > 0 else False
+        name: corpus.present[stored] if len(asked[asked_part][0]) else False
         for name, stored, asked_part in SIMILARITIES
     }
 

@@ -32,20 +32,20 @@ from matching import pairwise, unindexed
 from matching.candidates import best_linked, rerank, top_rows, unique_stored, with_reserved
 from matching.corpus import PARTS, Corpus
 from matching.documents import (
+    AskedParts,
     PartTerms,
-    lay_out,
     part_matrices,
     part_terms,
-    phrase_terms,
+    stored_parts,
 )
-from matching.explain import PhraseSpace, phrases_of
 from matching.floor import MIN_SCORE
 from matching.graph import blend, graph_scores
+from matching.phrases import PhraseSpace, PhraseVectors
 from matching.said import said_matches
 from matching.score import fuse
 from matching.taxonomy import Taxonomy
 from matching.types import CandidateFilter, Match, Profile
-from matching.vectors import TermWeights, fit_term_weights, vectorize
+from matching.vectors import TermWeights, fit_term_weights
 
 __all__ = ["ReciprocalRanker"]
 
@@ -236,8 +236,8 @@ class ReciprocalRanker:
         """
         self._check_fitted()
         corpus = corpus or self.corpus_
-        asked = self._transform_one(query)
-        similarity = corpus.similarities(lay_out(asked))
+        asked = stored_parts(corpus, query) or self._asked_parts(query)
+        similarity = corpus.similarities(asked)
         present = pairwise.present_in_index(corpus, asked)
         similarity["city"], present["city"] = pairwise.locality(corpus, query.city)
         score, reciprocal, overlap = self.fuse_parts(similarity, present)
@@ -317,11 +317,16 @@ class ReciprocalRanker:
     def _transform_one(self, profile: Profile) -> dict[str, sparse.csr_matrix]:
         return self._part_matrices([part_terms(profile, self.taxonomy)])
 
-    def _transform_phrases(self, phrases: Sequence[str]) -> sparse.csr_matrix:
-        assert self.weights_ is not None
-        # Lines analysed alone give the same terms, and hit the cache of the fit (about()).
-        split = [phrase_terms(p.split("\n"), self.taxonomy) for p in phrases]
-        return vectorize(self.weights_, split)
+    def _asked_parts(self, profile: Profile) -> AskedParts:
+        return {part: (row.indices, row.data) for part, row in self._transform_one(profile).items()}
+
+    def _phrase_vectors(self) -> PhraseVectors:
+        """The vectors of the phrases reasons compare, kept while the vocabulary stands."""
+        vectors: PhraseVectors | None = getattr(self, "_phrases", None)
+        if vectors is None or vectors.weights is not self.weights_:
+            vectors = PhraseVectors(self.weights_, self.taxonomy)
+            self._phrases = vectors
+        return vectors
 
     def _check_params(self) -> None:
         if not 0.0 <= self.one_sided_factor <= 1.0:
@@ -379,10 +384,9 @@ class ReciprocalRanker:
         (:func:`matching.said.said_matches`)."""
         space = (
             PhraseSpace(
-                [p for pair in pairs for prof in pair for p in phrases_of(prof)],
-                self._transform_phrases,
-                self.terms_,
-                self.weights_.weights if self.weights_ is not None else None,
+                [asker for asker, _ in pairs],
+                [candidate for _, candidate in pairs],
+                self._phrase_vectors(),
             )
             if explain
             else None

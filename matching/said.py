@@ -12,9 +12,10 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.corpus import Corpus
-from matching.explain import PhraseSpace, reason_language, reasons, say
+from matching.explain import reason_language, reasons, say
 from matching.graph import shared_names
-from matching.score import components_at
+from matching.phrases import PhraseSpace
+from matching.score import components_of
 from matching.types import Match, Profile
 
 FloatArray = npt.NDArray[np.float32]
@@ -36,28 +37,27 @@ def said_matches(
     The arrays hold one position per pair; ``corpus`` names the partners both sides share.
     """
     language = reason_language(pairs[0][0]) if pairs and not by_asker else None
-    matches = []
-    for i, (asker, candidate) in enumerate(pairs):
-        components = components_at(similarity, reciprocal, overlap, i)
-        why = (
-            reasons(
-                asker,
-                candidate,
-                components,
-                space=space,
-                shared_partners=shared_names(asker, candidate, corpus),
-            )
-            if space is not None
-            else ()
+    components = components_of(similarity, reciprocal, overlap)
+    why = (
+        reasons(
+            pairs,
+            components,
+            space=space,
+            shared_partners=[shared_names(asker, other, corpus) for asker, other in pairs],
         )
+        if space is not None
+        else [()] * len(pairs)
+    )
+    matches = []
+    for i, (asker, _) in enumerate(pairs):
         said = language or reason_language(asker)
         matches.append(
             Match(
                 id=ids[i],
                 score=float(score[i]),
-                components=components,
-                reasons=tuple(say(reason, said) for reason in why),
-                why=why,
+                components=components[i],
+                reasons=tuple(say(reason, said) for reason in why[i]),
+                why=why[i],
             )
         )
     return matches

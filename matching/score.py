@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from matching.types import Components
 
-__all__ = ["OVERLAP_PARTS", "Fused", "components_at", "fuse"]
+__all__ = ["OVERLAP_PARTS", "Fused", "components_of", "fuse"]
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
@@ -73,17 +73,22 @@ def fuse(
     return score, reciprocal, overlap
 
 
-def components_at(
-    similarity: Mapping[str, FloatArray], reciprocal: FloatArray, overlap: FloatArray, at: int
-) -> Components:
-    """The score parts of one position of the score arrays."""
-    parts = {name: float(similarity[name][at]) for name in OVERLAP_PARTS}
+def components_of(
+    similarity: Mapping[str, FloatArray], reciprocal: FloatArray, overlap: FloatArray
+) -> list[Components]:
+    """The score parts at every position of the score arrays."""
+    names = ("they_meet_my_needs", "i_meet_their_needs", *OVERLAP_PARTS)
+    columns = {name: similarity[name].tolist() for name in names}
     graph = similarity.get("shared_partners")
-    return Components(
-        they_meet_my_needs=float(similarity["they_meet_my_needs"][at]),
-        i_meet_their_needs=float(similarity["i_meet_their_needs"][at]),
-        reciprocal=float(reciprocal[at]),
-        overlap=float(overlap[at]),
-        shared_partners=float(graph[at]) if graph is not None else 0.0,
-        **parts,
-    )
+    shared = graph.tolist() if graph is not None else [0.0] * len(reciprocal)
+    return [
+        Components(
+            reciprocal=float(mutual),
+            overlap=float(common),
+            shared_partners=float(partners),
+            **{name: float(values[at]) for name, values in columns.items()},
+        )
+        for at, (mutual, common, partners) in enumerate(
+            zip(reciprocal.tolist(), overlap.tolist(), shared, strict=True)
+        )
+    ]
