@@ -17,6 +17,7 @@ partner). :class:`Layered` lays a small dictionary of later writes over either.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -97,18 +98,25 @@ class _Rows:
     def __init__(self, arrays: Mapping[str, AnyArray], prefix: str) -> None:
         self.ids = np.asarray(arrays[f"{prefix}.ids"], dtype=np.int64)
         self.sorted_ids = np.asarray(arrays[f"{prefix}.sorted_ids"], dtype=np.int64)
-        self.order = np.asarray(arrays[f"{prefix}.order"], dtype=np.int64)
-        if not len(self.sorted_ids) == len(self.order) == len(self.ids):
+        order = np.asarray(arrays[f"{prefix}.order"], dtype=np.int64)
+        if not len(self.sorted_ids) == len(order) == len(self.ids):
             raise ValueError(f"{prefix}: ids, sorted ids and order differ in length")
+        self._sorted, self._order, self._ids = _view(self.sorted_ids), _view(order), _view(self.ids)
 
     def row(self, key: object) -> int:
         """The row of ``key``, or -1."""
         if not isinstance(key, int | np.integer):
             return -1
-        at = int(np.searchsorted(self.sorted_ids, key))
-        if at == len(self.sorted_ids) or int(self.sorted_ids[at]) != key:
+        at = bisect.bisect_left(self._sorted, key)
+        if at == len(self._sorted) or self._sorted[at] != key:
             return -1
-        return int(self.order[at])
+        order: int = self._order[at]
+        return order
+
+    def id(self, row: int) -> int:
+        """The id in ``row``."""
+        found: int = self._ids[row]
+        return found
 
 
 class _ById(Mapping[int, V]):
@@ -145,7 +153,7 @@ class ProfileColumns(_ById[Profile]):
             name: _StringColumn(arrays, f"{prefix}.{name}") for name in (*TEXT, *TEXT_LISTS)
         }
         self._lists = {
-            name: _pointer_array(arrays, f"{prefix}.{name}.rows", n) for name in TEXT_LISTS
+            name: _view(_pointer_array(arrays, f"{prefix}.{name}.rows", n)) for name in TEXT_LISTS
         }
         self._sets = {name: _IdSetColumn(arrays, f"{prefix}.{name}", n) for name in ID_SETS}
         for name in TEXT:
@@ -169,10 +177,10 @@ class ProfileColumns(_ById[Profile]):
         text, lists, sets = self._text, self._lists, self._sets
 
         def items(name: str) -> tuple[str, ...]:
-            return text[name].slice(int(lists[name][row]), int(lists[name][row + 1]))
+            return text[name].slice(lists[name][row], lists[name][row + 1])
 
         return Profile(
-            id=int(self._rows.ids[row]),
+            id=self._rows.id(row),
             name=text["name"].get(row),
             country=text["country"].get(row),
             city=text["city"].get(row),
@@ -210,36 +218,38 @@ def id_sets_arrays(prefix: str, sets: Mapping[int, Iterable[int]]) -> dict[str, 
     }
 
 
+# Read through memoryviews, not numpy: one element or a slice of bytes costs a fraction
+# of a numpy call, and a profile is a few dozen of them.
 class _StringColumn:
     def __init__(self, arrays: Mapping[str, AnyArray], prefix: str) -> None:
-        self.blob = np.asarray(arrays[f"{prefix}.blob"], dtype=np.uint8)
-        self.offsets = np.asarray(arrays[f"{prefix}.offsets"], dtype=np.int64)
-        if not len(self.offsets) or int(self.offsets[-1]) != len(self.blob):
+        blob = np.asarray(arrays[f"{prefix}.blob"], dtype=np.uint8)
+        offsets = np.asarray(arrays[f"{prefix}.offsets"], dtype=np.int64)
+        if not len(offsets) or int(offsets[-1]) != len(blob):
             raise ValueError(f"{prefix}: offsets do not end at the end of the text")
+        self.blob, self.offsets = _view(blob), _view(offsets)
 
     def get(self, item: int) -> str:
-        start, end = self.offsets[item : item + 2]
-        return self.blob[start:end].tobytes().decode("utf-8")
+        return str(self.blob[self.offsets[item] : self.offsets[item + 1]], "utf-8")
 
     def slice(self, first: int, last: int) -> tuple[str, ...]:
-        bounds = self.offsets[first : last + 1].tolist()
-        text = self.blob[bounds[0] : bounds[-1]].tobytes()
-        base = bounds[0]
-        return tuple(
-            text[a - base : b - base].decode("utf-8") for a, b in itertools.pairwise(bounds)
-        )
+        bounds = self.offsets[first : last + 1]
+        return tuple(str(self.blob[a:b], "utf-8") for a, b in itertools.pairwise(bounds))
 
 
 class _IdSetColumn:
     def __init__(self, arrays: Mapping[str, AnyArray], prefix: str, rows: int) -> None:
-        self.indptr = _pointer_array(arrays, f"{prefix}.indptr", rows)
-        self.indices = np.asarray(arrays[f"{prefix}.indices"], dtype=np.int64)
-        if int(self.indptr[-1]) != len(self.indices):
+        indptr = _pointer_array(arrays, f"{prefix}.indptr", rows)
+        indices = np.asarray(arrays[f"{prefix}.indices"], dtype=np.int64)
+        if int(indptr[-1]) != len(indices):
             raise ValueError(f"{prefix}: indptr points past the ids")
+        self.indptr, self.indices = _view(indptr), _view(indices)
 
     def get(self, row: int) -> frozenset[int]:
-        start, end = self.indptr[row : row + 2]
-        return frozenset(self.indices[start:end].tolist())
+        return frozenset(self.indices[self.indptr[row] : self.indptr[row + 1]])
+
+
+def _view(array: AnyArray) -> memoryview:
+    return np.ascontiguousarray(array).data
 
 
 def _pointer_array(arrays: Mapping[str, AnyArray], name: str, rows: int) -> npt.NDArray[np.int64]:
