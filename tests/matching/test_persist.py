@@ -131,6 +131,20 @@ def test_a_state_in_another_format_is_refused_before_its_files_are_read(
         read_state(tmp_path)
 
 
+def test_profile_columns_not_those_of_the_live_rows_are_refused(
+    written: ReciprocalRanker, tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    state = export_state(written)
+    shuffled = {**state.arrays, "profiles.ids": state.arrays["profiles.ids"][::-1].copy()}
+    with pytest.raises(StateError, match="not those of the live rows"):
+        restore_state(
+            ReciprocalRanker(taxonomy=taxonomy), dataclasses.replace(state, arrays=shuffled)
+        )
+    cut = {**state.arrays, "profiles.needs.rows": state.arrays["profiles.needs.rows"][:-1]}
+    with pytest.raises(StateError, match=r"profiles\.needs\.rows"):
+        restore_state(ReciprocalRanker(taxonomy=taxonomy), dataclasses.replace(state, arrays=cut))
+
+
 def test_a_missing_manifest_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StateError, match="manifest"):
         read_state(tmp_path)
