@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from matching.columns import laid_over
 from matching.taxonomy import Taxonomy
 from matching.types import Profile
 
@@ -175,12 +176,13 @@ class Corpus:
         ids = np.array([p.id for p in profiles], dtype=np.int64)
         row_of = dict(self.row_of)
         row_of.update((int(pid), offset + i) for i, pid in enumerate(ids))
-        current = dict(self.profiles)
-        previous = [current[int(pid)] for pid in ids if int(pid) in current]
+        previous = [self.profiles[int(pid)] for pid in ids if int(pid) in self.profiles]
         codes = dict(self.city_codes)
         cities = [place_key(p.city, self.places) for p in profiles]
         city_rows = [codes.setdefault(c, len(codes)) if c else -1 for c in cities]
-        current.update((int(pid), p) for pid, p in zip(ids, profiles, strict=True))
+        current = laid_over(
+            self.profiles, {int(pid): p for pid, p in zip(ids, profiles, strict=True)}
+        )
         return dataclasses.replace(
             self,
             base=base,
@@ -210,15 +212,14 @@ class Corpus:
         alive = self.alive.copy()
         alive[[self.row_of[pid] for pid in gone]] = False
         row_of = dict(self.row_of)
-        profiles = dict(self.profiles)
-        removed = [profiles.pop(pid) for pid in gone]
+        removed = [self.profiles[pid] for pid in gone]
         for pid in gone:
             del row_of[pid]
         return dataclasses.replace(
             self,
             alive=alive,
             row_of=row_of,
-            profiles=profiles,
+            profiles=laid_over(self.profiles, dict.fromkeys(gone)),
             declared_by=_redeclared(self.declared_by, removed=removed, added=()),
         )
 
@@ -261,7 +262,11 @@ def _present(parts: Mapping[str, sparse.csr_matrix]) -> dict[str, npt.NDArray[np
 
 
 def _declared_by(profiles: Iterable[Profile]) -> dict[int, frozenset[int]]:
-    return _redeclared({}, removed=(), added=profiles)
+    declaring: dict[int, set[int]] = {}
+    for profile in profiles:
+        for partner in profile.existing_partners:
+            declaring.setdefault(partner, set()).add(int(profile.id or 0))
+    return {partner: frozenset(ids) for partner, ids in declaring.items()}
 
 
 def _redeclared(
@@ -269,7 +274,7 @@ def _redeclared(
     *,
     removed: Iterable[Profile],
     added: Iterable[Profile],
-) -> dict[int, frozenset[int]]:
+) -> Mapping[int, frozenset[int]]:
     """Update the reverse partner index: who declared each institution as a partner."""
     changes: dict[int, set[int]] = {}
 
@@ -284,10 +289,7 @@ def _redeclared(
     for profile in added:
         for partner in profile.existing_partners:
             entry(partner).add(int(profile.id or 0))
-    updated = dict(declared_by)
-    for partner, declaring in changes.items():
-        if declaring:
-            updated[partner] = frozenset(declaring)
-        else:
-            updated.pop(partner, None)
-    return updated
+    return laid_over(
+        declared_by,
+        {partner: frozenset(declaring) or None for partner, declaring in changes.items()},
+    )

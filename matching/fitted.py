@@ -2,34 +2,37 @@
 
 ``export_state`` turns a fitted :class:`~matching.ReciprocalRanker` into plain numpy
 arrays (vocabulary, term weights, the part matrices and their stacked transpose as CSR
-triples, ids, countries, kinds, cities, the appeal sample), a few scalars and the
-indexed profiles; ``restore_state`` rebuilds a ranker that ranks exactly as the one
-exported, on whatever arrays it is given (memory-mapped files included: nothing here
-copies or writes to them). ``matching.persist`` puts a state in a directory.
+triples, ids, countries, kinds, cities, the appeal sample, the indexed profiles as
+columns and who declared whom a partner, ``matching.columns``) and a few scalars;
+``restore_state`` rebuilds a ranker that ranks exactly as the one exported, on whatever
+arrays it is given (memory-mapped files included: nothing here copies or writes to them,
+and no profile is built until one is read). ``matching.persist`` puts a state in a
+directory.
 
-No pickle anywhere: every array is numbers, booleans or fixed-width unicode, and the
+No pickle anywhere: every array is numbers, bytes or fixed-width unicode, and the
 vocabulary is rebuilt from the term array (column ``i`` is ``terms[i]``), so reading a
 state can never run code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from matching.corpus import PARTS, Corpus, Segment, _append, _declared_by
+from matching.columns import IdSets, ProfileColumns, id_sets_arrays, profile_arrays
+from matching.corpus import PARTS, Corpus, Segment, _append
 from matching.ranker import ReciprocalRanker
 from matching.taxonomy import Taxonomy
-from matching.types import Profile
 from matching.vectors import TermWeights
 
 __all__ = ["FORMAT_VERSION", "FittedState", "StateError", "export_state", "restore_state"]
 
-FORMAT_VERSION = 1
+# 2: profiles as columns (format 1 kept them as JSON lines, parsed on every start).
+FORMAT_VERSION = 2
 Scalar = int | float | str | bool
 AnyArray = npt.NDArray[np.generic]
 # Plain ndarray attributes of the ranker that fit() sets; a new one is one more name here.
@@ -57,11 +60,15 @@ class StateError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class FittedState:
-    """A fitted ranker as named arrays, scalars, and the indexed profiles in row order."""
+    """A fitted ranker as named arrays (the indexed profiles among them) and scalars."""
 
     arrays: Mapping[str, AnyArray]
     scalars: Mapping[str, Scalar]
-    profiles: Sequence[Profile]
+
+    @property
+    def profile_count(self) -> int:
+        """How many profiles the state indexes."""
+        return len(self.arrays["profiles.ids"])
 
 
 def export_state(ranker: ReciprocalRanker) -> FittedState:
@@ -96,9 +103,9 @@ def export_state(ranker: ReciprocalRanker) -> FittedState:
     }
     scalars.update({name: float(getattr(ranker, name)) for name in _PARAMS})
     scalars.update({name: int(getattr(ranker, name)) for name in _COUNTERS})
-    alive_ids = corpus.ids[corpus.alive]
-    profiles = [corpus.profiles[int(pid)] for pid in alive_ids]
-    return FittedState(arrays=arrays, scalars=scalars, profiles=profiles)
+    arrays.update(profile_arrays([corpus.profiles[int(pid)] for pid in corpus.ids[corpus.alive]]))
+    arrays.update(id_sets_arrays("declared_by", corpus.declared_by))
+    return FittedState(arrays=arrays, scalars=scalars)
 
 
 def restore_state(ranker: ReciprocalRanker, state: FittedState) -> ReciprocalRanker:
@@ -114,9 +121,7 @@ def restore_state(ranker: ReciprocalRanker, state: FittedState) -> ReciprocalRan
         if float(scalars.get(name, float("nan"))) != float(getattr(ranker, name)):
             raise StateError(f"state fitted with {name}={scalars.get(name)!r}")
     try:
-        corpus = _corpus(
-            arrays, state.profiles, columns=int(scalars["columns"]), places=ranker.taxonomy
-        )
+        corpus = _corpus(arrays, columns=int(scalars["columns"]), places=ranker.taxonomy)
         terms = arrays["terms_"]
         weights = (
             TermWeights(
@@ -162,20 +167,14 @@ def _csr(arrays: Mapping[str, AnyArray], prefix: str) -> sparse.csr_matrix:
     )
 
 
-def _corpus(
-    arrays: Mapping[str, AnyArray],
-    profiles: Sequence[Profile],
-    *,
-    columns: int,
-    places: Taxonomy | None,
-) -> Corpus:
+def _corpus(arrays: Mapping[str, AnyArray], *, columns: int, places: Taxonomy | None) -> Corpus:
     # The gazetteer is the ranker's taxonomy, as when it was fitted (the service refuses a
     # generation fitted under another taxonomy), so cities written later meet the same keys.
     ids = np.asarray(arrays["ids"], dtype=np.int64)
     alive = np.asarray(arrays["alive"], dtype=np.bool_)
-    by_id = {int(p.id or 0): p for p in profiles}
+    profiles = ProfileColumns(arrays)
     alive_rows = np.flatnonzero(alive)
-    if len(by_id) != len(profiles) or sorted(by_id) != sorted(int(i) for i in ids[alive_rows]):
+    if not np.array_equal(profiles.ids, ids[alive_rows]):
         raise StateError("the profiles are not those of the live rows")
     parts = {part: _csr(arrays, f"base.{part}") for part in PARTS}
     base = Segment(parts=parts, stacked_t=_csr(arrays, "stacked_t"))
@@ -192,9 +191,9 @@ def _corpus(
         present={part: np.asarray(arrays[f"present.{part}"], dtype=np.bool_) for part in PARTS},
         cities=np.asarray(arrays["cities"], dtype=np.int32),
         city_codes={name: code for code, name in enumerate(names)},
-        row_of={int(ids[row]): int(row) for row in alive_rows},
-        profiles={int(ids[row]): by_id[int(ids[row])] for row in alive_rows},
-        declared_by=_declared_by(profiles),
+        row_of=dict(zip(ids[alive_rows].tolist(), alive_rows.tolist(), strict=True)),
+        profiles=profiles,
+        declared_by=IdSets(arrays, "declared_by"),
         sample=np.asarray(arrays["sample"], dtype=np.intp),
         places=places,
     )

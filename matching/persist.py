@@ -1,13 +1,14 @@
-"""A fitted state in a directory: one ``.npy`` file per array, the profiles, a manifest.
+"""A fitted state in a directory: one ``.npy`` file per array and a manifest.
 
-``write_state`` writes every array with ``np.save`` (``allow_pickle=False``), the
-profiles as JSON lines, then ``manifest.json`` last: the format, the scalars, the
-profile count, the sha256 of every file, and whatever the owner adds (the service adds
-the change-log position the state reflects). Every file is fsynced before the manifest
-is written, so a manifest on disk means complete data beneath it.
+``write_state`` writes every array with ``np.save`` (``allow_pickle=False``; the
+profiles are arrays too, ``matching.columns``), then ``manifest.json`` last: the
+scalars (the format among them), the profile count, the sha256 of every file, and
+whatever the owner adds (the service adds the change-log position the state reflects).
+Every file is fsynced before the manifest is written, so a manifest on disk means
+complete data beneath it.
 
-``read_state`` checks the manifest and every checksum, then maps the arrays read-only
-(``np.load(mmap_mode="r")``): processes mapping the same files share one copy in the
+``read_state`` checks the manifest, its format and every checksum, then maps the arrays
+read-only (``np.load(mmap_mode="r")``): processes mapping the same files share one copy in the
 page cache. Nothing read here is unpickled.
 """
 
@@ -23,13 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from matching.fitted import AnyArray, FittedState, Scalar, StateError
-from matching.types import Profile
+from matching.fitted import FORMAT_VERSION, AnyArray, FittedState, Scalar, StateError
 
 __all__ = ["MANIFEST", "Manifest", "read_manifest", "read_state", "write_state"]
 
 MANIFEST = "manifest.json"
-_PROFILES = "profiles.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +50,9 @@ def write_state(directory: Path, state: FittedState, *, extra: Mapping[str, Any]
             np.save(out, np.ascontiguousarray(array), allow_pickle=False)
             os.fsync(out.fileno())
         files[path.name] = _sha256(path)
-    with (directory / _PROFILES).open("w", encoding="utf-8") as out:
-        for profile in state.profiles:
-            out.write(json.dumps(_profile_json(profile), ensure_ascii=False) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    files[_PROFILES] = _sha256(directory / _PROFILES)
     manifest = Manifest(
         scalars=dict(state.scalars),
-        profile_count=len(state.profiles),
+        profile_count=state.profile_count,
         files=files,
         extra=dict(extra),
     )
@@ -85,8 +78,14 @@ def read_manifest(directory: Path) -> Manifest:
 
 
 def read_state(directory: Path, *, verify: bool = True) -> tuple[FittedState, Manifest]:
-    """Map the state in ``directory`` read-only, after checking every file's sha256."""
+    """Map the state in ``directory`` read-only, after checking every file's sha256.
+
+    A state in another format is refused before its files are read (its owner rebuilds it).
+    """
     manifest = read_manifest(directory)
+    if manifest.scalars.get("format") != FORMAT_VERSION:
+        found = manifest.scalars.get("format")
+        raise StateError(f"state format {found!r}, expected {FORMAT_VERSION}")
     if verify:
         for name, digest in manifest.files.items():
             try:
@@ -102,38 +101,13 @@ def read_state(directory: Path, *, verify: bool = True) -> tuple[FittedState, Ma
                 arrays[name.removesuffix(".npy")] = np.load(
                     directory / name, mmap_mode="r", allow_pickle=False
                 )
-        with (directory / _PROFILES).open(encoding="utf-8") as lines:
-            profiles = [_profile(json.loads(line)) for line in lines]
+        state = FittedState(arrays=arrays, scalars=manifest.scalars)
+        count = state.profile_count
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise StateError(f"cannot read the state in {directory}: {error}") from error
-    if len(profiles) != manifest.profile_count:
-        raise StateError(f"{len(profiles)} profiles, the manifest says {manifest.profile_count}")
-    return FittedState(arrays=arrays, scalars=manifest.scalars, profiles=profiles), manifest
-
-
-def _profile_json(profile: Profile) -> dict[str, Any]:
-    fields = asdict(profile)
-    fields["existing_partners"] = sorted(profile.existing_partners)
-    fields["worked_with"] = sorted(profile.worked_with)
-    return fields
-
-
-def _profile(raw: dict[str, Any]) -> Profile:
-    return Profile(
-        id=int(raw["id"]),
-        name=raw["name"],
-        country=raw["country"],
-        city=raw["city"],
-        kind=raw["kind"],
-        fields=tuple(raw["fields"]),
-        needs=tuple(raw["needs"]),
-        offers=tuple(raw["offers"]),
-        programs=tuple(raw["programs"]),
-        description=raw["description"],
-        languages=tuple(raw["languages"]),
-        existing_partners=frozenset(int(p) for p in raw["existing_partners"]),
-        worked_with=frozenset(int(p) for p in raw.get("worked_with", ())),
-    )
+    if count != manifest.profile_count:
+        raise StateError(f"{count} profiles, the manifest says {manifest.profile_count}")
+    return state, manifest
 
 
 def _sha256(path: Path) -> str:

@@ -32,7 +32,7 @@ from typing import IO
 from sqlalchemy import Engine
 
 from matching import ReciprocalRanker, Taxonomy
-from matching.fitted import StateError, export_state, restore_state
+from matching.fitted import FORMAT_VERSION, StateError, export_state, restore_state
 from matching.persist import read_manifest, read_state, write_state
 from service.values.times import utc_now
 
@@ -139,12 +139,17 @@ class Generations:
         return name
 
     def current_is_recent(self, keep: timedelta = CHANGE_LOG_KEEP) -> bool:
-        """Whether ``CURRENT`` names a generation the change log still covers (manifest only)."""
+        """Whether ``CURRENT`` names a generation the change log still covers, written in
+        this format (manifest only): else ``serve`` publishes a new one before its workers
+        start."""
         name = self.current()
         if name is None:
             return False
         try:
-            taken_at = read_manifest(self.root / name).extra["taken_at"]
+            manifest = read_manifest(self.root / name)
+            if manifest.scalars.get("format") != FORMAT_VERSION:
+                return False
+            taken_at = manifest.extra["taken_at"]
             return Position(0, frozenset(), datetime.fromisoformat(taken_at)).covered(keep)
         except (StateError, KeyError, ValueError, TypeError):
             return False

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from matching import Profile, ReciprocalRanker, Taxonomy
+from matching.columns import Layered, ProfileColumns
 from matching.evaluation.datasets import parse_dataset
 from matching.evaluation.synthetic import generate
-from matching.fitted import StateError, export_state, restore_state
+from matching.fitted import FORMAT_VERSION, StateError, export_state, restore_state
 from matching.persist import read_manifest, read_state, write_state
 from seed import load_taxonomy
 
@@ -67,7 +68,10 @@ def test_mapped_ranker_ranks_every_profile_exactly_as_the_writer(
     loaded = _mapped(written, tmp_path, taxonomy)
     # Still the read-only mapping, not a copy: workers share these pages.
     assert not loaded.corpus_.base.stacked_t.data.flags.writeable
+    # The profiles too: columns over the mapped files, each built only when read.
+    assert isinstance(loaded.profiles, ProfileColumns)
     assert dict(loaded.profiles) == dict(written.profiles)
+    assert dict(loaded.corpus_.declared_by) == dict(written.corpus_.declared_by)
     for query in written.profiles.values():
         expected = written.rank(query, k=10)
         got = loaded.rank(query, k=10)
@@ -90,6 +94,10 @@ def test_mapped_ranker_takes_writes_and_counts_like_the_writer(
     ids = sorted(written.profiles)[:30]
     np.testing.assert_allclose(loaded.score_matrix(ids), written.score_matrix(ids), atol=1e-6)
     assert [m.id for m in loaded.rank(newcomer)] == [m.id for m in written.rank(newcomer)]
+    # The writes lie over the mapped columns; nothing was copied out of them.
+    assert isinstance(loaded.profiles, Layered)
+    assert dict(loaded.profiles) == dict(written.profiles)
+    assert dict(loaded.corpus_.declared_by) == dict(written.corpus_.declared_by)
 
 
 def test_manifest_lists_a_checksum_per_file_and_the_owners_extra(
@@ -110,6 +118,31 @@ def test_a_corrupt_file_is_refused(written: ReciprocalRanker, tmp_path: Path) ->
     target.write_bytes(bytes(data))
     with pytest.raises(StateError, match="checksum"):
         read_state(tmp_path)
+
+
+def test_a_state_in_another_format_is_refused_before_its_files_are_read(
+    written: ReciprocalRanker, tmp_path: Path
+) -> None:
+    state = export_state(written)
+    older = dataclasses.replace(state, scalars={**state.scalars, "format": FORMAT_VERSION - 1})
+    write_state(tmp_path, older, extra={})
+    (tmp_path / "ids.npy").unlink()
+    with pytest.raises(StateError, match=f"format {FORMAT_VERSION - 1}, expected"):
+        read_state(tmp_path)
+
+
+def test_profile_columns_not_those_of_the_live_rows_are_refused(
+    written: ReciprocalRanker, tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    state = export_state(written)
+    shuffled = {**state.arrays, "profiles.ids": state.arrays["profiles.ids"][::-1].copy()}
+    with pytest.raises(StateError, match="not those of the live rows"):
+        restore_state(
+            ReciprocalRanker(taxonomy=taxonomy), dataclasses.replace(state, arrays=shuffled)
+        )
+    cut = {**state.arrays, "profiles.needs.rows": state.arrays["profiles.needs.rows"][:-1]}
+    with pytest.raises(StateError, match=r"profiles\.needs\.rows"):
+        restore_state(ReciprocalRanker(taxonomy=taxonomy), dataclasses.replace(state, arrays=cut))
 
 
 def test_a_missing_manifest_is_refused(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.service.http.test_http import CLI
+from tests.service.institutions.test_generations import older_format
 from tests.support.server import Server, running_server, server_env
 
 pytestmark = [pytest.mark.http]
@@ -144,3 +145,19 @@ def test_one_worker_publishes_a_generation_and_its_restart_maps_it(tmp_path: Pat
             assert _worker(client) == (str(one.process.pid), "gen-000001")
     # The restart mapped the first generation rather than fitting and publishing another.
     assert sorted(path.name for path in (tmp_path / "index").glob("gen-*")) == ["gen-000001"]
+
+
+def test_serve_replaces_a_generation_in_an_older_format_before_its_workers_start(
+    tmp_path: Path,
+) -> None:
+    env = server_env(data_dir=tmp_path, database_url=None)
+    for start, expected in enumerate(["gen-000001", "gen-000002"]):
+        if start:
+            older_format(tmp_path / "index" / "gen-000001")
+        with (
+            running_server(env, tmp_path / "server.log", workers=1) as one,
+            httpx.Client(base_url=one.url, timeout=10) as client,
+        ):
+            # Mapped, not fitted by the worker: the start published one in this format.
+            assert _worker(client) == (str(one.process.pid), expected)
+    assert sorted(path.name for path in (tmp_path / "index").glob("gen-*")) == ["gen-000002"]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from matching import CandidateFilter, Profile, Taxonomy
+from matching.fitted import FORMAT_VERSION
 from service.institutions import crud
 from service.institutions.generations import CURRENT, Generations
 from service.institutions.index import MatchIndex
@@ -97,17 +102,39 @@ def test_a_half_written_generation_is_ignored_and_cleaned(
     ]
 
 
-def test_a_corrupt_current_generation_falls_back_to_the_database(
-    engine: Engine, generations: Generations, taxonomy: Taxonomy, started: Start
-) -> None:
-    wuxi = store(engine, "Wuxi", offers=["CNC teacher training"])
-    name = reindex(engine, generations, taxonomy)
-    target = generations.root / str(name) / "ids.npy"
+def corrupt(directory: Path) -> None:
+    target = directory / "ids.npy"
     data = bytearray(target.read_bytes())
     data[-1] ^= 0xFF
     target.write_bytes(bytes(data))
+
+
+def older_format(directory: Path) -> None:
+    manifest = directory / "manifest.json"
+    written = json.loads(manifest.read_text(encoding="utf-8"))
+    written["scalars"]["format"] = FORMAT_VERSION - 1
+    manifest.write_text(json.dumps(written), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("spoil", "rebuilt_before_serving"), [(corrupt, False), (older_format, True)]
+)
+def test_an_unusable_current_generation_falls_back_to_the_database(
+    engine: Engine,
+    generations: Generations,
+    taxonomy: Taxonomy,
+    started: Start,
+    spoil: Callable[[Path], None],
+    rebuilt_before_serving: bool,
+) -> None:
+    wuxi = store(engine, "Wuxi", offers=["CNC teacher training"])
+    name = reindex(engine, generations, taxonomy)
+    spoil(generations.root / str(name))
+    # An older format is seen in the manifest: `serve` publishes a new one first.
+    assert generations.current_is_recent() is not rebuilt_before_serving
     match_index = started()
     assert match_index.generation is None
+    assert match_index.refits == 1  # fitted from the database
     assert ranked(match_index, **CNC) == [wuxi]
 
 
