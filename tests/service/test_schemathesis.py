@@ -322,7 +322,9 @@ def test_chains_along_the_links_answer_as_the_schema_says(served: Server, tmp_pa
     inconsistent replay (FlakyStrategyDefinition) instead of reporting the failure. A
     reset of the running server would need a route that the product must not have, and
     would leave its index and limiter as they were; so every chain gets a new ``tvet-match
-    serve`` on a fresh copy of the database, started while the chain before it runs.
+    serve`` on a fresh copy of the database, started while the chain before it runs. The
+    servers are forked from one process that imported the service once
+    (``tests.support.forked``): importing took most of a start, and the run starts 19.
 
     Shrinking is off: it would replay chains by the dozen, each on a new server. A failure
     is reported with the chain as it ran (at most ``STEPS_PER_CHAIN`` calls, printed by
