@@ -104,14 +104,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     fraction of the time that running every migration again does, and the app's own
     upgrade at start then finds nothing to do.
     """
-    migrated = not _STARTS_AN_APP.isdisjoint(request.fixturenames)
+    if not _STARTS_AN_APP.isdisjoint(request.fixturenames):
+        return migrated_database(request, request.param, tmp_path)
     if request.param == "sqlite":
-        path = tmp_path / "test.sqlite3"
-        if migrated:
-            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return fresh_postgres_database(request.getfixturevalue("postgres_server"))
+
+
+def migrated_database(request: pytest.FixtureRequest, kind: str, folder: Path) -> str:
+    """Return the URL of a new database at the schema head, a copy of the session's template.
+
+    ``kind`` is "sqlite" (a file in ``folder``) or "postgres". For fixtures of any scope
+    that start an app on a database of their own.
+    """
+    if kind == "sqlite":
+        path = folder / "test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
         return f"sqlite:///{path}"
     server_url: str = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("migrated_postgres") if migrated else None
+    template: str = request.getfixturevalue("migrated_postgres")
     return fresh_postgres_database(server_url, template=template)
 
 

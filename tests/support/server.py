@@ -17,12 +17,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 import pytest
 
 from tests.conftest import ADMIN_TOKEN
 from tests.service.http.test_http import CLI, free_port, serve_command
+from tests.support.forked import Forker
 
 _START_ATTEMPTS = 3
 
@@ -42,11 +44,22 @@ def server_env(*, data_dir: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
+class ServerProcess(Protocol):
+    """What a test needs of a server's process: a ``subprocess.Popen``, or a forked one."""
+
+    @property
+    def pid(self) -> int: ...
+    def poll(self) -> int | None: ...
+    def wait(self, timeout: float | None = None) -> int: ...
+    def terminate(self) -> None: ...
+    def kill(self) -> None: ...
+
+
 @dataclass
 class Server:
     """A running server: its process, base URL and log file."""
 
-    process: subprocess.Popen[bytes]
+    process: ServerProcess
     url: str
     log: Path
 
@@ -67,10 +80,16 @@ class Server:
 
 
 def start_server(
-    env: Mapping[str, str], log: Path, *, ready_within: float = 180, workers: int = 1
+    env: Mapping[str, str],
+    log: Path,
+    *,
+    ready_within: float = 180,
+    workers: int = 1,
+    forker: Forker | None = None,
 ) -> Server:
     """Start ``tvet-match serve`` (one process unless asked) on a free loopback port; return
-    once it is ready.
+    once it is ready. With a ``forker``, the server is forked from its fork server instead
+    of started as a new command (``tests.support.forked``).
 
     A port is free when picked but can be taken before the server binds it (by another
     test worker, or another run on the machine): the server then exits, and the start is
@@ -80,13 +99,15 @@ def start_server(
     """
     for _attempt in range(_START_ATTEMPTS):
         port = free_port()
-        with log.open("ab") as out:
-            process = subprocess.Popen(
-                serve_command(port, workers=workers),
-                env=dict(env),
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        command = serve_command(port, workers=workers)
+        process: ServerProcess
+        if forker is not None:
+            process = forker.start(command[1:], env, log)
+        else:
+            with log.open("ab") as out:
+                process = subprocess.Popen(
+                    command, env=dict(env), stdout=out, stderr=subprocess.STDOUT
+                )
         server = Server(process, f"http://127.0.0.1:{port}", log)
         if _ready(server, port, ready_within):
             return server
@@ -94,7 +115,7 @@ def start_server(
             server.kill()
             pytest.fail(f"server not ready within {ready_within:.0f} s:\n{log.read_text()}")
         if "address already in use" not in log.read_text().lower():
-            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
+            pytest.fail(f"server exited with {process.poll()}:\n{log.read_text()}")
     pytest.fail(f"no free port after {_START_ATTEMPTS} attempts:\n{log.read_text()}")
 
 
@@ -154,8 +175,9 @@ class FreshServers:
     """Servers that each start on their own copy of a template data directory.
 
     A test that needs the same starting state again and again (a stateful fuzzer replaying
-    a chain of calls) takes one per run. Starting a server takes seconds (imports, index),
-    so the next one is started while the current one works, and is waiting when asked for.
+    a chain of calls) takes one per run. The servers are forked from one fork server
+    (``tests.support.forked``), which imports the service once instead of once per start;
+    and the next one is started while the current one works, waiting when asked for.
     """
 
     def __init__(self, template: Path, env: Mapping[str, str], folder: Path) -> None:
@@ -164,6 +186,7 @@ class FreshServers:
         self._folder = folder
         self._numbers = itertools.count(1)
         self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fresh-server")
+        self._forker = Forker(self._env, folder / "fork-server.log")
         self._next: Future[Server] | None = None
 
     def take(self) -> Server:
@@ -178,12 +201,13 @@ class FreshServers:
         data_dir = self._folder / f"server-{next(self._numbers)}"
         shutil.copytree(self._template, data_dir)
         env = dict(self._env, TVETMATCH_DATA_DIR=str(data_dir))
-        return start_server(env, data_dir / "server.log", ready_within=240)
+        return start_server(env, data_dir / "server.log", ready_within=240, forker=self._forker)
 
     def close(self) -> None:
-        """Stop the server started for the next taker, if any."""
+        """Stop the server started for the next taker, if any, and the fork server."""
         # A start that failed has nothing to stop (and was reported to its taker, if any).
         if self._next is not None and self._next.exception() is None:
             self._next.result().stop()
         self._next = None
         self._starter.shutdown()
+        self._forker.close()

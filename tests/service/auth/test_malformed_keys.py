@@ -3,20 +3,47 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
-from tests.conftest import ADMIN
+from service.config import Settings
+from service.main import create_app
+from tests.conftest import ADMIN, ADMIN_TOKEN, migrated_database
 
 API = "/api/v1"
 MALFORMED = ["Basic dXNlcjpwYXNz", "Bearer", "Bearer    ", "Token tvm_x", "tvm_x"]
 
 
-@pytest.fixture
-def world(client: TestClient) -> TestClient:
-    """One of each thing a GET can name, each with id 1."""
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """An app holding one of each thing a GET can name, each with id 1.
 
+    One per database for the module: the tests only read, and a refused read changes
+    nothing. Rate limits are off, as the module sends every read once per malformed key
+    from one address (the limits have tests of their own).
+    """
+    folder = tmp_path_factory.mktemp("malformed-keys")
+    settings = Settings(
+        data_dir=folder,
+        database_url=migrated_database(request, request.param, folder),
+        seed_on_empty=False,
+        admin_token=SecretStr(ADMIN_TOKEN),
+        rate_limit="",
+        rate_limit_writes="",
+    )
+    with TestClient(create_app(settings), raise_server_exceptions=True) as client:
+        _create_one_of_each(client)
+        yield client
+
+
+def _create_one_of_each(client: TestClient) -> None:
     def post(path: str, body: object) -> None:
         response = client.post(f"{API}{path}", json=body, headers=ADMIN)
         assert response.status_code == 201, response.text
@@ -38,7 +65,6 @@ def world(client: TestClient) -> TestClient:
     post("/opportunities", {"institution_id": 1, "type": "internships", "title": "T"})
     post("/saved-searches", {"institution_id": 1})
     post("/webhooks", {"url": "https://receiver.example.org/hook", "events": ["match.alert"]})
-    return client
 
 
 def read_paths(client: TestClient) -> list[str]:
