@@ -33,6 +33,8 @@ from matching.candidates import best_linked, rerank, top_rows, unique_stored, wi
 from matching.corpus import PARTS, Corpus
 from matching.documents import (
     PartTerms,
+    asker_terms,
+    holds_only_text,
     lay_out,
     part_matrices,
     part_terms,
@@ -74,6 +76,10 @@ class ReciprocalRanker:
         profiles in different languages meet on the concepts they share.
     concept_weight:
         How much heavier a concept term weighs than an ordinary term.
+    text_only_concepts, text_only_exposure:
+        For an asker holding only text (no needs, offers, fields or programs): whether its
+        description keeps its concept terms, and the ``exposure`` its lists get unless the
+        caller gives one (``docs/ranking.md``, third round).
     """
 
     def __init__(
@@ -89,6 +95,8 @@ class ReciprocalRanker:
         graph_places: int = 2,
         taxonomy: Taxonomy | None = None,
         concept_weight: float = 3.0,
+        text_only_concepts: bool = False,
+        text_only_exposure: float = 0.5,
     ) -> None:
         self.reciprocal_weight = reciprocal_weight
         self.fields_weight = fields_weight
@@ -100,6 +108,8 @@ class ReciprocalRanker:
         self.graph_places = graph_places
         self.taxonomy = taxonomy
         self.concept_weight = concept_weight
+        self.text_only_concepts = text_only_concepts
+        self.text_only_exposure = text_only_exposure
 
     def fit(self, profiles: Iterable[Profile]) -> Self:
         """Learn the vocabulary and IDF from ``profiles`` and index them all."""
@@ -167,7 +177,7 @@ class ReciprocalRanker:
         k: int = 10,
         where: CandidateFilter | None = None,
         diversity: float = 0.0,
-        exposure: float = 0.0,
+        exposure: float | None = None,
         explain: bool = True,
     ) -> list[Match]:
         """Return the ``k`` best partners for ``query``, best first, with reasons.
@@ -180,13 +190,16 @@ class ReciprocalRanker:
         relevance so near-copies do not fill the list. ``exposure`` (0 to 1) lowers
         candidates that suit almost everyone: each pooled candidate's relevance is divided
         by ``1 + exposure * appeal / mean appeal``, where appeal is its mean score as a
-        partner for a fixed sample of stored institutions. Both change the order only;
+        partner for a fixed sample of stored institutions; ``None`` means by the asker:
+        ``text_only_exposure`` for one holding only text, else 0. Both change the order only;
         each match keeps its own score. ``explain=False`` skips the reasons (they are the
         costliest part of a ranking) for callers that only need the order.
         """
         self._check_fitted()
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
+        if exposure is None:
+            exposure = self.text_only_exposure if holds_only_text(query) else 0.0
         if not (0.0 <= diversity <= 1.0 and 0.0 <= exposure <= 1.0):
             raise ValueError("diversity and exposure must be within [0, 1]")
         where = where or CandidateFilter()
@@ -207,7 +220,7 @@ class ReciprocalRanker:
                 k,
                 diversity=diversity,
                 exposure=exposure,
-                appeal=lambda pooled: self._appeal(corpus, pooled),
+                appeal=lambda pooled: pairwise.appeal(corpus, pooled, self.fuse_parts),
             )
         else:
             rows = top_rows(corpus, query, score, k, where)
@@ -315,7 +328,8 @@ class ReciprocalRanker:
         return part_matrices(self.weights_, terms)
 
     def _transform_one(self, profile: Profile) -> dict[str, sparse.csr_matrix]:
-        return self._part_matrices([part_terms(profile, self.taxonomy)])
+        terms = asker_terms(profile, self.taxonomy, concepts=self.text_only_concepts)
+        return self._part_matrices([terms])
 
     def _transform_phrases(self, phrases: Sequence[str]) -> sparse.csr_matrix:
         assert self.weights_ is not None
@@ -324,10 +338,9 @@ class ReciprocalRanker:
         return vectorize(self.weights_, split)
 
     def _check_params(self) -> None:
-        if not 0.0 <= self.one_sided_factor <= 1.0:
-            raise ValueError("one_sided_factor must be within [0, 1]")
-        if not 0.0 <= self.graph_weight <= 1.0:
-            raise ValueError("graph_weight must be within [0, 1]")
+        for name in ("one_sided_factor", "graph_weight", "text_only_exposure"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be within [0, 1]")
         if self.graph_places < 0:
             raise ValueError("graph_places must not be negative")
         if self.concept_weight <= 0:
@@ -354,14 +367,6 @@ class ReciprocalRanker:
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Combine part similarities into (score, reciprocal, overlap); any array shape."""
         return fuse(similarity, present, self._weights(), self.one_sided_factor)
-
-    def _appeal(self, corpus: Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
-        """Mean score of each row as a partner for the corpus's sample of askers."""
-        sample = corpus.sample
-        score = pairwise.cross_scores(corpus, rows, sample, self.fuse_parts)
-        others = rows[:, None] != sample[None, :]
-        counted = np.maximum(others.sum(axis=1), 1)
-        return np.asarray(np.where(others, score, 0.0).sum(axis=1) / counted, dtype=np.float64)
 
     def matches(
         self,
