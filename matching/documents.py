@@ -25,6 +25,8 @@ __all__ = [
     "AskedParts",
     "PartTerms",
     "asker_matrices",
+    "asker_terms",
+    "holds_only_text",
     "part_matrices",
     "part_terms",
     "phrase_terms",
@@ -78,6 +80,25 @@ def part_terms(profile: Profile, taxonomy: Taxonomy | None) -> PartTerms:
     }
 
 
+def holds_only_text(profile: Profile) -> bool:
+    """Whether a profile says nothing but its name and description (and place, kind)."""
+    return not (profile.needs or profile.offers or profile.fields or profile.programs)
+
+
+def asker_terms(profile: Profile, taxonomy: Taxonomy | None, *, concepts: bool) -> PartTerms:
+    """The terms of a profile that asks for partners: ``part_terms``, except that an asker
+    holding only text drops its concept terms unless ``concepts``.
+
+    For such an asker the description is nearly the whole score, and a concept term, at
+    three times an ordinary term's weight, fills its list with one theme (on the CoVE set,
+    with exposure 0.5 for such askers, 56 to 74 hidden partners found; docs/ranking.md).
+    """
+    terms = part_terms(profile, taxonomy)
+    if concepts or not holds_only_text(profile):
+        return terms
+    return {**terms, "description": [t for t in terms["description"] if not t.startswith("~")]}
+
+
 def part_matrices(
     weights: TermWeights | None, terms: Sequence[PartTerms]
 ) -> dict[str, sparse.csr_matrix]:
@@ -129,16 +150,28 @@ def asker_matrices(
     weights: TermWeights | None,
     taxonomy: Taxonomy | None,
     askers: Sequence[Profile],
+    *,
+    concepts: bool,
 ) -> dict[str, sparse.csr_matrix]:
-    """The askers' part rows: read from the index for the very profiles it holds (they were
-    transformed with this vocabulary), transformed here for the others."""
+    """The askers' part rows (``asker_terms``): read from the index for the very profiles it
+    holds (they were transformed with this vocabulary) when the asker's terms are the
+    stored ones, transformed here for the others."""
     rows = [
-        corpus.row_of[p.id] if p.id is not None and corpus.profiles.get(p.id) is p else -1
+        corpus.row_of[p.id]
+        if p.id is not None
+        and corpus.profiles.get(p.id) is p
+        and (concepts or not holds_only_text(p))
+        else -1
         for p in askers
     ]
     known = np.array([row for row in rows if row >= 0], dtype=np.intp)
     fresh = part_matrices(
-        weights, [part_terms(p, taxonomy) for p, row in zip(askers, rows, strict=True) if row < 0]
+        weights,
+        [
+            asker_terms(p, taxonomy, concepts=concepts)
+            for p, row in zip(askers, rows, strict=True)
+            if row < 0
+        ],
     )
     if not len(known):
         return fresh

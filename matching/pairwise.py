@@ -62,6 +62,15 @@ def cross_scores(
     return score
 
 
+def appeal(corpus: Corpus, rows: Rows, fuse: Fuse) -> npt.NDArray[np.float64]:
+    """Mean score of each row as a partner for the corpus's sample of askers (exposure)."""
+    sample = corpus.sample
+    score = cross_scores(corpus, rows, sample, fuse)
+    others = rows[:, None] != sample[None, :]
+    counted = np.maximum(others.sum(axis=1), 1)
+    return np.asarray(np.where(others, score, 0.0).sum(axis=1) / counted, dtype=np.float64)
+
+
 def mutual_scores(
     corpus: Corpus, rows: Rows, fuse: Fuse, *, block: int, grounded: bool
 ) -> FloatArray:

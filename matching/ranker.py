@@ -20,6 +20,7 @@ one side left empty is unknown rather than zero. See ``docs/ranking.md``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Self
 
@@ -34,6 +35,8 @@ from matching.corpus import PARTS, Corpus
 from matching.documents import (
     AskedParts,
     PartTerms,
+    asker_terms,
+    holds_only_text,
     part_matrices,
     part_terms,
     stored_parts,
@@ -74,6 +77,10 @@ class ReciprocalRanker:
         profiles in different languages meet on the concepts they share.
     concept_weight:
         How much heavier a concept term weighs than an ordinary term.
+    text_only_concepts, text_only_exposure:
+        For an asker holding only text (no needs, offers, fields or programs): whether its
+        description keeps its concept terms, and the ``exposure`` its lists get unless the
+        caller gives one (``docs/ranking.md``, third round).
     """
 
     def __init__(
@@ -89,6 +96,8 @@ class ReciprocalRanker:
         graph_places: int = 2,
         taxonomy: Taxonomy | None = None,
         concept_weight: float = 3.0,
+        text_only_concepts: bool = False,
+        text_only_exposure: float = 0.5,
     ) -> None:
         self.reciprocal_weight = reciprocal_weight
         self.fields_weight = fields_weight
@@ -100,6 +109,8 @@ class ReciprocalRanker:
         self.graph_places = graph_places
         self.taxonomy = taxonomy
         self.concept_weight = concept_weight
+        self.text_only_concepts = text_only_concepts
+        self.text_only_exposure = text_only_exposure
 
     def fit(self, profiles: Iterable[Profile]) -> Self:
         """Learn the vocabulary and IDF from ``profiles`` and index them all."""
@@ -167,7 +178,7 @@ class ReciprocalRanker:
         k: int = 10,
         where: CandidateFilter | None = None,
         diversity: float = 0.0,
-        exposure: float = 0.0,
+        exposure: float | None = None,
         explain: bool = True,
     ) -> list[Match]:
         """Return the ``k`` best partners for ``query``, best first, with reasons.
@@ -180,13 +191,16 @@ class ReciprocalRanker:
         relevance so near-copies do not fill the list. ``exposure`` (0 to 1) lowers
         candidates that suit almost everyone: each pooled candidate's relevance is divided
         by ``1 + exposure * appeal / mean appeal``, where appeal is its mean score as a
-        partner for a fixed sample of stored institutions. Both change the order only;
+        partner for a fixed sample of stored institutions; ``None`` means by the asker:
+        ``text_only_exposure`` for one holding only text, else 0. Both change the order only;
         each match keeps its own score. ``explain=False`` skips the reasons (they are the
         costliest part of a ranking) for callers that only need the order.
         """
         self._check_fitted()
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
+        if exposure is None:
+            exposure = self.text_only_exposure if holds_only_text(query) else 0.0
         if not (0.0 <= diversity <= 1.0 and 0.0 <= exposure <= 1.0):
             raise ValueError("diversity and exposure must be within [0, 1]")
         where = where or CandidateFilter()
@@ -200,14 +214,9 @@ class ReciprocalRanker:
             score = blend(score, graph, self.graph_weight)
         if diversity > 0 or exposure > 0:
             pool = top_rows(corpus, query, score, max(_POOL_PER_RESULT * k, _MIN_POOL), where)
+            appeal = functools.partial(pairwise.appeal, corpus, fuse=self.fuse_parts)
             rows = rerank(
-                corpus,
-                pool,
-                score,
-                k,
-                diversity=diversity,
-                exposure=exposure,
-                appeal=lambda pooled: self._appeal(corpus, pooled),
+                corpus, pool, score, k, diversity=diversity, exposure=exposure, appeal=appeal
             )
         else:
             rows = top_rows(corpus, query, score, k, where)
@@ -236,7 +245,9 @@ class ReciprocalRanker:
         """
         self._check_fitted()
         corpus = corpus or self.corpus_
-        asked = stored_parts(corpus, query) or self._asked_parts(query)
+        # A stored asker's indexed rows are its terms, unless the text-only rule drops some.
+        own_rows = self.text_only_concepts or not holds_only_text(query)
+        asked = (stored_parts(corpus, query) if own_rows else None) or self._asked_parts(query)
         similarity = corpus.similarities(asked)
         present = pairwise.present_in_index(corpus, asked)
         similarity["city"], present["city"] = pairwise.locality(corpus, query.city)
@@ -315,7 +326,8 @@ class ReciprocalRanker:
         return part_matrices(self.weights_, terms)
 
     def _transform_one(self, profile: Profile) -> dict[str, sparse.csr_matrix]:
-        return self._part_matrices([part_terms(profile, self.taxonomy)])
+        terms = asker_terms(profile, self.taxonomy, concepts=self.text_only_concepts)
+        return self._part_matrices([terms])
 
     def _asked_parts(self, profile: Profile) -> AskedParts:
         return {part: (row.indices, row.data) for part, row in self._transform_one(profile).items()}
@@ -329,10 +341,9 @@ class ReciprocalRanker:
         return vectors
 
     def _check_params(self) -> None:
-        if not 0.0 <= self.one_sided_factor <= 1.0:
-            raise ValueError("one_sided_factor must be within [0, 1]")
-        if not 0.0 <= self.graph_weight <= 1.0:
-            raise ValueError("graph_weight must be within [0, 1]")
+        for name in ("one_sided_factor", "graph_weight", "text_only_exposure"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be within [0, 1]")
         if self.graph_places < 0:
             raise ValueError("graph_places must not be negative")
         if self.concept_weight <= 0:
@@ -359,14 +370,6 @@ class ReciprocalRanker:
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Combine part similarities into (score, reciprocal, overlap); any array shape."""
         return fuse(similarity, present, self._weights(), self.one_sided_factor)
-
-    def _appeal(self, corpus: Corpus, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
-        """Mean score of each row as a partner for the corpus's sample of askers."""
-        sample = corpus.sample
-        score = pairwise.cross_scores(corpus, rows, sample, self.fuse_parts)
-        others = rows[:, None] != sample[None, :]
-        counted = np.maximum(others.sum(axis=1), 1)
-        return np.asarray(np.where(others, score, 0.0).sum(axis=1) / counted, dtype=np.float64)
 
     def matches(
         self,

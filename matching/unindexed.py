@@ -30,7 +30,13 @@ def _scores(
     ranker: ReciprocalRanker, askers: Sequence[Profile], candidates: Sequence[Profile]
 ) -> Scored:
     """(score, similarities, reciprocal, overlap), each candidates x askers."""
-    asked = asker_matrices(ranker.corpus_, ranker.weights_, ranker.taxonomy, askers)
+    asked = asker_matrices(
+        ranker.corpus_,
+        ranker.weights_,
+        ranker.taxonomy,
+        askers,
+        concepts=ranker.text_only_concepts,
+    )
     stored = part_matrices(ranker.weights_, [part_terms(p, ranker.taxonomy) for p in candidates])
     similarity, present = pairwise.between_matrices(
         stored, asked, candidates, askers, ranker.taxonomy

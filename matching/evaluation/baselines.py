@@ -47,12 +47,17 @@ class ReciprocalBaseline:
     """The service's ranking (:class:`ReciprocalRanker`) with the country rule off.
 
     Give it the service's taxonomy to measure what the service does; ``exposure`` and
-    ``diversity`` are passed to every ranking. Stored profiles declare the partnerships
-    known while evaluating, as the service's stored institutions do.
+    ``diversity`` are passed to every ranking (``exposure=None``: by the asker, as
+    served). Stored profiles declare the partnerships known while evaluating, as the
+    service's stored institutions do.
     """
 
     def __init__(
-        self, *, taxonomy: Taxonomy | None = None, exposure: float = 0.0, diversity: float = 0.0
+        self,
+        *,
+        taxonomy: Taxonomy | None = None,
+        exposure: float | None = None,
+        diversity: float = 0.0,
     ) -> None:
         self.taxonomy = taxonomy
         self.exposure = exposure

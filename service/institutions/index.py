@@ -244,9 +244,10 @@ class MatchIndex:
         k: int,
         where: CandidateFilter,
         diversity: float = 0.0,
-        exposure: float = 0.0,
+        exposure: float | None = None,
     ) -> list[Match]:
-        """Rank indexed institutions as partners for ``query``."""
+        """Rank indexed institutions as partners for ``query`` (``exposure``: see
+        :meth:`ReciprocalRanker.rank`, ``None`` is by the asker)."""
         return self._ranker.rank(query, k=k, where=where, diversity=diversity, exposure=exposure)
 
     def sync(self, ids: Sequence[int]) -> None:

@@ -60,15 +60,13 @@ Diversity = Annotated[
 ]
 
 
-Exposure = Annotated[
-    float,
-    Field(
-        ge=0.0,
-        le=1.0,
-        description="0 to 1: lower institutions that suit almost everyone, so suggestions "
-        "spread across more partners. Scores are unchanged; only the order moves.",
-    ),
-]
+Exposure = Annotated[float, Field(ge=0.0, le=1.0)]
+EXPOSURE = (
+    "0 to 1: lower institutions that suit almost everyone, so suggestions spread across "
+    "more partners. Scores are unchanged; only the order moves. Unset (or null): 0.5 when "
+    "the asker holds only text (no needs, offers, fields or programs; there it finds more "
+    "real partners, see docs/ranking.md), else 0. 0 turns it off."
+)
 
 
 class MatchFilters(BaseModel):
@@ -84,7 +82,7 @@ class MatchFilters(BaseModel):
     kind: list[Kind] = Field(default_factory=list, description="Only these kinds (repeatable).")
     min_score: MinScore = MIN_SCORE
     diversity: Diversity = 0.0
-    exposure: Exposure = 0.0
+    exposure: Exposure | None = Field(default=None, description=EXPOSURE)
 
     def candidate_filter(self) -> CandidateFilter:
         """Return the matching library's form of these filters."""
@@ -126,7 +124,7 @@ class MatchRequest(MatchFilters):
     cross_border: Annotated[CrossBorder, Strict()] = True
     min_score: Annotated[MinScore, JsonNumber] = MIN_SCORE
     diversity: Annotated[Diversity, JsonNumber] = 0.0
-    exposure: Annotated[Exposure, JsonNumber] = 0.0
+    exposure: Annotated[Exposure, JsonNumber] | None = Field(default=None, description=EXPOSURE)
 
 
 class MatchComponents(BaseModel):

@@ -122,7 +122,7 @@ class Institutions:
         kind: Sequence[str] = (),
         min_score: float = MIN_SCORE,
         diversity: float = 0.0,
-        exposure: float = 0.0,
+        exposure: float | None = None,
     ) -> Call[MatchList]:
         """Suggest partners for a stored institution, best first, with reasons."""
         params = {
@@ -132,7 +132,7 @@ class Institutions:
             "kind": list(kind),
             "min_score": min_score,
             "diversity": diversity,
-            "exposure": exposure,
+            **clean({"exposure": exposure}),
         }
         return Call(
             "GET", f"{INSTITUTIONS}/{institution_id}/matches", parsed(MatchList), params=params

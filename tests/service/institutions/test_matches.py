@@ -217,3 +217,47 @@ def test_diversity_and_exposure_reorder_but_keep_scores(
     assert {i["institution"]["id"] for i in varied} <= set(plain)
     for item in varied:
         assert item["score"] == plain[item["institution"]["id"]]
+
+
+TOPICS = ("CNC", "welding", "HVAC")
+HUB: dict[str, Any] = {
+    "name": "Alpha",
+    "country": "CN",
+    "kind": "college",
+    "description": ", ".join(f"{topic} teacher training" for topic in TOPICS),
+}
+SPECIALISTS: list[dict[str, Any]] = [
+    {**HUB, "name": name, "description": f"{topic} teacher training, {filler}"}
+    for name, topic, filler in zip(
+        ("Bravo", "Charlie", "Delta"),
+        TOPICS,
+        ("dormitory canteen library", "bakery football choir", "garden chess pottery"),
+        strict=True,
+    )
+]
+
+
+@pytest.fixture
+def hub_and_specialists(client: TestClient) -> None:
+    for body in (HUB, *SPECIALISTS):
+        create(client, body)
+
+
+def ask(client: TestClient, profile: dict[str, Any], **options: Any) -> list[dict[str, Any]]:
+    asker = {"name": "Zulu", "country": "KH", "kind": "college", **profile}
+    response = client.post(f"{API}/matches", json={"profile": asker, **options})
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+@pytest.mark.usefixtures("hub_and_specialists")
+@pytest.mark.parametrize(("options", "first"), [({}, "Bravo"), ({"exposure": None}, "Bravo")])
+def test_exposure_left_unset_is_half_for_an_asker_holding_only_text(
+    client: TestClient, options: dict[str, Any], first: str
+) -> None:
+    text_only = {"description": "CNC teacher training"}
+    # Alpha suits every asker a little better than each one's specialist does.
+    assert names(ask(client, text_only, exposure=0))[0] == "Alpha"
+    assert names(ask(client, text_only, **options))[0] == first
+    assert ask(client, text_only, **options) == ask(client, text_only, exposure=0.5)
