@@ -259,3 +259,18 @@ def test_pairing_reasons_never_quote_survey_labels(client: TestClient) -> None:
     assert reasons
     for label in ("challenge", "strategie", "wishe", "organiser"):
         assert not [reason for reason in reasons if label in reason.casefold()], label
+
+
+def test_the_samples_pairing_pairs_nobody_without_a_shared_need_offer_or_field(
+    client: TestClient,
+) -> None:
+    workshop, organiser = _workshop(client)
+    _import(client, workshop, organiser, SAMPLE)
+    run = client.post(f"{API}/workshops/{workshop}/pairings", json={}, headers=organiser)
+    assert run.status_code == 201, run.text
+    pairs = run.json()["pairs"]
+    assert pairs
+    for pair in pairs:
+        parts = pair["components"]
+        shared = parts["they_meet_my_needs"] + parts["i_meet_their_needs"] + parts["fields"]
+        assert shared > 0, (pair["a"]["name"], pair["b"]["name"], parts)
