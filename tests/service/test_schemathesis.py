@@ -61,8 +61,8 @@ from tests.support.server import FreshServers, Server, load_seed, server_env, st
 from tests.web.conftest import create_workshop
 
 API = "/api/v1"
-EXAMPLES_PER_OPERATION = 6
-CHAINS = 12  # scenarios of the stateful phase, each on a server of its own
+EXAMPLES_PER_OPERATION = 4
+CHAINS = 9  # scenarios of the stateful phase, each on a server of its own
 STEPS_PER_CHAIN = 8
 DATABASE_FILE = "tvet-match.sqlite3"  # a SQLite server's database, in its data folder
 LONGEST_WAIT = 60.0  # the longest Retry-After the limits can give (a one-minute window)
