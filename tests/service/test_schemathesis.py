@@ -82,8 +82,10 @@ STATEFUL_INPUT = [
     "set_participants",
     "run_pairing",
     "record_outcome",
-    # The pairs an adjustment names must be pairs of that run.
+    # The pairs an adjustment names must be pairs of that run; so must the participants a
+    # schedule marks unavailable.
     "adjust_pairing",
+    "make_schedule",
     # An admin must name the institution, which must exist; deadlines must be in the
     # future; interest needs an open opportunity the institution is eligible for; webhook
     # URLs must be public addresses.
