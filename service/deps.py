@@ -168,10 +168,7 @@ InstitutionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The institutio
 
 def get_institution(session: SessionDep, institution_id: InstitutionId) -> Institution:
     """Return the institution named in the path, or answer 404."""
-    row = crud.get_institution(session=session, institution_id=institution_id)
-    if row is None:
-        raise NotFound("institution", institution_id)
-    return row
+    return crud.existing_institution(session=session, institution_id=institution_id)
 
 
 InstitutionDep = Annotated[Institution, Depends(get_institution)]

@@ -16,7 +16,6 @@ from service.claims import writes
 from service.claims.models import ProfileClaim
 from service.claims.schemas import ClaimCreate, ClaimFilters, ClaimPage, ClaimPublic
 from service.deps import AnyoneDep, KeyDep, SessionDep, SettingsDep
-from service.errors import NotFound
 from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import ReasonLanguageDep
 from service.http.schemas import PROBLEM_RESPONSES
@@ -70,9 +69,7 @@ def create_claim(
     """Claim a profile that the seed or an import created (no key was ever issued for it):
     a link is emailed to ``email`` (in the `Accept-Language` asked) to confirm it; the
     claim then waits for an admin, or an organiser of a workshop it takes part in."""
-    institution = crud.get_institution(session=session, institution_id=data.institution_id)
-    if institution is None:
-        raise NotFound("institution", data.institution_id)
+    institution = crud.existing_institution(session=session, institution_id=data.institution_id)
     with mail_taken("confirmation"):
         row = writes.request_claim(
             session=session,

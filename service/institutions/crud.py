@@ -10,7 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from service.errors import DuplicateInstitution, FieldError, InvalidInput, Location
+from service.errors import DuplicateInstitution, FieldError, InvalidInput, Location, NotFound
 from service.http.etags import bump_versions
 from service.institutions.models import (
     IndexChange,
@@ -98,6 +98,14 @@ def _announce(session: Session, event_type: EventType, rows: Sequence[Institutio
 def get_institution(*, session: Session, institution_id: int) -> Institution | None:
     """Return the institution with this id, or ``None``."""
     return session.get(Institution, institution_id)
+
+
+def existing_institution(*, session: Session, institution_id: int) -> Institution:
+    """Return the institution with this id; :class:`NotFound` (404) when there is none."""
+    row = session.get(Institution, institution_id)
+    if row is None:
+        raise NotFound("institution", institution_id)
+    return row
 
 
 def get_by_name(*, session: Session, name: str, country: str) -> Institution | None:

@@ -10,7 +10,6 @@ from sqlmodel import Session
 
 from matching import Match, Profile, Reason
 from matching.explain import LANGUAGES, say
-from service.errors import NotFound
 from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.profiles import to_profile
@@ -58,9 +57,8 @@ def suggest_for(
     ``partner_ids`` are its declared partners when the caller has already read them.
     Raises :class:`NotFound` when no institution has this id.
     """
-    row = crud.get_institution(session=session, institution_id=institution_id)
-    if row is None or row.id is None:
-        raise NotFound("institution", institution_id)
+    row = crud.existing_institution(session=session, institution_id=institution_id)
+    assert row.id is not None
     if partner_ids is None:
         partner_ids = crud.partners_of(session=session, institution_ids=[row.id])[row.id]
     return suggest(

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from matching import Concept, Taxonomy
 from service.claims.operations import is_claimed
 from service.deps import IndexDep, SessionDep, SettingsDep
-from service.errors import NotFound
 from service.http.pagination import PageParams, Window
 from service.http.problems import field_errors
 from service.institutions import crud, directory, listing
@@ -157,9 +156,8 @@ def institution_page(
 ) -> Response:
     """An institution's public profile and its best partners, with reasons."""
     _check_reads(visitor, settings.reads_require_key)
-    row = crud.get_institution(session=session, institution_id=institution_id)
-    if row is None or row.id is None:
-        raise NotFound("institution", institution_id)
+    row = crud.existing_institution(session=session, institution_id=institution_id)
+    assert row.id is not None
     partner_ids = crud.partners_of(session=session, institution_ids=[row.id])[row.id]
     values = {
         "partners_from": request.query_params.get("partners_from", "abroad"),

@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from service.claims import operations as claims
 from service.claims import writes
 from service.deps import SessionDep, SettingsDep
-from service.errors import NotFound
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.mail.sender import MailFailed, mailer_for
@@ -34,9 +33,7 @@ _MAX_EMAIL = 320
 
 
 def _unclaimed(session: SessionDep, institution_id: int) -> Institution:
-    row = crud.get_institution(session=session, institution_id=institution_id)
-    if row is None:
-        raise NotFound("institution", institution_id)
+    row = crud.existing_institution(session=session, institution_id=institution_id)
     if claims.is_claimed(session=session, institution_id=institution_id):
         raise PageRefusal(409, "claim.already_claimed")
     return row

@@ -15,7 +15,6 @@ from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import (
     Conflict,
     InvalidInput,
-    NotFound,
     TooManyRequests,
 )
 from service.institutions import crud
@@ -73,9 +72,7 @@ def _own_institution(visitor: Visitor, session: SessionDep) -> Institution:
 
 
 def _target(session: SessionDep, institution_id: int) -> Institution:
-    row = crud.get_institution(session=session, institution_id=institution_id)
-    if row is None:
-        raise NotFound("institution", institution_id)
+    row = crud.existing_institution(session=session, institution_id=institution_id)
     return row
 
 
