@@ -22,6 +22,7 @@ from service.auth.sign_in_links import create_links
 from service.claims.models import ClaimStatus, ProfileClaim
 from service.errors import Conflict, Forbidden, NotFound
 from service.http.pagination import PageParams, Window, paginate
+from service.institutions.crud import log_index_changes
 from service.institutions.models import Institution
 from service.values.times import utc_now
 from service.workshops.models import WorkshopParticipant
@@ -165,6 +166,8 @@ def decide(
         institution.updated_at = claim.decided_at
         institution.version += 1
         session.add(institution)
+        # Its public view changed (updated_at): every instance's index must forget it.
+        log_index_changes(session=session, institution_ids=[claim.institution_id])
         # Other claims on the same profile are settled by this one.
         session.execute(
             update(ProfileClaim)

@@ -51,6 +51,7 @@ from service.institutions.models import (
     IndexChange,
 )
 from service.institutions.profiles import CHANGE_OVERLAP, load_profiles, read_everything
+from service.institutions.public_views import PublicViews
 from service.values.times import utc_now
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,8 @@ class MatchIndex:
         self._refit_unseen_share = refit_unseen_share
         self._sync_refit_max_profiles = sync_refit_max_profiles
         self._ranker = self._new_ranker().fit([])
+        # Suggested partners' public profiles, forgotten whenever the change log names them.
+        self.public = PublicViews()
         self._write_lock = threading.Lock()
         self._journal: list[_Change] | None = None
         self._refit_thread: threading.Thread | None = None
@@ -129,6 +132,7 @@ class MatchIndex:
             self._last_change = position.last_change
             self._seen_changes = set(position.seen)
             self._ranker = self._fit(profiles)
+            self.public.clear()
 
     def follow_generation(self) -> bool:
         """Switch to ``CURRENT`` if it names a usable generation not mapped yet.
@@ -154,6 +158,7 @@ class MatchIndex:
             for change in self._changes_for(sorted({pid for _, pid in fresh})):
                 _replay(mapped.ranker, change)
             self._ranker = mapped.ranker
+            self.public.clear()
             self._last_change, self._seen_changes = last, seen
             self._mark_seen(fresh)
             previous, self._mapped = self._mapped, mapped
@@ -261,6 +266,7 @@ class MatchIndex:
             self._sync_locked(ids)
 
     def _sync_locked(self, ids: Sequence[int]) -> None:
+        self.public.forget(ids)
         for change in self._changes_for(ids):
             self._apply(change)
 

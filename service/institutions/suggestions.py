@@ -38,7 +38,7 @@ def suggest(
         diversity=filters.diversity,
         exposure=filters.exposure,
     )
-    return match_list(session=session, matches=matches, language=language)
+    return match_list(session=session, index=index, matches=matches, language=language)
 
 
 def suggest_for(
@@ -54,20 +54,25 @@ def suggest_for(
     """Return the best partners for a stored institution: never its declared partners, nor
     one whose meeting request with it was declined or withdrawn in the last ``rest_days``.
 
-    ``partner_ids`` are its declared partners when the caller has already read them.
-    Raises :class:`NotFound` when no institution has this id.
+    The institution is asked about as the index holds it (as fresh as the candidates it is
+    ranked against), else as stored; ``partner_ids`` are its declared partners when the
+    caller has already read them. Raises :class:`NotFound` when no institution has this id.
     """
-    row = crud.existing_institution(session=session, institution_id=institution_id)
-    assert row.id is not None
-    if partner_ids is None:
-        partner_ids = crud.partners_of(session=session, institution_ids=[row.id])[row.id]
+    query = index.profile(institution_id)
+    if query is None:  # not indexed: deleted, or written by another instance just now
+        row = crud.existing_institution(session=session, institution_id=institution_id)
+        if partner_ids is None:
+            partner_ids = crud.partners_of(session=session, institution_ids=[institution_id])[
+                institution_id
+            ]
+        query = to_profile(row, partner_ids)
     return suggest(
         session=session,
         index=index,
-        query=to_profile(row, partner_ids),
+        query=query,
         filters=filters,
         language=language,
-        exclude=resting_partners(session=session, institution_id=row.id, days=rest_days),
+        exclude=resting_partners(session=session, institution_id=institution_id, days=rest_days),
     )
 
 
@@ -77,10 +82,12 @@ def said(why: Sequence[Reason], language: str) -> list[str]:
     return [say(reason, language) for reason in why]
 
 
-def match_list(*, session: Session, matches: Sequence[Match], language: str) -> MatchList:
+def match_list(
+    *, session: Session, index: MatchIndex, matches: Sequence[Match], language: str
+) -> MatchList:
     """Return ranked institutions with their public profiles, in the order given, with
     the reasons in ``language``."""
-    public = crud.public_profiles(session=session, ids=[match.id for match in matches])
+    public = index.public.read(session=session, ids=[match.id for match in matches])
     items = [
         MatchItem(
             institution=public[match.id],

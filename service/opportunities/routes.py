@@ -135,7 +135,7 @@ def match_opportunity(
         limit=filters.limit,
         min_score=filters.min_score,
     )
-    return match_list(session=session, matches=matches, language=language)
+    return match_list(session=session, index=index, matches=matches, language=language)
 
 
 @router.get("/institutions/{institution_id:int}/opportunities", operation_id="opportunities_for")

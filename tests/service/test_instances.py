@@ -104,6 +104,22 @@ def test_a_write_through_one_instance_is_suggested_by_the_other(
             time.sleep(0.05)
         assert seen_after is not None, "the second instance never suggested the new profile"
         print(f"\nwrite-to-visible across instances: {seen_after * 1000:.0f} ms")
+        # The second now keeps the partner's public view: a rename through the first
+        # replaces it there too.
+        client.patch(
+            f"{first}/api/v1/institutions/{created['id']}",
+            json={"name": "Wuxi Demo CNC College"},
+            headers=bearer(created["api_key"]),
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            items = client.get(f"{second}/api/v1/institutions/{seeker_id}/matches").json()["items"]
+            names = {item["institution"]["id"]: item["institution"]["name"] for item in items}
+            if names.get(created["id"]) == "Wuxi Demo CNC College":
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the second instance kept showing the partner's old name")
         # A change and a delete travel the same way.
         client.patch(
             f"{first}/api/v1/institutions/{created['id']}",
