@@ -1,7 +1,7 @@
-"""Match values for (asker, candidate) pairs: score, components and reasons in words.
+"""Match values for (asker, candidate) pairs: score, components and reasons.
 
-Reasons are built only for the pairs given (a ranking passes its returned top k), and said
-in the language of the single asker, or of each asker when ``by_asker``.
+Reasons are built only for the pairs given (a ranking passes its returned top k), to be
+said in the language of the single asker, or of each asker when ``by_asker``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.corpus import Corpus
-from matching.explain import reason_language, reasons, say
+from matching.explain import reason_language, reasons
 from matching.graph import shared_names
 from matching.phrases import PhraseSpace
 from matching.score import components_of
@@ -48,16 +48,13 @@ def said_matches(
         if space is not None
         else [()] * len(pairs)
     )
-    matches = []
-    for i, (asker, _) in enumerate(pairs):
-        said = language or reason_language(asker)
-        matches.append(
-            Match(
-                id=ids[i],
-                score=float(score[i]),
-                components=components[i],
-                reasons=tuple(say(reason, said) for reason in why[i]),
-                why=why[i],
-            )
+    return [
+        Match(
+            id=ids[i],
+            score=float(score[i]),
+            components=components[i],
+            why=why[i],
+            language=language or reason_language(asker),
         )
-    return matches
+        for i, (asker, _) in enumerate(pairs)
+    ]

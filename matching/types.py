@@ -102,15 +102,23 @@ class Match:
     """One suggested partner: its id, score, the score's parts and the reasons.
 
     ``why`` holds the reasons as :class:`Reason` values, to be said in the reader's
-    language; ``reasons`` are the same said in the asker's language (see
-    :func:`matching.explain.reason_language`).
+    language; ``reasons`` are the same said in ``language``, the asker's (see
+    :func:`matching.explain.reason_language`), put in words only when read: a service
+    that says them in its reader's language never pays for them.
     """
 
     id: int
     score: float
     components: Components
-    reasons: tuple[str, ...] = field(default=())
     why: tuple[Reason, ...] = field(default=())
+    language: str = "en"
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The reasons in words, in ``language``."""
+        from matching.explain import say  # explain builds on these types
+
+        return tuple(say(reason, self.language) for reason in self.why)
 
 
 # -- pairing ------------------------------------------------------------------------

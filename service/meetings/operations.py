@@ -364,7 +364,12 @@ def resting_partners(*, session: Session, institution_id: int, days: int) -> fro
     if days <= 0:
         return frozenset()
     since = utc_now() - timedelta(days=days)
-    statement = select(MeetingRequest).where(
+    # Three columns, no ORM objects: this runs on every match request.
+    statement = select(
+        col(MeetingRequest.from_institution_id),
+        col(MeetingRequest.to_institution_id),
+        col(MeetingRequest.decided_at),
+    ).where(
         or_(
             col(MeetingRequest.from_institution_id) == institution_id,
             col(MeetingRequest.to_institution_id) == institution_id,
@@ -373,9 +378,7 @@ def resting_partners(*, session: Session, institution_id: int, days: int) -> fro
         col(MeetingRequest.decided_at) >= since,
     )
     return frozenset(
-        row.to_institution_id
-        if row.from_institution_id == institution_id
-        else row.from_institution_id
-        for row in session.exec(statement)
-        if row.decided_at is not None and as_utc(row.decided_at) >= since
+        asked if asker == institution_id else asker
+        for asker, asked, decided_at in session.connection().execute(statement)
+        if decided_at is not None and as_utc(decided_at) >= since
     )
