@@ -1,13 +1,17 @@
 """The benchmark's load generators against a real server: what they count, and how.
 
 One server (the demo seed, 90 institutions) serves the whole module; each test sends a
-few dozen requests, so the module takes seconds.
+few dozen requests, so the module takes seconds beyond the server's start. The service
+answers with a ``Content-Length``; the other ways an HTTP/1.1 body can end are served
+by the standard library's HTTP server.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -84,3 +88,44 @@ def test_both_generators_count_the_same_requests(server: Server, client: Client)
     assert figures.req_per_s > 0
     assert 0 < figures.p50_ms <= figures.p99_ms
     assert figures.server_cpu_ms_per_request > 0
+
+
+class _OtherBodies(BaseHTTPRequestHandler):
+    """Bodies in chunks (``/chunked``), or running to the end of the connection."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        if self.path == "/chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for part in (b"hello ", b"world" * 2000):
+                self.wfile.write(b"%x;ext=1\r\n%s\r\n" % (len(part), part))
+            self.wfile.write(b"0\r\nX-Trailer: yes\r\n\r\n")
+        else:
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"x" * 5000)
+            self.close_connection = True
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the test's output quiet."""
+
+
+@pytest.fixture
+def other_bodies() -> Iterator[str]:
+    with ThreadingHTTPServer(("127.0.0.1", 0), _OtherBodies) as server:
+        serving = threading.Thread(target=server.serve_forever, daemon=True)
+        serving.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+
+
+def test_reads_chunked_bodies_and_bodies_ended_by_the_connection(other_bodies: str) -> None:
+    # One connection: a body read short or long would garble the next answer's head.
+    paths = ["/chunked", "/chunked", "/until-close", "/chunked", "/until-close", "/chunked"]
+    measured = run(
+        other_bodies, paths, server_pid=os.getpid(), clients=1, budget_seconds=_BUDGET_SECONDS
+    )
+    assert (len(measured.latencies), measured.errors) == (6, 0)
