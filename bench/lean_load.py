@@ -265,6 +265,9 @@ def run(
         text=True,
         cwd=_ROOT,
         check=False,
+        # The generator gives up on answers itself; this bounds a hang anywhere else
+        # (connecting, say), loudly.
+        timeout=budget_seconds + 2 * _TIMEOUT_SECONDS,
     )
     if done.returncode != 0:
         raise RuntimeError(f"the load generator failed ({done.returncode}):\n{done.stderr}")
