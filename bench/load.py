@@ -1,12 +1,16 @@
 """HTTP load on a running server: match requests from concurrent clients, write-to-visible.
 
-Each client is a thread with its own keep-alive ``httpx.Client``, asking
-``GET /api/v1/institutions/{id}/matches?limit=10`` for stored ids picked at random, one
-request after the other. Throughput is requests answered per second of wall time; a
-request that fails or does not answer 200 counts as an error and is not in the latency
-figures. The clients share the machine with the server, as a load balancer or a second
-service on the same host would; the CPU time each side spent per request is reported, so
-a reader can tell a server limit from a client one.
+``load`` asks ``GET /api/v1/institutions/{id}/matches?limit=10`` for stored ids picked at
+random with the seed, from ``clients`` clients at once, each with one keep-alive
+connection and one request after the other. By default the clients are asyncio tasks in
+a process of their own (``bench.lean_load``: raw HTTP/1.1, about a fifth of httpx's CPU
+a request); ``client="httpx"`` sends from threads of this process with an
+``httpx.Client`` each, as the benchmark did before. Throughput is requests answered per
+second of wall time; a request that fails or does not answer 200 counts as an error and
+is not in the latency figures. The clients share the machine with the server, as a load
+balancer or a second service on the same host would; the CPU time each side spent per
+request is reported (the server's with its workers), so a reader can tell a server limit
+from a client one.
 """
 
 from __future__ import annotations
@@ -18,15 +22,17 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import httpx
 
+from bench import lean_load
 from bench.database import to_payload
 from bench.measure import cpu_seconds, percentile
 from bench.profiles import COUNTRIES
 from matching import Profile
 
-__all__ = ["LoadResult", "VisibleResult", "load", "write_to_visible"]
+__all__ = ["CLIENTS", "Client", "LoadResult", "VisibleResult", "load", "write_to_visible"]
 
 _TIMEOUT = 60.0
 
@@ -45,10 +51,15 @@ class LoadResult:
     server_cpu_ms_per_request: float
     client_cpu_ms_per_request: float
     truncated: bool
+    client: str = "lean"  # which generator sent the load (CLIENTS)
 
 
 def _matches_path(pid: int) -> str:
     return f"/api/v1/institutions/{pid}/matches?limit=10"
+
+
+Client = Literal["lean", "httpx"]
+CLIENTS: tuple[Client, ...] = ("lean", "httpx")
 
 
 def load(
@@ -60,11 +71,47 @@ def load(
     requests: int,
     seed: int,
     budget_seconds: float,
+    client: Client = "lean",
 ) -> LoadResult:
-    """Send ``requests`` match requests from ``clients`` threads; stop early past the budget."""
+    """Send ``requests`` match requests from ``clients`` clients; stop early past the budget.
+
+    ``client`` "lean" sends them from a process of its own (``bench.lean_load``), "httpx"
+    from threads of this one, each with an ``httpx.Client`` (for comparison: it costs the
+    shared cores several times more CPU a request).
+    """
     rng = random.Random(seed)
-    work = [rng.choice(ids) for _ in range(requests)]
-    next_item = iter(range(requests))
+    paths = [_matches_path(rng.choice(ids)) for _ in range(requests)]
+    send = lean_load.run if client == "lean" else _httpx_run
+    measured = send(
+        base_url, paths, server_pid=server_pid, clients=clients, budget_seconds=budget_seconds
+    )
+    done = len(measured.latencies) + measured.errors
+    ms = [s * 1000 for s in measured.latencies]
+    return LoadResult(
+        clients=clients,
+        requests=done,
+        errors=measured.errors,
+        seconds=measured.seconds,
+        req_per_s=len(measured.latencies) / measured.seconds,
+        p50_ms=percentile(ms, 50),
+        p99_ms=percentile(ms, 99),
+        server_cpu_ms_per_request=measured.server_cpu_seconds * 1000 / max(done, 1),
+        client_cpu_ms_per_request=measured.client_cpu_seconds * 1000 / max(done, 1),
+        truncated=done < requests,
+        client=client,
+    )
+
+
+def _httpx_run(
+    base_url: str,
+    paths: Sequence[str],
+    *,
+    server_pid: int,
+    clients: int,
+    budget_seconds: float,
+) -> lean_load.Measured:
+    """``lean_load.run``'s work done the former way: threads here, an ``httpx.Client`` each."""
+    next_item = iter(range(len(paths)))
     lock = threading.Lock()
     latencies: list[float] = []
     errors = [0]
@@ -85,7 +132,7 @@ def load(
                     return
                 began = time.perf_counter()
                 try:
-                    ok = http.get(_matches_path(work[item])).status_code == 200
+                    ok = http.get(paths[item]).status_code == 200
                 except httpx.HTTPError:
                     ok = False
                 took = time.perf_counter() - began
@@ -98,28 +145,19 @@ def load(
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
     for thread in threads:
         thread.start()
-    server_cpu, client_cpu = cpu_seconds(server_pid), cpu_seconds()
+    server_pids = lean_load.process_tree(server_pid)
+    server_cpu, client_cpu = lean_load.cpu_seconds_of(server_pids), cpu_seconds()
     began = time.perf_counter()
     deadline[0] = began + budget_seconds
     start.wait()
     for thread in threads:
         thread.join()
-    seconds = time.perf_counter() - began
-    server_cpu = cpu_seconds(server_pid) - server_cpu
-    client_cpu = cpu_seconds() - client_cpu
-    done = len(latencies) + errors[0]
-    ms = [s * 1000 for s in latencies]
-    return LoadResult(
-        clients=clients,
-        requests=done,
+    return lean_load.Measured(
+        latencies=latencies,
         errors=errors[0],
-        seconds=seconds,
-        req_per_s=len(latencies) / seconds,
-        p50_ms=percentile(ms, 50),
-        p99_ms=percentile(ms, 99),
-        server_cpu_ms_per_request=server_cpu * 1000 / max(done, 1),
-        client_cpu_ms_per_request=client_cpu * 1000 / max(done, 1),
-        truncated=done < requests,
+        seconds=time.perf_counter() - began,
+        server_cpu_seconds=lean_load.cpu_seconds_of(server_pids) - server_cpu,
+        client_cpu_seconds=cpu_seconds() - client_cpu,
     )
 
 

@@ -2,12 +2,16 @@
 
 Builds a database of ``--n`` generated profiles (1,000 by default), starts ``tvet-match
 serve`` as a subprocess with 1 and with 2 workers, waits until it is idle, warms it up,
-then sends ``GET /api/v1/institutions/{id}/matches?limit=10`` from 1 and from 8 client
-threads (``bench.load``). The server's CPU time is read from ``/proc/<pid>/stat``
-(user + system) of every serving process before and after each phase, so the figure is
-server CPU milliseconds per request; each phase is repeated and the median kept. The
-clients run on the same cores as the server: on a shared machine, compare the figures of
-one run with each other rather than with another run's. ``--before DIR`` serves the code
+then sends ``GET /api/v1/institutions/{id}/matches?limit=10`` from 1 and from 8 clients
+(``bench.load``). The server's CPU time is read from ``/proc/<pid>/stat`` (user + system)
+of every serving process before and after each phase, so the figure is server CPU
+milliseconds per request; each phase is repeated and the median kept. The clients run
+on the same cores as the server, and what they cost is reported too (client CPU per
+request): by default they are asyncio connections in a process of their own
+(``bench.lean_load``); ``--client httpx`` sends from threads of this process with httpx
+instead, and ``--client lean,httpx`` both, their repeats taken in turn on the same
+server. On a shared machine, compare the figures of one run with each other rather than
+with another run's. ``--before DIR`` serves the code
 in ``DIR`` too (say ``git archive main | tar -x -C DIR``), in turn with this checkout's on
 the same database, so a change is judged by a ratio taken in one run.
 """
@@ -27,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.database import build_database
-from bench.load import LoadResult, load
+from bench.load import CLIENTS, Client, LoadResult, load
 from bench.measure import cpu_seconds, log
 from bench.profiles import generate
 from bench.server import Server
@@ -44,9 +48,13 @@ _IDLE_SECONDS = 5.0
 class Phase:
     """The median over repeats of one load phase."""
 
+    code: str  # "this" checkout, or "before"
+    workers: int
+    client: str  # the load generator (bench.load.CLIENTS)
     clients: int
     req_per_s: float
     server_cpu_ms: float
+    client_cpu_ms: float
     p50_ms: float
     errors: int
 
@@ -58,10 +66,10 @@ def _server_cpu(server: Server) -> float:
 
 def _send(
     server: Server, ids: Sequence[int], args: argparse.Namespace
-) -> Callable[[int, int, int], LoadResult]:
-    """Match requests to this server: (clients, requests, seed) -> what they measured."""
+) -> Callable[[Client, int, int, int], LoadResult]:
+    """Match requests to this server: (client, clients, requests, seed) -> what they measured."""
 
-    def send(clients: int, requests: int, seed: int) -> LoadResult:
+    def send(client: Client, clients: int, requests: int, seed: int) -> LoadResult:
         return load(
             server.base_url,
             ids,
@@ -70,25 +78,47 @@ def _send(
             requests=requests,
             seed=seed,
             budget_seconds=args.budget,
+            client=client,
         )
 
     return send
 
 
-def _phase(server: Server, ids: Sequence[int], clients: int, args: argparse.Namespace) -> Phase:
-    runs = []
+def _phases(
+    server: Server, ids: Sequence[int], clients: int, label: str, args: argparse.Namespace
+) -> list[Phase]:
+    """One phase per load generator in ``args.client``, their repeats taken in turn."""
+    runs: dict[Client, list[tuple[float, float, float, float, int]]] = {
+        client: [] for client in args.client
+    }
     for repeat in range(args.repeats):
-        before = _server_cpu(server)
-        outcome = _send(server, ids, args)(clients, args.requests, args.seed + repeat)
-        cpu_ms = (_server_cpu(server) - before) * 1000 / max(outcome.requests, 1)
-        runs.append((outcome.req_per_s, cpu_ms, outcome.p50_ms, outcome.errors))
-    return Phase(
-        clients=clients,
-        req_per_s=statistics.median(r[0] for r in runs),
-        server_cpu_ms=statistics.median(r[1] for r in runs),
-        p50_ms=statistics.median(r[2] for r in runs),
-        errors=sum(r[3] for r in runs),
-    )
+        for client in args.client:
+            before = _server_cpu(server)
+            outcome = _send(server, ids, args)(client, clients, args.requests, args.seed + repeat)
+            cpu_ms = (_server_cpu(server) - before) * 1000 / max(outcome.requests, 1)
+            runs[client].append(
+                (
+                    outcome.req_per_s,
+                    cpu_ms,
+                    outcome.client_cpu_ms_per_request,
+                    outcome.p50_ms,
+                    outcome.errors,
+                )
+            )
+    return [
+        Phase(
+            code=label,
+            workers=server.workers,
+            client=client,
+            clients=clients,
+            req_per_s=statistics.median(r[0] for r in done),
+            server_cpu_ms=statistics.median(r[1] for r in done),
+            client_cpu_ms=statistics.median(r[2] for r in done),
+            p50_ms=statistics.median(r[3] for r in done),
+            errors=sum(r[4] for r in done),
+        )
+        for client, done in runs.items()
+    ]
 
 
 @contextlib.contextmanager
@@ -127,14 +157,17 @@ def _serve(
         idle = (_server_cpu(server) - idle_from) * 1000 / _IDLE_SECONDS
         result[f"{label}_workers_{workers}_idle_cpu_ms_per_s"] = idle
         # Warm up: first requests fill caches and lazily built parts.
-        _send(server, ids, args)(2, args.warmup, args.seed - 1)
+        _send(server, ids, args)(args.client[0], 2, args.warmup, args.seed - 1)
         for clients in _CLIENTS:
-            phase = _phase(server, ids, clients, args)
-            result[f"{label}_workers_{workers}_clients_{clients}"] = asdict(phase)
-            log(
-                f"n={args.n} {label} workers={workers} clients={clients}: "
-                f"{phase.req_per_s:.0f} req/s, {phase.server_cpu_ms:.2f} ms server CPU"
-            )
+            for phase in _phases(server, ids, clients, label, args):
+                key = f"{label}_workers_{workers}_clients_{clients}_{phase.client}"
+                result[key] = asdict(phase)
+                log(
+                    f"n={args.n} {label} workers={workers} clients={clients} "
+                    f"({phase.client}): {phase.req_per_s:.0f} req/s, "
+                    f"{phase.server_cpu_ms:.2f} ms server CPU, "
+                    f"{phase.client_cpu_ms:.2f} ms client CPU"
+                )
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
@@ -155,21 +188,34 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def table(result: dict[str, Any]) -> str:
-    """One line per (workers, clients) phase, each beside its goal."""
-    rows = [("code", "workers", "clients", "req/s", "server CPU ms/request", "p50 ms", "goal")]
+    """One line per (workers, clients, load generator) phase, each beside its goal."""
+    rows = [
+        (
+            "code",
+            "workers",
+            "clients",
+            "client",
+            "req/s",
+            "server CPU ms/request",
+            "client CPU ms/request",
+            "p50 ms",
+            "goal",
+        )
+    ]
     for key in sorted(k for k in result if "_workers_" in k and "_clients_" in k):
         phase = result[key]
         goal = f"<= {GOALS['cpu_ms']:g} ms CPU"
         if phase["clients"] == 8:
             goal += f", >= {GOALS['req_per_s_8']:g} req/s"
-        label, _, workers, *_ = key.split("_")
         rows.append(
             (
-                label,
-                workers,
+                phase["code"],
+                str(phase["workers"]),
                 str(phase["clients"]),
+                phase["client"],
                 f"{phase['req_per_s']:.0f}",
                 f"{phase['server_cpu_ms']:.2f}",
+                f"{phase['client_cpu_ms']:.2f}",
                 f"{phase['p50_ms']:.1f}",
                 goal + (f" ({phase['errors']} errors)" if phase["errors"] else ""),
             )
@@ -182,6 +228,14 @@ def table(result: dict[str, Any]) -> str:
     )
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join([*lines, f"idle server CPU, ms per second: {idle}"])
+
+
+def _clients(text: str) -> list[Client]:
+    chosen = [part.strip() for part in text.split(",")]
+    unknown = [part for part in chosen if part not in CLIENTS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(CLIENTS)}: not {text!r}")
+    return [client for client in CLIENTS if client in chosen]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -203,6 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="also serve the code in this folder (e.g. `git archive main | tar -x -C DIR`), "
         "in turn with this checkout's, for ratios taken in one run",
+    )
+    parser.add_argument(
+        "--client",
+        type=_clients,
+        default=["lean"],
+        help="load generators, comma-separated: lean (a process of its own, raw HTTP/1.1), "
+        "httpx (threads of this process); 'lean,httpx' takes their repeats in turn",
     )
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--json", type=Path, default=Path("bench-request-cpu.json"))
