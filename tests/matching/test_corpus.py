@@ -7,6 +7,8 @@ import random
 import numpy as np
 
 from matching import Profile, ReciprocalRanker
+from matching.corpus import SIMILARITIES
+from matching.documents import stored_parts
 
 TOPICS = ["CNC", "welding", "HVAC", "robotics", "logistics", "solar", "EV", "hotel", "drones"]
 
@@ -59,3 +61,18 @@ def test_diversity_reads_rows_from_both_segments() -> None:
     varied = ranker.rank(query, k=10, diversity=0.5, exposure=0.5)
     assert len(varied) == 10
     assert any(m.id > 200 for m in ranker.rank(query, k=50))
+
+
+def test_an_askers_similarities_are_the_same_bits_by_posting_lists_and_by_sparse_product() -> None:
+    profiles = _profiles(800)
+    ranker = ReciprocalRanker().fit(profiles)
+    segment = ranker.corpus_.base
+    for query in profiles[:20]:
+        parts = stored_parts(ranker.corpus_, query)
+        assert parts is not None
+        asked = [parts[asked_part] for _, _, asked_part in SIMILARITIES]
+        by_postings = segment.similarities(asked, product_from=2**62)
+        by_product = segment.similarities(asked, product_from=0)
+        assert by_postings.dtype == by_product.dtype == np.float32
+        assert by_postings.any()
+        assert np.array_equal(by_postings, by_product)
