@@ -72,7 +72,9 @@ def test_an_askers_similarities_are_the_same_bits_by_posting_lists_and_by_sparse
         assert parts is not None
         asked = [parts[asked_part] for _, _, asked_part in SIMILARITIES]
         by_postings = segment.similarities(asked, product_from=2**62)
-        by_product = segment.similarities(asked, product_from=0)
-        assert by_postings.dtype == by_product.dtype == np.float32
+        by_product = segment.similarities(asked, product_from=0, threads_from=2**62)
+        on_threads = segment.similarities(asked, product_from=0, threads_from=0)
+        assert by_postings.dtype == by_product.dtype == on_threads.dtype == np.float32
         assert by_postings.any()
         assert np.array_equal(by_postings, by_product)
+        assert np.array_equal(by_postings, on_threads)
