@@ -5,21 +5,20 @@ How the index stays fresh:
 * On start it is built from the database (``load``).
 * Every committed write is applied at once (``catch_up`` after the commit, ``sync`` of the
   written ids): the changed profile is transformed with the fitted vocabulary and
-  appended, its old row is hidden, a deleted profile disappears. The very next match
-  request sees the change; nothing is refitted per request.
-* Terms the fitted vocabulary has never seen are not indexed until a refit. The index
-  refits, re-learning vocabulary and IDF from its own profiles, when changes since the
-  last fit pile up (``refit_after_changes``) or unseen terms pass a share of the new text
-  (``refit_unseen_share``). On a small corpus (``sync_refit_max_profiles``) the refit runs
-  inside the write, so even a profile in a script the corpus has never seen is matched by
-  the next request; above it, the refit runs on a background thread while the old index
-  keeps answering, and changes made meanwhile are replayed before the new one is swapped
-  in. Readers never wait: they take the current ranker in one atomic reference read.
-* With a generations directory (``service.institutions.generations``), the index starts
-  by mapping the ``CURRENT`` generation's files and catching up from the change-log
-  position they reflect; a refit of a large corpus is a separate process
-  (``service.institutions.reindex``) that publishes the next generation, and every
-  poll that finds ``CURRENT`` moved switches to it, its later changes replayed first.
+  appended, its old row is hidden, a deleted profile disappears; the very next match
+  request sees it. Other workers on this host are woken to catch up at once
+  (``wakeups``); other instances find it at their next poll of the change log.
+* Terms the fitted vocabulary has never seen are not indexed until a refit, which comes
+  when changes since the last fit pile up (``refit_after_changes``) or unseen terms pass a
+  share of the new text (``refit_unseen_share``). On a small corpus
+  (``sync_refit_max_profiles``) it runs inside the write; above it, on a background
+  thread while the old index keeps answering, changes made meanwhile replayed before the
+  swap. Readers never wait: they take the current ranker in one atomic reference read.
+* With a generations directory (``service.institutions.generations``), the index maps
+  the ``CURRENT`` generation's files and catches up from the change-log position they
+  reflect; a refit of a large corpus is a separate process
+  (``service.institutions.reindex``) that publishes the next generation, and every poll
+  that finds ``CURRENT`` moved switches to it, its later changes replayed first.
 """
 
 from __future__ import annotations
@@ -41,17 +40,11 @@ from matching import CandidateFilter, Match, Profile, ReciprocalRanker, Taxonomy
 from matching.floor import MIN_SCORE
 from service.db import session_scope
 from service.institutions.change_probe import ChangeLogProbe
-from service.institutions.generations import (
-    CHANGE_LOG_KEEP,
-    Generations,
-    Mapped,
-    spawn_reindex,
-)
-from service.institutions.models import (
-    IndexChange,
-)
+from service.institutions.generations import CHANGE_LOG_KEEP, Generations, Mapped, spawn_reindex
+from service.institutions.models import IndexChange
 from service.institutions.profiles import CHANGE_OVERLAP, load_profiles, read_everything
 from service.institutions.public_views import PublicViews
+from service.institutions.wakeups import Wakeups
 from service.values.times import utc_now
 
 log = logging.getLogger(__name__)
@@ -107,6 +100,10 @@ class MatchIndex:
         self._seen_changes: set[int] = set()
         self._poller: threading.Thread | None = None
         self._stop = threading.Event()
+        # Workers sharing the index directory wake each other's poller after a write.
+        self._wakeups = (
+            Wakeups(generations.root.parent / "wakeups") if generations is not None else None
+        )
         self.refits = 0
         self.last_refit_seconds = 0.0
 
@@ -167,11 +164,12 @@ class MatchIndex:
         log.info("index mapped from %s (%d profiles)", name, len(mapped.ranker))
         return True
 
-    def catch_up(self) -> int:
+    def catch_up(self, *, wake_others: bool = True) -> int:
         """Apply every change in the database's change log not yet seen; return how many.
 
         Write operations call it right after committing, so their own write shows in the
-        next request; the poller calls it for writes made by other service instances.
+        next request, and the other workers on this host are woken to catch up too; the
+        poller calls it (``wake_others=False``) for writes made elsewhere.
         """
         with self._write_lock:
             fresh = self._fresh_changes(self._last_change, self._seen_changes)
@@ -179,7 +177,9 @@ class MatchIndex:
                 return 0
             self._sync_locked(sorted({pid for _, pid in fresh}))
             self._mark_seen(fresh)
-            return len(fresh)
+        if wake_others and self._wakeups is not None:
+            self._wakeups.wake_others()
+        return len(fresh)
 
     def _fresh_changes(self, last: int, seen: set[int]) -> list[tuple[int, int]]:
         """Changes after ``last`` (looking back a margin) not in ``seen``.
@@ -218,19 +218,24 @@ class MatchIndex:
     def close(self) -> None:
         """Stop polling, wait for a running refit, let go of the mapped generation."""
         self._stop.set()
+        if self._wakeups is not None:
+            self._wakeups.poke()
         if self._poller is not None:
             self._poller.join(timeout=10)
             self._poller = None
+        if self._wakeups is not None:
+            self._wakeups.close()
         self.wait_for_refit(timeout=60)
         if self._mapped is not None:
             self._mapped.release()
 
     def _poll(self, interval: float) -> None:
         pruned = time.monotonic()
-        while not self._stop.wait(interval):
+        wakeups = self._wakeups
+        while not (wakeups.wait(interval, self._stop) if wakeups else self._stop.wait(interval)):
             try:
                 if not self.follow_generation():
-                    self.catch_up()
+                    self.catch_up(wake_others=False)
                 if time.monotonic() - pruned > _PRUNE_EVERY_SECONDS:
                     pruned = time.monotonic()
                     self._prune_log()

@@ -1,0 +1,71 @@
+"""Workers sharing an index directory wake each other's poller after a write."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+from sqlalchemy import Engine
+
+from service.institutions.generations import Generations
+from service.institutions.wakeups import Wakeups
+from tests.service.institutions.conftest import Start
+from tests.service.institutions.test_generations import store
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="abstract sockets are Linux's"
+)
+
+# Far longer than any test waits: only a wake-up can make the second index catch up.
+SLOW_POLL = 60.0
+
+
+def _eventually(check: object, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if callable(check) and check():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_write_caught_up_by_one_worker_wakes_the_others_poller(
+    engine: Engine, started: Start
+) -> None:
+    writer, reader = started(), started()
+    reader.start_polling(SLOW_POLL)
+    new_id = store(engine, "Tianjin CNC Centre", needs=["CNC teacher training"])
+    assert reader.profile(new_id) is None
+    assert writer.catch_up() == 1
+    assert _eventually(lambda: reader.profile(new_id) is not None)
+
+
+def test_the_poller_alone_does_not_wake_anyone(engine: Engine, started: Start) -> None:
+    writer, reader = started(), started()
+    reader.start_polling(SLOW_POLL)
+    new_id = store(engine, "Tianjin CNC Centre")
+    assert writer.catch_up(wake_others=False) == 1
+    time.sleep(0.5)
+    assert reader.profile(new_id) is None
+
+
+def test_closing_a_polling_index_ends_its_wait_at_once(started: Start) -> None:
+    index = started()
+    index.start_polling(SLOW_POLL)
+    began = time.monotonic()
+    index.close()
+    assert time.monotonic() - began < 5
+
+
+def test_a_gone_workers_entry_is_removed_when_it_refuses_a_wake_up(
+    generations: Generations,
+) -> None:
+    listed = generations.root.parent / "wakeups"
+    mine, other = Wakeups(listed), Wakeups(listed)
+    (listed / "4194304-dead").touch()  # a worker killed before it could remove its entry
+    assert mine.wake_others() == 1  # the other, alive
+    assert len(list(listed.iterdir())) == 2
+    other.close()
+    mine.close()
+    assert list(listed.iterdir()) == []
