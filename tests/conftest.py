@@ -17,6 +17,7 @@ from service.config import Settings
 from service.db import make_engine
 from service.main import create_app
 from service.migrations.runner import upgrade
+from tests.support.forked import Forker
 from tests.support.postgres import PostgresUnavailable, throwaway_postgres
 
 _database_numbers = itertools.count(1)
@@ -44,6 +45,15 @@ def postgres_server() -> Iterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required in CI but could not start: {reason}")
         pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+@pytest.fixture(scope="module")
+def forker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Forker]:
+    """A fork server for a module that starts ``tvet-match serve`` again and again: the
+    service is imported once (``tests.support.forked``), not once per start."""
+    forker = Forker(os.environ, tmp_path_factory.mktemp("forker") / "fork-server.log")
+    yield forker
+    forker.close()
 
 
 def fresh_postgres_database(server_url: str, *, template: str | None = None) -> str:

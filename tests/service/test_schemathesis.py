@@ -43,7 +43,6 @@ reproduces.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import time
 import uuid
@@ -76,14 +75,6 @@ CHAINS = 9  # scenarios of the stateful phase, each on a server of its own
 STEPS_PER_CHAIN = 8
 LONGEST_WAIT = 60.0  # the longest Retry-After the limits can give (a one-minute window)
 RETRIES_AFTER_429 = 3
-
-
-@pytest.fixture(scope="module")
-def forker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Forker]:
-    """The fork server of this module's servers: the service is imported once per worker."""
-    forker = Forker(os.environ, tmp_path_factory.mktemp("forker") / "fork-server.log")
-    yield forker
-    forker.close()
 
 
 @pytest.fixture(
