@@ -4,6 +4,10 @@ Every write that was acknowledged (201 received) must be there after the restart
 import cut short must be there whole or not at all; an embedded SQLite database must pass
 its integrity check and still be in WAL mode. Writes that were in flight when the process
 died may land either way: nobody was told they had.
+
+The servers are forked from one fork server per module (``tests.support.forked``), each a
+process of its own killed with SIGKILL: importing the service took most of each of the
+eight starts.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN, fresh_postgres_database
+from tests.support.forked import Forker
 from tests.support.server import Server, server_env, start_server
 
 pytestmark = pytest.mark.http
@@ -38,9 +43,10 @@ class Database:
     env: dict[str, str]
     sqlite_file: Path | None
     log: Path
+    forker: Forker
 
     def start(self) -> Server:
-        return start_server(self.env, self.log)
+        return start_server(self.env, self.log, forker=self.forker)
 
     def check_sqlite_file(self) -> None:
         """The file a killed server left behind is sound and still in WAL mode."""
@@ -55,7 +61,7 @@ class Database:
 
 
 @pytest.fixture(params=DATABASES)
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+def database(request: pytest.FixtureRequest, tmp_path: Path, forker: Forker) -> Database:
     database_url = None
     sqlite_file: Path | None = tmp_path / "data" / "tvet-match.sqlite3"
     if request.param == "postgres":
@@ -63,7 +69,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
         sqlite_file = None
     env = server_env(data_dir=tmp_path / "data", database_url=database_url)
     env["TVETMATCH_SEED_ON_EMPTY"] = "false"
-    return Database(env, sqlite_file, tmp_path / "server.log")
+    return Database(env, sqlite_file, tmp_path / "server.log", forker)
 
 
 def _profile(name: str, number: int) -> dict[str, object]:

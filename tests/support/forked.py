@@ -106,6 +106,7 @@ class Forker:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait(timeout=30)
+        self._answers.close()
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         with self._lock:

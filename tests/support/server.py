@@ -180,13 +180,18 @@ class FreshServers:
     and the next one is started while the current one works, waiting when asked for.
     """
 
-    def __init__(self, template: Path, env: Mapping[str, str], folder: Path) -> None:
+    def __init__(
+        self, template: Path, env: Mapping[str, str], folder: Path, *, forker: Forker | None = None
+    ) -> None:
+        """Start servers on copies of ``template``; fork them from ``forker`` if given (it
+        stays open on ``close``), else from a fork server of their own."""
         self._template = template
         self._env = dict(env)
         self._folder = folder
         self._numbers = itertools.count(1)
         self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fresh-server")
-        self._forker = Forker(self._env, folder / "fork-server.log")
+        self._own_forker = forker is None
+        self._forker = forker or Forker(self._env, folder / "fork-server.log")
         self._next: Future[Server] | None = None
 
     def take(self) -> Server:
@@ -210,4 +215,5 @@ class FreshServers:
             self._next.result().stop()
         self._next = None
         self._starter.shutdown()
-        self._forker.close()
+        if self._own_forker:
+            self._forker.close()

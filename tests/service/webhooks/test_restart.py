@@ -1,4 +1,7 @@
-"""Kill -9 a real server while a delivery keeps failing; the next server sends it."""
+"""Kill -9 a real server while a delivery keeps failing; the next server sends it.
+
+Both servers are forked from the module's fork server (the service imported once).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN, fresh_postgres_database
+from tests.support.forked import Forker
 from tests.support.receiver import running_receiver
 from tests.support.server import server_env, start_server
 
@@ -40,12 +44,12 @@ def _deliveries(url: str, webhook_id: int) -> Any:
 
 
 def test_a_failing_delivery_survives_kill_9_and_is_sent_after_restart(
-    env: dict[str, str], tmp_path: Path
+    env: dict[str, str], tmp_path: Path, forker: Forker
 ) -> None:
     log = tmp_path / "server.log"
     with running_receiver() as receiver:
         receiver.answer_only(500)
-        server = start_server(env, log)
+        server = start_server(env, log, forker=forker)
         try:
             webhook = {"url": receiver.url, "events": ["institution.created"]}
             hook = httpx.post(f"{server.url}/api/v1/webhooks", json=webhook, headers=ADMIN)
@@ -57,7 +61,7 @@ def test_a_failing_delivery_survives_kill_9_and_is_sent_after_restart(
             server.kill()
         failed = len(receiver.received)
         receiver.answer_only(200)
-        server = start_server(env, log)
+        server = start_server(env, log, forker=forker)
         try:
             got = receiver.wait_for(lambda r: r[-1].answered == 200, timeout=30)
             assert {r.headers["Webhook-Id"] for r in got} == {"evt_1"}
