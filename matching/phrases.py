@@ -15,14 +15,18 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from matching.documents import phrase_terms, text_of
+from matching.documents import phrase_terms, stored_parts, text_of
 from matching.taxonomy import Taxonomy
 from matching.types import Profile
 from matching.vectors import TermWeights, vectorize
+
+if TYPE_CHECKING:
+    from matching.corpus import Corpus, Terms
 
 __all__ = ["COMMON_IDF", "PhraseSpace", "PhraseVectors", "about", "phrases_of"]
 
@@ -76,15 +80,19 @@ class PhraseVectors:
         self._capacity = capacity
         self._known: dict[_Key, _Block] = {}
 
-    def blocks(self, profiles: Mapping[_Key, Profile]) -> list[_Block]:
+    def blocks(
+        self, profiles: Mapping[_Key, Profile], corpus: Corpus | None = None
+    ) -> list[_Block]:
         """Return the block of each profile (by its key), vectorising only the profiles
-        whose text was not seen."""
+        whose text was not seen (their name and description read from ``corpus`` when it
+        indexes them, see :func:`_indexed_about`)."""
         known = self._known
         found = [known.get(key) for key in profiles]
         if all(block is not None for block in found):
             return found  # type: ignore[return-value]
         missing = [key for key, block in zip(profiles, found, strict=True) if block is None]
-        fresh = dict(zip(missing, self._vectorize([profiles[key] for key in missing]), strict=True))
+        vectorized = self._vectorize([profiles[key] for key in missing], corpus)
+        fresh = dict(zip(missing, vectorized, strict=True))
         if len(known) + len(fresh) > self._capacity:
             known.clear()
         known.update(fresh)
@@ -93,24 +101,57 @@ class PhraseVectors:
             for key, block in zip(profiles, found, strict=True)
         ]
 
-    def _vectorize(self, profiles: Sequence[Profile]) -> list[_Block]:
+    def _vectorize(self, profiles: Sequence[Profile], corpus: Corpus | None) -> list[_Block]:
         phrases = [phrases_of(profile) for profile in profiles]
         if self.weights is None:
             nothing = (np.zeros(0, np.int32), np.zeros(0, np.float32))
             return [_Block(np.zeros(len(listed), np.int32), *nothing) for listed in phrases]
+        indexed = [
+            _indexed_about(corpus, profile) if corpus is not None else None for profile in profiles
+        ]
         # Lines analysed alone give the same terms, and hit the cache of the fit (about()).
-        split = [phrase_terms(p.split("\n"), self.taxonomy) for listed in phrases for p in listed]
+        analysed = [
+            listed if row is None else listed[:-1]
+            for listed, row in zip(phrases, indexed, strict=True)
+        ]
+        split = [phrase_terms(p.split("\n"), self.taxonomy) for listed in analysed for p in listed]
         matrix = vectorize(self.weights, split)
         lengths = np.diff(matrix.indptr).astype(np.int32)
         bounds = matrix.indptr.tolist()
         blocks = []
         first = 0
-        for listed in phrases:
+        for listed, row in zip(analysed, indexed, strict=True):
             start, end = bounds[first], bounds[first + len(listed)]
-            piece = slice(first, first + len(listed))
-            blocks.append(_Block(lengths[piece], matrix.indices[start:end], matrix.data[start:end]))
+            block = _Block(
+                lengths[first : first + len(listed)],
+                matrix.indices[start:end],
+                matrix.data[start:end],
+            )
+            if row is not None:  # the about phrase, as the index holds it
+                indices, data = row
+                block = _Block(
+                    np.append(block.lengths, np.int32(len(indices))),
+                    np.concatenate([block.indices, indices]).astype(np.int32),
+                    np.concatenate([block.data, data]).astype(np.float32),
+                )
+            blocks.append(block)
             first += len(listed)
         return blocks
+
+
+def _indexed_about(corpus: Corpus, profile: Profile) -> Terms | None:
+    """The row of a profile's name and description, if ``corpus`` indexes its very text.
+
+    The indexed description row is the vector of the terms of ``[name, description]``;
+    the about phrase's is that of its lines: the same terms, hence the same row, unless a
+    line break splits the description (then the lines are analysed, as before). Reading
+    it spares analysing a unique text per candidate, most of a request's reasons once the
+    corpus is larger than the phrase store.
+    """
+    if "\n" in profile.name or "\n" in profile.description:
+        return None
+    stored = stored_parts(corpus, profile)
+    return stored["description"] if stored is not None else None
 
 
 class PhraseSpace:
@@ -122,7 +163,11 @@ class PhraseSpace:
     """
 
     def __init__(
-        self, askers: Sequence[Profile], others: Sequence[Profile], vectors: PhraseVectors
+        self,
+        askers: Sequence[Profile],
+        others: Sequence[Profile],
+        vectors: PhraseVectors,
+        corpus: Corpus | None = None,
     ) -> None:
         profiles = (*askers, *others)
         keys = [text_of(profile) for profile in profiles]
@@ -130,7 +175,7 @@ class PhraseSpace:
         asking = len(unique)
         for key, profile in zip(keys[len(askers) :], others, strict=True):
             unique.setdefault(key, profile)
-        blocks = vectors.blocks(unique)
+        blocks = vectors.blocks(unique, corpus)
         starts = list(itertools.accumulate((len(b.lengths) for b in blocks), initial=0))
         first = dict(zip(unique, starts, strict=False))
         self._spans: dict[int, dict[str, Span]] = {}

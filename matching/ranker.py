@@ -385,15 +385,9 @@ class ReciprocalRanker:
     ) -> list[Match]:
         """Matches for (asker, candidate) pairs, the arrays holding one position per pair
         (:func:`matching.said.said_matches`)."""
-        space = (
-            PhraseSpace(
-                [asker for asker, _ in pairs],
-                [candidate for _, candidate in pairs],
-                self._phrase_vectors(),
-            )
-            if explain
-            else None
-        )
+        askers, candidates = [asker for asker, _ in pairs], [other for _, other in pairs]
+        vectors = self._phrase_vectors()
+        space = PhraseSpace(askers, candidates, vectors, self.corpus_) if explain else None
         return said_matches(
             pairs, ids, score, similarity, reciprocal, overlap, space, self.corpus_, by_asker
         )

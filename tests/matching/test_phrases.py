@@ -1,0 +1,77 @@
+"""Phrase vectors: a candidate's name and description read from the index are the very
+vectors its text would give, and a description split by line breaks is analysed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matching import Profile, ReciprocalRanker, Taxonomy
+from matching.documents import text_of
+from matching.phrases import PhraseVectors
+from seed import load_taxonomy
+
+
+def _profiles() -> list[Profile]:
+    return [
+        Profile(
+            id=1,
+            name="Kampot Polytechnic",
+            country="KH",
+            needs=("CNC teacher training", "welding robots"),
+            offers=("student internships",),
+            fields=("mechatronics",),
+            description="A public college teaching CNC machining and welding to 900 students.",
+        ),
+        Profile(
+            id=2,
+            name="Tianjin Sino-German CNC Centre",
+            country="CN",
+            offers=("CNC teacher training", "数控教师培训"),
+            programs=("staff exchange",),
+            description="Trains CNC teachers for Luban Workshops; 数控 and welding labs.",
+        ),
+        Profile(
+            id=3,
+            name="Vientiane Hotel School",
+            country="LA",
+            needs=("chef exchange",),
+            description="Challenges: kitchen equipment\nStrategies: partner hotels in China",
+        ),
+        Profile(id=4, name="Takeo Technical School", country="KH", fields=("electrical",)),
+    ]
+
+
+def _dense(vectors: PhraseVectors, profile: Profile, width: int, **corpus: object) -> np.ndarray:
+    (block,) = vectors.blocks({text_of(profile): profile}, **corpus)  # type: ignore[arg-type]
+    rows = np.zeros((len(block.lengths), width), dtype=np.float32)
+    owner = np.repeat(np.arange(len(block.lengths)), block.lengths)
+    rows[owner, block.indices] = block.data
+    return rows
+
+
+def test_the_about_row_read_from_the_index_is_the_analysed_one() -> None:
+    profiles = _profiles()
+    ranker = ReciprocalRanker(taxonomy=Taxonomy.from_dict(load_taxonomy())).fit(profiles)
+    width = len(ranker.terms_)
+    for profile in profiles:
+        analysed = _dense(PhraseVectors(ranker.weights_, ranker.taxonomy), profile, width)
+        read = _dense(
+            PhraseVectors(ranker.weights_, ranker.taxonomy),
+            profile,
+            width,
+            corpus=ranker.corpus_,
+        )
+        assert analysed[-1].any()  # the about row holds terms: the comparison says something
+        assert np.array_equal(analysed, read), profile.name
+
+
+def test_a_profile_the_index_does_not_hold_as_given_is_analysed() -> None:
+    profiles = _profiles()
+    ranker = ReciprocalRanker(taxonomy=Taxonomy.from_dict(load_taxonomy())).fit(profiles)
+    width = len(ranker.terms_)
+    changed = Profile(id=1, name="Kampot Polytechnic", country="KH", description="Solar panels.")
+    analysed = _dense(PhraseVectors(ranker.weights_, ranker.taxonomy), changed, width)
+    read = _dense(
+        PhraseVectors(ranker.weights_, ranker.taxonomy), changed, width, corpus=ranker.corpus_
+    )
+    assert np.array_equal(analysed, read)
