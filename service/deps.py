@@ -54,12 +54,32 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             session.close()
 
 
+# Match requests in the thread pool at once, per worker. Ranking holds the GIL most of the
+# time, so more threads only take turns at it (each switch costs CPU); the requests beyond
+# wait in the event loop, which costs nothing. One worker with eight clients at 1k:
+# 218/194 -> 248/265 req/s (5.9/6.2 -> 4.7 ms CPU a request); two workers unchanged
+# (docs/benchmark.md). Two, not one: NumPy and SciPy release the GIL in their loops.
+MATCH_TRIPS = 2
+
+
+async def get_match_trips(request: Request) -> anyio.CapacityLimiter:
+    """Return the app's limit on match requests in the thread pool at once."""
+    # async: no IO (see get_settings).
+    trips: anyio.CapacityLimiter = request.app.state.match_trips
+    return trips
+
+
 async def in_one_trip(
-    session: Session, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+    session: Session,
+    trips: anyio.CapacityLimiter,
+    work: Callable[P, T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
 ) -> T:
-    """Run ``work`` in the thread pool and give ``session``'s connection back in the same
-    trip, for async routes whose whole work is one call: each trip to the pool costs about
-    0.15 ms of CPU, a tenth of a lean request."""
+    """Run ``work`` in the thread pool (one of ``trips``) and give ``session``'s connection
+    back in the same trip, for async routes whose whole work is one call: each trip to the
+    pool costs about 0.15 ms of CPU, a tenth of a lean request."""
 
     def run() -> T:
         try:
@@ -67,7 +87,7 @@ async def in_one_trip(
         finally:
             session.close()
 
-    return await run_in_threadpool(run)
+    return await anyio.to_thread.run_sync(run, limiter=trips)
 
 
 async def get_index(request: Request) -> MatchIndex:
@@ -80,6 +100,7 @@ async def get_index(request: Request) -> MatchIndex:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 IndexDep = Annotated[MatchIndex, Depends(get_index)]
+MatchTripsDep = Annotated[anyio.CapacityLimiter, Depends(get_match_trips)]
 
 # Declared so that OpenAPI documents the scheme; the header itself is read below, so a
 # malformed header is refused rather than silently treated as anonymous.

@@ -12,6 +12,7 @@ from service.deps import (
     IndexDep,
     InstitutionDep,
     InstitutionId,
+    MatchTripsDep,
     ReaderDep,
     RegistrarDep,
     SessionDep,
@@ -177,6 +178,7 @@ async def read_matches(
     settings: SettingsDep,
     _caller: ReaderDep,
     language: ReasonLanguageDep,
+    trips: MatchTripsDep,
 ) -> MatchList:
     """Suggest partners for an institution, best first, with reasons (in the language
     `Accept-Language` asks for: en or zh); never one whose meeting request with it was
@@ -187,6 +189,7 @@ async def read_matches(
     # route would cost another, to check its answer against the response model.
     return await in_one_trip(
         session,
+        trips,
         suggest_for,
         session=session,
         index=index,
