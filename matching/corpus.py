@@ -147,12 +147,12 @@ def _product(
     groups: list[list[int]] = [[] for _ in range(cores)]
     for row in np.argsort(-load, kind="stable").tolist():  # the heaviest first, to the lightest
         min(groups, key=lambda group: int(load[group].sum())).append(row)
+    groups = [group for group in groups if group]
     pieces = _threads().map(
-        lambda rows: np.asarray((laid_out[rows] @ postings).toarray(), dtype=np.float32),
-        [group for group in groups if group],
+        lambda rows: np.asarray((laid_out[rows] @ postings).toarray(), dtype=np.float32), groups
     )
     out = np.empty((laid_out.shape[0], postings.shape[1]), dtype=np.float32)
-    for group, piece in zip([group for group in groups if group], pieces, strict=True):
+    for group, piece in zip(groups, pieces, strict=True):
         out[group] = piece
     return out
 

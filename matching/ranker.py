@@ -385,9 +385,10 @@ class ReciprocalRanker:
     ) -> list[Match]:
         """Matches for (asker, candidate) pairs, the arrays holding one position per pair
         (:func:`matching.said.said_matches`)."""
-        askers, candidates = [asker for asker, _ in pairs], [other for _, other in pairs]
-        vectors = self._phrase_vectors()
-        space = PhraseSpace(askers, candidates, vectors, self.corpus_) if explain else None
+        space = None
+        if explain:
+            askers, candidates = [asker for asker, _ in pairs], [other for _, other in pairs]
+            space = PhraseSpace(askers, candidates, self._phrase_vectors(), self.corpus_)
         return said_matches(
             pairs, ids, score, similarity, reciprocal, overlap, space, self.corpus_, by_asker
         )

@@ -49,29 +49,26 @@ def _dense(vectors: PhraseVectors, profile: Profile, width: int, **corpus: objec
     return rows
 
 
-def test_the_about_row_read_from_the_index_is_the_analysed_one() -> None:
-    profiles = _profiles()
+def _analysed_and_read(profiles: list[Profile], profile: Profile) -> tuple[np.ndarray, np.ndarray]:
+    """A profile's phrase rows analysed, and with the about row read from the index."""
     ranker = ReciprocalRanker(taxonomy=Taxonomy.from_dict(load_taxonomy())).fit(profiles)
     width = len(ranker.terms_)
+    analysed = _dense(PhraseVectors(ranker.weights_, ranker.taxonomy), profile, width)
+    read = _dense(
+        PhraseVectors(ranker.weights_, ranker.taxonomy), profile, width, corpus=ranker.corpus_
+    )
+    return analysed, read
+
+
+def test_the_about_row_read_from_the_index_is_the_analysed_one() -> None:
+    profiles = _profiles()
     for profile in profiles:
-        analysed = _dense(PhraseVectors(ranker.weights_, ranker.taxonomy), profile, width)
-        read = _dense(
-            PhraseVectors(ranker.weights_, ranker.taxonomy),
-            profile,
-            width,
-            corpus=ranker.corpus_,
-        )
+        analysed, read = _analysed_and_read(profiles, profile)
         assert analysed[-1].any()  # the about row holds terms: the comparison says something
         assert np.array_equal(analysed, read), profile.name
 
 
 def test_a_profile_the_index_does_not_hold_as_given_is_analysed() -> None:
-    profiles = _profiles()
-    ranker = ReciprocalRanker(taxonomy=Taxonomy.from_dict(load_taxonomy())).fit(profiles)
-    width = len(ranker.terms_)
     changed = Profile(id=1, name="Kampot Polytechnic", country="KH", description="Solar panels.")
-    analysed = _dense(PhraseVectors(ranker.weights_, ranker.taxonomy), changed, width)
-    read = _dense(
-        PhraseVectors(ranker.weights_, ranker.taxonomy), changed, width, corpus=ranker.corpus_
-    )
+    analysed, read = _analysed_and_read(_profiles(), changed)
     assert np.array_equal(analysed, read)
