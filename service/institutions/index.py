@@ -34,15 +34,17 @@ from typing import Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Engine
-from sqlmodel import col, delete, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import col, delete
 
 from matching import CandidateFilter, Match, Profile, ReciprocalRanker, Taxonomy
 from matching.floor import MIN_SCORE
 from service.db import session_scope
+from service.institutions.change_cursor import ChangeCursor
 from service.institutions.change_probe import ChangeLogProbe
 from service.institutions.generations import CHANGE_LOG_KEEP, Generations, Mapped, spawn_reindex
 from service.institutions.models import IndexChange
-from service.institutions.profiles import CHANGE_OVERLAP, load_profiles, read_everything
+from service.institutions.profiles import load_profiles, read_everything
 from service.institutions.public_views import PublicViews
 from service.institutions.wakeups import Wakeups
 from service.values.times import utc_now
@@ -96,8 +98,7 @@ class MatchIndex:
         self._write_lock = threading.Lock()
         self._journal: list[_Change] | None = None
         self._refit_thread: threading.Thread | None = None
-        self._last_change = 0
-        self._seen_changes: set[int] = set()
+        self._cursor = ChangeCursor()
         self._poller: threading.Thread | None = None
         self._stop = threading.Event()
         # Workers sharing the index directory wake each other's poller after a write.
@@ -126,8 +127,7 @@ class MatchIndex:
             return
         position, profiles = read_everything(self._engine)
         with self._write_lock:
-            self._last_change = position.last_change
-            self._seen_changes = set(position.seen)
+            self._cursor = ChangeCursor(position.last_change, position.seen)
             self._ranker = self._fit(profiles)
             self.public.clear()
 
@@ -150,14 +150,15 @@ class MatchIndex:
             self._refused = name
             return False
         with self._write_lock:
-            last, seen = mapped.position.last_change, set(mapped.position.seen)
-            fresh = self._fresh_changes(last, seen)
+            if self._wakeups is not None:
+                self._wakeups.answer()
+            cursor = ChangeCursor(mapped.position.last_change, mapped.position.seen)
+            fresh = cursor.fresh(self._engine, self._probe)
             for change in self._changes_for(sorted({pid for _, pid in fresh})):
                 _replay(mapped.ranker, change)
-            self._ranker = mapped.ranker
+            cursor.mark(fresh)
+            self._ranker, self._cursor = mapped.ranker, cursor
             self.public.clear()
-            self._last_change, self._seen_changes = last, seen
-            self._mark_seen(fresh)
             previous, self._mapped = self._mapped, mapped
         if previous is not None:
             previous.release()
@@ -172,38 +173,16 @@ class MatchIndex:
         poller calls it (``wake_others=False``) for writes made elsewhere.
         """
         with self._write_lock:
-            fresh = self._fresh_changes(self._last_change, self._seen_changes)
+            if self._wakeups is not None:
+                self._wakeups.answer()
+            fresh = self._cursor.fresh(self._engine, self._probe)
             if not fresh:
                 return 0
             self._sync_locked(sorted({pid for _, pid in fresh}))
-            self._mark_seen(fresh)
+            self._cursor.mark(fresh)
         if wake_others and self._wakeups is not None:
             self._wakeups.wake_others()
         return len(fresh)
-
-    def _fresh_changes(self, last: int, seen: set[int]) -> list[tuple[int, int]]:
-        """Changes after ``last`` (looking back a margin) not in ``seen``.
-
-        Ids from a sequence can commit out of order, hence the margin. A count of the
-        window comes first: one indexed query, and the common answer is "nothing new".
-        """
-        logged, newest = self._probe.window(last - CHANGE_OVERLAP)
-        known = sum(1 for cid in seen if cid > last - CHANGE_OVERLAP)
-        if logged == known and (newest or 0) <= last:
-            return []
-        window = col(IndexChange.id) > last - CHANGE_OVERLAP
-        with session_scope(self._engine) as session:
-            rows = session.exec(select(IndexChange.id, IndexChange.institution_id).where(window))
-            listed = [(cid, pid) for cid, pid in rows if cid is not None]
-        # Forget pruned ids, so the counts agree again once everything listed is applied.
-        seen.intersection_update({cid for cid, _ in listed})
-        return [(cid, pid) for cid, pid in listed if cid not in seen]
-
-    def _mark_seen(self, fresh: Sequence[tuple[int, int]]) -> None:
-        self._seen_changes.update(cid for cid, _ in fresh)
-        self._last_change = max([self._last_change, *(cid for cid, _ in fresh)])
-        horizon = self._last_change - CHANGE_OVERLAP
-        self._seen_changes = {cid for cid in self._seen_changes if cid > horizon}
 
     def start_polling(self, interval: float) -> None:
         """Catch up with other instances' writes every ``interval`` seconds, until close()."""
@@ -257,7 +236,14 @@ class MatchIndex:
         exposure: float | None = None,
     ) -> list[Match]:
         """Rank indexed institutions as partners for ``query`` (``exposure``: see
-        :meth:`ReciprocalRanker.rank`, ``None`` is by the asker)."""
+        :meth:`ReciprocalRanker.rank`, ``None`` is by the asker), after catching up with any
+        write another worker woke this one for (``wakeups``: read-your-writes across
+        workers, whatever the poller's timing)."""
+        if self._wakeups is not None and self._wakeups.called():
+            try:
+                self.catch_up(wake_others=False)
+            except SQLAlchemyError:  # the poller retries; the index as it is still answers
+                log.exception("catching up before a ranking failed")
         return self._ranker.rank(query, k=k, where=where, diversity=diversity, exposure=exposure)
 
     def sync(self, ids: Sequence[int]) -> None:

@@ -10,8 +10,16 @@ catch up at once. The poll stays, for instances on other hosts and for a datagra
 A worker listens on a Linux abstract socket (no file to clean up after a kill -9) named
 after the directory and its pid, and announces itself with an empty file in the
 directory (``<data dir>/wakeups/<pid>-...``, beside the index directory); a file whose
-socket refuses is a dead worker's and is removed. Where abstract sockets do not exist
-(not Linux), nobody is woken: the poll alone keeps the workers in step, as before.
+socket refuses is a dead worker's and is removed.
+
+A wake-up is also a call to answer before ranking (:meth:`called`, :meth:`answer`): the
+writer sends it after its commit and before its response, so a match request that reaches
+another worker after the write's response finds it waiting (on the socket, or taken by the
+poller whose catch-up has not begun) and catches up first. A client that writes through
+one worker and then asks through another sees its write, whatever the poller's timing.
+
+Where abstract sockets do not exist (not Linux), nobody is woken: the poll alone keeps the
+workers in step, as before.
 """
 
 from __future__ import annotations
@@ -44,6 +52,8 @@ class Wakeups:
         )
         self._name = f"{os.getpid()}-{id(self):x}"
         self._socket: socket.socket | None = None
+        # A wake-up taken from the socket by wait() whose catch-up has not begun.
+        self._taken = False
         if not _SUPPORTED:
             return
         try:
@@ -67,10 +77,30 @@ class Wakeups:
             return stop.wait(timeout)
         readable, _, _ = select.select([self._socket], [], [], timeout)
         if readable:
-            with contextlib.suppress(OSError):
-                while self._socket.recv(16):  # several writes, one catch-up
-                    pass
+            self._taken = True  # before draining, so called() never misses it meanwhile
+            self._drain()
         return stop.is_set()
+
+    def called(self) -> bool:
+        """Whether a wake-up came that no catch-up has answered yet."""
+        if self._socket is None:
+            return False
+        if self._taken:
+            return True
+        readable, _, _ = select.select([self._socket], [], [], 0)
+        return bool(readable)
+
+    def answer(self) -> None:
+        """Say a catch-up begins now: it reads every write whose wake-up came before."""
+        self._taken = False
+        if self._socket is not None:
+            self._drain()
+
+    def _drain(self) -> None:
+        assert self._socket is not None
+        with contextlib.suppress(OSError):  # BlockingIOError once empty
+            while self._socket.recv(16):  # several writes, one catch-up
+                pass
 
     def wake_others(self) -> int:
         """Send a wake-up to every other worker of this directory; return how many."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import Engine
 from service.institutions.generations import Generations
 from service.institutions.wakeups import Wakeups
 from tests.service.institutions.conftest import Start
-from tests.service.institutions.test_generations import store
+from tests.service.institutions.test_generations import ranked, store
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="abstract sockets are Linux's"
@@ -35,10 +36,45 @@ def test_a_write_caught_up_by_one_worker_wakes_the_others_poller(
 ) -> None:
     writer, reader = started(), started()
     reader.start_polling(SLOW_POLL)
-    new_id = store(engine, "Tianjin CNC Centre", needs=["CNC teacher training"])
+    new_id = store(engine, "Tianjin CNC Centre", needs=("CNC teacher training",))
     assert reader.profile(new_id) is None
     assert writer.catch_up() == 1
     assert _eventually(lambda: reader.profile(new_id) is not None)
+
+
+def test_a_ranking_after_another_workers_write_answers_its_wake_up_first(
+    engine: Engine, started: Start
+) -> None:
+    # The reader polls for nothing: only the wake-up waiting on its socket can tell it.
+    writer, reader = started(), started()
+    new_id = store(engine, "Tianjin CNC Centre", offers=["CNC teacher training"])
+    assert writer.catch_up() == 1  # commit, catch up, wake the others: then the response
+    assert reader.profile(new_id) is None
+    assert new_id in ranked(reader, name="Kampot Polytechnic", needs=("CNC teacher training",))
+    # Answered: the next ranking asks the change log nothing.
+    assert reader.catch_up() == 0
+
+
+def test_a_wake_up_taken_by_the_poller_is_answered_by_a_ranking_before_its_catch_up(
+    engine: Engine, started: Start
+) -> None:
+    writer, reader = started(), started()
+    new_id = store(engine, "Tianjin CNC Centre", offers=["CNC teacher training"])
+    assert writer.catch_up() == 1
+    # What the poller's wait does on waking, just before its catch-up takes the lock.
+    assert reader._wakeups is not None
+    assert reader._wakeups.wait(0, threading.Event()) is False
+    assert new_id in ranked(reader, name="Kampot Polytechnic", needs=("CNC teacher training",))
+
+
+def test_without_a_wake_up_a_ranking_does_not_read_the_change_log(
+    engine: Engine, started: Start
+) -> None:
+    writer, reader = started(), started()
+    new_id = store(engine, "Tianjin CNC Centre", offers=["CNC teacher training"])
+    assert writer.catch_up(wake_others=False) == 1
+    assert new_id not in ranked(reader, name="Kampot Polytechnic", needs=("CNC teacher training",))
+    assert reader.catch_up() == 1
 
 
 def test_the_poller_alone_does_not_wake_anyone(engine: Engine, started: Start) -> None:
