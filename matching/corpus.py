@@ -42,12 +42,12 @@ SIMILARITIES = (
     ("description", "description", "description"),
 )
 _APPEAL_SAMPLE = 64
-# From this many posting entries an asker's similarities are a scipy sparse product
-# (measured here: 0.60 against 0.68 ms at 10k profiles, ~90k entries; 5.9 against 7.0 ms
-# at 100k, ~0.9M; 90 against 180 ms at 1M, ~10M).
-PRODUCT_FROM_POSTINGS = 400_000
-# From this many the parts' products run on threads, one group of parts per core: scipy's
-# product releases the GIL, so one query at 1M uses every core (80 against 54 ms on 2).
+# From this many posting entries an asker's similarities are scipy's compiled products
+# (measured here, median of 60 askers: 1.76 against 1.73 ms at 20k profiles, ~180k
+# entries; 9.9 against 3.3 ms at 100k, ~0.9M; below, scipy's per-call overhead dominates).
+PRODUCT_FROM_POSTINGS = 200_000
+# From this many the products run on threads, one group of similarities per core: scipy's
+# kernels release the GIL, so one query at 1M uses every core (80 against 54 ms on 2).
 THREADS_FROM_POSTINGS = 2_000_000
 _MIN_DELTA_TO_MERGE = 1000
 
@@ -87,10 +87,10 @@ class Segment:
         The product of the asker laid out on a block diagonal with ``stacked_t``. Below
         ``product_from`` posting entries, without building either: the posting lists of
         the asker's terms are read and added up in float32, term by term in column order,
-        as a sparse product adds them, so both ways give the same bits. From there on
-        (common terms of a large corpus), as scipy's sparse product: one compiled pass
+        as the products add them, so both ways give the same bits. From there on (common
+        terms of a large corpus), as one compiled matrix-vector product per similarity,
         where the posting lists take several numpy passes and temporaries; from
-        ``threads_from``, the parts' products on threads.
+        ``threads_from``, the products on threads.
         """
         if self.rows == 0:
             return np.zeros((len(SIMILARITIES), 0), dtype=np.float32)
@@ -104,11 +104,7 @@ class Segment:
         lengths = postings.indptr[heads + 1] - starts
         if int(lengths.sum()) >= product_from:
             counts = np.array([len(terms) for terms, _ in asked])
-            laid_out = sparse.csr_matrix(
-                (weights, heads, np.concatenate([[0], np.cumsum(counts)])),
-                shape=(len(asked), postings.shape[0]),
-            )
-            return _product(laid_out, postings, lengths, counts, threads_from=threads_from)
+            return _product(postings, heads, weights, counts, lengths, threads_from=threads_from)
         out = np.zeros(len(SIMILARITIES) * self.rows, dtype=np.float32)
         blocks = np.repeat(np.arange(len(asked)) * self.rows, [len(terms) for terms, _ in asked])
         ends = np.cumsum(lengths)
@@ -129,31 +125,39 @@ def _threads() -> ThreadPoolExecutor:
 
 
 def _product(
-    laid_out: sparse.csr_matrix,
     postings: sparse.csr_matrix,
-    lengths: npt.NDArray[np.int64],
+    heads: npt.NDArray[np.int64],
+    weights: FloatArray,
     counts: npt.NDArray[np.int64],
+    lengths: npt.NDArray[np.int64],
     *,
     threads_from: int,
 ) -> FloatArray:
-    """The asker's rows times the postings, dense; a large one in groups of rows on
-    threads, each group about as many posting entries (each row is summed alone, so the
-    bits are the same either way)."""
+    """Each similarity as one compiled matrix-vector product over its own posting lists:
+    the lists copied out (scipy's row selection, one pass), then read as the columns of a
+    CSC matrix times the asker's weights (one pass, summing term by term in column order,
+    as the lists do). A large one in groups of similarities on threads, each group about
+    as many posting entries (scipy's kernels release the GIL; each row is summed alone, so
+    the bits are the same either way)."""
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    out = np.empty((len(counts), postings.shape[1]), dtype=np.float32)
+
+    def fill(similarities: Sequence[int]) -> None:
+        for block in similarities:
+            first, last = bounds[block], bounds[block + 1]
+            # The transpose of the CSR rows is a CSC view: no copy.
+            out[block] = postings[heads[first:last]].T @ weights[first:last]
+
     cores = min(os.cpu_count() or 1, len(counts))
     if int(lengths.sum()) < threads_from or cores < 2:
-        return np.asarray((laid_out @ postings).toarray(), dtype=np.float32)
-    rows = len(counts)
-    load = np.bincount(np.repeat(np.arange(rows), counts), weights=lengths, minlength=rows)
+        fill(range(len(counts)))
+        return out
+    blocks = len(counts)
+    load = np.bincount(np.repeat(np.arange(blocks), counts), weights=lengths, minlength=blocks)
     groups: list[list[int]] = [[] for _ in range(cores)]
-    for row in np.argsort(-load, kind="stable").tolist():  # the heaviest first, to the lightest
-        min(groups, key=lambda group: int(load[group].sum())).append(row)
-    groups = [group for group in groups if group]
-    pieces = _threads().map(
-        lambda rows: np.asarray((laid_out[rows] @ postings).toarray(), dtype=np.float32), groups
-    )
-    out = np.empty((laid_out.shape[0], postings.shape[1]), dtype=np.float32)
-    for group, piece in zip(groups, pieces, strict=True):
-        out[group] = piece
+    for block in np.argsort(-load, kind="stable").tolist():  # the heaviest first, to the lightest
+        min(groups, key=lambda group: int(load[group].sum())).append(block)
+    list(_threads().map(fill, [group for group in groups if group]))
     return out
 
 

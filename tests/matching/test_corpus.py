@@ -67,10 +67,13 @@ def test_an_askers_similarities_are_the_same_bits_by_posting_lists_and_by_sparse
     profiles = _profiles(800)
     ranker = ReciprocalRanker().fit(profiles)
     segment = ranker.corpus_.base
-    for query in profiles[:20]:
+    nothing = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+    for number, query in enumerate(profiles[:20]):
         parts = stored_parts(ranker.corpus_, query)
         assert parts is not None
         asked = [parts[asked_part] for _, _, asked_part in SIMILARITIES]
+        if number % 2:  # an asker who left some parts empty: those similarities are zero
+            asked[number % len(asked)] = asked[(number + 2) % len(asked)] = nothing
         by_postings = segment.similarities(asked, product_from=2**62)
         by_product = segment.similarities(asked, product_from=0, threads_from=2**62)
         on_threads = segment.similarities(asked, product_from=0, threads_from=0)
