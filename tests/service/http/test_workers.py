@@ -1,0 +1,140 @@
+"""``serve --workers 2``: forked workers, a listening socket each, stopped with their parent."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from tests.service.http.test_http import CLI, free_port, serve_command
+from tests.support.server import (
+    Server,
+    listening_sockets,
+    open_sockets,
+    running_server,
+    server_env,
+)
+
+pytestmark = [pytest.mark.http]
+
+_PID = re.compile(r'tvetmatch_index_generation\{generation="[^"]*",pid="(\d+)"\} 1')
+
+
+def _workers(server: Server) -> set[int]:
+    """The server's forked workers: every child of its process."""
+    pid = server.process.pid
+    return {int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie not yet reaped counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
+
+
+def _answering_pid(url: str) -> int:
+    """The pid of the worker that answers a request on a connection of its own."""
+    found = _PID.search(httpx.get(f"{url}/metrics", timeout=10).text)
+    assert found is not None
+    return int(found.group(1))
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("forked-workers")
+    env = server_env(data_dir=folder, database_url=None)
+    with running_server(env, folder / "server.log", workers=2) as server:
+        yield server
+
+
+def test_fresh_connections_reach_both_workers_each_listening_on_its_own_socket(
+    two_workers: Server,
+) -> None:
+    workers = _workers(two_workers)
+    assert len(workers) == 2
+    # Ready means one worker listens; the other joins the port's group once started.
+    seen: set[int] = set()
+    deadline = time.monotonic() + 120
+    while seen != workers and time.monotonic() < deadline:
+        seen.add(_answering_pid(two_workers.url))
+    assert seen == workers, "the kernel never routed a connection to one of the workers"
+
+    port = urlsplit(two_workers.url).port
+    assert port is not None
+    listening = listening_sockets(port)
+    held = {pid: open_sockets(pid) & listening for pid in workers}
+    assert len(listening) == 2
+    assert all(len(sockets) == 1 for sockets in held.values()), held
+    # The parent holds the port (bound) but listens on nothing: it answers no one.
+    assert not open_sockets(two_workers.process.pid) & listening
+
+
+def test_sigterm_stops_every_worker_and_the_server_exits_0(tmp_path: Path) -> None:
+    env = server_env(data_dir=tmp_path, database_url=None)
+    with running_server(env, tmp_path / "server.log", workers=2) as server:
+        workers = _workers(server)
+        os.kill(server.process.pid, signal.SIGTERM)
+        assert server.process.wait(timeout=60) == 0
+    # The parent waited for them: reaped, not zombies left for someone else.
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def test_a_server_killed_with_sigkill_leaves_no_worker_running(tmp_path: Path) -> None:
+    env = server_env(data_dir=tmp_path, database_url=None)
+    with running_server(env, tmp_path / "server.log", workers=2) as server:
+        workers = _workers(server)
+        assert len(workers) == 2
+        server.kill()
+        # Each worker asked the kernel for SIGTERM when its parent dies.
+        deadline = time.monotonic() + 60
+        while not all(_gone(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(_gone(pid) for pid in workers), "a worker outlived its parent"
+
+
+def _listener(port: int, *, reuse_port: bool) -> socket.socket:
+    sock = socket.socket()
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen()
+    return sock
+
+
+@pytest.mark.parametrize(
+    "reuse_port",
+    # Another program, or another server of this user that would otherwise share the port.
+    [False, True],
+    ids=["plain-listener", "reuseport-listener"],
+)
+def test_a_port_taken_fails_the_start_before_any_preparation(
+    tmp_path: Path, reuse_port: bool
+) -> None:
+    data_dir = tmp_path / "data"
+    port = free_port()
+    with _listener(port, reuse_port=reuse_port):
+        env = server_env(data_dir=data_dir, database_url=None)
+        done = subprocess.run(
+            serve_command(port, workers=2, cli=CLI),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 1, done.stderr
+    assert f"cannot serve on 127.0.0.1 port {port}: address already in use" in done.stderr.lower()
+    # Nothing migrated, seeded or fitted for a server that cannot listen.
+    assert not any(data_dir.glob("*")), sorted(data_dir.glob("*"))
