@@ -7,6 +7,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,3 +139,34 @@ def test_a_port_taken_fails_the_start_before_any_preparation(
     assert f"cannot serve on 127.0.0.1 port {port}: address already in use" in done.stderr.lower()
     # Nothing migrated, seeded or fitted for a server that cannot listen.
     assert not any(data_dir.glob("*")), sorted(data_dir.glob("*"))
+
+
+# Workers whose application refuses to start (its lifespan startup fails), forked from a
+# process that needs no database: the supervision alone.
+_FAILING_START = """
+import logging
+import uvicorn
+from service.http.workers import PortReservation, serve_forked
+
+async def app(scope, receive, send):
+    assert scope["type"] == "lifespan"
+    await receive()
+    await send({"type": "lifespan.startup.failed", "message": "no database here"})
+
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+config = lambda: uvicorn.Config(app, lifespan="on", log_config=None)
+raise SystemExit(serve_forked(config, PortReservation("127.0.0.1", 0), workers=2))
+"""
+
+
+def test_workers_that_cannot_start_stop_the_server_instead_of_being_forked_again() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _FAILING_START],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "could not start: stopping the server" in done.stderr
+    assert "starting another" not in done.stderr
