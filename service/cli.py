@@ -251,8 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers",
         type=_positive,
-        help="worker processes sharing one mapped index (default: the number of cores; "
-        "1 serves from this process)",
+        help="worker processes forked from this one, each with its own listening socket, "
+        "sharing one mapped index (default: the number of cores; 1 serves from this process)",
     )
     serve.set_defaults(run=_serve)
     seed = commands.add_parser("seed", help="load the demo seed institutions (idempotent)")
