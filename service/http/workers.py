@@ -14,9 +14,11 @@ forks a replacement; clients retry). A worker binds its socket but listens only 
 the application has started (uvicorn listens after the lifespan startup), so no
 connection is routed to a worker before it can answer.
 
-The parent binds one such socket per address too, without listening: it holds the port
-for the server's life, resolves port 0, and fails at once with a clear message when the
-port is taken. It then supervises: SIGINT or SIGTERM stop every worker (SIGKILL after
+The parent binds a socket per address too, with ``SO_REUSEPORT`` but without listening:
+it holds the port for the server's life and resolves port 0. It first checks that nobody
+holds the port, even with ``SO_REUSEPORT`` (joining them, it would silently share the
+port with another server of the same user), and fails at once with a clear message. It
+then supervises: SIGINT or SIGTERM stop every worker (SIGKILL after
 30 s) and exit 0; a worker that dies is forked again; a worker that could not start
 (uvicorn's ``STARTUP_FAILURE``) stops the server, so a failing start does not loop. On
 Linux every worker asks the kernel for SIGTERM when the parent dies (``PR_SET_PDEATHSIG``),
@@ -55,12 +57,14 @@ _HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD)
 _SockAddr = tuple[str, int] | tuple[str, int, int, int]
 
 
-def _listening_socket(family: int, address: _SockAddr) -> socket.socket:
-    """Return a TCP socket bound to ``address`` for a group of ``SO_REUSEPORT`` listeners."""
+def _bound_socket(
+    family: int, address: _SockAddr, *, reuse_address: bool, reuse_port: bool
+) -> socket.socket:
+    """Return a TCP socket bound to ``address``, not listening yet."""
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, int(reuse_address))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, int(reuse_port))
         if family == socket.AF_INET6:
             # As asyncio binds for the one-worker server: "::" means IPv6 only.
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
@@ -71,17 +75,23 @@ def _listening_socket(family: int, address: _SockAddr) -> socket.socket:
     return sock
 
 
-def _check_free(family: int, address: _SockAddr) -> None:
-    """Raise ``OSError`` if anyone listens on ``address``, even with ``SO_REUSEPORT``.
+def _worker_socket(family: int, address: _SockAddr) -> socket.socket:
+    """A worker's socket: one of the port's group of ``SO_REUSEPORT`` listeners."""
+    return _bound_socket(family, address, reuse_address=True, reuse_port=True)
 
-    A socket bound without ``SO_REUSEPORT`` conflicts with every listener on the port;
-    bound with it, it would silently join another server of the same user there.
+
+def _reserve(family: int, address: _SockAddr) -> socket.socket:
+    """The parent's socket on ``address``; raise ``OSError`` if another server has it.
+
+    The check binds without ``SO_REUSEPORT``, which conflicts with every listener on the
+    port: joining one with it, this server would silently share the port with another of
+    the same user. ``SO_REUSEADDR`` lets it past connections left in TIME_WAIT, but not
+    past a socket bound without it: so the reservation is bound without it, and another
+    server checking the port while this one prepares (not listening yet) is refused too.
     """
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no owner
-        if family == socket.AF_INET6:
-            probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-        probe.bind(address)
+    if address[1]:  # port 0: the kernel picks a port nobody holds
+        _bound_socket(family, address, reuse_address=True, reuse_port=False).close()
+    return _bound_socket(family, address, reuse_address=False, reuse_port=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +123,7 @@ class PortReservation:
                 if any(sock.getsockname() == address for sock in self.sockets):
                     continue  # named twice by the resolver
                 try:
-                    if address[1]:
-                        _check_free(family, address)
-                    self.sockets.append(_listening_socket(family, address))
+                    self.sockets.append(_reserve(family, address))
                     self.port = self.sockets[0].getsockname()[1]
                 except OSError as error:
                     message = f"cannot serve on {ip} port {address[1]}: {error.strerror}"
@@ -149,7 +157,7 @@ def _run_worker(make_config: Callable[[], uvicorn.Config], addresses: list[_Addr
     sockets: list[socket.socket] = []
     server: uvicorn.Server | None = None
     try:
-        sockets = [_listening_socket(each.family, each.sockaddr) for each in addresses]
+        sockets = [_worker_socket(each.family, each.sockaddr) for each in addresses]
         server = uvicorn.Server(make_config())
         server.run(sockets=sockets)
     except SystemExit as stop:  # uvicorn exits so when the application could not start
@@ -311,6 +319,8 @@ def serve_forked(
     exit status: 0 when stopped by SIGINT or SIGTERM, 1 when a worker could not start.
     """
     supervisor = _Supervisor(make_config, reservation)
+    hosts = ", ".join(str(address.sockaddr[0]) for address in reservation.addresses())
+    logger.info("serving on %s port %d with %d forked workers", hosts, reservation.port, workers)
     try:
         with supervisor.handling_signals():
             for _ in range(workers):

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from service.http.workers import PortReservation
 from tests.service.http.test_http import CLI, free_port, serve_command
 from tests.support.server import (
     Server,
@@ -105,27 +106,29 @@ def test_a_server_killed_with_sigkill_leaves_no_worker_running(tmp_path: Path) -
         assert all(_gone(pid) for pid in workers), "a worker outlived its parent"
 
 
-def _listener(port: int, *, reuse_port: bool) -> socket.socket:
+def _holder(port: int, how: str) -> socket.socket:
+    """A socket holding loopback ``port`` as another program or server would."""
     sock = socket.socket()
-    if reuse_port:
+    if how != "plain-listener":
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind(("127.0.0.1", port))
-    sock.listen()
+    if how != "reserved":
+        sock.listen()
     return sock
 
 
 @pytest.mark.parametrize(
-    "reuse_port",
-    # Another program, or another server of this user that would otherwise share the port.
-    [False, True],
-    ids=["plain-listener", "reuseport-listener"],
+    "how",
+    [
+        "plain-listener",  # another program
+        "reuseport-listener",  # another server of this user, which would share the port
+        "reserved",  # another server still preparing: its parent binds but does not listen
+    ],
 )
-def test_a_port_taken_fails_the_start_before_any_preparation(
-    tmp_path: Path, reuse_port: bool
-) -> None:
+def test_a_port_taken_fails_the_start_before_any_preparation(tmp_path: Path, how: str) -> None:
     data_dir = tmp_path / "data"
     port = free_port()
-    with _listener(port, reuse_port=reuse_port):
+    with _holder(port, how):
         env = server_env(data_dir=data_dir, database_url=None)
         done = subprocess.run(
             serve_command(port, workers=2, cli=CLI),
@@ -170,3 +173,33 @@ def test_workers_that_cannot_start_stop_the_server_instead_of_being_forked_again
     assert done.returncode == 1, done.stderr
     assert "could not start: stopping the server" in done.stderr
     assert "starting another" not in done.stderr
+
+
+def _has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        pytest.param(
+            "::1",
+            marks=pytest.mark.skipif(not _has_ipv6_loopback(), reason="no IPv6 loopback"),
+        ),
+    ],
+)
+def test_a_reserved_port_is_refused_to_a_second_server(host: str) -> None:
+    first = PortReservation(host, 0)
+    try:
+        assert first.port > 0
+        assert [address.sockaddr[:2] for address in first.addresses()] == [(host, first.port)]
+        with pytest.raises(OSError, match=f"cannot serve on {re.escape(host)} port {first.port}"):
+            PortReservation(host, first.port)
+    finally:
+        first.close()
