@@ -71,15 +71,16 @@ class Server:
         return self._process.pid
 
     def worker_pids(self) -> list[int]:
-        """The processes that answer requests: the server itself, or its spawned workers."""
+        """The processes that answer requests: the server itself, or its forked workers.
+
+        With ``--workers N`` every child of the server is a worker: the first index fit
+        ran in a refit process that was waited for before the workers were forked, and a
+        later refit is a child of a worker.
+        """
         if self.workers == 1:
             return [self.pid]
         children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
-        return [
-            int(child)
-            for child in children
-            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
-        ]
+        return [int(child) for child in children]
 
     def memory_mib(self, field: str = "VmHWM") -> float:
         """Return the server's peak (``VmHWM``) or current (``VmRSS``) resident memory."""

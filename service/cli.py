@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from service.config import get_settings
 from service.workshops.cli import add_commands
@@ -19,58 +19,67 @@ _FIT_HERE_MAX_PROFILES = 2000
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
 
-    from service.http.logs import configure_logging, logging_config
+    from service.http.logs import configure_logging
     from service.http.slow_clients import guarded_protocol
+    from service.http.workers import PortReservation, serve_forked
 
     settings = get_settings()
     configure_logging(settings.log_format, args.log_level)
     workers = args.workers or os.cpu_count() or 1
-    _prepare_for_workers()
-    # The workers are fresh processes reading the same environment: they skip this (one
-    # worker is this process, whose settings are read again).
+    reservation = None
+    if workers > 1:
+        # Held before the migrations, seed and fit: a port taken fails the start at once.
+        try:
+            reservation = PortReservation(args.host, args.port)
+        except OSError as error:
+            print(f"tvet-match serve: {error.strerror or error}", file=sys.stderr)
+            return 1
+    try:
+        _prepare_for_workers()
+    except BaseException:
+        if reservation is not None:
+            reservation.close()
+        raise
+    # The app of this process (one worker) or of the forked workers skips this: read the
+    # settings again.
     os.environ["TVETMATCH_PREPARE_ON_START"] = "false"
     get_settings.cache_clear()
-    common: dict[str, Any] = {
-        "host": args.host,
-        "port": args.port,
-        "log_level": args.log_level,
-        # The service writes its own access line, with the request id.
-        "access_log": False,
-        # Forwarding headers are believed from configured proxies only (uvicorn would
-        # believe 127.0.0.1 by default): anyone else could pick the address counted.
-        "proxy_headers": bool(settings.trusted_proxies),
-        "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None,
-        "timeout_keep_alive": settings.keep_alive_seconds,
-        "limit_concurrency": settings.max_connections,
-    }
-    if workers == 1:
-        uvicorn.run(
+
+    def config() -> uvicorn.Config:
+        return uvicorn.Config(
             "service.main:create_app",
             factory=True,
+            host=args.host,
+            port=args.port if reservation is None else reservation.port,
             # Our handler formats every record (uvicorn's too, through the root logger).
             log_config=None,
+            log_level=args.log_level,
             # Slow or idle clients must not hold sockets for ever (service.http.slow_clients).
             http=guarded_protocol(
                 header_timeout=settings.header_timeout_seconds,
                 body_timeout=settings.body_timeout_seconds,
             ),
-            **common,
+            # The service writes its own access line, with the request id.
+            access_log=False,
+            # Forwarding headers are believed from configured proxies only (uvicorn would
+            # believe 127.0.0.1 by default): anyone else could pick the address counted.
+            proxy_headers=bool(settings.trusted_proxies),
+            forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+            timeout_keep_alive=settings.keep_alive_seconds,
+            limit_concurrency=settings.max_connections,
         )
-    else:
-        # Spawned workers import what they run: the protocol and logging by name.
-        uvicorn.run(
-            "service.main:create_app",
-            factory=True,
-            workers=workers,
-            log_config=logging_config(settings.log_format, args.log_level),
-            http="service.http.slow_clients:SettingsProtocol",
-            # A worker answers the parent's health pings only once it has imported
-            # everything (seconds on a busy machine); uvicorn's 5 s kills slow starters.
-            timeout_worker_healthcheck=60,
-            **common,
-        )
-    return 0
+
+    if reservation is None:
+        # Served from this process, as uvicorn.run would (which takes no Config).
+        server = uvicorn.Server(config())
+        with contextlib.suppress(KeyboardInterrupt):  # SIGINT, raised again once stopped
+            server.run()
+        return 0 if server.started else STARTUP_FAILURE
+    # Forked after the preparation: the workers inherit everything imported
+    # (service.http.workers says why, and why each has a socket of its own).
+    return serve_forked(config, reservation, workers=workers)
 
 
 def _prepare_for_workers() -> None:
@@ -242,8 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers",
         type=_positive,
-        help="worker processes sharing one mapped index (default: the number of cores; "
-        "1 serves from this process)",
+        help="worker processes forked from this one, each with its own listening socket, "
+        "sharing one mapped index (default: the number of cores; 1 serves from this process)",
     )
     serve.set_defaults(run=_serve)
     seed = commands.add_parser("seed", help="load the demo seed institutions (idempotent)")

@@ -76,23 +76,3 @@ def configure_logging(log_format: LogFormat, level: str | int = "INFO") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
-
-
-def logging_config(log_format: LogFormat, level: str) -> dict[str, Any]:
-    """The same set-up as :func:`configure_logging`, as a ``dictConfig`` for worker processes."""
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "filters": {
-            "request_id": {"()": RequestIdFilter, "default": None if log_format == "json" else "-"}
-        },
-        "formatters": {"json": {"()": JsonFormatter}, "text": {"format": TEXT_FORMAT}},
-        "handlers": {
-            "stderr": {
-                "class": "logging.StreamHandler",
-                "filters": ["request_id"],
-                "formatter": log_format,
-            }
-        },
-        "root": {"handlers": ["stderr"], "level": level.upper()},
-    }

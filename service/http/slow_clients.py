@@ -16,8 +16,6 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from service.config import get_settings
-
 
 class _GuardedProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a deadline for each request's head and body."""
@@ -72,18 +70,3 @@ def guarded_protocol(*, header_timeout: float, body_timeout: float) -> type[Http
         (_GuardedProtocol,),
         {"header_timeout": header_timeout, "body_timeout": body_timeout},
     )
-
-
-class SettingsProtocol(_GuardedProtocol):
-    """The guarded protocol with the deadlines of the settings, named by import path.
-
-    ``serve --workers`` spawns fresh worker processes that import what they run, so
-    uvicorn gets ``service.http.slow_clients:SettingsProtocol`` rather than a class made
-    at run time (which could not reach them).
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        settings = get_settings()
-        self.header_timeout = settings.header_timeout_seconds
-        self.body_timeout = settings.body_timeout_seconds

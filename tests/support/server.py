@@ -136,22 +136,36 @@ def _ready(server: Server, port: int, within: float) -> bool:
 
 
 def _listens(pid: int, port: int) -> bool:
-    """Whether process ``pid`` holds the socket listening on loopback ``port`` (Linux /proc)."""
+    """Whether process ``pid`` or one of its workers holds a socket listening on loopback
+    ``port`` (Linux /proc). With ``--workers N`` the server only binds the port, and each
+    forked worker listens on a socket of its own."""
     try:
-        names = os.listdir(f"/proc/{pid}/fd")
-        table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return True  # no /proc here: trust the answer
-    fds = set()
-    for name in names:
-        with suppress(OSError):  # closed since it was listed
-            fds.add(os.readlink(f"/proc/{pid}/fd/{name}"))
-    listening = {
+    return not listening_sockets(port).isdisjoint(
+        link for each in (pid, *map(int, children)) for link in open_sockets(each)
+    )
+
+
+def listening_sockets(port: int) -> set[str]:
+    """The sockets listening on loopback ``port``, as ``/proc/<pid>/fd`` links name them."""
+    table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return {
         f"socket:[{fields[9]}]"
         for fields in (line.split() for line in table)
         if fields[1] == f"0100007F:{port:04X}" and fields[3] == "0A"  # 0A: LISTEN
     }
-    return not listening.isdisjoint(fds)
+
+
+def open_sockets(pid: int) -> set[str]:
+    """What the open files of process ``pid`` link to (``socket:[inode]`` for sockets)."""
+    links = set()
+    with suppress(OSError):  # the process is gone
+        for name in os.listdir(f"/proc/{pid}/fd"):
+            with suppress(OSError):  # closed since it was listed
+                links.add(os.readlink(f"/proc/{pid}/fd/{name}"))
+    return links
 
 
 @contextmanager
