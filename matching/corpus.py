@@ -18,9 +18,10 @@ import dataclasses
 import functools
 import os
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -50,6 +51,10 @@ PRODUCT_FROM_POSTINGS = 200_000
 # kernels release the GIL, so one query at 1M uses every core (80 against 54 ms on 2).
 THREADS_FROM_POSTINGS = 2_000_000
 _MIN_DELTA_TO_MERGE = 1000
+# How many derived values a snapshot keeps (Corpus.kept): a few sets of parts held.
+_KEPT = 16
+
+T = TypeVar("T")
 
 FloatArray = npt.NDArray[np.float32]
 # One vector as its columns and values (a CSR row without the matrix around it).
@@ -190,6 +195,10 @@ class Corpus:
     sample: npt.NDArray[np.intp]
     # The gazetteer that names one city in several scripts (the taxonomy's places).
     places: Taxonomy | None = None
+    # Arrays derived from this snapshot alone, kept for the next asker (kept()).
+    _kept: dict[Hashable, object] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def build(
@@ -287,6 +296,17 @@ class Corpus:
             profiles=laid_over(self.profiles, dict.fromkeys(gone)),
             declared_by=_redeclared(self.declared_by, removed=removed, added=()),
         )
+
+    def kept(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, kept with this snapshot under ``key`` for later calls (at most
+        ``_KEPT`` values: what several askers share, such as the denominators of a score
+        for one set of parts held; a new snapshot starts empty)."""
+        kept = self._kept
+        if key not in kept:
+            if len(kept) >= _KEPT:
+                kept.clear()
+            kept[key] = make()
+        return kept[key]  # type: ignore[return-value]
 
     def similarities(self, asked: Mapping[str, Terms]) -> dict[str, FloatArray]:
         """Return each similarity of every row (base then delta) to an asker's part vectors."""

@@ -15,10 +15,18 @@ import numpy.typing as npt
 from scipy import sparse
 
 from matching.corpus import SIMILARITIES, Corpus, Terms, place_key
+from matching.score import Weighing, weighing
 from matching.taxonomy import Taxonomy
 from matching.types import Profile
 
-__all__ = ["Parts", "between_matrices", "between_rows", "grounded", "of_pairs"]
+__all__ = [
+    "Parts",
+    "between_matrices",
+    "between_rows",
+    "grounded",
+    "kept_weighing",
+    "of_pairs",
+]
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
@@ -49,6 +57,18 @@ def locality(corpus: Corpus, city: str) -> tuple[FloatArray, BoolArray | bool]:
         return np.zeros(len(corpus.ids), np.float32), False
     same = corpus.cities == corpus.city_codes.get(key, -2)
     return same.astype(np.float32), corpus.cities >= 0
+
+
+def kept_weighing(
+    corpus: Corpus, present: Mapping[str, BoolArray | bool], weights: Mapping[str, float]
+) -> Weighing:
+    """The denominators of one asker's scores against every row (:func:`weighing`), kept
+    with the snapshot for the next asker holding the same parts."""
+    held = tuple(present[name] is not False for name in sorted(present))
+    return corpus.kept(
+        ("weighing", held, tuple(weights.items())),
+        lambda: weighing(present, weights, (len(corpus.ids),)),
+    )
 
 
 def cross_scores(

@@ -251,7 +251,10 @@ class ReciprocalRanker:
         similarity = corpus.similarities(asked)
         present = pairwise.present_in_index(corpus, asked)
         similarity["city"], present["city"] = pairwise.locality(corpus, query.city)
-        score, reciprocal, overlap = self.fuse_parts(similarity, present)
+        weights = self._weights()
+        weighed = pairwise.kept_weighing(corpus, present, weights)
+        fused = fuse(similarity, present, weights, self.one_sided_factor, weighed)
+        score, reciprocal, overlap = fused
         return score, similarity, reciprocal, overlap
 
     def score_matrix(
