@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.preprocessing import normalize
 
 from matching.corpus import PARTS, Corpus
 from matching.rerank import mmr_order
@@ -130,6 +129,9 @@ def rerank(
 
 def likeness(corpus: Corpus, rows: Rows) -> npt.NDArray[np.float64]:
     """Cosine likeness between the given rows over all their parts together."""
+    # Imported on the first re-ranking for diversity, not by every serving process's start.
+    from sklearn.preprocessing import normalize
+
     stacked = sparse.hstack([corpus.rows(part, rows) for part in PARTS], format="csr")
     unit = normalize(stacked, norm="l2")
     return np.asarray((unit @ unit.T).toarray(), dtype=np.float64)

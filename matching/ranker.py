@@ -27,7 +27,6 @@ from typing import Self
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.exceptions import NotFittedError
 
 from matching import pairwise, unindexed
 from matching.candidates import best_linked, rerank, top_rows, unique_stored, with_reserved
@@ -357,6 +356,8 @@ class ReciprocalRanker:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "corpus_"):
+            from sklearn.exceptions import NotFittedError  # only when misused
+
             raise NotFittedError("call fit() before using this ReciprocalRanker")
 
     def _weights(self) -> dict[str, float]:

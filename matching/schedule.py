@@ -19,10 +19,13 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
 
 __all__ = ["Meeting", "Schedule", "schedule_meetings"]
 
@@ -113,6 +116,9 @@ def _solve(
     is the idle time plus a constant; early slots only break ties. (Bounding the first and
     last slot directly is a weaker program: HiGHS could not close its gap in seconds.)
     """
+    # Imported when solving: a serving process that never schedules does not pay its import.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     seconds = deadline - time.monotonic()
     if seconds <= 0:
         return None
@@ -189,6 +195,8 @@ def _day_rows(
     ``on[i, t]`` is variable ``count + 2 * slots * i + t`` and ``start[i, t]`` the next
     ``slots`` after it.
     """
+    from scipy.optimize import LinearConstraint
+
     width = busy.shape[1]
     base = count + 2 * slots * np.arange(people)
     on = (base[:, None] + np.arange(slots)[None, :]).ravel()

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from matching.stop_words import ENGLISH_STOP_WORDS
 
 __all__ = [
     "STOP_WORDS",

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = ["TermWeights", "fit_term_weights", "vectorize"]
 
@@ -47,6 +46,10 @@ def fit_term_weights(
     """
     if not any(documents):
         return None
+    # Imported here: a process that only maps a fitted generation never needs it (most
+    # of a second of a start).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
     vectorizer.fit(documents)
     terms = vectorizer.get_feature_names_out()

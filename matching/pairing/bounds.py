@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from scipy.optimize import linprog
 
 from matching.pairing.problem import BoolArray, FloatArray, Graph, Problem, candidate_graph
 
@@ -23,6 +22,9 @@ def lp_relaxation(
     problem: Problem, graph: Graph, deadline: float
 ) -> tuple[FloatArray, float, FloatArray] | None:
     """Capacity duals, value and solution of the graph's LP relaxation, if it solves in time."""
+    # Imported when solving: a serving process that never pairs does not pay its import.
+    from scipy.optimize import linprog
+
     n, m = len(problem.ids), len(graph.u)
     remaining = deadline - time.perf_counter()
     if m == 0:

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from scipy.optimize import LinearConstraint
 
 from matching.types import (
     PairingRules,
 )
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -40,7 +42,7 @@ class RuleBroken(ValueError):
 ALTERNATES = 3  # ranked alternates kept per participant
 
 # One MILP solve: objective and extra rows in, HiGHS result (or None: no solution in time) out.
-Run = Callable[[FloatArray, Sequence[LinearConstraint]], Any]
+Run = Callable[[FloatArray, Sequence["LinearConstraint"]], Any]
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,12 +28,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from matching.pairing.bounds import full_upper_bound, price
 from matching.pairing.problem import (
@@ -56,6 +55,9 @@ from matching.types import (
     Unpaired,
     UnpairedReason,
 )
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
 
 _PRICING_GAP = 1e-4
 _CORE_SLACK = 0.01
@@ -152,6 +154,9 @@ def optimise(
     ``duals`` and ``relaxed`` are the capacity duals and the solution of the graph's LP
     relaxation (``None`` if it did not solve), and ``bound`` a bound on the full problem.
     """
+    # Imported when solving: a serving process that never pairs does not pay its import.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     m = len(graph.u)
     short = np.flatnonzero(problem.targets > 0)
     k = len(short)
@@ -257,6 +262,8 @@ def _neighbourhoods(
 
 def _floor_rows(graph: Graph, k: int, pairable: IntArray, threshold: float) -> LinearConstraint:
     """Every pairable participant gets at least one partner scoring ``threshold`` or more."""
+    from scipy.optimize import LinearConstraint
+
     good = sparse.diags_array((graph.s >= threshold).astype(np.float64))
     rows = graph.incidence[pairable] @ good
     padding = sparse.csr_array((len(pairable), k))

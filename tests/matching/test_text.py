@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from matching.text import analyze, analyze_phrases, clusters, normalize
+from matching.text import STOP_WORDS, analyze, analyze_phrases, clusters, normalize
 
 
 def test_english_words_are_folded_and_paired_within_a_phrase() -> None:
@@ -73,3 +73,12 @@ def test_shared_khmer_word_gives_shared_terms() -> None:
 )
 def test_normalize_is_nfc_and_stripped(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
+
+
+def test_the_stop_words_are_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from matching.stop_words import ENGLISH_STOP_WORDS as COPIED
+
+    assert COPIED == ENGLISH_STOP_WORDS
+    assert COPIED <= STOP_WORDS
