@@ -46,11 +46,15 @@ def _serve(args: argparse.Namespace) -> int:
     # settings again.
     os.environ["TVETMATCH_PREPARE_ON_START"] = "false"
     get_settings.cache_clear()
+    from service.main import create_app
+
+    # Built once, before any fork (nothing is connected before its lifespan starts): a
+    # forked worker only runs the lifespan, and the routes' models stay shared pages.
+    app = create_app()
 
     def config() -> uvicorn.Config:
         return uvicorn.Config(
-            "service.main:create_app",
-            factory=True,
+            app,
             host=args.host,
             port=args.port if reservation is None else reservation.port,
             # Our handler formats every record (uvicorn's too, through the root logger).
