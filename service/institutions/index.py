@@ -239,7 +239,8 @@ class MatchIndex:
         :meth:`ReciprocalRanker.rank`, ``None`` is by the asker), after catching up with any
         write another worker woke this one for (``wakeups``: read-your-writes across
         workers, whatever the poller's timing)."""
-        if self._wakeups is not None and self._wakeups.called():
+        # A catch-up under way (the lock held) may be answering that very wake-up.
+        if self._wakeups is not None and (self._wakeups.called() or self._write_lock.locked()):
             try:
                 self.catch_up(wake_others=False)
             except SQLAlchemyError:  # the poller retries; the index as it is still answers

@@ -67,6 +67,29 @@ def test_a_wake_up_taken_by_the_poller_is_answered_by_a_ranking_before_its_catch
     assert new_id in ranked(reader, name="Kampot Polytechnic", needs=("CNC teacher training",))
 
 
+def test_a_ranking_waits_for_a_catch_up_under_way_that_took_the_wake_up(
+    engine: Engine, started: Start
+) -> None:
+    writer, reader = started(), started()
+    new_id = store(engine, "Tianjin CNC Centre", offers=["CNC teacher training"])
+    assert writer.catch_up() == 1
+    ranked_ids: list[list[int]] = []
+    assert reader._wakeups is not None
+    # A poll's catch-up began just as the wake-up came: it answered it, and holds the lock.
+    with reader._write_lock:
+        reader._wakeups.answer()
+        asked = threading.Thread(
+            target=lambda: ranked_ids.append(
+                ranked(reader, name="Kampot Polytechnic", needs=("CNC teacher training",))
+            )
+        )
+        asked.start()
+        time.sleep(0.2)
+        assert asked.is_alive()  # waiting for the catch-up, not ranking without the write
+    asked.join(10)
+    assert new_id in ranked_ids[0]
+
+
 def test_without_a_wake_up_a_ranking_does_not_read_the_change_log(
     engine: Engine, started: Start
 ) -> None:
