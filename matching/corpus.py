@@ -248,8 +248,8 @@ class Corpus:
             delta = Segment.build({part: delta.parts[part][:0] for part in PARTS})
         offset = len(self.ids)
         ids = np.array([p.id for p in profiles], dtype=np.int64)
-        row_of = dict(self.row_of)
-        row_of.update((int(pid), offset + i) for i, pid in enumerate(ids))
+        # Laid over, not copied: a write costs its own rows, not the whole index's.
+        row_of = laid_over(self.row_of, {int(pid): offset + i for i, pid in enumerate(ids)})
         previous = [self.profiles[int(pid)] for pid in ids if int(pid) in self.profiles]
         codes = dict(self.city_codes)
         cities = [place_key(p.city, self.places) for p in profiles]
@@ -285,14 +285,11 @@ class Corpus:
             return self
         alive = self.alive.copy()
         alive[[self.row_of[pid] for pid in gone]] = False
-        row_of = dict(self.row_of)
         removed = [self.profiles[pid] for pid in gone]
-        for pid in gone:
-            del row_of[pid]
         return dataclasses.replace(
             self,
             alive=alive,
-            row_of=row_of,
+            row_of=laid_over(self.row_of, dict.fromkeys(gone)),
             profiles=laid_over(self.profiles, dict.fromkeys(gone)),
             declared_by=_redeclared(self.declared_by, removed=removed, added=()),
         )

@@ -30,17 +30,21 @@ class ChangeCursor:
     def fresh(self, engine: Engine, probe: ChangeLogProbe) -> list[tuple[int, int]]:
         """(change id, institution id) of each logged change not applied yet, looking back
         the margin. A count of the window comes first: one indexed query, and the common
-        answer is "nothing new"."""
-        logged, newest = probe.window(self.last - CHANGE_OVERLAP)
-        known = sum(1 for cid in self._seen if cid > self.last - CHANGE_OVERLAP)
+        answer is "nothing new". The next commonest, "only changes after ``last``", reads
+        those alone; the whole window (up to ``CHANGE_OVERLAP`` rows) is read only when a
+        change committed out of order, or the log was pruned, below ``last``."""
+        start = self.last - CHANGE_OVERLAP
+        logged, newest, beyond = probe.window(start, self.last)
+        known = sum(1 for cid in self._seen if cid > start)
         if logged == known and (newest or 0) <= self.last:
             return []
-        window = col(IndexChange.id) > self.last - CHANGE_OVERLAP
+        whole = logged - beyond != known
         with session_scope(engine) as session:
-            rows = session.exec(select(IndexChange.id, IndexChange.institution_id).where(window))
+            after = col(IndexChange.id) > (start if whole else self.last)
+            rows = session.exec(select(IndexChange.id, IndexChange.institution_id).where(after))
             listed = [(cid, pid) for cid, pid in rows if cid is not None]
-        # Forget pruned ids, so the counts agree again once everything listed is applied.
-        self._seen.intersection_update({cid for cid, _ in listed})
+        if whole:  # forget pruned ids, so the counts agree again once all listed is applied
+            self._seen.intersection_update({cid for cid, _ in listed})
         return [(cid, pid) for cid, pid in listed if cid not in self._seen]
 
     def mark(self, applied: Sequence[tuple[int, int]]) -> None:

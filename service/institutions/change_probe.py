@@ -9,7 +9,7 @@ rare poll that finds news reads the changes themselves through a session, as bef
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, bindparam, func
+from sqlalchemy import Engine, bindparam, case, func
 from sqlmodel import col, select
 
 from service.institutions.models import IndexChange
@@ -22,17 +22,20 @@ class ChangeLogProbe:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        statement = select(func.count(), func.max(IndexChange.id)).where(
+        beyond = case((col(IndexChange.id) > bindparam("last"), 1), else_=0)
+        statement = select(func.count(), func.max(IndexChange.id), func.sum(beyond)).where(
             col(IndexChange.id) > bindparam("after")
         )
         compiled = statement.compile(dialect=engine.dialect)
         self._sql = str(compiled)
-        self._positional = engine.dialect.positional
-        self._placeholders = len(compiled.positiontup or ())
+        self._order = list(compiled.positiontup or ()) if engine.dialect.positional else None
+        self._constants = dict(compiled.params)  # the CASE's 1 and 0, bound too
 
-    def window(self, after: int) -> tuple[int, int | None]:
-        """Return how many changes have an id above ``after``, and the highest such id."""
-        parameters = (after,) * self._placeholders if self._positional else {"after": after}
+    def window(self, after: int, last: int) -> tuple[int, int | None, int]:
+        """Return how many changes have an id above ``after``, the highest such id, and how
+        many of them have an id above ``last``."""
+        named = {**self._constants, "after": after, "last": last}
+        parameters = tuple(named[name] for name in self._order) if self._order else named
         # Borrowed and given back each time (the pool ends the read transaction), so no
         # connection outlives a call, whoever forgets to close the index.
         connection = self._engine.raw_connection()
@@ -44,5 +47,5 @@ class ChangeLogProbe:
         finally:
             connection.close()
         assert row is not None  # an aggregate without GROUP BY returns one row
-        count, newest = row
-        return int(count), None if newest is None else int(newest)
+        count, newest, beyond = row
+        return int(count), None if newest is None else int(newest), int(beyond or 0)
