@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import func, tuple_
+from sqlalchemy import Select, bindparam, func, tuple_
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
@@ -158,6 +158,19 @@ def to_public(row: Institution, partners: list[int], *, partner: bool = False) -
     return InstitutionPublic.model_validate(row, update=update)
 
 
+_TABLE = Institution.__table__  # type: ignore[attr-defined]
+# Built once: a match request reads its new partners' views through it, and building a
+# statement (and its cache key) cost as much as running it.
+_PUBLIC: Select[Any] = (
+    sa_select(*(_TABLE.c[name] for name in _PUBLIC_COLUMNS), _TABLE.c.website_private)
+    .add_columns(col(Partnership.partner_id))
+    .select_from(_TABLE)
+    .outerjoin(Partnership, col(Partnership.institution_id) == _TABLE.c.id)
+    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_TABLE.c.id, col(Partnership.partner_id))
+)
+
+
 def public_profiles(*, session: Session, ids: Sequence[int]) -> dict[int, InstitutionPublic]:
     """Return the public views of these institutions with their declared partners, by id;
     one query (per chunk of ids) and no ORM objects, for the lists of suggestions.
@@ -165,18 +178,10 @@ def public_profiles(*, session: Session, ids: Sequence[int]) -> dict[int, Instit
     The same views as :func:`to_public` without ``partner``: a private website is left out.
     Unknown ids are left out.
     """
-    table = Institution.__table__  # type: ignore[attr-defined]
-    columns = [table.c[name] for name in _PUBLIC_COLUMNS]
     found: dict[int, dict[str, Any]] = {}
     for chunk in _chunks(sorted(set(ids))):
-        statement = (
-            sa_select(*columns, table.c.website_private, col(Partnership.partner_id))
-            .select_from(table)
-            .outerjoin(Partnership, col(Partnership.institution_id) == table.c.id)
-            .where(table.c.id.in_(chunk))
-            .order_by(table.c.id, col(Partnership.partner_id))
-        )
-        for row in session.connection().execute(statement).mappings():
+        rows = session.connection().execute(_PUBLIC, {"ids": list(chunk)}).mappings()
+        for row in rows:
             fields = found.get(row["id"])
             if fields is None:
                 fields = found[row["id"]] = {name: row[name] for name in _PUBLIC_COLUMNS}
