@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 _PRUNE_EVERY_SECONDS = 300.0
 # A worker starts a refit process at most this often (a refused start costs a Python start).
 _SPAWN_EVERY_SECONDS = 10.0
+# A ranking waits this long at most for a catch-up under way (milliseconds; a refit
+# set off under the lock takes seconds).
+_ANSWER_WAIT_SECONDS = 0.05
 
 _Change = tuple[Literal["upsert"], Sequence[Profile]] | tuple[Literal["remove"], Sequence[int]]
 
@@ -173,15 +176,18 @@ class MatchIndex:
         poller calls it (``wake_others=False``) for writes made elsewhere.
         """
         with self._write_lock:
-            if self._wakeups is not None:
-                self._wakeups.answer()
-            fresh = self._cursor.fresh(self._engine, self._probe)
-            if not fresh:
-                return 0
+            applied = self._catch_up_locked()
+        if applied and wake_others and self._wakeups is not None:
+            self._wakeups.wake_others()
+        return applied
+
+    def _catch_up_locked(self) -> int:
+        if self._wakeups is not None:
+            self._wakeups.answer()
+        fresh = self._cursor.fresh(self._engine, self._probe)
+        if fresh:
             self._sync_locked(sorted({pid for _, pid in fresh}))
             self._cursor.mark(fresh)
-        if wake_others and self._wakeups is not None:
-            self._wakeups.wake_others()
         return len(fresh)
 
     def start_polling(self, interval: float) -> None:
@@ -236,16 +242,25 @@ class MatchIndex:
         exposure: float | None = None,
     ) -> list[Match]:
         """Rank indexed institutions as partners for ``query`` (``exposure``: see
-        :meth:`ReciprocalRanker.rank`, ``None`` is by the asker), after catching up with any
-        write another worker woke this one for (``wakeups``: read-your-writes across
-        workers, whatever the poller's timing)."""
-        # A catch-up under way (the lock held) may be answering that very wake-up.
-        if self._wakeups is not None and (self._wakeups.called() or self._write_lock.locked()):
-            try:
-                self.catch_up(wake_others=False)
-            except SQLAlchemyError:  # the poller retries; the index as it is still answers
-                log.exception("catching up before a ranking failed")
+        :meth:`ReciprocalRanker.rank`, ``None`` is by the asker), after any write another
+        worker woke this one for (read-your-writes across workers: ``wakeups``)."""
+        self._answer_wakeups()
         return self._ranker.rank(query, k=k, where=where, diversity=diversity, exposure=exposure)
+
+    def _answer_wakeups(self) -> None:
+        """Catch up if a wake-up waits or a catch-up is under way (it may be answering that
+        very wake-up), never waiting out a refit that a write set off under the lock."""
+        wakeups = self._wakeups
+        if wakeups is None or not (wakeups.called() or self._write_lock.locked()):
+            return
+        if not self._write_lock.acquire(timeout=_ANSWER_WAIT_SECONDS):
+            return  # the poller catches up once the lock is free
+        try:
+            self._catch_up_locked()
+        except SQLAlchemyError:  # the poller retries; the index as it is still answers
+            log.exception("catching up before a ranking failed")
+        finally:
+            self._write_lock.release()
 
     def sync(self, ids: Sequence[int]) -> None:
         """Bring these institutions up to date from the database; call after a commit.

@@ -9,7 +9,9 @@ import time
 import pytest
 from sqlalchemy import Engine
 
+from service.institutions import index as index_module
 from service.institutions.generations import Generations
+from service.institutions.index import MatchIndex
 from service.institutions.wakeups import Wakeups
 from tests.service.institutions.conftest import Start
 from tests.service.institutions.test_generations import ranked, store
@@ -68,8 +70,10 @@ def test_a_wake_up_taken_by_the_poller_is_answered_by_a_ranking_before_its_catch
 
 
 def test_a_ranking_waits_for_a_catch_up_under_way_that_took_the_wake_up(
-    engine: Engine, started: Start
+    engine: Engine, started: Start, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Waiting as long as it takes, so the order of the two threads cannot matter here.
+    monkeypatch.setattr(index_module, "_ANSWER_WAIT_SECONDS", 60.0)
     writer, reader = started(), started()
     new_id = store(engine, "Tianjin CNC Centre", offers=["CNC teacher training"])
     assert writer.catch_up() == 1
@@ -78,16 +82,31 @@ def test_a_ranking_waits_for_a_catch_up_under_way_that_took_the_wake_up(
     # A poll's catch-up began just as the wake-up came: it answered it, and holds the lock.
     with reader._write_lock:
         reader._wakeups.answer()
-        asked = threading.Thread(
-            target=lambda: ranked_ids.append(
-                ranked(reader, name="Kampot Polytechnic", needs=("CNC teacher training",))
-            )
-        )
+        asked = threading.Thread(target=lambda: ranked_ids.append(_asked(reader)))
         asked.start()
         time.sleep(0.2)
         assert asked.is_alive()  # waiting for the catch-up, not ranking without the write
     asked.join(10)
     assert new_id in ranked_ids[0]
+
+
+def test_a_ranking_does_not_wait_out_a_long_hold_of_the_lock(
+    engine: Engine, started: Start
+) -> None:
+    writer, reader = started(), started()
+    store(engine, "Tianjin CNC Centre", offers=["CNC teacher training"])
+    assert writer.catch_up() == 1
+    ranked_ids: list[list[int]] = []
+    with reader._write_lock:  # as a refit that a write set off under the lock would
+        asked = threading.Thread(target=lambda: ranked_ids.append(_asked(reader)))
+        asked.start()
+        asked.join(10)
+        assert not asked.is_alive()  # answered while the lock is still held
+    assert len(ranked_ids) == 1
+
+
+def _asked(index: MatchIndex) -> list[int]:
+    return ranked(index, name="Kampot Polytechnic", needs=("CNC teacher training",))
 
 
 def test_without_a_wake_up_a_ranking_does_not_read_the_change_log(
