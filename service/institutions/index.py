@@ -175,11 +175,11 @@ class MatchIndex:
         next request, and the other workers on this host are woken to catch up too; the
         poller calls it (``wake_others=False``) for writes made elsewhere.
         """
-        with self._write_lock:
-            applied = self._catch_up_locked()
-        if applied and wake_others and self._wakeups is not None:
+        if wake_others and self._wakeups is not None:
+            # First: the others read the committed write meanwhile, on the other cores.
             self._wakeups.wake_others()
-        return applied
+        with self._write_lock:
+            return self._catch_up_locked()
 
     def _catch_up_locked(self) -> int:
         if self._wakeups is not None:
