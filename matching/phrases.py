@@ -38,6 +38,11 @@ _Key = tuple[object, ...]
 # How many profiles' phrases are kept (about 1 kB each); the store is emptied when full
 # rather than grown without bound.
 _CAPACITY = 1 << 14
+# Phrases kept beside the profiles' blocks: this many per profile the store holds (a
+# profile lists about ten phrases, most of them shared with other profiles).
+_PHRASES_PER_PROFILE = 4
+_NO_INDICES = np.zeros(0, np.int32)
+_NO_DATA = np.zeros(0, np.float32)
 # A term that half the institutions or more use (smooth IDF at most 1 + ln 2) says
 # nothing about a pair: survey headings copied into every description ("Challenges:",
 # "Strategies:") or a word in every name are never quoted.
@@ -79,6 +84,7 @@ class PhraseVectors:
         self.taxonomy = taxonomy
         self._capacity = capacity
         self._known: dict[_Key, _Block] = {}
+        self._phrases: dict[str, Terms] = {}
 
     def blocks(
         self, profiles: Mapping[_Key, Profile], corpus: Corpus | None = None
@@ -114,29 +120,48 @@ class PhraseVectors:
             listed if row is None else listed[:-1]
             for listed, row in zip(phrases, indexed, strict=True)
         ]
-        split = [phrase_terms(p.split("\n"), self.taxonomy) for listed in analysed for p in listed]
-        matrix = vectorize(self.weights, split)
-        lengths = np.diff(matrix.indptr).astype(np.int32)
-        bounds = matrix.indptr.tolist()
+        rows = self._rows(list(dict.fromkeys(p for listed in analysed for p in listed)))
         blocks = []
-        first = 0
         for listed, row in zip(analysed, indexed, strict=True):
-            start, end = bounds[first], bounds[first + len(listed)]
-            block = _Block(
-                lengths[first : first + len(listed)],
-                matrix.indices[start:end],
-                matrix.data[start:end],
-            )
+            parts = [rows[phrase] for phrase in listed]
             if row is not None:  # the about phrase, as the index holds it
-                indices, data = row
-                block = _Block(
-                    np.append(block.lengths, np.int32(len(indices))),
-                    np.concatenate([block.indices, indices]).astype(np.int32),
-                    np.concatenate([block.data, data]).astype(np.float32),
+                parts.append(row)
+            blocks.append(
+                _Block(
+                    np.array([len(indices) for indices, _ in parts], dtype=np.int32),
+                    np.concatenate([_NO_INDICES, *(indices for indices, _ in parts)]).astype(
+                        np.int32, copy=False
+                    ),
+                    np.concatenate([_NO_DATA, *(data for _, data in parts)]).astype(
+                        np.float32, copy=False
+                    ),
                 )
-            blocks.append(block)
-            first += len(listed)
+            )
         return blocks
+
+    def _rows(self, phrases: Sequence[str]) -> dict[str, Terms]:
+        """The row of each phrase, vectorising only those not seen before.
+
+        Phrases recur across profiles far more than profiles recur across requests (a
+        field label, a stock need such as "internships with free accommodation"), and a
+        phrase's row depends on its text alone (each row is normalised by itself).
+        """
+        assert self.weights is not None
+        known = self._phrases
+        unseen = [phrase for phrase in phrases if phrase not in known]
+        fresh: dict[str, Terms] = {}
+        if unseen:
+            split = [phrase_terms(phrase.split("\n"), self.taxonomy) for phrase in unseen]
+            matrix = vectorize(self.weights, split)
+            bounds = matrix.indptr.tolist()
+            for at, phrase in enumerate(unseen):
+                start, end = bounds[at], bounds[at + 1]
+                fresh[phrase] = (matrix.indices[start:end], matrix.data[start:end])
+        rows = {phrase: fresh[phrase] if phrase in fresh else known[phrase] for phrase in phrases}
+        if len(known) + len(fresh) > self._capacity * _PHRASES_PER_PROFILE:
+            known.clear()
+        known.update(fresh)
+        return rows
 
 
 def _indexed_about(corpus: Corpus, profile: Profile) -> Terms | None:
