@@ -1,4 +1,5 @@
-"""Fusing the part similarities: a kept weighing changes no bit of any score."""
+"""Fusing the part similarities: the formula, bit for bit, and a kept weighing changes no
+bit of any score."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 
 from matching import Profile, ReciprocalRanker
 from matching.pairwise import locality, present_in_index
-from matching.score import fuse
+from matching.score import OVERLAP_PARTS, fuse
 
 TOPICS = ["CNC", "welding", "HVAC", "robotics", "logistics", "solar", "EV", "hotel", "drones"]
 
@@ -72,3 +73,55 @@ def test_a_new_snapshot_weighs_its_own_rows() -> None:
     ranker.upsert([_profile(rng, number) for number in range(200, 260)])
     assert len(ranker.corpus_.ids) > rows
     _assert_same_bits(ranker, asker)
+
+
+def _fused_by_the_formula(
+    similarity: dict[str, np.ndarray],
+    present: dict[str, np.ndarray | bool],
+    weights: dict[str, float],
+    one_sided: float,
+) -> tuple[np.ndarray, ...]:
+    """The module docstring's formula, written plainly: np.where at every choice."""
+    a, b = similarity["they_meet_my_needs"], similarity["i_meet_their_needs"]
+    a_known, b_known = present["they_meet_my_needs"], present["i_meet_their_needs"]
+    numerator = np.zeros(a.shape, dtype=np.float32)
+    denominator = np.zeros(a.shape, dtype=np.float32)
+    for part in OVERLAP_PARTS:
+        if present[part] is not False:
+            numerator += weights[part] * similarity[part]
+            denominator += weights[part] * np.asarray(present[part], dtype=np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        overlap = np.where(denominator > 0, numerator / denominator, 0.0).astype(np.float32)
+        harmonic = np.where(a + b > 0, 2 * a * b / (a + b), 0.0)
+    single = one_sided * (np.where(a_known, a, 0.0) + np.where(b_known, b, 0.0))
+    reciprocal = np.where(a_known & b_known, harmonic, single).astype(np.float32)
+    numerator += weights["reciprocal"] * reciprocal
+    denominator += weights["reciprocal"] * np.asarray(a_known | b_known, dtype=np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(denominator > 0, numerator / denominator, 0.0).astype(np.float32)
+    return score, reciprocal, overlap
+
+
+def test_fusing_gives_the_formula_bit_for_bit() -> None:
+    rng = np.random.default_rng(7)
+    rows = 4000
+    for trial in range(60):
+        present: dict[str, np.ndarray | bool] = {}
+        similarity: dict[str, np.ndarray] = {}
+        for part in ("they_meet_my_needs", "i_meet_their_needs", *OVERLAP_PARTS):
+            kind = trial % 3 if part == "they_meet_my_needs" else int(rng.integers(3))
+            held: np.ndarray | bool = (False, True, rng.random(rows) < rng.random())[kind]
+            values = (rng.random(rows) ** int(rng.integers(1, 40))).astype(np.float32)
+            values[rng.random(rows) < 0.5] = 0.0  # cosines of disjoint texts
+            values[:5] = np.float32(1e-40)  # subnormal cosines
+            present[part] = held
+            similarity[part] = values * np.asarray(held, dtype=np.float32)  # 0 where absent
+        weights = {name: float(rng.random()) for name in ("reciprocal", *OVERLAP_PARTS)}
+        one_sided = float(rng.random())
+        fused = fuse(similarity, present, weights, one_sided)
+        expected = _fused_by_the_formula(similarity, present, weights, one_sided)
+        named = zip(("score", "reciprocal", "overlap"), fused, expected, strict=True)
+        for name, got, want in named:
+            assert got.dtype == np.float32, name
+            assert np.array_equal(got.view(np.uint32), want.view(np.uint32)), (trial, name)
+        assert np.count_nonzero(fused[0]) > rows // 4  # the scores say something
