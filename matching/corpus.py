@@ -48,8 +48,10 @@ _APPEAL_SAMPLE = 64
 # entries; 9.9 against 3.3 ms at 100k, ~0.9M; below, scipy's per-call overhead dominates).
 PRODUCT_FROM_POSTINGS = 200_000
 # From this many the products run on threads, one group of similarities per core: scipy's
-# kernels release the GIL, so one query at 1M uses every core (80 against 54 ms on 2).
-THREADS_FROM_POSTINGS = 2_000_000
+# kernels release the GIL, so one query uses every idle core (at 1M, 80 against 54 ms on
+# 2; at 100k, from ~0.5M entries, the median asker's wall time 7.3-9.8 against 6.7-7.2 ms,
+# its 99th percentile 16-20 against 13-15 ms). A busy core loses only the hand-over.
+THREADS_FROM_POSTINGS = 500_000
 _MIN_DELTA_TO_MERGE = 1000
 # How many derived values a snapshot keeps (Corpus.kept): a few sets of parts held.
 _KEPT = 16
@@ -124,8 +126,14 @@ class Segment:
         return out.reshape(len(SIMILARITIES), self.rows)
 
 
-@functools.cache
 def _threads() -> ThreadPoolExecutor:
+    # One pool per process: a worker forked from a process that had made one must not use
+    # the parent's, whose threads did not survive the fork.
+    return _pool_of(os.getpid())
+
+
+@functools.cache
+def _pool_of(pid: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="products")
 
 

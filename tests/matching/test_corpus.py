@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
+import signal
+import time
 
 import numpy as np
 
@@ -81,3 +84,27 @@ def test_an_askers_similarities_are_the_same_bits_by_posting_lists_and_by_sparse
         assert by_postings.any()
         assert np.array_equal(by_postings, by_product)
         assert np.array_equal(by_postings, on_threads)
+
+
+def test_a_process_forked_after_threaded_products_runs_its_own() -> None:
+    """A worker forked from a process that already ran products on threads gets threads
+    of its own: the parent's did not survive the fork, and handing them work would hang."""
+    profiles = _profiles(300)
+    corpus = ReciprocalRanker().fit(profiles).corpus_
+    segment = corpus.base
+    parts = stored_parts(corpus, profiles[0])
+    assert parts is not None
+    asked = [parts[asked_part] for _, _, asked_part in SIMILARITIES]
+    expected = segment.similarities(asked, product_from=0, threads_from=0)  # pool started
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's status is the assertion
+        same = np.array_equal(segment.similarities(asked, product_from=0, threads_from=0), expected)
+        os._exit(0 if same else 1)
+    deadline = time.monotonic() + 30
+    while (ended := os.waitpid(child, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if ended == (0, 0):
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        raise AssertionError("the forked process hung on its products")
+    assert os.waitstatus_to_exitcode(ended[1]) == 0
