@@ -97,6 +97,7 @@ def test_a_phrase_shared_by_profiles_gives_each_the_row_it_gives_alone() -> None
     )
     ranker = ReciprocalRanker(taxonomy=Taxonomy.from_dict(load_taxonomy())).fit(profiles)
     width = len(ranker.terms_)
+    assert ranker.weights_ is not None
 
     def alone(profile: Profile) -> np.ndarray:
         return _dense(PhraseVectors(ranker.weights_, ranker.taxonomy), profile, width)
@@ -114,4 +115,5 @@ def test_a_phrase_shared_by_profiles_gives_each_the_row_it_gives_alone() -> None
         for row, phrase in zip(shared, [*sharing.needs, *sharing.fields], strict=False):
             terms = phrase_terms([phrase], ranker.taxonomy)
             assert row.any()
-            assert np.array_equal(row, vectorize(ranker.weights_, [terms]).toarray()[0]), phrase
+            alone_row = vectorize(ranker.weights_, [terms]).toarray()[0]
+            assert np.array_equal(row, alone_row), phrase
