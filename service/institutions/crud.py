@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import Select, bindparam, func, tuple_
-from sqlalchemy import select as sa_select
+from sqlalchemy import func, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -33,10 +32,6 @@ WORKED_WITH = ("met", "mou_signed")
 _CHUNK = 900
 
 T = TypeVar("T")
-# The stored columns a public view shows (its partners come from Partnership).
-_PUBLIC_COLUMNS = tuple(
-    name for name in InstitutionPublic.model_fields if name != "existing_partners"
-)
 # Where item ``index`` of a request sits, followed by the rest of the path to a field.
 Locate = Callable[..., Location]
 
@@ -156,41 +151,6 @@ def to_public(row: Institution, partners: list[int], *, partner: bool = False) -
     if row.website_private and not partner:
         update["website"] = None
     return InstitutionPublic.model_validate(row, update=update)
-
-
-_TABLE = Institution.__table__  # type: ignore[attr-defined]
-# Built once: a match request reads its new partners' views through it, and building a
-# statement (and its cache key) cost as much as running it.
-_PUBLIC: Select[Any] = (
-    sa_select(*(_TABLE.c[name] for name in _PUBLIC_COLUMNS), _TABLE.c.website_private)
-    .add_columns(col(Partnership.partner_id))
-    .select_from(_TABLE)
-    .outerjoin(Partnership, col(Partnership.institution_id) == _TABLE.c.id)
-    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_TABLE.c.id, col(Partnership.partner_id))
-)
-
-
-def public_profiles(*, session: Session, ids: Sequence[int]) -> dict[int, InstitutionPublic]:
-    """Return the public views of these institutions with their declared partners, by id;
-    one query (per chunk of ids) and no ORM objects, for the lists of suggestions.
-
-    The same views as :func:`to_public` without ``partner``: a private website is left out.
-    Unknown ids are left out.
-    """
-    found: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        rows = session.connection().execute(_PUBLIC, {"ids": list(chunk)}).mappings()
-        for row in rows:
-            fields = found.get(row["id"])
-            if fields is None:
-                fields = found[row["id"]] = {name: row[name] for name in _PUBLIC_COLUMNS}
-                fields["existing_partners"] = []
-                if row["website_private"]:
-                    fields["website"] = None
-            if row["partner_id"] is not None:
-                fields["existing_partners"].append(row["partner_id"])
-    return {pid: InstitutionPublic.model_validate(fields) for pid, fields in found.items()}
 
 
 def to_private(row: Institution, partners: list[int]) -> InstitutionPrivate:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session
 
-from service.institutions import crud
+from service.institutions import public_rows
 from service.institutions.models import InstitutionPublic
 
 __all__ = ["DEFAULT_KEPT", "PublicViews"]
@@ -50,7 +50,7 @@ class PublicViews:
         missing = [pid for pid in ids if pid not in found]
         if not missing:
             return found
-        fresh = crud.public_profiles(session=session, ids=missing)
+        fresh = public_rows.public_profiles(session=session, ids=missing)
         with self._lock:
             if changes == self._changes:
                 self._keep(fresh)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, event
 
 from service.db import session_scope
-from service.institutions import crud
+from service.institutions import crud, public_rows
 from service.institutions.index import MatchIndex
 from service.institutions.models import InstitutionCreate, InstitutionUpdate
 from service.institutions.public_views import PublicViews
@@ -87,18 +87,18 @@ def test_a_view_read_while_its_institution_changed_is_not_kept(
 ) -> None:
     (kampot,) = _create(engine, "Kampot Polytechnic")
     views = PublicViews()
-    read_from_database = crud.public_profiles
+    read_from_database = public_rows.public_profiles
 
     def read_then_a_change_lands(**kwargs: object) -> object:
         found = read_from_database(**kwargs)  # type: ignore[arg-type]
         views.forget([kampot])  # the change log named it after the row was read
         return found
 
-    monkeypatch.setattr(crud, "public_profiles", read_then_a_change_lands)
+    monkeypatch.setattr(public_rows, "public_profiles", read_then_a_change_lands)
     with session_scope(engine) as session:
         assert set(views.read(session=session, ids=[kampot])) == {kampot}
     assert len(views) == 0
-    monkeypatch.setattr(crud, "public_profiles", read_from_database)
+    monkeypatch.setattr(public_rows, "public_profiles", read_from_database)
     with session_scope(engine) as session:
         views.read(session=session, ids=[kampot])
     assert len(views) == 1
