@@ -22,6 +22,7 @@ def _serve(args: argparse.Namespace) -> int:
     from uvicorn.config import STARTUP_FAILURE
 
     from service.http.logs import configure_logging
+    from service.http.long_lived import freeze_after_start
     from service.http.slow_clients import guarded_protocol
     from service.http.workers import PortReservation, serve_forked
 
@@ -51,6 +52,7 @@ def _serve(args: argparse.Namespace) -> int:
     # Built once, before any fork (nothing is connected before its lifespan starts): a
     # forked worker only runs the lifespan, and the routes' models stay shared pages.
     app = create_app()
+    freeze_after_start(app)  # what the start leaves stays out of full collections
 
     def config() -> uvicorn.Config:
         return uvicorn.Config(

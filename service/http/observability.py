@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -9,7 +10,7 @@ import time
 import uuid
 from collections.abc import Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, GCCollector, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from starlette.datastructures import Headers, MutableHeaders, State
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -83,6 +84,13 @@ class _IndexCollector:
         )
         mapped.add_metric([str(os.getpid()), index.generation or ""], 1)
         yield mapped
+        frozen = GaugeMetricFamily(
+            "tvetmatch_gc_frozen_objects",
+            "Objects of this worker process's start, left out of garbage collections.",
+            labels=["pid"],
+        )
+        frozen.add_metric([str(os.getpid())], gc.get_freeze_count())
+        yield frozen
 
 
 class Metrics:
@@ -102,6 +110,8 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
         )
         self.registry.register(_IndexCollector(state))
+        # Collections per generation (a full one walks every object not frozen).
+        GCCollector(registry=self.registry)
 
     def observe(self, *, method: str, route: str, status: int, seconds: float) -> None:
         """Count one answered request."""

@@ -44,6 +44,8 @@ from types import FrameType
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
+from service.http.long_lived import freeze_before_fork
+
 __all__ = ["PortReservation", "serve_forked"]
 
 logger = logging.getLogger(__name__)
@@ -226,6 +228,7 @@ class _Supervisor:
         # Blocked across the fork: a signal meant for the worker must not run the
         # parent's handlers there; it is delivered once the worker has its own.
         signal.pthread_sigmask(signal.SIG_BLOCK, _HANDLED)
+        freeze_before_fork()  # the worker's collections never write to what it inherits
         try:
             pid = os.fork()
             if pid == 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -105,6 +106,16 @@ def test_serve_answers_the_seeded_demo_over_http(server: str) -> None:
         assert problem.headers["content-type"] == "application/problem+json"
         schema = httpx.get(f"{server}/openapi.json").json()
         assert "/api/v1/institutions/{institution_id}/matches" in schema["paths"]
+    # What the start left is frozen out of the collector's passes (service.http.long_lived).
+    assert frozen_objects(httpx.get(f"{server}/metrics").text) > 10_000
+
+
+def frozen_objects(metrics: str) -> float:
+    """The objects the answering process froze once started, from its ``/metrics``."""
+    found = re.search(r'^tvetmatch_gc_frozen_objects\{pid="\d+"\} (\S+)$', metrics, re.M)
+    assert found is not None, "no frozen objects reported"
+    assert re.search(r'^python_gc_collections_total\{generation="2"\} ', metrics, re.M)
+    return float(found.group(1))
 
 
 def test_seed_command_is_idempotent(data_dir: Path) -> None:

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from service.http.workers import PortReservation
-from tests.service.http.test_http import CLI, free_port, serve_command
+from tests.service.http.test_http import CLI, free_port, frozen_objects, serve_command
 from tests.support.server import (
     Server,
     listening_sockets,
@@ -70,7 +70,12 @@ def test_fresh_connections_reach_both_workers_each_listening_on_its_own_socket(
     seen: set[int] = set()
     deadline = time.monotonic() + 120
     while seen != workers and time.monotonic() < deadline:
-        seen.add(_answering_pid(two_workers.url))
+        metrics = httpx.get(f"{two_workers.url}/metrics", timeout=10).text
+        found = _PID.search(metrics)
+        assert found is not None
+        seen.add(int(found.group(1)))
+        # Each worker froze what it inherited and what its own start left.
+        assert frozen_objects(metrics) > 10_000
     assert seen == workers, "the kernel never routed a connection to one of the workers"
 
     port = urlsplit(two_workers.url).port
