@@ -65,7 +65,7 @@ from service.http.idempotency import HEADER as IDEMPOTENCY_HEADER
 from service.http.idempotency import KEY_PATTERN
 from service.main import create_app
 from tests.conftest import ADMIN
-from tests.support.api_fuzzing import OPERATION_GROUPS, fuzzing_config
+from tests.support.api_fuzzing import OPERATION_GROUPS, fuzzing_config, sample_long_enums
 from tests.support.forked import Forker
 from tests.support.fuzzed_servers import READY_WITHIN, SeededDatabase, fuzzed_env, seed_database
 from tests.support.server import FreshServers, Server, start_server
@@ -131,7 +131,9 @@ def api_schema(
     if not hasattr(request.node, "_nodeid"):
         setattr(request.node, "_nodeid", request.node.nodeid)  # noqa: B010
     _confirm_each_operations_auth_once(monkeypatch)
-    return _schema_of(served, fuzzing_config(request.node.callspec.params["seeded"], request.param))
+    api = _schema_of(served, fuzzing_config(request.node.callspec.params["seeded"], request.param))
+    sample_long_enums(api)
+    return api
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
