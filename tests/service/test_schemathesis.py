@@ -35,9 +35,11 @@ schemathesis sends without this client: a 429 to them is inconclusive (see
 
 Time: PostgreSQL gets only the invalid boundary values (U+0000 in text, integers beyond
 its 32-bit columns: what PostgreSQL alone refuses). The service's own rules are the same
-on either database and are tried on SQLite, where the stateful phase runs too.
-Generation is deterministic (fixed seed, derandomized) and bounded, so a failure
-reproduces.
+on either database and are tried on SQLite, where the stateful phase runs too. Of the
+valid values of an enum longer than the service's own (the ISO country and language
+codes), some are sent, not all: ``sample_long_enums`` in ``tests.support.api_fuzzing``
+says which and why; every invalid value still is. Generation is deterministic (fixed
+seed, derandomized) and bounded, so a failure reproduces.
 """
 
 from __future__ import annotations
