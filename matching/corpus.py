@@ -49,9 +49,10 @@ _APPEAL_SAMPLE = 64
 PRODUCT_FROM_POSTINGS = 200_000
 # From this many the products run on threads, one group of similarities per core: scipy's
 # kernels release the GIL, so one query uses every idle core (at 1M, 80 against 54 ms on
-# 2; at 100k, from ~0.5M entries, the median asker's wall time 7.3-9.8 against 6.7-7.2 ms,
-# its 99th percentile 16-20 against 13-15 ms). A busy core loses only the hand-over.
-THREADS_FROM_POSTINGS = 500_000
+# 2). Not below: at 100k (about 1M entries) threads cut an idle machine's in-process
+# ranking by a tenth, but served they gained nothing (two workers, eight clients: 163
+# req/s with threads from 0.5M entries, 167 without; one client's p99 25.5 and 22.9 ms).
+THREADS_FROM_POSTINGS = 2_000_000
 _MIN_DELTA_TO_MERGE = 1000
 # How many derived values a snapshot keeps (Corpus.kept): a few sets of parts held.
 _KEPT = 16
