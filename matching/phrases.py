@@ -148,7 +148,10 @@ class PhraseVectors:
         """
         assert self.weights is not None
         known = self._phrases
-        unseen = [phrase for phrase in phrases if phrase not in known]
+        # Each row is looked up once: two requests' rankings may share this store, and
+        # the other may empty it between two lookups.
+        found = {phrase: known.get(phrase) for phrase in phrases}
+        unseen = [phrase for phrase, row in found.items() if row is None]
         fresh: dict[str, Terms] = {}
         if unseen:
             split = [phrase_terms(phrase.split("\n"), self.taxonomy) for phrase in unseen]
@@ -157,11 +160,10 @@ class PhraseVectors:
             for at, phrase in enumerate(unseen):
                 start, end = bounds[at], bounds[at + 1]
                 fresh[phrase] = (matrix.indices[start:end], matrix.data[start:end])
-        rows = {phrase: fresh[phrase] if phrase in fresh else known[phrase] for phrase in phrases}
         if len(known) + len(fresh) > self._capacity * _PHRASES_PER_PROFILE:
             known.clear()
         known.update(fresh)
-        return rows
+        return {phrase: row if row is not None else fresh[phrase] for phrase, row in found.items()}
 
 
 def _indexed_about(corpus: Corpus, profile: Profile) -> Terms | None:
