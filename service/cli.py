@@ -21,6 +21,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
     from uvicorn.config import STARTUP_FAILURE
 
+    from service.http.blas import one_blas_thread
     from service.http.logs import configure_logging
     from service.http.long_lived import freeze_after_start
     from service.http.slow_clients import guarded_protocol
@@ -28,6 +29,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     configure_logging(settings.log_format, args.log_level)
+    one_blas_thread()  # before the refit process or a worker starts
     workers = args.workers or os.cpu_count() or 1
     reservation = None
     if workers > 1:

@@ -16,6 +16,7 @@ from starlette.datastructures import Headers, MutableHeaders, State
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.http import logs
+from service.http.blas import blas_threads
 
 access_log = logging.getLogger("service.access")
 
@@ -84,13 +85,27 @@ class _IndexCollector:
         )
         mapped.add_metric([str(os.getpid()), index.generation or ""], 1)
         yield mapped
+
+
+class _ProcessCollector:
+    """Read how the answering worker process runs, at scrape time (by pid, as above)."""
+
+    def collect(self) -> Iterable[Metric]:
+        pid = str(os.getpid())
         frozen = GaugeMetricFamily(
             "tvetmatch_gc_frozen_objects",
             "Objects of this worker process's start, left out of garbage collections.",
             labels=["pid"],
         )
-        frozen.add_metric([str(os.getpid())], gc.get_freeze_count())
+        frozen.add_metric([pid], gc.get_freeze_count())
         yield frozen
+        blas = GaugeMetricFamily(
+            "tvetmatch_blas_threads",
+            "Threads the BLAS library of this worker process may use for a product.",
+            labels=["pid"],
+        )
+        blas.add_metric([pid], blas_threads())
+        yield blas
 
 
 class Metrics:
@@ -110,6 +125,7 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
         )
         self.registry.register(_IndexCollector(state))
+        self.registry.register(_ProcessCollector())
         # Collections per generation (a full one walks every object not frozen).
         GCCollector(registry=self.registry)
 

@@ -107,7 +107,9 @@ def test_serve_answers_the_seeded_demo_over_http(server: str) -> None:
         schema = httpx.get(f"{server}/openapi.json").json()
         assert "/api/v1/institutions/{institution_id}/matches" in schema["paths"]
     # What the start left is frozen out of the collector's passes (service.http.long_lived).
-    assert frozen_objects(httpx.get(f"{server}/metrics").text) > 10_000
+    metrics = httpx.get(f"{server}/metrics").text
+    assert frozen_objects(metrics) > 10_000
+    assert blas_threads(metrics) == 1  # service.http.blas
 
 
 def frozen_objects(metrics: str) -> float:
@@ -115,6 +117,13 @@ def frozen_objects(metrics: str) -> float:
     found = re.search(r'^tvetmatch_gc_frozen_objects\{pid="\d+"\} (\S+)$', metrics, re.M)
     assert found is not None, "no frozen objects reported"
     assert re.search(r'^python_gc_collections_total\{generation="2"\} ', metrics, re.M)
+    return float(found.group(1))
+
+
+def blas_threads(metrics: str) -> float:
+    """The threads the answering process's BLAS may use, from its ``/metrics``."""
+    found = re.search(r'^tvetmatch_blas_threads\{pid="\d+"\} (\S+)$', metrics, re.M)
+    assert found is not None, "no BLAS threads reported"
     return float(found.group(1))
 
 

@@ -17,7 +17,13 @@ import httpx
 import pytest
 
 from service.http.workers import PortReservation
-from tests.service.http.test_http import CLI, free_port, frozen_objects, serve_command
+from tests.service.http.test_http import (
+    CLI,
+    blas_threads,
+    free_port,
+    frozen_objects,
+    serve_command,
+)
 from tests.support.server import (
     Server,
     listening_sockets,
@@ -74,8 +80,10 @@ def test_fresh_connections_reach_both_workers_each_listening_on_its_own_socket(
         found = _PID.search(metrics)
         assert found is not None
         seen.add(int(found.group(1)))
-        # Each worker froze what it inherited and what its own start left.
+        # Each worker froze what it inherited and what its own start left, and kept the
+        # parent's one BLAS thread.
         assert frozen_objects(metrics) > 10_000
+        assert blas_threads(metrics) == 1
     assert seen == workers, "the kernel never routed a connection to one of the workers"
 
     port = urlsplit(two_workers.url).port
