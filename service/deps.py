@@ -4,8 +4,8 @@ lookup of each resource named in a path (``InstitutionDep``, ``WorkshopDep``,
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Annotated, ParamSpec, TypeVar
+from collections.abc import AsyncIterator
+from typing import Annotated
 
 import anyio
 from fastapi import Depends, Path, Request
@@ -19,15 +19,13 @@ from service.db import open_session
 from service.errors import Forbidden, NotAuthenticated, NotFound
 from service.institutions import crud
 from service.institutions.index import MatchIndex
+from service.institutions.match_requests import MatchRequests
 from service.institutions.models import Institution
 from service.opportunities import crud as opportunities
 from service.opportunities.models import Opportunity
 from service.values.validation import MAX_ID
 from service.workshops import runs
 from service.workshops.models import PairingRun, Workshop
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 
 async def get_settings(request: Request) -> Settings:
@@ -50,44 +48,15 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         if session.in_transaction():
             with anyio.CancelScope(shield=True):
                 await run_in_threadpool(session.close)
-        else:  # no connection held (see in_one_trip): closing does no IO
+        else:  # no connection held (MatchRequests.run closed it): no IO
             session.close()
 
 
-# Match requests in the thread pool at once, per worker. Ranking holds the GIL most of the
-# time, so more threads only take turns at it (each switch costs CPU); the requests beyond
-# wait in the event loop, which costs nothing. One worker with eight clients at 1k:
-# 218/194 -> 248/265 req/s (5.9/6.2 -> 4.7 ms CPU a request); two workers unchanged
-# (docs/benchmark.md). Two, not one: NumPy and SciPy release the GIL in their loops.
-MATCH_TRIPS = 2
-
-
-async def get_match_trips(request: Request) -> anyio.CapacityLimiter:
-    """Return the app's limit on match requests in the thread pool at once."""
+async def get_match_requests(request: Request) -> MatchRequests:
+    """Return where the app runs match requests' work."""
     # async: no IO (see get_settings).
-    trips: anyio.CapacityLimiter = request.app.state.match_trips
-    return trips
-
-
-async def in_one_trip(
-    session: Session,
-    trips: anyio.CapacityLimiter,
-    work: Callable[P, T],
-    /,
-    *args: P.args,
-    **kwargs: P.kwargs,
-) -> T:
-    """Run ``work`` in the thread pool (one of ``trips``) and give ``session``'s connection
-    back in the same trip, for async routes whose whole work is one call: each trip to the
-    pool costs about 0.15 ms of CPU, a tenth of a lean request."""
-
-    def run() -> T:
-        try:
-            return work(*args, **kwargs)
-        finally:
-            session.close()
-
-    return await anyio.to_thread.run_sync(run, limiter=trips)
+    runs: MatchRequests = request.app.state.match_requests
+    return runs
 
 
 async def get_index(request: Request) -> MatchIndex:
@@ -100,7 +69,7 @@ async def get_index(request: Request) -> MatchIndex:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 IndexDep = Annotated[MatchIndex, Depends(get_index)]
-MatchTripsDep = Annotated[anyio.CapacityLimiter, Depends(get_match_trips)]
+MatchRequestsDep = Annotated[MatchRequests, Depends(get_match_requests)]
 
 # Declared so that OpenAPI documents the scheme; the header itself is read below, so a
 # malformed header is refused rather than silently treated as anonymous.

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
@@ -25,7 +24,6 @@ from service.calendars import routes as calendars
 from service.claims import routes as claims
 from service.config import Settings, get_settings
 from service.db import make_engine, session_scope
-from service.deps import MATCH_TRIPS
 from service.http import health
 from service.http.body_limit import RouteBodyLimit, is_upload
 from service.http.etags import CONDITION_HEADERS
@@ -46,6 +44,7 @@ from service.institutions import routes as institutions
 from service.institutions import taxonomy_routes as taxonomy
 from service.institutions.generations import Generations
 from service.institutions.index import MatchIndex
+from service.institutions.match_requests import MatchRequests
 from service.institutions.seeding import load_seed
 from service.meetings import routes as meeting_requests
 from service.migrations.runner import upgrade
@@ -171,7 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(_prepare, app, settings)
-        app.state.match_trips = anyio.CapacityLimiter(MATCH_TRIPS)
+        app.state.match_requests = MatchRequests(index=app.state.index, engine=app.state.engine)
         # The engine made here is the one closed here, whatever is in app.state by then:
         # the index's poller holds it too, and its connections must not outlive the app.
         engine: Engine = app.state.engine

@@ -12,12 +12,11 @@ from service.deps import (
     IndexDep,
     InstitutionDep,
     InstitutionId,
-    MatchTripsDep,
+    MatchRequestsDep,
     ReaderDep,
     RegistrarDep,
     SessionDep,
     SettingsDep,
-    in_one_trip,
 )
 from service.http import etags
 from service.http.idempotency import IdempotentPostRoute
@@ -178,18 +177,16 @@ async def read_matches(
     settings: SettingsDep,
     _caller: ReaderDep,
     language: ReasonLanguageDep,
-    trips: MatchTripsDep,
+    runs: MatchRequestsDep,
 ) -> MatchList:
     """Suggest partners for an institution, best first, with reasons (in the language
     `Accept-Language` asks for: en or zh); never one whose meeting request with it was
     recently declined or withdrawn."""
-    # async, with the lookup, the ranking and the session's end in one trip to the thread
-    # pool: they query the database and rank (tens of ms at 100k profiles), which must not
-    # hold up the event loop, and every further trip costs CPU (see in_one_trip); a sync
-    # route would cost another, to check its answer against the response model.
-    return await in_one_trip(
+    # async, with the lookup, the ranking and the session's end in one go, on the event
+    # loop or in one trip to the thread pool (service.institutions.match_requests); a sync
+    # route would cost another trip, to check its answer against the response model.
+    return await runs.run(
         session,
-        trips,
         suggest_for,
         session=session,
         index=index,
