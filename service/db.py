@@ -11,9 +11,14 @@ from typing import Any
 
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from service.config import Settings
+
+# The most values one statement binds, for those reading or writing many rows by id in
+# chunks: well below SQLite's limit on bound parameters (999 before SQLite 3.32).
+MAX_BOUND_VALUES = 900
 
 
 def _json_dumps(value: Any) -> str:
@@ -42,6 +47,25 @@ def make_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, json_serializer=_json_dumps, pool_pre_ping=True)
+
+
+def own_connection_engine(engine: Engine) -> Engine:
+    """An engine on ``engine``'s SQLite database with one connection of its own.
+
+    For the event loop's thread: a connection of the shared pool may be held by a session
+    whose closing waits for that very loop, so a loop waiting for one could wait out the
+    pool's timeout. Only one thread may use it.
+    """
+    if engine.dialect.name != "sqlite":
+        raise ValueError(f"only SQLite runs in the process, not {engine.dialect.name}")
+    own = create_engine(
+        engine.url,
+        json_serializer=_json_dumps,
+        connect_args={"check_same_thread": False},  # closed by whichever thread ends the app
+        poolclass=StaticPool,
+    )
+    event.listen(own, "connect", _sqlite_pragmas)
+    return own
 
 
 def open_session(engine: Engine) -> Session:

@@ -179,6 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.deliveries.close()
+            app.state.match_requests.close()
             app.state.index.close()
             engine.dispose()
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from service.db import MAX_BOUND_VALUES
 from service.errors import DuplicateInstitution, FieldError, InvalidInput, Location, NotFound
 from service.http.etags import bump_versions
 from service.institutions.models import (
@@ -28,15 +29,12 @@ from service.workshops.models import Outcome
 # Recorded outcomes that link two institutions in the partner graph.
 WORKED_WITH = ("met", "mou_signed")
 
-# Stay well below SQLite's limit on bound parameters per statement.
-_CHUNK = 900
-
 T = TypeVar("T")
 # Where item ``index`` of a request sits, followed by the rest of the path to a field.
 Locate = Callable[..., Location]
 
 
-def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterable[Sequence[T]]:
+def _chunks(items: Sequence[T], size: int = MAX_BOUND_VALUES) -> Iterable[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

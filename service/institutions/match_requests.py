@@ -9,24 +9,25 @@ spent 4.1 ms of CPU a request with the thread against 3.3 ms without (docs/bench
 On the event loop the work runs in one go, but nothing else of that worker runs
 meanwhile (a probe, another request's reading): so only while a ranking is short (an index
 of at most ``ON_LOOP_MAX_PROFILES``, a ranking of at most ~10 ms) and the database answers
-in this process (SQLite: its queries are CPU work, never a wait on the network). With
-PostgreSQL, or a larger index, the work goes to the thread pool, ``MATCH_TRIPS`` at once.
+in this process (SQLite: its queries are CPU work, never a wait on the network), through
+a connection of the loop's own, which no other request can be holding. With PostgreSQL,
+or a larger index, the work goes to the thread pool, ``MATCH_TRIPS`` at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
 import anyio
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from service.db import open_session, own_connection_engine
 from service.institutions.index import MatchIndex
 
 __all__ = ["MATCH_TRIPS", "ON_LOOP_MAX_PROFILES", "MatchRequests"]
 
-P = ParamSpec("P")
 T = TypeVar("T")
 
 # Match requests in the thread pool at once, per worker. Ranking holds the GIL most of the
@@ -45,26 +46,31 @@ class MatchRequests:
 
     def __init__(self, *, index: MatchIndex, engine: Engine) -> None:
         self._index = index
-        self._database_in_process = engine.dialect.name == "sqlite"
+        self._engine = engine
+        self._loop_engine = (
+            own_connection_engine(engine) if engine.dialect.name == "sqlite" else None
+        )
         self._trips = anyio.CapacityLimiter(MATCH_TRIPS)
 
     @property
     def on_event_loop(self) -> bool:
         """Whether a match request's work runs on the event loop, as the index is now."""
-        return self._database_in_process and len(self._index) <= ON_LOOP_MAX_PROFILES
+        return self._loop_engine is not None and len(self._index) <= ON_LOOP_MAX_PROFILES
 
-    async def run(
-        self, session: Session, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
-    ) -> T:
-        """Return ``work(*args, **kwargs)``, the request's whole work, and give ``session``'s
-        connection back in the same go: in the thread pool, each further trip costs CPU."""
+    async def run(self, work: Callable[[Session], T]) -> T:
+        """Return ``work(session)``, the request's whole work, on a session closed in the same
+        go (in the thread pool, each further trip costs CPU)."""
+        if self._loop_engine is not None and self.on_event_loop:
+            with open_session(self._loop_engine) as session:
+                return work(session)
 
         def run() -> T:
-            try:
-                return work(*args, **kwargs)
-            finally:
-                session.close()
+            with open_session(self._engine) as session:
+                return work(session)
 
-        if self.on_event_loop:
-            return run()
         return await anyio.to_thread.run_sync(run, limiter=self._trips)
+
+    def close(self) -> None:
+        """Close the event loop's own connection."""
+        if self._loop_engine is not None:
+            self._loop_engine.dispose()

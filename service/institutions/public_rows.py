@@ -26,16 +26,15 @@ from sqlalchemy import BindParameter, Select, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from service.db import MAX_BOUND_VALUES
 from service.institutions.models import Institution, InstitutionPublic, Partnership
 from service.values.times import as_utc
 from service.values.validation import Kind
 
 __all__ = ["public_profiles"]
 
-# Stay well below SQLite's limit on bound parameters per statement.
-_CHUNK = 900
 # The statement sizes: a chunk of ids is read by the smallest that holds it.
-_SIZES = (16, 64, 256, _CHUNK)
+_SIZES = (16, 64, 256, MAX_BOUND_VALUES)
 _TABLE = Institution.__table__  # type: ignore[attr-defined]
 # The stored columns a public view shows (its partners come from Partnership).
 _COLUMNS = tuple(name for name in InstitutionPublic.model_fields if name != "existing_partners")
@@ -58,8 +57,8 @@ def _statement(size: int) -> Select[Any]:
 
 def _chunks(ids: Sequence[int]) -> Iterator[tuple[Select[Any], dict[str, int]]]:
     """Each chunk of ids with the statement that reads it, the last id repeated to fill it."""
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+    for start in range(0, len(ids), MAX_BOUND_VALUES):
+        chunk = ids[start : start + MAX_BOUND_VALUES]
         size = next(size for size in _SIZES if size >= len(chunk))
         filled = [*chunk, *[chunk[-1]] * (size - len(chunk))]
         yield _statement(size), {f"id{at}": pid for at, pid in enumerate(filled)}

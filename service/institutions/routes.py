@@ -172,7 +172,6 @@ def delete_institution(
 async def read_matches(
     institution_id: InstitutionId,
     filters: Annotated[MatchFilters, Query()],
-    session: SessionDep,
     index: IndexDep,
     settings: SettingsDep,
     _caller: ReaderDep,
@@ -182,16 +181,16 @@ async def read_matches(
     """Suggest partners for an institution, best first, with reasons (in the language
     `Accept-Language` asks for: en or zh); never one whose meeting request with it was
     recently declined or withdrawn."""
-    # async, with the lookup, the ranking and the session's end in one go, on the event
-    # loop or in one trip to the thread pool (service.institutions.match_requests); a sync
-    # route would cost another trip, to check its answer against the response model.
+    # async, with the lookup, the ranking and a session of their own in one go, on the
+    # event loop or in one trip to the thread pool (service.institutions.match_requests);
+    # a sync route would cost another trip, to check its answer against the response model.
     return await runs.run(
-        session,
-        suggest_for,
-        session=session,
-        index=index,
-        institution_id=institution_id,
-        filters=filters,
-        language=language,
-        rest_days=settings.meeting_rest_days,
+        lambda session: suggest_for(
+            session=session,
+            index=index,
+            institution_id=institution_id,
+            filters=filters,
+            language=language,
+            rest_days=settings.meeting_rest_days,
+        )
     )

@@ -76,3 +76,26 @@ def test_an_index_above_the_limit_ranks_in_the_pool_match_trips_at_once(
     monkeypatch.setattr(match_requests, "ON_LOOP_MAX_PROFILES", 2)  # three will be indexed
     most, on_loop = _ask_together(client, monkeypatch)
     assert (most, on_loop) == (MATCH_TRIPS, {False})
+
+
+def test_a_match_request_on_the_event_loop_never_waits_for_the_shared_pool(
+    client: TestClient,
+) -> None:
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("with PostgreSQL match requests rank in the thread pool")
+    asker = create(client, KAMPOT)
+    create(client, WUXI)
+    # Every connection of the shared pool held, as by requests whose sessions the event
+    # loop has yet to close: a loop waiting for one would wait out the pool's timeout.
+    pool = engine.pool
+    most = pool.size() + pool._max_overflow  # QueuePool's limit has no public reader
+    held = [engine.connect() for _ in range(most)]
+    try:
+        assert pool.checkedout() == most
+        answer = client.get(f"{API}/institutions/{asker}/matches")
+        assert answer.status_code == 200
+        assert [item["institution"]["name"] for item in answer.json()["items"]] == [WUXI["name"]]
+    finally:
+        for connection in held:
+            connection.close()
