@@ -2,16 +2,17 @@
 nothing, else in the thread pool, a few at a time.
 
 The work (find the asker, rank, read the partners' public profiles) holds the GIL nearly
-all the time, so a thread gains it no parallelism. Handing it to a thread and its answer
-back did cost CPU: the event loop and the thread took turns at the GIL at each query and
-each NumPy call, a dozen context switches a request, and at 1,000 profiles two workers
-spent 4.1 ms of CPU a request with the thread against 3.3 ms without (docs/benchmark.md).
-On the event loop the work runs in one go, but nothing else of that worker runs
-meanwhile (a probe, another request's reading): so only while a ranking is short (an index
-of at most ``ON_LOOP_MAX_PROFILES``, a ranking of at most ~10 ms) and the database answers
-in this process (SQLite: its queries are CPU work, never a wait on the network), through
-a connection of the loop's own, which no other request can be holding. With PostgreSQL,
-or a larger index, the work goes to the thread pool, ``MATCH_TRIPS`` at once.
+all the time, so a thread gains it little parallelism. Handing it to a thread and its
+answer back does cost CPU: the event loop and the thread take turns at the GIL at each
+query and each NumPy call, a dozen context switches a request; at 1,000 profiles two
+workers spent 4.1 ms of CPU a request with the thread against 3.3 ms without
+(docs/benchmark.md). On the event loop the work runs in one go, but nothing else of that
+worker runs meanwhile (a probe, another request's reading, another ranking's sparse
+products, which release the GIL): so only while a ranking is short (an index of at most
+``ON_LOOP_MAX_PROFILES``) and the database answers in this process (SQLite: its queries
+are CPU work, never a wait on the network), through a connection of the loop's own, which
+no other request can be holding. With PostgreSQL, or a larger index, the work goes to the
+thread pool, ``MATCH_TRIPS`` at once.
 """
 
 from __future__ import annotations
@@ -36,9 +37,12 @@ T = TypeVar("T")
 # 218/194 -> 248/265 req/s (5.9/6.2 -> 4.7 ms CPU a request); two workers unchanged
 # (docs/benchmark.md). Two, not one: NumPy and SciPy release the GIL in their loops.
 MATCH_TRIPS = 2
-# Up to this many indexed profiles a ranking takes at most ~10 ms on a 2-core server
-# (a median of 7 ms at 100k): short enough to hold the event loop for.
-ON_LOOP_MAX_PROFILES = 150_000
+# Up to this many indexed profiles the work runs on the event loop. Measured with two
+# workers and eight clients (docs/benchmark.md): on the loop 7% and 26% more requests a
+# second at 1k (two runs), 14% more at 10k; at 100k a tenth fewer (medians of three runs,
+# noisy): rankings of ~7 ms hold the loop, where in the pool two overlap their sparse
+# products. Between 10k and 100k nothing was measured: this is the middle.
+ON_LOOP_MAX_PROFILES = 30_000
 
 
 class MatchRequests:
