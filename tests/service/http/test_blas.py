@@ -36,5 +36,6 @@ def test_every_blas_library_loaded_before_or_after_keeps_to_one_thread() -> None
     seen = json.loads(done.stdout)
     assert seen["before"] > 1  # NumPy's OpenBLAS starts a thread per core
     assert seen["after"] == 1
-    assert len(seen["libraries"]) == 2 and set(seen["libraries"]) == {1}
+    assert len(seen["libraries"]) == 2
+    assert set(seen["libraries"]) == {1}
     assert seen["inherited"] == "1"  # for the processes it starts (the refit)
