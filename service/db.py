@@ -49,6 +49,14 @@ def make_engine(settings: Settings) -> Engine:
     return create_engine(url, json_serializer=_json_dumps, pool_pre_ping=True)
 
 
+def in_a_file(engine: Engine) -> bool:
+    """Whether ``engine``'s database is SQLite in a file, which another connection of this
+    process shares (an in-memory one is a database per connection)."""
+    url = engine.url
+    memory = url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+    return url.get_backend_name() == "sqlite" and not memory
+
+
 def own_connection_engine(engine: Engine) -> Engine:
     """An engine on ``engine``'s SQLite database with one connection of its own.
 
@@ -56,8 +64,8 @@ def own_connection_engine(engine: Engine) -> Engine:
     whose closing waits for that very loop, so a loop waiting for one could wait out the
     pool's timeout. Only one thread may use it.
     """
-    if engine.dialect.name != "sqlite":
-        raise ValueError(f"only SQLite runs in the process, not {engine.dialect.name}")
+    if not in_a_file(engine):
+        raise ValueError(f"not a SQLite database in a file: {engine.url!r}")
     own = create_engine(
         engine.url,
         json_serializer=_json_dumps,

@@ -48,7 +48,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         if session.in_transaction():
             with anyio.CancelScope(shield=True):
                 await run_in_threadpool(session.close)
-        else:  # no connection held (MatchRequests.run closed it): no IO
+        else:  # never queried (a match request's anonymous caller): closing does no IO
             session.close()
 
 

@@ -9,10 +9,10 @@ workers spent 4.1 ms of CPU a request with the thread against 3.3 ms without
 (docs/benchmark.md). On the event loop the work runs in one go, but nothing else of that
 worker runs meanwhile (a probe, another request's reading, another ranking's sparse
 products, which release the GIL): so only while a ranking is short (an index of at most
-``ON_LOOP_MAX_PROFILES``) and the database answers in this process (SQLite: its queries
-are CPU work, never a wait on the network), through a connection of the loop's own, which
-no other request can be holding. With PostgreSQL, or a larger index, the work goes to the
-thread pool, ``MATCH_TRIPS`` at once.
+``ON_LOOP_MAX_PROFILES``) and the database answers in this process (SQLite in a file: its
+queries are CPU work, never a wait on the network), through a connection of the loop's
+own, which no other request can be holding. With PostgreSQL, or a larger index, the work
+goes to the thread pool, ``MATCH_TRIPS`` at once.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import anyio
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from service.db import open_session, own_connection_engine
+from service.db import in_a_file, open_session, own_connection_engine
 from service.institutions.index import MatchIndex
 
 __all__ = ["MATCH_TRIPS", "ON_LOOP_MAX_PROFILES", "MatchRequests"]
@@ -51,9 +51,7 @@ class MatchRequests:
     def __init__(self, *, index: MatchIndex, engine: Engine) -> None:
         self._index = index
         self._engine = engine
-        self._loop_engine = (
-            own_connection_engine(engine) if engine.dialect.name == "sqlite" else None
-        )
+        self._loop_engine = own_connection_engine(engine) if in_a_file(engine) else None
         self._trips = anyio.CapacityLimiter(MATCH_TRIPS)
 
     @property
