@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -41,12 +41,17 @@ def make_engine(settings: Settings) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, json_serializer=_json_dumps, connect_args={"check_same_thread": False}
-        )
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+        return _sqlite_engine(url)
     return create_engine(url, json_serializer=_json_dumps, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: URL, **pool: Any) -> Engine:
+    """A SQLite engine with the service's pragmas on every connection, any thread's."""
+    engine = create_engine(
+        url, json_serializer=_json_dumps, connect_args={"check_same_thread": False}, **pool
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
 
 
 def in_a_file(engine: Engine) -> bool:
@@ -66,14 +71,7 @@ def own_connection_engine(engine: Engine) -> Engine:
     """
     if not in_a_file(engine):
         raise ValueError(f"not a SQLite database in a file: {engine.url!r}")
-    own = create_engine(
-        engine.url,
-        json_serializer=_json_dumps,
-        connect_args={"check_same_thread": False},  # closed by whichever thread ends the app
-        poolclass=StaticPool,
-    )
-    event.listen(own, "connect", _sqlite_pragmas)
-    return own
+    return _sqlite_engine(engine.url, poolclass=StaticPool)
 
 
 def open_session(engine: Engine) -> Session:

@@ -54,16 +54,20 @@ class MatchRequests:
         self._loop_engine = own_connection_engine(engine) if in_a_file(engine) else None
         self._trips = anyio.CapacityLimiter(MATCH_TRIPS)
 
+    def _engine_on_the_loop(self) -> Engine | None:
+        """The loop's own engine if the work runs on the event loop, as the index is now."""
+        return self._loop_engine if len(self._index) <= ON_LOOP_MAX_PROFILES else None
+
     @property
     def on_event_loop(self) -> bool:
         """Whether a match request's work runs on the event loop, as the index is now."""
-        return self._loop_engine is not None and len(self._index) <= ON_LOOP_MAX_PROFILES
+        return self._engine_on_the_loop() is not None
 
     async def run(self, work: Callable[[Session], T]) -> T:
         """Return ``work(session)``, the request's whole work, on a session closed in the same
         go (in the thread pool, each further trip costs CPU)."""
-        if self._loop_engine is not None and self.on_event_loop:
-            with open_session(self._loop_engine) as session:
+        if (loop_engine := self._engine_on_the_loop()) is not None:
+            with open_session(loop_engine) as session:
                 return work(session)
 
         def run() -> T:

@@ -112,19 +112,22 @@ def test_serve_answers_the_seeded_demo_over_http(server: str) -> None:
     assert blas_threads(metrics) == 1  # service.http.blas
 
 
+def _process_gauge(metrics: str, name: str) -> float:
+    """The answering process's value of the pid-labelled gauge ``name``, from ``/metrics``."""
+    found = re.search(rf'^{name}\{{pid="\d+"\}} (\S+)$', metrics, re.M)
+    assert found is not None, f"no {name} reported"
+    return float(found.group(1))
+
+
 def frozen_objects(metrics: str) -> float:
     """The objects the answering process froze once started, from its ``/metrics``."""
-    found = re.search(r'^tvetmatch_gc_frozen_objects\{pid="\d+"\} (\S+)$', metrics, re.M)
-    assert found is not None, "no frozen objects reported"
     assert re.search(r'^python_gc_collections_total\{generation="2"\} ', metrics, re.M)
-    return float(found.group(1))
+    return _process_gauge(metrics, "tvetmatch_gc_frozen_objects")
 
 
 def blas_threads(metrics: str) -> float:
     """The threads the answering process's BLAS may use, from its ``/metrics``."""
-    found = re.search(r'^tvetmatch_blas_threads\{pid="\d+"\} (\S+)$', metrics, re.M)
-    assert found is not None, "no BLAS threads reported"
-    return float(found.group(1))
+    return _process_gauge(metrics, "tvetmatch_blas_threads")
 
 
 def test_seed_command_is_idempotent(data_dir: Path) -> None:
