@@ -10,6 +10,7 @@ from typing import Annotated
 import anyio
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -76,17 +77,24 @@ MatchRequestsDep = Annotated[MatchRequests, Depends(get_match_requests)]
 _bearer = HTTPBearer(auto_error=False, description="An API key (tvm_...) or the admin token.")
 
 
+def _authenticated(engine: Engine, authorization: str, admin_token: str | None) -> Caller:
+    with open_session(engine) as session:
+        return authenticate(session, authorization, admin_token)
+
+
 async def get_caller(
     request: Request,
-    session: SessionDep,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     """Return who is calling, from the ``Authorization`` header."""
-    admin_token: str | None = request.app.state.admin_token
     authorization = request.headers.get("authorization")
     if authorization is None:  # anonymous: nothing to look up, no hop to the thread pool
         return ANONYMOUS
-    return await run_in_threadpool(authenticate, session, authorization, admin_token)
+    # A session of its own, not the request's: so an anonymous caller costs a route no
+    # session (a match request opens its own where its work runs: match_requests).
+    engine: Engine = request.app.state.engine
+    admin_token: str | None = request.app.state.admin_token
+    return await run_in_threadpool(_authenticated, engine, authorization, admin_token)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -170,7 +170,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(_prepare, app, settings)
-        app.state.match_requests = MatchRequests(index=app.state.index, engine=app.state.engine)
+        app.state.match_requests = MatchRequests(
+            index=app.state.index,
+            engine=app.state.engine,
+            rest_days=settings.meeting_rest_days,
+        )
         # The engine made here is the one closed here, whatever is in app.state by then:
         # the index's poller holds it too, and its connections must not outlive the app.
         engine: Engine = app.state.engine

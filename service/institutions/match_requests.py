@@ -1,5 +1,5 @@
-"""Where a match request's work runs: on the event loop while it is short and waits on
-nothing, else in the thread pool, a few at a time.
+"""A match request's whole work, and where it runs: on the event loop while it is short
+and waits on nothing, else in the thread pool, a few at a time.
 
 The work (find the asker, rank, read the partners' public profiles) holds the GIL nearly
 all the time, so a thread gains it little parallelism. Handing it to a thread and its
@@ -26,6 +26,8 @@ from sqlmodel import Session
 
 from service.db import in_a_file, open_session, own_connection_engine
 from service.institutions.index import MatchIndex
+from service.institutions.schemas import MatchFilters, MatchList
+from service.institutions.suggestions import suggest_for
 
 __all__ = ["MATCH_TRIPS", "ON_LOOP_MAX_PROFILES", "MatchRequests"]
 
@@ -46,11 +48,14 @@ ON_LOOP_MAX_PROFILES = 30_000
 
 
 class MatchRequests:
-    """Runs each match request's whole work where it costs least (see the module)."""
+    """Answers match requests, running each one's whole work where it costs least (see the
+    module); partners resting after a declined or withdrawn request (``rest_days``) are
+    left out."""
 
-    def __init__(self, *, index: MatchIndex, engine: Engine) -> None:
+    def __init__(self, *, index: MatchIndex, engine: Engine, rest_days: int) -> None:
         self._index = index
         self._engine = engine
+        self._rest_days = rest_days
         self._loop_engine = own_connection_engine(engine) if in_a_file(engine) else None
         self._trips = anyio.CapacityLimiter(MATCH_TRIPS)
 
@@ -62,6 +67,21 @@ class MatchRequests:
     def on_event_loop(self) -> bool:
         """Whether a match request's work runs on the event loop, as the index is now."""
         return self._engine_on_the_loop() is not None
+
+    async def suggestions(
+        self, *, institution_id: int, filters: MatchFilters, language: str
+    ) -> MatchList:
+        """Return the best partners for a stored institution (``suggest_for``)."""
+        return await self.run(
+            lambda session: suggest_for(
+                session=session,
+                index=self._index,
+                institution_id=institution_id,
+                filters=filters,
+                language=language,
+                rest_days=self._rest_days,
+            )
+        )
 
     async def run(self, work: Callable[[Session], T]) -> T:
         """Return ``work(session)``, the request's whole work, on a session closed in the same

@@ -16,7 +16,6 @@ from service.deps import (
     ReaderDep,
     RegistrarDep,
     SessionDep,
-    SettingsDep,
 )
 from service.http import etags
 from service.http.idempotency import IdempotentPostRoute
@@ -38,7 +37,6 @@ from service.institutions.schemas import (
     MatchFilters,
     MatchList,
 )
-from service.institutions.suggestions import suggest_for
 from service.meetings.operations import have_agreed
 
 router = APIRouter(
@@ -172,25 +170,16 @@ def delete_institution(
 async def read_matches(
     institution_id: InstitutionId,
     filters: Annotated[MatchFilters, Query()],
-    index: IndexDep,
-    settings: SettingsDep,
     _caller: ReaderDep,
     language: ReasonLanguageDep,
-    runs: MatchRequestsDep,
+    matches: MatchRequestsDep,
 ) -> MatchList:
     """Suggest partners for an institution, best first, with reasons (in the language
     `Accept-Language` asks for: en or zh); never one whose meeting request with it was
     recently declined or withdrawn."""
-    # async, with the lookup, the ranking and a session of their own in one go, on the
-    # event loop or in one trip to the thread pool (service.institutions.match_requests);
-    # a sync route would cost another trip, to check its answer against the response model.
-    return await runs.run(
-        lambda session: suggest_for(
-            session=session,
-            index=index,
-            institution_id=institution_id,
-            filters=filters,
-            language=language,
-            rest_days=settings.meeting_rest_days,
-        )
+    # async: the work runs on the event loop or in one trip to the thread pool, with a
+    # session of its own (service.institutions.match_requests); a sync route would cost
+    # another trip, to check its answer against the response model.
+    return await matches.suggestions(
+        institution_id=institution_id, filters=filters, language=language
     )

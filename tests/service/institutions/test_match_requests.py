@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.institutions import match_requests, routes
+from service.institutions import match_requests
 from service.institutions.match_requests import MATCH_TRIPS
 from service.institutions.suggestions import suggest_for
 from tests.service.institutions.test_matches import API, HOTEL, KAMPOT, WUXI, create
@@ -49,7 +49,7 @@ def _ask_together(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> tuple[
             with lock:
                 running -= 1
 
-    monkeypatch.setattr(routes, "suggest_for", counted)
+    monkeypatch.setattr(match_requests, "suggest_for", counted)
     asked = MATCH_TRIPS * 3
     with ThreadPoolExecutor(asked) as pool:
         answers = list(
