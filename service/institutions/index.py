@@ -47,6 +47,7 @@ from service.institutions.models import IndexChange
 from service.institutions.profiles import load_profiles, read_everything
 from service.institutions.public_views import PublicViews
 from service.institutions.wakeups import Wakeups
+from service.meetings.resting import RestingPartners
 from service.values.times import utc_now
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,10 @@ class MatchIndex:
         self._refit_unseen_share = refit_unseen_share
         self._sync_refit_max_profiles = sync_refit_max_profiles
         self._ranker = self._new_ranker().fit([])
-        # Suggested partners' public profiles, forgotten whenever the change log names them.
+        # Suggested partners' public profiles and each asker's resting partners, forgotten
+        # whenever the change log names their institution.
         self.public = PublicViews()
+        self.resting = RestingPartners()
         self._write_lock = threading.Lock()
         self._journal: list[_Change] | None = None
         self._refit_thread: threading.Thread | None = None
@@ -133,6 +136,7 @@ class MatchIndex:
             self._cursor = ChangeCursor(position.last_change, position.seen)
             self._ranker = self._fit(profiles)
             self.public.clear()
+            self.resting.clear()
 
     def follow_generation(self) -> bool:
         """Switch to ``CURRENT`` if it names a usable generation not mapped yet.
@@ -162,6 +166,7 @@ class MatchIndex:
             cursor.mark(fresh)
             self._ranker, self._cursor = mapped.ranker, cursor
             self.public.clear()
+            self.resting.clear()
             previous, self._mapped = self._mapped, mapped
         if previous is not None:
             previous.release()
@@ -274,6 +279,7 @@ class MatchIndex:
 
     def _sync_locked(self, ids: Sequence[int]) -> None:
         self.public.forget(ids)
+        self.resting.forget(ids)
         for change in self._changes_for(ids):
             self._apply(change)
 

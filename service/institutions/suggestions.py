@@ -14,7 +14,6 @@ from service.institutions import crud
 from service.institutions.index import MatchIndex
 from service.institutions.profiles import to_profile
 from service.institutions.schemas import MatchComponents, MatchFilters, MatchItem, MatchList
-from service.meetings.operations import resting_partners
 
 
 def suggest(
@@ -72,7 +71,7 @@ def suggest_for(
         query=query,
         filters=filters,
         language=language,
-        exclude=resting_partners(session=session, institution_id=institution_id, days=rest_days),
+        exclude=index.resting.read(session=session, institution_id=institution_id, days=rest_days),
     )
 
 

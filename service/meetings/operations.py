@@ -1,4 +1,4 @@
-"""Meeting requests: send, accept, decline, withdraw, list, and whom not to suggest again.
+"""Meeting requests: send, accept, decline, withdraw, list.
 
 Only the two sides of a request may see it; anyone else is answered as if it did not
 exist (404), so ids leak nothing. Contact emails are in a request's read model only once
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import bindparam, func, or_, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -35,6 +35,7 @@ from service.http.pagination import Window, paginate
 from service.institutions import crud
 from service.institutions.models import Institution
 from service.meetings.models import MeetingRequest, MeetingStatus, pair_key
+from service.meetings.resting import RESTING_STATUSES
 from service.meetings.schemas import (
     Box,
     MeetingFilters,
@@ -42,7 +43,7 @@ from service.meetings.schemas import (
     MeetingRequestPublic,
     Party,
 )
-from service.values.times import as_utc, utc_now
+from service.values.times import utc_now
 from service.webhooks.outbox import Event, EventType, enqueue
 from service.workshops.models import Workshop
 
@@ -217,6 +218,11 @@ def _decide(
         session.refresh(row)
         raise Conflict(f"meeting request {row.id} is already {row.status}")
     session.refresh(row)
+    if status in RESTING_STATUSES:
+        # Every instance forgets the two sides' resting partners (meetings.resting).
+        crud.log_index_changes(
+            session=session, institution_ids=[row.from_institution_id, row.to_institution_id]
+        )
     return row
 
 
@@ -356,36 +362,3 @@ def have_agreed(*, session: Session, a: int, b: int) -> bool:
         ),
     )
     return session.exec(statement).first() is not None
-
-
-# Built once, with the institution and the time as parameters: it runs on every match
-# request, where building the statement each time cost more than running it. Three
-# columns, no ORM objects.
-_RESTING = select(
-    col(MeetingRequest.from_institution_id),
-    col(MeetingRequest.to_institution_id),
-    col(MeetingRequest.decided_at),
-).where(
-    or_(
-        col(MeetingRequest.from_institution_id) == bindparam("institution_id"),
-        col(MeetingRequest.to_institution_id) == bindparam("institution_id"),
-    ),
-    col(MeetingRequest.status).in_([MeetingStatus.declined, MeetingStatus.withdrawn]),
-    col(MeetingRequest.decided_at) >= bindparam("since"),
-)
-
-
-def resting_partners(*, session: Session, institution_id: int, days: int) -> frozenset[int]:
-    """Institutions not to suggest to this one: a request between them was declined or
-    withdrawn within the last ``days`` days (either way round)."""
-    if days <= 0:
-        return frozenset()
-    since = utc_now() - timedelta(days=days)
-    rows = session.connection().execute(
-        _RESTING, {"institution_id": institution_id, "since": since}
-    )
-    return frozenset(
-        asked if asker == institution_id else asker
-        for asker, asked, decided_at in rows
-        if decided_at is not None and as_utc(decided_at) >= since
-    )

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, status
 
-from service.deps import KeyDep, SessionDep, SettingsDep
+from service.deps import IndexDep, KeyDep, SessionDep, SettingsDep
 from service.http.idempotency import IdempotentPostRoute
 from service.http.schemas import PROBLEM_RESPONSES
 from service.meetings import operations as meetings
@@ -77,11 +77,20 @@ def read_meeting_request(
 
 @router.post("/{request_id:int}/accept", operation_id="accept_meeting_request")
 def accept_meeting_request(
-    caller: KeyDep, request_id: RequestId, session: SessionDep, settings: SettingsDep
+    caller: KeyDep,
+    request_id: RequestId,
+    session: SessionDep,
+    index: IndexDep,
+    settings: SettingsDep,
 ) -> MeetingRequestPublic:
     """Accept a request you received; both sides then see each other's contact email."""
     row = writes.answer_request(
-        session=session, settings=settings, caller=caller, request_id=request_id, answer="accept"
+        session=session,
+        index=index,
+        settings=settings,
+        caller=caller,
+        request_id=request_id,
+        answer="accept",
     )
     return meetings.public(session=session, row=row)
 
@@ -91,12 +100,14 @@ def decline_meeting_request(
     caller: KeyDep,
     request_id: RequestId,
     session: SessionDep,
+    index: IndexDep,
     settings: SettingsDep,
     data: Annotated[MeetingDecline | None, Body()] = None,
 ) -> MeetingRequestPublic:
     """Decline a request you received, with an optional reason the requester sees."""
     row = writes.answer_request(
         session=session,
+        index=index,
         settings=settings,
         caller=caller,
         request_id=request_id,
@@ -108,10 +119,19 @@ def decline_meeting_request(
 
 @router.post("/{request_id:int}/withdraw", operation_id="withdraw_meeting_request")
 def withdraw_meeting_request(
-    caller: KeyDep, request_id: RequestId, session: SessionDep, settings: SettingsDep
+    caller: KeyDep,
+    request_id: RequestId,
+    session: SessionDep,
+    index: IndexDep,
+    settings: SettingsDep,
 ) -> MeetingRequestPublic:
     """Withdraw a request while it is open (either side)."""
     row = writes.answer_request(
-        session=session, settings=settings, caller=caller, request_id=request_id, answer="withdraw"
+        session=session,
+        index=index,
+        settings=settings,
+        caller=caller,
+        request_id=request_id,
+        answer="withdraw",
     )
     return meetings.public(session=session, row=row)

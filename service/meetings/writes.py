@@ -1,5 +1,6 @@
 """Meeting-request writes as every caller makes them, the API's routes and the pages alike:
-the change, its commit, then the email to the side that should hear of it.
+the change, its commit, this instance's index catching up (a refusal rests the two sides
+from each other's suggestions), then the email to the side that should hear of it.
 
 ``operations`` holds the rules of each change and enqueues its webhook events in the same
 transaction; this module owns what follows a change, so no caller can forget a step.
@@ -14,6 +15,7 @@ from sqlmodel import Session
 from service.auth.keys import Caller
 from service.config import Settings
 from service.db import committed
+from service.institutions.index import MatchIndex
 from service.mail.languages import remember_language
 from service.meetings import operations
 from service.meetings.models import MeetingRequest
@@ -53,6 +55,7 @@ def request_meeting(
 def answer_request(
     *,
     session: Session,
+    index: MatchIndex,
     settings: Settings,
     caller: Caller,
     request_id: int,
@@ -61,7 +64,10 @@ def answer_request(
     language: str | None = None,
 ) -> MeetingRequest:
     """Accept, decline (with ``reason``) or withdraw a request, commit, and email the
-    asking side of an acceptance or a refusal (``language`` as for ``request_meeting``)."""
+    asking side of an acceptance or a refusal (``language`` as for ``request_meeting``).
+
+    A refusal (decline, withdraw) is in the change log: the index catches up at once, so
+    the next suggestions here (and in this host's other workers) leave the two sides out."""
     with committed(session):
         row = operations.get_visible(session=session, caller=caller, request_id=request_id)
         if answer == "accept":
@@ -70,6 +76,8 @@ def answer_request(
             row = operations.decline(session=session, caller=caller, row=row, reason=reason)
         else:
             row = operations.withdraw(session=session, caller=caller, row=row)
+    if answer != "accept":
+        index.catch_up()
     _remember(session, caller, language)
     notify(session=session, settings=settings, row=row)
     return row

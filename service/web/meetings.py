@@ -154,6 +154,7 @@ def answer_request(
     visitor: VisitorDep,
     form: FormDep,
     session: SessionDep,
+    index: IndexDep,
     settings: SettingsDep,
 ) -> Response:
     """Accept, decline (with an optional reason) or withdraw a request, then go back."""
@@ -164,6 +165,7 @@ def answer_request(
     with refused_as_page(forbidden="meet.not_yours_to_answer", conflict="meet.already_answered"):
         writes.answer_request(
             session=session,
+            index=index,
             settings=settings,
             caller=visitor.caller,
             request_id=request_id,

@@ -92,7 +92,8 @@ def test_a_write_through_one_instance_is_suggested_by_the_other(
         "offers": ["CNC teacher training"],
     }
     with httpx.Client(timeout=10) as client:
-        seeker_id = client.post(f"{first}/api/v1/institutions", json=seeker).json()["id"]
+        seeker_created = client.post(f"{first}/api/v1/institutions", json=seeker).json()
+        seeker_id = seeker_created["id"]
         written = time.monotonic()
         created = client.post(f"{first}/api/v1/institutions", json=partner).json()
         seen_after = None
@@ -137,4 +138,33 @@ def test_a_write_through_one_instance_is_suggested_by_the_other(
             time.sleep(0.05)
         else:
             pytest.fail("the deletion through the second instance never reached the first")
+        # A declined meeting request rests the pair in both instances: the second forgets
+        # what it kept of the seeker's resting partners when the change log names it.
+        again = client.post(f"{first}/api/v1/institutions", json=partner).json()
+        assert _suggested_within(client, second, seeker_id, again["id"], present=True)
+        asked = client.post(
+            f"{first}/api/v1/meeting-requests",
+            json={"to_institution_id": again["id"], "message": "Shall we meet?"},
+            headers=bearer(seeker_created["api_key"]),
+        )
+        assert asked.status_code == 201, asked.text
+        declined = client.post(
+            f"{first}/api/v1/meeting-requests/{asked.json()['id']}/decline",
+            headers=bearer(again["api_key"]),
+        )
+        assert declined.status_code == 200, declined.text
+        assert _suggested_within(client, second, seeker_id, again["id"], present=False)
     assert seen_after < 5
+
+
+def _suggested_within(
+    client: httpx.Client, base: str, seeker_id: int, partner_id: int, *, present: bool
+) -> bool:
+    """Whether, within 10 s, ``base`` suggests (``present``) or stops suggesting the partner."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        items = client.get(f"{base}/api/v1/institutions/{seeker_id}/matches").json()["items"]
+        if any(item["institution"]["id"] == partner_id for item in items) == present:
+            return True
+        time.sleep(0.05)
+    return False

@@ -9,21 +9,10 @@ from sqlalchemy import Engine
 from matching import Taxonomy
 from seed import load_taxonomy
 from service.config import Settings
-from service.db import make_engine
 from service.institutions.generations import Generations
 from service.institutions.index import MatchIndex
-from service.migrations.runner import upgrade
 
 Start = Callable[..., MatchIndex]
-
-
-@pytest.fixture
-def engine(settings: Settings) -> Iterator[Engine]:
-    """An engine on the test database, schema upgraded."""
-    engine = make_engine(settings)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import warnings
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from service.db import session_scope
 from service.institutions import crud
 from service.institutions.models import InstitutionCreate
 from service.institutions.public_rows import public_profiles
+from tests.support.statements import statements_sent
 
 
 def _create(engine: Engine) -> list[int]:
@@ -69,17 +70,8 @@ def test_public_profiles_equal_to_public_of_each_row(engine: Engine) -> None:
 
 def test_public_profiles_is_one_query(engine: Engine) -> None:
     ids = _create(engine)
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    with session_scope(engine) as session:
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            found = public_profiles(session=session, ids=ids)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
+    with session_scope(engine) as session, statements_sent(engine) as statements:
+        found = public_profiles(session=session, ids=ids)
     assert len(found) == 3
     assert len(statements) == 1, statements
 

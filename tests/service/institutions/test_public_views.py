@@ -3,40 +3,16 @@ log names the institution, never kept when a change raced the read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from service.db import session_scope
 from service.institutions import crud, public_rows
 from service.institutions.index import MatchIndex
-from service.institutions.models import InstitutionCreate, InstitutionUpdate
+from service.institutions.models import InstitutionUpdate
 from service.institutions.public_views import PublicViews
-
-
-def _create(engine: Engine, *names: str) -> list[int]:
-    items = [
-        InstitutionCreate.model_validate({"name": name, "country": "KH", "kind": "college"})
-        for name in names
-    ]
-    with session_scope(engine) as session:
-        return [row.id for row in crud.create_institutions(session=session, items=items) if row.id]
-
-
-@contextmanager
-def _counted(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.support.rows import stored_institutions
+from tests.support.statements import statements_sent
 
 
 def _names(engine: Engine, index: MatchIndex, ids: list[int]) -> dict[int, str]:
@@ -45,20 +21,20 @@ def _names(engine: Engine, index: MatchIndex, ids: list[int]) -> dict[int, str]:
 
 
 def test_a_view_read_once_is_served_again_without_a_query(engine: Engine) -> None:
-    ids = _create(engine, "Kampot Polytechnic", "Takeo Technical School")
+    ids = stored_institutions(engine, "Kampot Polytechnic", "Takeo Technical School")
     index = MatchIndex(engine)
     index.load()
     assert _names(engine, index, ids) == {
         ids[0]: "Kampot Polytechnic",
         ids[1]: "Takeo Technical School",
     }
-    with _counted(engine) as statements:
+    with statements_sent(engine) as statements:
         assert _names(engine, index, ids)[ids[1]] == "Takeo Technical School"
     assert statements == []
 
 
 def test_a_committed_change_is_shown_once_the_index_catches_up(engine: Engine) -> None:
-    kampot, takeo = _create(engine, "Kampot Polytechnic", "Takeo Technical School")
+    kampot, takeo = stored_institutions(engine, "Kampot Polytechnic", "Takeo Technical School")
     index = MatchIndex(engine)
     index.load()
     _names(engine, index, [kampot, takeo])
@@ -85,7 +61,7 @@ def test_a_committed_change_is_shown_once_the_index_catches_up(engine: Engine) -
 def test_a_view_read_while_its_institution_changed_is_not_kept(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (kampot,) = _create(engine, "Kampot Polytechnic")
+    (kampot,) = stored_institutions(engine, "Kampot Polytechnic")
     views = PublicViews()
     read_from_database = public_rows.public_profiles
 
@@ -105,12 +81,14 @@ def test_a_view_read_while_its_institution_changed_is_not_kept(
 
 
 def test_at_most_the_views_asked_for_are_kept_the_oldest_dropped_first(engine: Engine) -> None:
-    ids = _create(engine, "Kampot Polytechnic", "Takeo Technical School", "Battambang Institute")
+    ids = stored_institutions(
+        engine, "Kampot Polytechnic", "Takeo Technical School", "Battambang Institute"
+    )
     views = PublicViews(kept=2)
     with session_scope(engine) as session:
         assert len(views.read(session=session, ids=ids[:2])) == 2
         assert len(views.read(session=session, ids=ids[2:])) == 1
     assert len(views) == 2
-    with _counted(engine) as statements, session_scope(engine) as session:
+    with statements_sent(engine) as statements, session_scope(engine) as session:
         views.read(session=session, ids=ids[1:])
     assert statements == []  # the first was dropped, the later two kept
