@@ -71,6 +71,13 @@ def configure_logging(log_format: LogFormat, level: str | int = "INFO") -> None:
     else:
         handler.addFilter(RequestIdFilter(default="-"))
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    # What no line shows is not gathered for each record (the logging HOWTO's
+    # "Optimization"): the caller's file and line (a walk up the stack), the thread and
+    # the process. Every request writes an access line, so this is per request.
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     root = logging.getLogger()
     for old in root.handlers[:]:
         root.removeHandler(old)

@@ -214,7 +214,11 @@ def configured_logging() -> Iterator[None]:
     """Let a test call configure_logging, then put the root logger back as it was."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    gathered = ("_srcfile", "logThreads", "logProcesses", "logMultiprocessing")
+    saved = {name: getattr(logging, name) for name in gathered}
     yield
+    for name, value in saved.items():
+        setattr(logging, name, value)
     for handler in root.handlers[:]:
         root.removeHandler(handler)
     for handler in handlers:

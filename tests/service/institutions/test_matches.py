@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from service.config import Settings
+from service.institutions.schemas import MatchComponents, MatchList
 from tests.conftest import ADMIN, ClientFactory
 
 API = "/api/v1"
@@ -78,6 +80,21 @@ def test_complement_comes_first_with_components_and_reasons(
     assert all(item["reasons"] for item in items)
     scores = [item["score"] for item in items]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_match_list_is_answered_as_its_validated_form(
+    client: TestClient, ids: dict[str, int]
+) -> None:
+    # Built without validation (suggestions.match_list): the JSON must be that of the
+    # same list validated field by field, every part a number, none left out.
+    answer = client.get(f"{API}/institutions/{ids[KAMPOT['name']]}/matches")
+    assert answer.status_code == 200
+    validated = MatchList.model_validate_json(answer.content)
+    assert json.loads(validated.model_dump_json()) == answer.json()
+    assert validated.items
+    for item in answer.json()["items"]:
+        assert set(item["components"]) == set(MatchComponents.model_fields)
+        assert all(type(value) is float for value in item["components"].values())
 
 
 def test_filters_country_kind_min_score_and_limit(client: TestClient, ids: dict[str, int]) -> None:
