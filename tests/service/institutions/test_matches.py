@@ -85,8 +85,8 @@ def test_complement_comes_first_with_components_and_reasons(
 def test_a_match_list_is_answered_as_its_validated_form(
     client: TestClient, ids: dict[str, int]
 ) -> None:
-    # Built without validation (suggestions.match_list): the JSON must be that of the
-    # same list validated field by field, every part a number, none left out.
+    # The JSON is that of the same list validated field by field: every part a number,
+    # none left out.
     answer = client.get(f"{API}/institutions/{ids[KAMPOT['name']]}/matches")
     assert answer.status_code == 200
     validated = MatchList.model_validate_json(answer.content)
