@@ -72,7 +72,7 @@ from tests.support.forked import Forker
 from tests.support.fuzzed_servers import READY_WITHIN, SeededDatabase, fuzzed_env, seed_database
 from tests.support.server import FreshServers, Server, start_server
 
-CHAINS = 9  # scenarios of the stateful phase, each on a server of its own
+CHAINS = 6  # scenarios of the stateful phase, each on a server of its own
 STEPS_PER_CHAIN = 8
 LONGEST_WAIT = 60.0  # the longest Retry-After the limits can give (a one-minute window)
 RETRIES_AFTER_429 = 3

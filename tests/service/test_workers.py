@@ -34,6 +34,10 @@ def _worker(client: httpx.Client) -> tuple[str, str]:
 def server(tmp_path: Path) -> Iterator[Server]:
     env = server_env(data_dir=tmp_path, database_url=None)
     env["TVETMATCH_CHANGE_POLL_SECONDS"] = "0.05"
+    # Each client is pinned to a worker by its one kept-alive connection (_pin): closed
+    # after the default 5 s idle (a refit on a loaded machine takes longer), the client's
+    # next connection could land on any worker, or on the killed one's socket (reset).
+    env["TVETMATCH_KEEP_ALIVE_SECONDS"] = "300"
     # Two workers start after the migration, seed and first generation: slower to be ready.
     with running_server(env, tmp_path / "server.log", workers=2, ready_within=180) as running:
         yield running
