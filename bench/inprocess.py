@@ -12,8 +12,8 @@ has is reported as missing, never guessed):
 * ``similarities``: the five cosines against every stored row
   (``matching.ranker._similarities``: densifying the query columns, then the products);
 * ``explain``: writing the reasons of the matches (``matching.explain.explain`` as the
-  ranker imports it, the ``PhraseSpace`` it compares phrases in, ``said_matches`` that
-  chooses and says the reasons, the reason language);
+  ranker imports it, ``said_matches`` that draws the reasons, comparing phrases for pairs
+  not explained before, the reason language);
 * ``rest``: what is left of the query: fusing the parts into the score, filtering, the
   top-k selection and building the results.
 
@@ -132,7 +132,6 @@ _HOOKS: dict[str, tuple[tuple[str, str], ...]] = {
     "explain": (
         ("module", "_explain"),
         ("module", "explain"),
-        ("module", "PhraseSpace"),
         ("module", "said_matches"),
         ("module", "reason_language"),
     ),

@@ -1,9 +1,10 @@
 """Reasons in words, drawn from the same TF-IDF terms that produced the score.
 
 For each score part that is above zero, the phrases behind it are compared in the same
-vector space (:mod:`matching.phrases`, every pair of a request at once): the best-matching
-pairs (a need of one side and an offer of the other, or two fields) are quoted verbatim,
-so a reason stays in the script its author wrote it in. A part that contributed nothing
+vector space (:mod:`matching.phrases`, every pair of a request at once, each pair once
+while the vocabulary stands: :mod:`matching.phrase_reasons`): the best-matching pairs (a
+need of one side and an offer of the other, or two fields) are quoted verbatim, so a
+reason stays in the script its author wrote it in. A part that contributed nothing
 to the score gives no reason. A reason is first a :class:`~matching.types.Reason` (a kind
 and the items it quotes); :func:`say` puts it in words in one language, the only place
 the sentence templates are read. A service says it in its reader's language (the page's,
@@ -16,9 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from matching.phrases import PhraseSpace
-from matching.types import Components, Profile, Reason, ReasonKind
+from matching.phrase_reasons import PhraseReasons, phrase_kinds
+from matching.types import Components, Profile, Reason
+
+if TYPE_CHECKING:
+    from matching.corpus import Corpus
 
 __all__ = ["LANGUAGES", "reason_language", "reasons", "say"]
 
@@ -46,16 +51,8 @@ _TEMPLATES = {
 }
 LANGUAGES = tuple(_TEMPLATES)
 
-_PAIRS_PER_DIRECTION = 2
-_SHARED_PER_LIST = 3
-_DESCRIPTION_TERMS = 4
-# How many pairs of phrases a reason of each kind quotes at most.
-_LIMITS = {
-    "offer": _PAIRS_PER_DIRECTION,
-    "need": _PAIRS_PER_DIRECTION,
-    "fields": _SHARED_PER_LIST,
-    "programs": _SHARED_PER_LIST,
-}
+# How many partners both work with a reason names at most.
+_SHARED_PARTNERS = 3
 
 
 def _quote(phrase: str) -> str:
@@ -96,53 +93,25 @@ def reasons(
     pairs: Sequence[tuple[Profile, Profile]],
     components: Sequence[Components],
     *,
-    space: PhraseSpace,
+    phrases: PhraseReasons,
     shared_partners: Sequence[Sequence[str]],
+    corpus: Corpus | None = None,
 ) -> list[tuple[Reason, ...]]:
     """Say why each candidate suits its asker, one reason per contributing part.
 
-    ``pairs`` are (asker, candidate); ``space`` holds all their phrases, the askers'
-    first; ``shared_partners`` names, per pair, the partners both work with, most
-    selective first.
+    ``pairs`` are (asker, candidate); ``phrases`` draws the reasons that quote phrases
+    (``corpus``: where it reads indexed rows); ``shared_partners`` names, per pair, the
+    partners both work with, most selective first.
     """
-    # (pair, kind, asker's part, candidate's part) of every list of phrases to pair up.
-    lists: list[tuple[int, ReasonKind, str, str]] = []
-    described: list[int] = []
-    for at, parts in enumerate(components):
-        if parts.they_meet_my_needs > 0:
-            lists.append((at, "offer", "needs", "offers"))
-        if parts.i_meet_their_needs > 0:
-            lists.append((at, "need", "offers", "needs"))
-        if parts.fields > 0:
-            lists.append((at, "fields", "fields", "fields"))
-        if parts.programs > 0:
-            lists.append((at, "programs", "programs", "programs"))
-        if parts.description > 0:
-            described.append(at)
-    spans = [(space.spans(asker), space.spans(candidate)) for asker, candidate in pairs]
-    chosen = space.best_pairs(
-        [spans[at][0][mine] for at, _, mine, _ in lists],
-        [spans[at][1][theirs] for at, _, _, theirs in lists],
-        [_LIMITS[kind] for _, kind, _, _ in lists],
-    )
-    shared_terms = space.shared_terms(
-        [spans[at][0]["about"][0] for at in described],
-        [spans[at][1]["about"][0] for at in described],
-        _DESCRIPTION_TERMS,
-    )
-    found: list[list[Reason]] = [[] for _ in pairs]
-    for (at, kind, mine, theirs), positions in zip(lists, chosen, strict=True):
-        left, right = getattr(pairs[at][0], mine), getattr(pairs[at][1], theirs)
-        if kind in ("offer", "need"):  # (their offer, your need) or (their need, your offer)
-            found[at].extend(Reason(kind, (right[j], left[i])) for i, j in positions)
-        elif positions:
-            found[at].append(Reason(kind, tuple(right[j] for _, j in positions)))
-    for at, terms in zip(described, shared_terms, strict=True):
-        if terms:
-            found[at].append(Reason("description", tuple(terms)))
-    for at, ((_, candidate), parts) in enumerate(zip(pairs, components, strict=True)):
+    quoted = phrases.drawn(pairs, [phrase_kinds(parts) for parts in components], corpus)
+    found = []
+    for (_, candidate), parts, drawn, partners in zip(
+        pairs, components, quoted, shared_partners, strict=True
+    ):
+        more: list[Reason] = []
         if parts.city > 0:
-            found[at].append(Reason("city", (candidate.city,)))
-        if parts.shared_partners > 0 and shared_partners[at]:
-            found[at].append(Reason("partners", tuple(shared_partners[at][:_SHARED_PER_LIST])))
-    return [tuple(reasons) for reasons in found]
+            more.append(Reason("city", (candidate.city,)))
+        if parts.shared_partners > 0 and partners:
+            more.append(Reason("partners", tuple(partners[:_SHARED_PARTNERS])))
+        found.append((*drawn, *more) if more else drawn)
+    return found

@@ -42,7 +42,8 @@ from matching.documents import (
 )
 from matching.floor import MIN_SCORE
 from matching.graph import blend, graph_scores
-from matching.phrases import PhraseSpace, PhraseVectors
+from matching.phrase_reasons import PhraseReasons
+from matching.phrases import PhraseVectors
 from matching.said import said_matches
 from matching.score import fuse
 from matching.taxonomy import Taxonomy
@@ -334,13 +335,14 @@ class ReciprocalRanker:
     def _asked_parts(self, profile: Profile) -> AskedParts:
         return {part: (row.indices, row.data) for part, row in self._transform_one(profile).items()}
 
-    def _phrase_vectors(self) -> PhraseVectors:
-        """The vectors of the phrases reasons compare, kept while the vocabulary stands."""
-        vectors: PhraseVectors | None = getattr(self, "_phrases", None)
-        if vectors is None or vectors.weights is not self.weights_:
-            vectors = PhraseVectors(self.weights_, self.taxonomy)
-            self._phrases = vectors
-        return vectors
+    def _phrase_reasons(self) -> PhraseReasons:
+        """The reasons quoting phrases and the phrase vectors they compare, kept while the
+        vocabulary stands."""
+        phrases: PhraseReasons | None = getattr(self, "_phrases", None)
+        if phrases is None or phrases.vectors.weights is not self.weights_:
+            phrases = PhraseReasons(PhraseVectors(self.weights_, self.taxonomy))
+            self._phrases = phrases
+        return phrases
 
     def _check_params(self) -> None:
         for name in ("one_sided_factor", "graph_weight", "text_only_exposure"):
@@ -389,10 +391,7 @@ class ReciprocalRanker:
     ) -> list[Match]:
         """Matches for (asker, candidate) pairs, the arrays holding one position per pair
         (:func:`matching.said.said_matches`)."""
-        space = None
-        if explain:
-            askers, candidates = [asker for asker, _ in pairs], [other for _, other in pairs]
-            space = PhraseSpace(askers, candidates, self._phrase_vectors(), self.corpus_)
+        phrases = self._phrase_reasons() if explain else None
         return said_matches(
-            pairs, ids, score, similarity, reciprocal, overlap, space, self.corpus_, by_asker
+            pairs, ids, score, similarity, reciprocal, overlap, phrases, self.corpus_, by_asker
         )

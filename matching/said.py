@@ -14,7 +14,7 @@ import numpy.typing as npt
 from matching.corpus import Corpus
 from matching.explain import reason_language, reasons
 from matching.graph import shared_names
-from matching.phrases import PhraseSpace
+from matching.phrase_reasons import PhraseReasons
 from matching.score import components_of
 from matching.types import Match, Profile
 
@@ -28,11 +28,11 @@ def said_matches(
     similarity: Mapping[str, FloatArray],
     reciprocal: FloatArray,
     overlap: FloatArray,
-    space: PhraseSpace | None,
+    phrases: PhraseReasons | None,
     corpus: Corpus,
     by_asker: bool = False,
 ) -> list[Match]:
-    """Return one :class:`Match` per pair, with reasons when a phrase ``space`` is given.
+    """Return one :class:`Match` per pair, with reasons when ``phrases`` are given.
 
     The arrays hold one position per pair; ``corpus`` names the partners both sides share.
     """
@@ -42,10 +42,11 @@ def said_matches(
         reasons(
             pairs,
             components,
-            space=space,
+            phrases=phrases,
             shared_partners=[shared_names(asker, other, corpus) for asker, other in pairs],
+            corpus=corpus,
         )
-        if space is not None
+        if phrases is not None
         else [()] * len(pairs)
     )
     return [
