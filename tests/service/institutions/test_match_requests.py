@@ -8,15 +8,26 @@ import asyncio
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from service.config import Settings
 from service.institutions import match_requests
 from service.institutions.match_requests import MATCH_TRIPS
 from service.institutions.suggestions import suggest_for
-from tests.service.institutions.test_matches import API, HOTEL, KAMPOT, WUXI, create
+from tests.conftest import ADMIN, ClientFactory
+from tests.service.institutions.test_matches import (
+    API,
+    HOTEL,
+    KAMPOT,
+    WUXI,
+    create,
+    matches,
+    names,
+)
 
 
 def _on_event_loop() -> bool:
@@ -99,3 +110,24 @@ def test_a_match_request_on_the_event_loop_never_waits_for_the_shared_pool(
     finally:
         for connection in held:
             connection.close()
+
+
+def test_a_match_request_keeps_nothing_it_read_into_the_next(
+    make_client: ClientFactory, settings: Settings, tmp_path: Path
+) -> None:
+    # Two instances on one database that never read each other's changes: an institution
+    # written through the second is not in the first's index, so the first reads it from
+    # the database for each match request, on the event loop's session with SQLite.
+    first = make_client(settings.model_copy(update={"change_poll_seconds": 0}))
+    create(first, WUXI)
+    create(first, HOTEL)
+    second = make_client(
+        settings.model_copy(update={"change_poll_seconds": 0, "data_dir": tmp_path / "second"})
+    )
+    asker = create(second, KAMPOT)
+    assert names(matches(first, asker))[0] == WUXI["name"]
+    edited = {"fields": HOTEL["fields"], "needs": ["chef exchange"], "programs": []}
+    answer = second.patch(f"{API}/institutions/{asker}", json=edited, headers=ADMIN)
+    assert answer.status_code == 200, answer.text
+    # Asked as it is now, not as the previous request read it.
+    assert names(matches(first, asker))[0] == HOTEL["name"]
