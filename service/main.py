@@ -37,6 +37,7 @@ from service.http.openapi import (
     mark_optional_keys,
 )
 from service.http.problems import DeclaredBodyLimit, install_problem_handlers
+from service.http.query_models import document_query_models
 from service.http.ratelimit import RateLimitMiddleware, RateLimits
 from service.institutions import crud
 from service.institutions import match_routes as matches
@@ -118,10 +119,12 @@ class _Service(FastAPI):
         return RequestContext(stack, metrics=self.state.metrics)
 
     def openapi(self) -> dict[str, Any]:
-        """The OpenAPI document, with the answers every operation can give, the links from
-        each creation to its resource's operations, and where a key is optional
+        """The OpenAPI document, with the query models read in one validation
+        (``service.http.query_models``), the answers every operation can give, the links
+        from each creation to its resource's operations, and where a key is optional
         (``service.http.openapi``)."""
-        schema = declare_links(declare_common_answers(super().openapi()))
+        schema = document_query_models(super().openapi(), self.routes)
+        schema = declare_links(declare_common_answers(schema))
         return mark_optional_keys(schema, self.state.keyless_operations)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Response, status
 
 from service.alerts import operations, saved_searches
 from service.alerts.schemas import (
@@ -17,6 +17,7 @@ from service.alerts.schemas import (
 from service.deps import KeyDep, SessionDep
 from service.http.idempotency import IdempotentPostRoute
 from service.http.pagination import PageParams
+from service.http.query_models import QueryModel
 from service.http.schemas import PROBLEM_RESPONSES
 from service.values.validation import MAX_ID
 
@@ -47,7 +48,9 @@ def create_saved_search(
 
 @router.get("/saved-searches", operation_id="list_saved_searches")
 def list_saved_searches(
-    caller: KeyDep, page: Annotated[PageParams, Query()], session: SessionDep
+    caller: KeyDep,
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
+    session: SessionDep,
 ) -> SavedSearchPage:
     """List the caller's saved searches in id order (an admin: everyone's)."""
     window = saved_searches.listing(session=session, caller=caller, params=page)
@@ -78,7 +81,9 @@ def delete_saved_search(
 
 @router.get("/alerts", operation_id="list_alerts")
 def list_alerts(
-    caller: KeyDep, filters: Annotated[AlertFilters, Query()], session: SessionDep
+    caller: KeyDep,
+    filters: Annotated[AlertFilters, Depends(QueryModel(AlertFilters))],
+    session: SessionDep,
 ) -> AlertPage:
     """List the alerts of the caller's saved searches, newest first (an admin: everyone's)."""
     window, items = saved_searches.alerts(session=session, caller=caller, filters=filters)

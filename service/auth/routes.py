@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Response, status
 from sqlmodel import col, select
 
 from service.auth import keys as auth
@@ -14,6 +14,7 @@ from service.auth.schemas import KeyCreate, KeyIssued, KeyPage, KeyPublic
 from service.deps import AdminDep, CallerDep, EditableInstitutionDep, SessionDep
 from service.http.idempotency import IdempotentPostRoute
 from service.http.pagination import PageParams, paginate
+from service.http.query_models import QueryModel
 from service.http.schemas import PROBLEM_RESPONSES
 from service.values.validation import MAX_ID
 
@@ -41,7 +42,9 @@ def create_key(data: KeyCreate, session: SessionDep, _admin: AdminDep) -> KeyIss
 
 @router.get("/keys", operation_id="list_keys")
 def list_keys(
-    page: Annotated[PageParams, Query()], session: SessionDep, _admin: AdminDep
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
+    session: SessionDep,
+    _admin: AdminDep,
 ) -> KeyPage:
     """List every key by id, without secrets, one page at a time (admins only)."""
     window = paginate(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Path, status
 
 from service.claims import operations as claims
 from service.claims import writes
@@ -18,6 +18,7 @@ from service.claims.schemas import ClaimCreate, ClaimFilters, ClaimPage, ClaimPu
 from service.deps import AnyoneDep, KeyDep, SessionDep, SettingsDep
 from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import ReasonLanguageDep
+from service.http.query_models import QueryModel
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.mail.required import mail_taken, mailer_or_503
@@ -86,7 +87,9 @@ def create_claim(
 
 @router.get("", operation_id="list_claims")
 def list_claims(
-    caller: KeyDep, filters: Annotated[ClaimFilters, Query()], session: SessionDep
+    caller: KeyDep,
+    filters: Annotated[ClaimFilters, Depends(QueryModel(ClaimFilters))],
+    session: SessionDep,
 ) -> ClaimPage:
     """List the claims the key may decide, oldest first (`status=pending`: those waiting)."""
     window = claims.listing(session=session, caller=caller, status=filters.status, params=filters)

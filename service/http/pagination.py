@@ -9,7 +9,8 @@ requests) walks its keys downwards: the next page is the rows before that key, a
 added meanwhile are not met on the way (they are on the first page again).
 
 This is the one paging type of the API. To page a new list: take :class:`PageParams`
-(or a subclass with its filters) as ``Annotated[..., Query()]``, call :func:`paginate`
+(or a subclass with its filters) as ``Annotated[X, Depends(QueryModel(X))]``
+(``service.http.query_models``), call :func:`paginate`
 with the select and its key column, and answer a subclass of :class:`Page` (named for
 its items, so the OpenAPI document keeps a readable schema name).
 """

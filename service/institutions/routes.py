@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Response, status
 
 from service.deps import (
     EditableInstitutionDep,
@@ -20,6 +20,7 @@ from service.deps import (
 from service.http import etags
 from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import ReasonLanguageDep
+from service.http.query_models import QueryModel
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud, listing, operations
 from service.institutions.models import (
@@ -73,7 +74,9 @@ def create_institutions(
 
 @router.get("", operation_id="list_institutions")
 def list_institutions(
-    filters: Annotated[InstitutionFilters, Query()], session: SessionDep, _caller: ReaderDep
+    filters: Annotated[InstitutionFilters, Depends(QueryModel(InstitutionFilters))],
+    session: SessionDep,
+    _caller: ReaderDep,
 ) -> InstitutionPage:
     """List institutions in id order, filtered, one page at a time (by offset or cursor)."""
     window = listing.list_institutions(
@@ -169,7 +172,7 @@ def delete_institution(
 @router.get("/{institution_id:int}/matches", operation_id="read_matches")
 async def read_matches(
     institution_id: InstitutionId,
-    filters: Annotated[MatchFilters, Query()],
+    filters: Annotated[MatchFilters, Depends(QueryModel(MatchFilters))],
     _caller: ReaderDep,
     language: ReasonLanguageDep,
     matches: MatchRequestsDep,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, status
+from fastapi import APIRouter, Body, Depends, Path, status
 
 from service.deps import IndexDep, KeyDep, SessionDep, SettingsDep
 from service.http.idempotency import IdempotentPostRoute
+from service.http.query_models import QueryModel
 from service.http.schemas import PROBLEM_RESPONSES
 from service.meetings import operations as meetings
 from service.meetings import writes
@@ -58,7 +59,9 @@ def create_meeting_request(
 
 @router.get("", operation_id="list_meeting_requests")
 def list_meeting_requests(
-    caller: KeyDep, filters: Annotated[MeetingFilters, Query()], session: SessionDep
+    caller: KeyDep,
+    filters: Annotated[MeetingFilters, Depends(QueryModel(MeetingFilters))],
+    session: SessionDep,
 ) -> MeetingRequestPage:
     """List the requests an institution received or sent, newest first (its key; admins
     name it)."""

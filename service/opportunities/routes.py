@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Response, status
 from sqlmodel import Session
 
 from service.deps import (
@@ -21,6 +21,7 @@ from service.errors import Conflict
 from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import ReasonLanguageDep
 from service.http.pagination import PageParams
+from service.http.query_models import QueryModel
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.profiles import to_profile
@@ -78,7 +79,9 @@ def create_opportunity(
 
 @router.get("/opportunities", operation_id="list_opportunities")
 def list_opportunities(
-    filters: Annotated[OpportunityFilters, Query()], session: SessionDep, _caller: ReaderDep
+    filters: Annotated[OpportunityFilters, Depends(QueryModel(OpportunityFilters))],
+    session: SessionDep,
+    _caller: ReaderDep,
 ) -> OpportunityPage:
     """List opportunities in id order: open ones unless `status` says otherwise."""
     window = opportunities.list_opportunities(session=session, filters=filters)
@@ -118,7 +121,7 @@ def close_opportunity(row: OwnedOpportunityDep, session: SessionDep) -> Response
 def match_opportunity(
     _caller: ReaderDep,
     row: OpportunityDep,
-    filters: Annotated[OpportunityMatchFilters, Query()],
+    filters: Annotated[OpportunityMatchFilters, Depends(QueryModel(OpportunityMatchFilters))],
     session: SessionDep,
     index: IndexDep,
     language: ReasonLanguageDep,
@@ -142,7 +145,7 @@ def match_opportunity(
 def opportunities_for(
     _caller: ReaderDep,
     row: InstitutionDep,
-    filters: Annotated[OpportunityMatchFilters, Query()],
+    filters: Annotated[OpportunityMatchFilters, Depends(QueryModel(OpportunityMatchFilters))],
     session: SessionDep,
     index: IndexDep,
     language: ReasonLanguageDep,
@@ -201,7 +204,7 @@ def express_interest(
 @router.get("/opportunities/{opportunity_id:int}/interest", operation_id="list_interest")
 def list_interest(
     row: OwnedOpportunityDep,
-    page: Annotated[PageParams, Query()],
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
     session: SessionDep,
 ) -> InterestPage:
     """List who expressed interest, oldest first (the owner's key or an admin only)."""

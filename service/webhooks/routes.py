@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Response, status
 
 from service.deps import KeyDep, SessionDep, SettingsDep
 from service.http.idempotency import IdempotentPostRoute
+from service.http.query_models import QueryModel
 from service.http.schemas import PROBLEM_RESPONSES
 from service.values.validation import MAX_ID
 from service.webhooks import operations
@@ -74,7 +75,7 @@ def delete_webhook(caller: KeyDep, webhook_id: WebhookId, session: SessionDep) -
 def list_deliveries(
     caller: KeyDep,
     webhook_id: WebhookId,
-    filters: Annotated[DeliveryFilters, Query()],
+    filters: Annotated[DeliveryFilters, Depends(QueryModel(DeliveryFilters))],
     session: SessionDep,
 ) -> DeliveryPage:
     """List a webhook's deliveries, newest first, each with every attempt made."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, status
 from sqlmodel import col
 
 from service.deps import RunnableWorkshopDep, SessionDep, SettingsDep
 from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import MailLanguageDep
 from service.http.pagination import PageParams, paginate
+from service.http.query_models import QueryModel
 from service.http.schemas import PROBLEM_RESPONSES
 from service.mail.required import mail_taken, mailer_or_503
 from service.mail.sender import Mailer
@@ -57,7 +58,9 @@ def invite_institution(
 
 @router.get("/{workshop_id:int}/invitations", operation_id="list_invitations")
 def list_invitations(
-    row: RunnableWorkshopDep, page: Annotated[PageParams, Query()], session: SessionDep
+    row: RunnableWorkshopDep,
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
+    session: SessionDep,
 ) -> InvitationPage:
     """List the workshop's invitations, newest first: to whom, when, and who joined."""
     assert row.id is not None

@@ -22,6 +22,7 @@ from service.http import etags
 from service.http.body_limit import body_too_large
 from service.http.idempotency import IdempotentPostRoute
 from service.http.pagination import PageParams, paginate
+from service.http.query_models import QueryModel
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.models import Institution
@@ -128,7 +129,7 @@ def set_participants(row: RunnableWorkshopDep, data: Participants, session: Sess
 @router.get("/{workshop_id:int}/participants", operation_id="list_participants")
 def list_participants(
     row: WorkshopDep,
-    page: Annotated[PageParams, Query()],
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
     session: SessionDep,
     _caller: ReaderDep,
 ) -> ParticipantPage:
@@ -161,7 +162,9 @@ def run_pairing(
 
 @router.get("/{workshop_id:int}/pairings", operation_id="list_pairings")
 def list_pairings(
-    row: RunnableWorkshopDep, page: Annotated[PageParams, Query()], session: SessionDep
+    row: RunnableWorkshopDep,
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
+    session: SessionDep,
 ) -> PairingRunPage:
     """List the workshop's pairing runs, oldest first, one page at a time."""
     assert row.id is not None
