@@ -49,8 +49,8 @@ def create_saved_search(
 @router.get("/saved-searches", operation_id="list_saved_searches")
 def list_saved_searches(
     caller: KeyDep,
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
     session: SessionDep,
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
 ) -> SavedSearchPage:
     """List the caller's saved searches in id order (an admin: everyone's)."""
     window = saved_searches.listing(session=session, caller=caller, params=page)
@@ -82,8 +82,8 @@ def delete_saved_search(
 @router.get("/alerts", operation_id="list_alerts")
 def list_alerts(
     caller: KeyDep,
-    filters: Annotated[AlertFilters, Depends(QueryModel(AlertFilters))],
     session: SessionDep,
+    filters: Annotated[AlertFilters, Depends(QueryModel(AlertFilters))],
 ) -> AlertPage:
     """List the alerts of the caller's saved searches, newest first (an admin: everyone's)."""
     window, items = saved_searches.alerts(session=session, caller=caller, filters=filters)

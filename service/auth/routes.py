@@ -42,9 +42,9 @@ def create_key(data: KeyCreate, session: SessionDep, _admin: AdminDep) -> KeyIss
 
 @router.get("/keys", operation_id="list_keys")
 def list_keys(
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
     session: SessionDep,
     _admin: AdminDep,
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
 ) -> KeyPage:
     """List every key by id, without secrets, one page at a time (admins only)."""
     window = paginate(

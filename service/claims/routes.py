@@ -88,8 +88,8 @@ def create_claim(
 @router.get("", operation_id="list_claims")
 def list_claims(
     caller: KeyDep,
-    filters: Annotated[ClaimFilters, Depends(QueryModel(ClaimFilters))],
     session: SessionDep,
+    filters: Annotated[ClaimFilters, Depends(QueryModel(ClaimFilters))],
 ) -> ClaimPage:
     """List the claims the key may decide, oldest first (`status=pending`: those waiting)."""
     window = claims.listing(session=session, caller=caller, status=filters.status, params=filters)

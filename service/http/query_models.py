@@ -9,6 +9,11 @@ in one call, refusing what FastAPI refuses with the same 422 errors (``loc``
 ``["query", field]``). FastAPI no longer sees the fields, so :func:`document_query_models`
 puts them back in the OpenAPI document: the parameters FastAPI renders for the model, in
 the place it would put them.
+
+A route declares its query model last. FastAPI collects the errors of the parameters it
+reads and answers them once every dependency has run, so a caller without the key an
+operation needs gets 401, and an unknown id 404, whatever its query; a dependency's
+error is raised at once, so the query model's must come after the others.
 """
 
 from __future__ import annotations

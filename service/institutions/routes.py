@@ -74,9 +74,9 @@ def create_institutions(
 
 @router.get("", operation_id="list_institutions")
 def list_institutions(
-    filters: Annotated[InstitutionFilters, Depends(QueryModel(InstitutionFilters))],
     session: SessionDep,
     _caller: ReaderDep,
+    filters: Annotated[InstitutionFilters, Depends(QueryModel(InstitutionFilters))],
 ) -> InstitutionPage:
     """List institutions in id order, filtered, one page at a time (by offset or cursor)."""
     window = listing.list_institutions(
@@ -172,10 +172,10 @@ def delete_institution(
 @router.get("/{institution_id:int}/matches", operation_id="read_matches")
 async def read_matches(
     institution_id: InstitutionId,
-    filters: Annotated[MatchFilters, Depends(QueryModel(MatchFilters))],
     _caller: ReaderDep,
     language: ReasonLanguageDep,
     matches: MatchRequestsDep,
+    filters: Annotated[MatchFilters, Depends(QueryModel(MatchFilters))],
 ) -> MatchList:
     """Suggest partners for an institution, best first, with reasons (in the language
     `Accept-Language` asks for: en or zh); never one whose meeting request with it was

@@ -60,8 +60,8 @@ def create_meeting_request(
 @router.get("", operation_id="list_meeting_requests")
 def list_meeting_requests(
     caller: KeyDep,
-    filters: Annotated[MeetingFilters, Depends(QueryModel(MeetingFilters))],
     session: SessionDep,
+    filters: Annotated[MeetingFilters, Depends(QueryModel(MeetingFilters))],
 ) -> MeetingRequestPage:
     """List the requests an institution received or sent, newest first (its key; admins
     name it)."""

@@ -79,9 +79,9 @@ def create_opportunity(
 
 @router.get("/opportunities", operation_id="list_opportunities")
 def list_opportunities(
-    filters: Annotated[OpportunityFilters, Depends(QueryModel(OpportunityFilters))],
     session: SessionDep,
     _caller: ReaderDep,
+    filters: Annotated[OpportunityFilters, Depends(QueryModel(OpportunityFilters))],
 ) -> OpportunityPage:
     """List opportunities in id order: open ones unless `status` says otherwise."""
     window = opportunities.list_opportunities(session=session, filters=filters)
@@ -121,10 +121,10 @@ def close_opportunity(row: OwnedOpportunityDep, session: SessionDep) -> Response
 def match_opportunity(
     _caller: ReaderDep,
     row: OpportunityDep,
-    filters: Annotated[OpportunityMatchFilters, Depends(QueryModel(OpportunityMatchFilters))],
     session: SessionDep,
     index: IndexDep,
     language: ReasonLanguageDep,
+    filters: Annotated[OpportunityMatchFilters, Depends(QueryModel(OpportunityMatchFilters))],
 ) -> MatchList:
     """Rank the institutions that fit an open opportunity: eligible ones only (countries,
     kinds, not its owner), by the same reciprocal score as partner suggestions; reasons
@@ -145,10 +145,10 @@ def match_opportunity(
 def opportunities_for(
     _caller: ReaderDep,
     row: InstitutionDep,
-    filters: Annotated[OpportunityMatchFilters, Depends(QueryModel(OpportunityMatchFilters))],
     session: SessionDep,
     index: IndexDep,
     language: ReasonLanguageDep,
+    filters: Annotated[OpportunityMatchFilters, Depends(QueryModel(OpportunityMatchFilters))],
 ) -> OpportunityMatchList:
     """Rank the open opportunities an institution may take up (eligible, not its own),
     best fit first, with reasons in the language `Accept-Language` asks for (en or zh)."""
@@ -204,8 +204,8 @@ def express_interest(
 @router.get("/opportunities/{opportunity_id:int}/interest", operation_id="list_interest")
 def list_interest(
     row: OwnedOpportunityDep,
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
     session: SessionDep,
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
 ) -> InterestPage:
     """List who expressed interest, oldest first (the owner's key or an admin only)."""
     assert row.id is not None

@@ -75,8 +75,8 @@ def delete_webhook(caller: KeyDep, webhook_id: WebhookId, session: SessionDep) -
 def list_deliveries(
     caller: KeyDep,
     webhook_id: WebhookId,
-    filters: Annotated[DeliveryFilters, Depends(QueryModel(DeliveryFilters))],
     session: SessionDep,
+    filters: Annotated[DeliveryFilters, Depends(QueryModel(DeliveryFilters))],
 ) -> DeliveryPage:
     """List a webhook's deliveries, newest first, each with every attempt made."""
     webhooks.get(session=session, caller=caller, webhook_id=webhook_id)

@@ -59,8 +59,8 @@ def invite_institution(
 @router.get("/{workshop_id:int}/invitations", operation_id="list_invitations")
 def list_invitations(
     row: RunnableWorkshopDep,
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
     session: SessionDep,
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
 ) -> InvitationPage:
     """List the workshop's invitations, newest first: to whom, when, and who joined."""
     assert row.id is not None

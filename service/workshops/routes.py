@@ -129,9 +129,9 @@ def set_participants(row: RunnableWorkshopDep, data: Participants, session: Sess
 @router.get("/{workshop_id:int}/participants", operation_id="list_participants")
 def list_participants(
     row: WorkshopDep,
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
     session: SessionDep,
     _caller: ReaderDep,
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
 ) -> ParticipantPage:
     """List the workshop's participants (public profiles), by id, one page at a time."""
     assert row.id is not None
@@ -163,8 +163,8 @@ def run_pairing(
 @router.get("/{workshop_id:int}/pairings", operation_id="list_pairings")
 def list_pairings(
     row: RunnableWorkshopDep,
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
     session: SessionDep,
+    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
 ) -> PairingRunPage:
     """List the workshop's pairing runs, oldest first, one page at a time."""
     assert row.id is not None

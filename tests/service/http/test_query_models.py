@@ -5,14 +5,19 @@ OpenAPI parameters."""
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
 from fastapi import Depends, FastAPI, Header, Query
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from service.config import Settings
 from service.http.query_models import QueryModel, document_query_models
+from service.main import create_app
+from tests.conftest import ADMIN, ClientFactory
 
 
 class Colour(StrEnum):
@@ -135,3 +140,31 @@ def test_the_schemas_the_parameters_name_are_in_the_components() -> None:
     assert schema["components"]["schemas"]["Colour"]["enum"] == ["red", "green"]
     # Only what the parameters name: not the twin app's own 422 answer.
     assert "HTTPValidationError" not in schema["components"]["schemas"]
+
+
+def test_every_route_reads_its_query_model_after_its_other_dependencies() -> None:
+    # So that a missing key (401) or an unknown id (404) is answered before the query's
+    # errors, as FastAPI orders them (see the module).
+    app = create_app(Settings(data_dir=Path("unused"), seed_on_empty=False))
+    reading = []
+    for route in iter_route_contexts(app.routes):
+        original = route.original_route
+        if not isinstance(original, APIRoute):
+            continue
+        calls = [sub.call for sub in original.dependant.dependencies]
+        if any(isinstance(call, QueryModel) for call in calls):
+            reading.append(original.name)
+            assert isinstance(calls[-1], QueryModel), original.name
+            assert sum(isinstance(call, QueryModel) for call in calls) == 1, original.name
+    assert len(reading) >= 14  # every list and match operation of the API
+
+
+def test_a_caller_without_a_key_is_told_so_before_its_query_is_read(
+    make_client: ClientFactory, settings: Settings
+) -> None:
+    client = make_client(settings.model_copy(update={"reads_require_key": True}))
+    answer = client.get("/api/v1/institutions/1/matches?limit=0&unknown=1")
+    assert answer.status_code == 401, answer.text
+    with_key = client.get("/api/v1/institutions/1/matches?limit=0", headers=ADMIN)
+    assert with_key.status_code == 422
+    assert with_key.json()["errors"][0]["loc"] == ["query", "limit"]
