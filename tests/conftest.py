@@ -170,6 +170,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         seed_on_empty=False,
         admin_token=SecretStr(ADMIN_TOKEN),
+        # A timetable's search for fewer slots and gaps than the greedy placement stops
+        # here, not after the default 5 s: the service's tests check that a timetable is
+        # valid, and tests/matching/test_schedule.py what the search finds.
+        schedule_seconds=0.2,
     )
 
 
