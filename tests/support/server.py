@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN_TOKEN
-from tests.service.http.test_http import CLI, free_port, serve_command
+from tests.service.http.test_http import free_port, serve_command
 from tests.support.forked import Forker
 
 _START_ATTEMPTS = 3
@@ -170,19 +170,28 @@ def open_sockets(pid: int) -> set[str]:
 
 @contextmanager
 def running_server(
-    env: Mapping[str, str], log: Path, *, workers: int = 1, ready_within: float = 180
+    env: Mapping[str, str],
+    log: Path,
+    *,
+    workers: int = 1,
+    ready_within: float = 180,
+    forker: Forker | None = None,
 ) -> Iterator[Server]:
-    """Run a server for the ``with`` block, and stop it after (unless it is gone already)."""
-    server = start_server(env, log, workers=workers, ready_within=ready_within)
+    """Run a server for the ``with`` block, and stop it after (unless it is gone already).
+
+    With a ``forker``, the server is forked from it (``start_server``)."""
+    server = start_server(env, log, workers=workers, ready_within=ready_within, forker=forker)
     try:
         yield server
     finally:
         server.stop()
 
 
-def load_seed(env: Mapping[str, str]) -> None:
-    """Load the demo seed with ``tvet-match seed`` (creating the schema if needed)."""
-    subprocess.run([CLI, "seed"], env=dict(env), check=True, capture_output=True, timeout=120)
+def load_seed(env: Mapping[str, str], log: Path, *, forker: Forker) -> None:
+    """Load the demo seed with ``tvet-match seed`` (creating the schema if needed), forked
+    from ``forker``; its output goes to ``log``."""
+    seeding = forker.start(["seed"], env, log)
+    assert seeding.wait(timeout=120) == 0, log.read_text()
 
 
 class FreshServers:
