@@ -158,6 +158,13 @@ class Settings(BaseSettings):
         description="Days for which two institutions whose meeting request was declined "
         "or withdrawn are not suggested to each other again.",
     )
+    schedule_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=120,
+        description="How long making a timetable may search for one with fewer slots, then "
+        "fewer idle gaps, before it keeps the best found (0: the greedy placement alone).",
+    )
     smtp_host: str | None = Field(
         default=None,
         description="SMTP server for email (sign-in links, meeting notices). Unset: no email "

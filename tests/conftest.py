@@ -47,10 +47,11 @@ def postgres_server() -> Iterator[str]:
         pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def forker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Forker]:
-    """A fork server for a module that starts ``tvet-match serve`` again and again: the
-    service is imported once (``tests.support.forked``), not once per start."""
+    """The fork server the tests start ``tvet-match serve`` from: the service is imported
+    once per test process (``tests.support.forked``), not once per start (4 to 5 s of CPU
+    each on the CI machine, for some forty servers in the suite)."""
     forker = Forker(os.environ, tmp_path_factory.mktemp("forker") / "fork-server.log")
     yield forker
     forker.close()
@@ -170,6 +171,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         seed_on_empty=False,
         admin_token=SecretStr(ADMIN_TOKEN),
+        # A timetable's search for fewer slots and gaps than the greedy placement stops
+        # here, not after the default 5 s: the service's tests check that a timetable is
+        # valid, and tests/matching/test_schedule.py what the search finds.
+        schedule_seconds=0.2,
     )
 
 

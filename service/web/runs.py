@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from matching import Reason
-from service.deps import IndexDep, SessionDep
+from service.deps import IndexDep, SessionDep, SettingsDep
 from service.errors import FieldError, NoSchedule
 from service.institutions import crud
 from service.institutions.suggestions import said
@@ -204,6 +204,7 @@ def schedule_run(
     visitor: VisitorDep,
     form: FormDep,
     session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     """Lay the run's meetings out in time slots and tables; show the timetable."""
     row = runnable_workshop(visitor, session, workshop_id)
@@ -213,7 +214,11 @@ def schedule_run(
         ScheduleRequest,
         forms.read_schedule(form, visitor.t),
         lambda wanted: operations.make_schedule(
-            session=session, workshop=row, run=run, request=wanted
+            session=session,
+            workshop=row,
+            run=run,
+            request=wanted,
+            time_limit=settings.schedule_seconds,
         ),
         refused=lambda errors: run_page(
             request,

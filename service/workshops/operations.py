@@ -133,11 +133,21 @@ def adjust_run(
 
 
 def make_schedule(
-    *, session: Session, workshop: Workshop, run: PairingRun, request: ScheduleRequest
+    *,
+    session: Session,
+    workshop: Workshop,
+    run: PairingRun,
+    request: ScheduleRequest,
+    time_limit: float,
 ) -> SchedulePublic:
-    """Lay the run's meetings out in time slots and tables, replacing any timetable."""
+    """Lay the run's meetings out in time slots and tables, replacing any timetable.
+
+    ``time_limit`` bounds the solver's search for a better one than the greedy placement.
+    """
     with committed(session):
-        return timetable.make_schedule(session=session, workshop=workshop, run=run, request=request)
+        return timetable.make_schedule(
+            session=session, workshop=workshop, run=run, request=request, time_limit=time_limit
+        )
 
 
 def record_outcome(

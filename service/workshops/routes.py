@@ -15,6 +15,7 @@ from service.deps import (
     ReaderDep,
     RunnableWorkshopDep,
     SessionDep,
+    SettingsDep,
     WorkshopDep,
 )
 from service.errors import FieldError, InvalidInput
@@ -344,12 +345,22 @@ def import_survey(
     operation_id="make_schedule",
 )
 def make_schedule(
-    row: RunnableWorkshopDep, run: PairingRunDep, request: ScheduleRequest, session: SessionDep
+    row: RunnableWorkshopDep,
+    run: PairingRunDep,
+    request: ScheduleRequest,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> SchedulePublic:
     """Put the run's pairs (and optionally alternates) into time slots and tables: nobody
     in two meetings at once, unavailable slots respected, as few slots as the greedy
     placement manages (the lower bound is reported). Replaces any earlier timetable."""
-    return operations.make_schedule(session=session, workshop=row, run=run, request=request)
+    return operations.make_schedule(
+        session=session,
+        workshop=row,
+        run=run,
+        request=request,
+        time_limit=settings.schedule_seconds,
+    )
 
 
 @router.get("/{workshop_id:int}/pairings/{number:int}/schedule", operation_id="read_schedule")

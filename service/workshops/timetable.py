@@ -40,9 +40,18 @@ COUNTRY_ZONES = {
 
 
 def make_schedule(
-    *, session: Session, workshop: Workshop, run: PairingRun, request: ScheduleRequest
+    *,
+    session: Session,
+    workshop: Workshop,
+    run: PairingRun,
+    request: ScheduleRequest,
+    time_limit: float,
 ) -> SchedulePublic:
-    """Lay out the run's pairs (and optionally alternates) in slots; store it on the run."""
+    """Lay out the run's pairs (and optionally alternates) in slots; store it on the run.
+
+    The solver searches for a better timetable than the greedy one for ``time_limit``
+    seconds at most.
+    """
     result = run.result
     refs = {ref.id: ref for p in result.pairs for ref in (p.a, p.b)}
     # An unpaired participant still meets its alternates.
@@ -75,6 +84,7 @@ def make_schedule(
         tables=request.tables,
         max_slots=request.max_slots,
         unavailable={pid: frozenset(slots) for pid, slots in request.unavailable.items()},
+        time_limit=time_limit,
     )
     zone = ZoneInfo(workshop.time_zone)
     first = request.starts_at

@@ -18,6 +18,7 @@ import pytest
 from service.alerts.saved_searches import MAX_PER_OWNER
 from service.webhooks.registry import MAX_PER_OWNER as MAX_WEBHOOKS
 from tests.conftest import ADMIN, bearer
+from tests.support.forked import Forker
 from tests.support.server import Server, running_server, server_env
 
 API = "/api/v1"
@@ -25,11 +26,11 @@ T = TypeVar("T")
 
 
 @pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
+def server(database_url: str, tmp_path: Path, forker: Forker) -> Iterator[Server]:
     env = server_env(data_dir=tmp_path / "data", database_url=database_url)
     env["TVETMATCH_SEED_ON_EMPTY"] = "false"
     env["TVETMATCH_WEBHOOK_POLL_SECONDS"] = "0"
-    with running_server(env, tmp_path / "server.log") as running:
+    with running_server(env, tmp_path / "server.log", forker=forker) as running:
         yield running
 
 

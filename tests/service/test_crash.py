@@ -5,9 +5,9 @@ import cut short must be there whole or not at all; an embedded SQLite database 
 its integrity check and still be in WAL mode. Writes that were in flight when the process
 died may land either way: nobody was told they had.
 
-The servers are forked from one fork server per module (``tests.support.forked``), each a
-process of its own killed with SIGKILL: importing the service took most of each of the
-eight starts.
+The servers are forked from the test process's fork server (``tests.support.forked``),
+each a process of its own killed with SIGKILL: importing the service took most of each
+of the eight starts.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from tests.conftest import fresh_postgres_database
+from tests.support.forked import Forker
 from tests.support.server import load_seed, running_server, server_env
 
 pytestmark = pytest.mark.http
@@ -123,14 +124,14 @@ def _run_load(base: str) -> tuple[dict[str, float | int], list[str]]:
     "database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def test_concurrent_reads_and_writes_give_no_errors(
-    database: str, request: pytest.FixtureRequest, tmp_path: Path
+    database: str, request: pytest.FixtureRequest, tmp_path: Path, forker: Forker
 ) -> None:
     database_url = None
     if database == "postgres":
         database_url = fresh_postgres_database(request.getfixturevalue("postgres_server"))
     env = server_env(data_dir=tmp_path / "data", database_url=database_url)
-    load_seed(env)
-    with running_server(env, tmp_path / "server.log") as server:
+    load_seed(env, tmp_path / "seed.log", forker=forker)
+    with running_server(env, tmp_path / "server.log", forker=forker) as server:
         figures, errors = _run_load(server.url)
     (tmp_path / "load.json").write_text(json.dumps({"database": database, **figures}, indent=2))
     print(

@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN_TOKEN
-from tests.service.http.test_http import CLI, free_port, serve_command
+from tests.service.http.test_http import free_port, serve_command
 from tests.support.forked import Forker
 
 _START_ATTEMPTS = 3
@@ -122,16 +122,20 @@ def start_server(
 def _ready(server: Server, port: int, within: float) -> bool:
     """Wait until the server answers ``/readyz`` on its own socket; False if it exited."""
     deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            return False
-        try:
-            answer = httpx.get(f"{server.url}/readyz", timeout=2)
-            if answer.status_code == 200 and _listens(server.process.pid, port):
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
+    # One client for all the polls: each new one loads the CA bundle again (80 ms of CPU,
+    # more than the poll interval). No connection is kept: each poll asks whoever listens.
+    no_keep_alive = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(timeout=2, limits=no_keep_alive) as client:
+        while time.monotonic() < deadline:
+            if server.process.poll() is not None:
+                return False
+            try:
+                answer = client.get(f"{server.url}/readyz")
+                if answer.status_code == 200 and _listens(server.process.pid, port):
+                    return True
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
     return False
 
 
@@ -170,19 +174,28 @@ def open_sockets(pid: int) -> set[str]:
 
 @contextmanager
 def running_server(
-    env: Mapping[str, str], log: Path, *, workers: int = 1, ready_within: float = 180
+    env: Mapping[str, str],
+    log: Path,
+    *,
+    workers: int = 1,
+    ready_within: float = 180,
+    forker: Forker | None = None,
 ) -> Iterator[Server]:
-    """Run a server for the ``with`` block, and stop it after (unless it is gone already)."""
-    server = start_server(env, log, workers=workers, ready_within=ready_within)
+    """Run a server for the ``with`` block, and stop it after (unless it is gone already).
+
+    With a ``forker``, the server is forked from it (``start_server``)."""
+    server = start_server(env, log, workers=workers, ready_within=ready_within, forker=forker)
     try:
         yield server
     finally:
         server.stop()
 
 
-def load_seed(env: Mapping[str, str]) -> None:
-    """Load the demo seed with ``tvet-match seed`` (creating the schema if needed)."""
-    subprocess.run([CLI, "seed"], env=dict(env), check=True, capture_output=True, timeout=120)
+def load_seed(env: Mapping[str, str], log: Path, *, forker: Forker) -> None:
+    """Load the demo seed with ``tvet-match seed`` (creating the schema if needed), forked
+    from ``forker``; its output goes to ``log``."""
+    seeding = forker.start(["seed"], env, log)
+    assert seeding.wait(timeout=120) == 0, log.read_text()
 
 
 class FreshServers:

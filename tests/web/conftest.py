@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page
 
 from service.config import Settings
 from tests.conftest import ADMIN, ClientFactory
+from tests.support.forked import Forker
 from tests.support.server import running_server, server_env
 from tests.support.smtp import Inbox, smtp_server
 from tests.web.browser import launch, open_page
@@ -143,11 +144,13 @@ def chromium() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def site(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(
+    chromium: Browser, tmp_path_factory: pytest.TempPathFactory, forker: Forker
+) -> Iterator[Site]:
     """One seeded server for the session (the browser first: no server when it is missing)."""
     folder = tmp_path_factory.mktemp("web")
     env = server_env(data_dir=folder / "data", database_url=None)
-    with running_server(env, folder / "server.log") as server:
+    with running_server(env, folder / "server.log", forker=forker) as server:
         found = httpx.get(f"{server.url}{API}/institutions?q=NPIC").json()["items"]
         (npic,) = [row for row in found if row["name"].endswith("(NPIC)")]
         key = httpx.post(f"{server.url}{API}/institutions/{npic['id']}/keys", headers=ADMIN)

@@ -25,6 +25,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import ADMIN, ADMIN_TOKEN, bearer
+from tests.support.forked import Forker
 from tests.support.server import running_server, server_env
 from tests.support.smtp import Inbox, mail_env, smtp_server
 from tests.web.browser import open_page, screenshot, sign_in_page
@@ -77,7 +78,7 @@ class MailingSite:
 
 
 @pytest.fixture(scope="module")
-def mailing_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailingSite]:
+def mailing_site(tmp_path_factory: pytest.TempPathFactory, forker: Forker) -> Iterator[MailingSite]:
     folder = tmp_path_factory.mktemp("claims")
     with smtp_server() as inbox:
         env = server_env(data_dir=folder / "data", database_url=None)
@@ -86,7 +87,7 @@ def mailing_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailingSi
             TVETMATCH_WEBHOOK_POLL_SECONDS="0",
             TVETMATCH_MEETING_REQUESTS_PER_DAY=str(CAP),
         )
-        with running_server(env, folder / "server.log") as server:
+        with running_server(env, folder / "server.log", forker=forker) as server:
             yield MailingSite(server.url, inbox)
 
 

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import ADMIN, bearer
+from tests.support.forked import Forker
 from tests.support.server import running_server, server_env
 from tests.support.smtp import mail_env, smtp_server
 from tests.web.browser import open_page, screenshot, sign_in_page
@@ -37,12 +38,12 @@ def _sign_in_with_key(page: Page, key: str) -> None:
 
 
 def test_register_sign_in_by_email_request_accept_and_see_contacts(
-    chromium: Browser, tmp_path: Path
+    chromium: Browser, tmp_path: Path, forker: Forker
 ) -> None:
     with smtp_server() as inbox:
         env = server_env(data_dir=tmp_path / "data", database_url=None)
         env.update(mail_env(inbox), TVETMATCH_WEBHOOK_POLL_SECONDS="0")
-        with running_server(env, tmp_path / "server.log") as server:
+        with running_server(env, tmp_path / "server.log", forker=forker) as server:
             env_url = server.url
             # 1. A new college registers on the web and is shown its key once.
             for page in open_page(chromium, env_url, locale="en-GB"):

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.support.forked import Forker
 from tests.support.server import running_server, server_env
 from tests.web.browser import open_page
 from tests.web.conftest import create_workshop
@@ -27,10 +28,12 @@ SEED = Path(__file__).resolve().parents[2] / "seed"
 
 
 @pytest.fixture(scope="module")
-def url(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def url(
+    chromium: Browser, tmp_path_factory: pytest.TempPathFactory, forker: Forker
+) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("web-survey")
     env = server_env(data_dir=folder / "data", database_url=None)
-    with running_server(env, folder / "server.log") as server:
+    with running_server(env, folder / "server.log", forker=forker) as server:
         yield server.url
 
 

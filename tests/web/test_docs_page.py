@@ -8,6 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
+from tests.support.forked import Forker
 from tests.support.server import Server, running_server, server_env
 from tests.web.browser import open_page
 
@@ -15,11 +16,13 @@ pytestmark = [pytest.mark.http, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def server(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    chromium: Browser, tmp_path_factory: pytest.TempPathFactory, forker: Forker
+) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("docs")
     env = server_env(data_dir=folder / "data", database_url=None)
     env["TVETMATCH_SEED_ON_EMPTY"] = "false"
-    with running_server(env, folder / "server.log") as running:
+    with running_server(env, folder / "server.log", forker=forker) as running:
         yield running
 
 

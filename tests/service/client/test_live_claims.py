@@ -14,6 +14,7 @@ from service.claims.schemas import ListedStatus
 from service.client import ApiError, TvetMatchClient
 from service.institutions.models import InstitutionPrivate
 from tests.conftest import ADMIN_TOKEN
+from tests.support.forked import Forker
 from tests.support.server import Server, running_server, server_env
 from tests.support.smtp import Inbox, mail_env, smtp_server
 from tests.web.conftest import csrf_token
@@ -24,13 +25,15 @@ _VERIFY = re.compile(r"(/web/claims/verify\?token=([\w-]+))")
 
 
 @pytest.fixture(scope="module")
-def mailed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Inbox]]:
+def mailed(
+    tmp_path_factory: pytest.TempPathFactory, forker: Forker
+) -> Iterator[tuple[Server, Inbox]]:
     """A seeded server whose mail goes to a loopback SMTP server."""
     folder = tmp_path_factory.mktemp("client-claims")
     with smtp_server() as inbox:
         env = server_env(data_dir=folder / "data", database_url=None)
         env.update(mail_env(inbox))
-        with running_server(env, folder / "server.log") as server:
+        with running_server(env, folder / "server.log", forker=forker) as server:
             yield server, inbox
 
 

@@ -19,6 +19,7 @@ from service.institutions.models import InstitutionCreate
 from service.opportunities.schemas import OpportunityCreate
 from service.values.validation import Kind
 from tests.conftest import fresh_postgres_database
+from tests.support.forked import Forker
 from tests.support.server import Server, load_seed, running_server, server_env
 
 pytestmark = pytest.mark.http
@@ -31,7 +32,7 @@ HOOK_URL = "http://127.0.0.1:9/tvet-match-hook"  # loopback: refused unless allo
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def live(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, forker: Forker
 ) -> Iterator[Server]:
     """One seeded server per database whose webhooks may post to loopback addresses."""
     database_url = None
@@ -40,8 +41,8 @@ def live(
     folder = tmp_path_factory.mktemp(f"live-opportunities-{request.param}")
     env = server_env(data_dir=folder / "data", database_url=database_url)
     env["TVETMATCH_WEBHOOK_ALLOW_PRIVATE_TARGETS"] = "true"
-    load_seed(env)
-    with running_server(env, folder / "server.log") as server:
+    load_seed(env, folder / "seed.log", forker=forker)
+    with running_server(env, folder / "server.log", forker=forker) as server:
         yield server
 
 

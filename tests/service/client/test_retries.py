@@ -12,6 +12,7 @@ import pytest
 
 from service.client import ApiError, AsyncTvetMatchClient, RetryPolicy, TvetMatchClient
 from service.client.calls import retry_after
+from tests.support.forked import Forker
 from tests.support.server import Server, running_server, server_env
 
 pytestmark = pytest.mark.http
@@ -36,11 +37,11 @@ class Recording(httpx.BaseTransport):
 
 
 @pytest.fixture
-def limited(tmp_path: Path) -> Iterator[Server]:
+def limited(tmp_path: Path, forker: Forker) -> Iterator[Server]:
     """A server allowing each address 2 requests a second and 3 a minute."""
     env = server_env(data_dir=tmp_path / "data", database_url=None)
     env["TVETMATCH_RATE_LIMIT"] = "2/second;3/minute"
-    with running_server(env, tmp_path / "server.log") as server:
+    with running_server(env, tmp_path / "server.log", forker=forker) as server:
         yield server
 
 
@@ -112,11 +113,11 @@ class RecordingAsync(httpx.AsyncBaseTransport):
 
 
 @pytest.fixture
-def one_a_second(tmp_path: Path) -> Iterator[Server]:
+def one_a_second(tmp_path: Path, forker: Forker) -> Iterator[Server]:
     """A server allowing each address 1 request a second."""
     env = server_env(data_dir=tmp_path / "data", database_url=None)
     env["TVETMATCH_RATE_LIMIT"] = "1/second"
-    with running_server(env, tmp_path / "server.log") as server:
+    with running_server(env, tmp_path / "server.log", forker=forker) as server:
         yield server
 
 

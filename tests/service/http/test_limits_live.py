@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN
+from tests.support.forked import Forker
 from tests.support.server import Server, running_server, server_env
 
 API = "/api/v1"
@@ -26,8 +27,9 @@ def limited_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    with running_server(limited_env(tmp_path), tmp_path / "server.log") as running:
+def server(tmp_path: Path, forker: Forker) -> Iterator[Server]:
+    log = tmp_path / "server.log"
+    with running_server(limited_env(tmp_path), log, forker=forker) as running:
         yield running
 
 
@@ -69,9 +71,11 @@ def test_forwarded_addresses_from_an_untrusted_peer_are_ignored(server: Server) 
     assert statuses == [200, 200, 200, 429]
 
 
-def test_forwarded_addresses_from_a_trusted_proxy_are_counted_apart(tmp_path: Path) -> None:
+def test_forwarded_addresses_from_a_trusted_proxy_are_counted_apart(
+    tmp_path: Path, forker: Forker
+) -> None:
     env = limited_env(tmp_path, TVETMATCH_TRUSTED_PROXIES="127.0.0.1")
-    with running_server(env, tmp_path / "server.log") as server:
+    with running_server(env, tmp_path / "server.log", forker=forker) as server:
         for n in range(4):
             forwarded = {"X-Forwarded-For": f"203.0.113.{n}"}
             answer = httpx.get(f"{server.url}{API}/institutions", headers=forwarded)

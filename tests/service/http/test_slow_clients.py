@@ -11,20 +11,21 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from tests.support.forked import Forker
 from tests.support.server import Server, running_server, server_env
 
 IDLE_SOCKETS = 200
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server(tmp_path: Path, forker: Forker) -> Iterator[Server]:
     env = server_env(data_dir=tmp_path / "data", database_url=None)
     env.update(
         TVETMATCH_SEED_ON_EMPTY="false",
         TVETMATCH_HEADER_TIMEOUT_SECONDS="2",
         TVETMATCH_BODY_TIMEOUT_SECONDS="3",
     )
-    with running_server(env, tmp_path / "server.log") as running:
+    with running_server(env, tmp_path / "server.log", forker=forker) as running:
         yield running
 
 

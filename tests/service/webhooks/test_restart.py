@@ -1,6 +1,6 @@
 """Kill -9 a real server while a delivery keeps failing; the next server sends it.
 
-Both servers are forked from the module's fork server (the service imported once).
+Both servers are forked from the test process's fork server (the service imported once).
 """
 
 from __future__ import annotations

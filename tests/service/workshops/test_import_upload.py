@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN, ADMIN_TOKEN
+from tests.support.forked import Forker
 from tests.support.server import Server, running_server, server_env
 from tests.web.conftest import create_workshop
 
@@ -21,10 +22,10 @@ CHUNK = 16 * 1024
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server(tmp_path: Path, forker: Forker) -> Iterator[Server]:
     env = server_env(data_dir=tmp_path / "data", database_url=None)
     env.update(TVETMATCH_SEED_ON_EMPTY="false", TVETMATCH_MAX_BODY_BYTES=str(LIMIT))
-    with running_server(env, tmp_path / "server.log") as running:
+    with running_server(env, tmp_path / "server.log", forker=forker) as running:
         with httpx.Client(base_url=running.url) as client:
             assert create_workshop(client)[0] == 1
         yield running
