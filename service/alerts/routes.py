@@ -16,7 +16,7 @@ from service.alerts.schemas import (
 )
 from service.deps import KeyDep, SessionDep
 from service.http.idempotency import IdempotentPostRoute
-from service.http.pagination import PageParams
+from service.http.pagination import PageQuery
 from service.http.query_models import QueryModel
 from service.http.schemas import PROBLEM_RESPONSES
 from service.values.validation import MAX_ID
@@ -50,7 +50,7 @@ def create_saved_search(
 def list_saved_searches(
     caller: KeyDep,
     session: SessionDep,
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
+    page: PageQuery,
 ) -> SavedSearchPage:
     """List the caller's saved searches in id order (an admin: everyone's)."""
     window = saved_searches.listing(session=session, caller=caller, params=page)

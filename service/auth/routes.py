@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response, status
+from fastapi import APIRouter, Path, Response, status
 from sqlmodel import col, select
 
 from service.auth import keys as auth
@@ -13,8 +13,7 @@ from service.auth.models import ApiKey
 from service.auth.schemas import KeyCreate, KeyIssued, KeyPage, KeyPublic
 from service.deps import AdminDep, CallerDep, EditableInstitutionDep, SessionDep
 from service.http.idempotency import IdempotentPostRoute
-from service.http.pagination import PageParams, paginate
-from service.http.query_models import QueryModel
+from service.http.pagination import PageQuery, paginate
 from service.http.schemas import PROBLEM_RESPONSES
 from service.values.validation import MAX_ID
 
@@ -44,7 +43,7 @@ def create_key(data: KeyCreate, session: SessionDep, _admin: AdminDep) -> KeyIss
 def list_keys(
     session: SessionDep,
     _admin: AdminDep,
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
+    page: PageQuery,
 ) -> KeyPage:
     """List every key by id, without secrets, one page at a time (admins only)."""
     window = paginate(

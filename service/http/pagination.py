@@ -9,8 +9,8 @@ requests) walks its keys downwards: the next page is the rows before that key, a
 added meanwhile are not met on the way (they are on the first page again).
 
 This is the one paging type of the API. To page a new list: take :class:`PageParams`
-(or a subclass with its filters) as ``Annotated[X, Depends(QueryModel(X))]``
-(``service.http.query_models``), call :func:`paginate`
+(``PageQuery``; a subclass with its filters as ``Annotated[X, Depends(QueryModel(X))]``,
+``service.http.query_models``), call :func:`paginate`
 with the select and its key column, and answer a subclass of :class:`Page` (named for
 its items, so the OpenAPI document keeps a readable schema name).
 """
@@ -22,14 +22,16 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Self, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
+from fastapi import Depends
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import func
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from service.http.query_models import QueryModel
 from service.values.validation import MAX_ID, drop_null
 
 MAX_PAGE = 100
@@ -95,6 +97,10 @@ class PageParams(BaseModel):
     def after(self) -> int | None:
         """The key the page starts after, when paging by cursor."""
         return None if self.cursor is None else decode_cursor(self.cursor)
+
+
+PageQuery = Annotated[PageParams, Depends(QueryModel(PageParams))]
+"""A route's paging, read from the query string (declared last: ``QueryModel``)."""
 
 
 class Page(BaseModel, Generic[Item]):

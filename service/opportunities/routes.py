@@ -20,7 +20,7 @@ from service.deps import (
 from service.errors import Conflict
 from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import ReasonLanguageDep
-from service.http.pagination import PageParams
+from service.http.pagination import PageQuery
 from service.http.query_models import QueryModel
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
@@ -205,7 +205,7 @@ def express_interest(
 def list_interest(
     row: OwnedOpportunityDep,
     session: SessionDep,
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
+    page: PageQuery,
 ) -> InterestPage:
     """List who expressed interest, oldest first (the owner's key or an admin only)."""
     assert row.id is not None

@@ -11,8 +11,7 @@ from sqlmodel import col
 from service.deps import RunnableWorkshopDep, SessionDep, SettingsDep
 from service.http.idempotency import IdempotentPostRoute
 from service.http.languages import MailLanguageDep
-from service.http.pagination import PageParams, paginate
-from service.http.query_models import QueryModel
+from service.http.pagination import PageQuery, paginate
 from service.http.schemas import PROBLEM_RESPONSES
 from service.mail.required import mail_taken, mailer_or_503
 from service.mail.sender import Mailer
@@ -60,7 +59,7 @@ def invite_institution(
 def list_invitations(
     row: RunnableWorkshopDep,
     session: SessionDep,
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
+    page: PageQuery,
 ) -> InvitationPage:
     """List the workshop's invitations, newest first: to whom, when, and who joined."""
     assert row.id is not None

@@ -22,8 +22,7 @@ from service.errors import FieldError, InvalidInput
 from service.http import etags
 from service.http.body_limit import body_too_large
 from service.http.idempotency import IdempotentPostRoute
-from service.http.pagination import PageParams, paginate
-from service.http.query_models import QueryModel
+from service.http.pagination import PageQuery, paginate
 from service.http.schemas import PROBLEM_RESPONSES
 from service.institutions import crud
 from service.institutions.models import Institution
@@ -132,7 +131,7 @@ def list_participants(
     row: WorkshopDep,
     session: SessionDep,
     _caller: ReaderDep,
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
+    page: PageQuery,
 ) -> ParticipantPage:
     """List the workshop's participants (public profiles), by id, one page at a time."""
     assert row.id is not None
@@ -165,7 +164,7 @@ def run_pairing(
 def list_pairings(
     row: RunnableWorkshopDep,
     session: SessionDep,
-    page: Annotated[PageParams, Depends(QueryModel(PageParams))],
+    page: PageQuery,
 ) -> PairingRunPage:
     """List the workshop's pairing runs, oldest first, one page at a time."""
     assert row.id is not None
